@@ -1,0 +1,150 @@
+"""`ukraine-talks validate` on the shipped data and on damaged copies: exact lines, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import read_rows, set_cell, write_rows
+from ukraine_talks_data.cli import app
+from ukraine_talks_data.validate import validate_package
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["validate", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def error_lines(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if not line.startswith(("valid:", "INVALID:"))]
+
+
+def test_bundled_package_is_valid() -> None:
+    code, out, _ = run()
+    assert code == 0, out
+    assert out.startswith("valid: ")
+
+
+def test_json_report_matches_library_call(package: Path) -> None:
+    set_cell(package.parent / "data" / "statements.csv", 0, "quote_type", "rumour")
+    code, out, _ = run(str(package), "--json")
+    assert code == 1
+    assert json.loads(out) == validate_package(package).to_dict()
+
+
+def test_unknown_foreign_key(package: Path) -> None:
+    row = set_cell(package.parent / "data" / "statements.csv", 0, "speaker_id", "nobody")
+    code, out, _ = run(str(package))
+    assert code == 1
+    assert error_lines(out) == [
+        f"data/statements.csv:{row}:speaker_id: foreign-key: no actors row has "
+        "speaker_id = nobody (value: 'nobody')"
+    ]
+
+
+def test_duplicate_primary_key(package: Path) -> None:
+    path = package.parent / "data" / "actors.csv"
+    rows = read_rows(path)
+    rows.append(dict(rows[0]))
+    write_rows(path, rows)
+    code, out, _ = run(str(package))
+    assert code == 1
+    assert error_lines(out) == [
+        f"data/actors.csv:{len(rows) + 1}:actor_id: primary-key: primary key: "
+        "the same as in the row at position 2",
+        f"data/actors.csv:{len(rows) + 1}:actor_id: unique-error: value must be unique: "
+        "the same as in the row at position 2 (value: "
+        f"{rows[0]['actor_id']!r})",
+    ]
+
+
+def test_value_outside_enum(package: Path) -> None:
+    row = set_cell(package.parent / "data" / "statements.csv", 0, "quote_type", "rumour")
+    code, out, _ = run(str(package))
+    assert code == 1
+    assert error_lines(out) == [
+        f"data/statements.csv:{row}:quote_type: constraint-error: breaks the schema's "
+        "constraint \"enum\" is \"['direct', 'partial', 'paraphrase']\" (value: 'rumour')"
+    ]
+
+
+def test_edited_quote_text(package: Path) -> None:
+    path = package.parent / "data" / "statements.csv"
+    original = read_rows(path)[0]
+    edited = original["text"].replace("t", "T", 1)
+    row = set_cell(path, 0, "text", edited)
+    code, out, _ = run(str(package))
+    assert code == 1
+    start, end = original["start_char"], original["end_char"]
+    assert error_lines(out) == [
+        f"data/statements.csv:{row}:text: span-mismatch: text differs from "
+        f"{original['source_id']}[{start}:{end}], which reads {original['text']!r} "
+        f"(value: {edited!r})"
+    ]
+
+
+def test_tampered_seed(package: Path) -> None:
+    sources = read_rows(package.parent / "data" / "sources.csv")
+    seed = package.parent / sources[0]["path"]
+    # A change that no evidence span covers: only the hashes can catch it.
+    data = seed.read_bytes()
+    seed.write_bytes(data[:-1] + (b"!" if data[-1:] != b"!" else b"?"))
+    code, out, _ = run(str(package))
+    assert code == 1
+    lines = error_lines(out)
+    actual = hashlib.sha256(seed.read_bytes()).hexdigest()
+    # Our check on the sources table, and the descriptor's hash of the seed resource.
+    assert lines == [
+        f"data/sources.csv:2:sha256: source-hash: {sources[0]['path']} has changed: its bytes "
+        f"hash to {actual} (value: {sources[0]['sha256']!r})",
+        f"{sources[0]['path']}: hash-count: the file's SHA-256 hash differs from the descriptor's "
+        f'(expected is "{sources[0]["sha256"]}" and actual is "{actual}")',
+    ]
+
+
+def test_path_traversal_is_refused_before_reading(package: Path) -> None:
+    descriptor = json.loads(package.read_text())
+    descriptor["resources"][1]["path"] = "../../etc/passwd"
+    package.write_text(json.dumps(descriptor))
+    code, out, _ = run(str(package))
+    assert code == 1
+    assert error_lines(out) == [
+        "datapackage.json::actors.path: unsafe-path: resource path contains '..'; resource "
+        "paths must stay inside the package folder (value: '../../etc/passwd')"
+    ]
+
+
+def test_absolute_path_and_url_are_refused(package: Path) -> None:
+    descriptor = json.loads(package.read_text())
+    descriptor["resources"][0]["path"] = "/etc/passwd"
+    descriptor["resources"][1]["path"] = "https://example.org/actors.csv"
+    package.write_text(json.dumps(descriptor))
+    report = validate_package(package)
+    assert report.flatten(["field", "code", "value"]) == [
+        ["actors.path", "unsafe-path", "https://example.org/actors.csv"],
+        ["sources.path", "unsafe-path", "/etc/passwd"],
+    ]
+    assert report.checked == {}
+
+
+def test_descriptor_not_json(tmp_path: Path) -> None:
+    bad = tmp_path / "datapackage.json"
+    bad.write_text("{not json")
+    code, out, err = run(str(bad))
+    assert code == 2
+    assert out == ""
+    assert err.strip() == (
+        f"error: {bad}: not valid JSON (Expecting property name enclosed in double quotes "
+        "at line 1, column 2)"
+    )
+
+
+def test_missing_descriptor(tmp_path: Path) -> None:
+    code, _, err = run(str(tmp_path / "nope.json"))
+    assert code == 2
+    assert err.strip() == f"error: {tmp_path / 'nope.json'}: no such file"
