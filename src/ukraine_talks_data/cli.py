@@ -104,3 +104,18 @@ def locate(
         typer.echo(f"error: {exc} in {source_id}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{source_id},{start},{end}")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="Path of the SQLite database to write.")],
+) -> None:
+    """Export every table to a SQLite database with primary and foreign keys."""
+    from .export import export_sqlite
+
+    try:
+        export_sqlite(out)
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {out}")
