@@ -119,3 +119,42 @@ def export(
         typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {out}")
+
+
+@app.command()
+def coverage(
+    datapackage: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A datapackage.json or its folder. Default: the bundled data.", show_default=False
+        ),
+    ] = None,
+    uncovered: Annotated[
+        bool, typer.Option("--uncovered", help="List only uncovered spans.")
+    ] = False,
+) -> None:
+    """List every quotation-mark span in the seeds and the statement rows that cover it.
+
+    Spans that are not speech are covered by a coverage_exclusions row instead. Exit status 1
+    when any span is uncovered.
+    """
+    from .coverage import coverage as compute
+    from .descriptor import DescriptorError
+
+    try:
+        spans = compute(datapackage)
+    except DescriptorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    missing = [q for q in spans if not q.covered]
+    for q in missing if uncovered else spans:
+        where = f"{q.source_id}:{q.span.start}-{q.span.end}"
+        if q.statements:
+            by = "statements " + ",".join(q.statements)
+        elif q.exclusion is not None:
+            by = f"excluded: {q.exclusion}"
+        else:
+            by = "UNCOVERED"
+        typer.echo(f"{where}\t{by}\t{q.text!r}")
+    typer.echo(f"{len(spans) - len(missing)} of {len(spans)} quotation spans covered")
+    raise typer.Exit(1 if missing else 0)
