@@ -1,16 +1,64 @@
-"""Reading a datapackage.json safely: JSON, structure, resource paths confined to the package."""
+"""Reading a datapackage.json safely: JSON, structure, resource paths confined to the package.
+
+Nothing a descriptor names is fetched or opened until its path has passed `path_problem()`:
+URLs, absolute paths, `..` and symlinks out of the folder are refused. Schemas and dialects
+given as paths are read from inside the package only; `profile`, `$schema` and any other
+remote reference are never followed (Frictionless later sees a sanitised copy, never this
+file). Keys that would make a reader leave local UTF-8 CSV (compression, other formats,
+encodings, schemes, extra paths) are reported as errors rather than half-honoured.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
+from .package_files import PackageFileError, path_problem, read_file, read_package_file
 from .report import Issue
+from .schema_rules import foreign_key_problems, schema_problems
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+__all__ = ["Descriptor", "DescriptorError", "Resource", "path_problem", "read_descriptor"]
+
+MAX_DESCRIPTOR_BYTES = 16 * 2**20
+MAX_JSON_DEPTH = 64
+NAME = re.compile(r"^[-a-z0-9._]+$")
+HASH = re.compile(r"^(?:sha256:[0-9a-f]{64}|md5:[0-9a-f]{32}|[0-9a-f]{32})$")
+
+CANONICAL_DIALECT: dict[str, Any] = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "escapeChar": None,
+    "skipInitialSpace": False,
+    "header": True,
+    "headerRows": [1],
+    "commentChar": None,
+    "commentRows": [],
+    "nullSequence": None,
+}
+"""The one CSV dialect the validator reads (RFC 4180, header in row 1, nothing skipped)."""
+_DIALECT_IGNORED = {
+    "lineTerminator",
+    "caseSensitiveHeader",
+    "csvddfVersion",
+    "headerJoin",
+    "name",
+    "title",
+    "description",
+    "$schema",
+    "type",
+}
+_TABLE_ONLY = {"format": ("csv",), "mediatype": ("text/csv",)}
+_UNSUPPORTED = {
+    "compression": "compressed files are not supported; store the CSV uncompressed",
+    "innerpath": "files inside archives are not supported",
+    "extrapaths": "multipart resources are not supported; use one file per resource",
+    "data": "inline data is not supported; put the rows in a CSV file",
+    "url": "'url' is not supported; give a relative 'path' inside the package",
+}
 
 
 class DescriptorError(Exception):
@@ -19,17 +67,28 @@ class DescriptorError(Exception):
 
 @dataclass(frozen=True)
 class Resource:
-    """One resource of the package, with its path checked and its schema loaded."""
+    """One resource of the package, with its path checked and its schema loaded.
+
+    `schema` is the package's own Table Schema when it is well-formed, else None;
+    `is_table` says whether the resource is a table at all (it has a schema or type table).
+    """
 
     name: str
     path: str
     type: str
     schema: dict[str, Any] | None
     raw: dict[str, Any]
+    schema_file: str | None = None
+    table: bool = False
 
     @property
     def is_table(self) -> bool:
-        return self.schema is not None
+        return self.table or self.schema is not None
+
+    @property
+    def schema_label(self) -> str:
+        """Where the schema is written: its file, or the descriptor for an inline schema."""
+        return self.schema_file or "datapackage.json"
 
 
 @dataclass
@@ -51,38 +110,6 @@ class Descriptor:
         return [r for r in self.resources if r.is_table]
 
 
-def path_problem(root: Path, path: object) -> str | None:
-    """Why `path` may not be read as part of the package at `root`, or None if it is safe.
-
-    Refused: anything but a non-empty string, URLs (any scheme), absolute paths (POSIX or
-    Windows), paths with a `..` segment, and paths that resolve (through symlinks) outside
-    the package folder.
-    """
-    if not isinstance(path, str) or not path.strip():
-        return "must be a non-empty string"
-    if "\x00" in path:
-        return "contains a NUL byte"
-    if _URL.match(path) and not PureWindowsPath(path).drive:
-        return "is a URL; only files inside the package folder are read"
-    if (
-        PurePosixPath(path).is_absolute()
-        or PureWindowsPath(path).is_absolute()
-        or PureWindowsPath(path).drive
-        or path.startswith("\\")
-    ):
-        return "is absolute; resource paths must be relative to the package folder"
-    if ".." in re.split(r"[\\/]", path):
-        return "contains '..'; resource paths must stay inside the package folder"
-    base = root.resolve()
-    try:
-        target = (root / path).resolve()
-    except (OSError, RuntimeError):
-        return "cannot be resolved"
-    if target != base and base not in target.parents:
-        return "leads outside the package folder (through a symlink)"
-    return None
-
-
 def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
     """Parse `file`; return the descriptor and the issues found in it.
 
@@ -92,21 +119,14 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
     if file.is_dir():
         file = file / "datapackage.json"
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DescriptorError(f"{file}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise DescriptorError(
-            f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
-    except OSError as exc:
-        raise DescriptorError(f"{file}: cannot be read ({exc.strerror})") from None
+        data = read_file(file, MAX_DESCRIPTOR_BYTES)
+    except PackageFileError as exc:
+        reason = "no such file" if exc.code == "file-missing" else exc.message
+        raise DescriptorError(f"{file}: {reason}") from None
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DescriptorError(
-            f"{file}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        ) from None
+        raw = load_json(data)
+    except ValueError as exc:
+        raise DescriptorError(f"{file}: {exc}") from None
     if not isinstance(raw, dict):
         raise DescriptorError(f"{file}: a data package descriptor must be a JSON object")
     label = file.name
@@ -122,106 +142,251 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
         return descriptor, issues
     seen: set[str] = set()
     for index, res in enumerate(resources):
-        where = f"resources[{index}]"
-        if not isinstance(res, dict):
-            issues.append(
-                Issue(label, None, where, "descriptor-error", "a resource must be an object")
-            )
-            continue
-        name = res.get("name")
-        if not isinstance(name, str) or not name:
-            issues.append(
-                Issue(
-                    label, None, f"{where}.name", "descriptor-error", "every resource needs a name"
+        resource = _resource(descriptor, label, index, res, seen, issues)
+        if resource is not None:
+            descriptor.resources.append(resource)
+    # A resource left out for its own error still counts as present for foreign keys.
+    tables: dict[str, dict[str, Any] | None] = {name: None for name in seen}
+    tables.update({r.name: r.schema for r in descriptor.tables()})
+    for r in descriptor.resources:
+        if not r.is_table:
+            del tables[r.name]
+    for resource in descriptor.tables():
+        if resource.schema is not None:
+            prefix = "" if resource.schema_file else f"{resource.name}.schema."
+            issues.extend(
+                foreign_key_problems(
+                    resource.name, resource.schema, tables, resource.schema_label, prefix
                 )
             )
-            continue
-        if name in seen:
-            issues.append(
-                Issue(
-                    label,
-                    None,
-                    f"{where}.name",
-                    "descriptor-error",
-                    "resource names must be unique",
-                    name,
-                )
-            )
-            continue
-        seen.add(name)
-        path = res.get("path")
-        problem = path_problem(descriptor.root, path)
-        if problem:
-            issues.append(
-                Issue(
-                    label,
-                    None,
-                    f"{name}.path",
-                    "unsafe-path",
-                    f"resource path {problem}",
-                    str(path),
-                )
-            )
-            continue
-        schema, schema_issues = _load_schema(descriptor.root, label, name, res.get("schema"))
-        issues.extend(schema_issues)
-        if schema_issues:
-            continue
-        for key in ("dialect",):
-            if key in res and isinstance(res[key], str):
-                p = path_problem(descriptor.root, res[key])
-                if p:
-                    issues.append(
-                        Issue(
-                            label, None, f"{name}.{key}", "unsafe-path", f"{key} path {p}", res[key]
-                        )
-                    )
-        rtype = res.get("type") or ("table" if schema is not None else "file")
-        descriptor.resources.append(Resource(name, str(path), str(rtype), schema, res))
     return descriptor, issues
+
+
+def load_json(data: bytes) -> Any:
+    """Decode JSON bytes; ValueError (with a readable reason) for bad or too deep JSON."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise ValueError(f"not usable JSON ({exc})") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a JSON value, computed without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_JSON_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def _resource(
+    descriptor: Descriptor,
+    label: str,
+    index: int,
+    res: object,
+    seen: set[str],
+    issues: list[Issue],
+) -> Resource | None:
+    """One resource entry, checked; None (with issues) when it cannot be used at all."""
+    where = f"resources[{index}]"
+    if not isinstance(res, dict):
+        issues.append(Issue(label, None, where, "descriptor-error", "a resource must be an object"))
+        return None
+    name = res.get("name")
+    if not isinstance(name, str) or not name:
+        issues.append(
+            Issue(label, None, f"{where}.name", "descriptor-error", "every resource needs a name")
+        )
+        return None
+    if not NAME.match(name):
+        issues.append(
+            Issue(
+                label,
+                None,
+                f"{where}.name",
+                "descriptor-error",
+                "a resource name may hold only lowercase letters, digits, '-', '.' and '_'",
+                name,
+            )
+        )
+        return None
+    if name in seen:
+        issues.append(
+            Issue(
+                label,
+                None,
+                f"{where}.name",
+                "descriptor-error",
+                "resource names must be unique",
+                name,
+            )
+        )
+        return None
+    seen.add(name)
+    path = res.get("path")
+    problem = path_problem(descriptor.root, path)
+    if problem:
+        issues.append(
+            Issue(
+                label, None, f"{name}.path", "unsafe-path", f"resource path {problem}", _text(path)
+            )
+        )
+        return None
+    table = "schema" in res or res.get("type") == "table"
+    schema_file = res.get("schema") if isinstance(res.get("schema"), str) else None
+    schema, schema_issues = _load_schema(descriptor.root, label, name, res.get("schema"))
+    issues.extend(schema_issues)
+    if any(i.code == "unsafe-path" for i in schema_issues):
+        return None
+    if table and "schema" not in res:
+        issues.append(
+            Issue(
+                label, None, f"{name}.schema", "descriptor-error", "a table resource needs a schema"
+            )
+        )
+    issues.extend(_resource_key_problems(label, name, res, table))
+    if table:
+        dialect_issues = _dialect_problems(descriptor.root, label, name, res.get("dialect"))
+        issues.extend(dialect_issues)
+        if any(i.code == "unsafe-path" for i in dialect_issues):
+            return None
+    rtype = res.get("type") if isinstance(res.get("type"), str) else None
+    return Resource(
+        name,
+        str(path),
+        rtype or ("table" if table else "file"),
+        schema,
+        res,
+        schema_file=schema_file,
+        table=table,
+    )
+
+
+def _resource_key_problems(label: str, name: str, res: dict[str, Any], table: bool) -> list[Issue]:
+    """Keys that would have a reader leave local, uncompressed UTF-8 files, or bad stats."""
+    out: list[Issue] = []
+
+    def bad(key: str, message: str) -> None:
+        out.append(
+            Issue(label, None, f"{name}.{key}", "descriptor-error", message, _text(res[key]))
+        )
+
+    for key, message in _UNSUPPORTED.items():
+        if key in res:
+            bad(key, message)
+    if res.get("scheme", "file") != "file":
+        bad("scheme", "only local files are read (scheme 'file')")
+    encoding = res.get("encoding", "utf-8")
+    if not isinstance(encoding, str) or encoding.lower().replace("_", "-") not in {"utf-8", "utf8"}:
+        bad("encoding", "only UTF-8 is supported; convert the file to UTF-8")
+    if table:
+        for key, allowed in _TABLE_ONLY.items():
+            if key in res and res[key] not in allowed:
+                bad(key, f"a table must be {allowed[0]}")
+    if "hash" in res and not (isinstance(res["hash"], str) and HASH.match(res["hash"])):
+        bad("hash", "must be 'sha256:' followed by 64 hex digits (or an MD5 in 32 hex digits)")
+    for key in ("bytes", "rows", "fields"):
+        value = res.get(key)
+        if key in res and not (
+            isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        ):
+            bad(key, "must be a whole number, 0 or more")
+    return out
+
+
+def _load_json_file(
+    root: Path, label: str, where: str, what: str, value: object
+) -> tuple[Any, list[Issue]]:
+    """A JSON object given inline or as a safe path inside the package; issues if neither."""
+    if isinstance(value, dict):
+        return value, []
+    problem = path_problem(root, value)
+    if problem:
+        return None, [
+            Issue(label, None, where, "unsafe-path", f"{what} path {problem}", _text(value))
+        ]
+    path = str(value)
+    try:
+        return load_json(read_package_file(root, path, MAX_DESCRIPTOR_BYTES)), []
+    except PackageFileError as exc:
+        message = f"{what} file {exc.message}"
+    except ValueError as exc:
+        message = f"{what} file is {exc}" if str(exc).startswith("not") else f"{what} file: {exc}"
+    code = "schema-error" if what == "schema" else "dialect-error"
+    return None, [Issue(label, None, where, code, message, path)]
 
 
 def _load_schema(
     root: Path, label: str, name: str, schema: object
 ) -> tuple[dict[str, Any] | None, list[Issue]]:
-    """The resource's Table Schema: inline, or read from a safe relative path."""
+    """The resource's Table Schema, inline or read from a safe relative path, if well-formed."""
     if schema is None:
         return None, []
-    if isinstance(schema, dict):
-        return schema, []
-    field_name = f"{name}.schema"
-    problem = path_problem(root, schema)
-    if problem:
-        return None, [
-            Issue(label, None, field_name, "unsafe-path", f"schema path {problem}", str(schema))
-        ]
-    schema_path = str(schema)
-    try:
-        loaded = json.loads((root / schema_path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, [
-            Issue(label, None, field_name, "schema-error", "schema file not found", schema_path)
-        ]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, [
-            Issue(
-                label,
-                None,
-                field_name,
-                "schema-error",
-                f"schema file is not readable JSON ({exc})",
-                schema_path,
-            )
-        ]
-    if not isinstance(loaded, dict) or not isinstance(loaded.get("fields"), list):
-        return None, [
-            Issue(
-                label,
-                None,
-                field_name,
-                "schema-error",
-                "a Table Schema must be an object with a 'fields' list",
-                schema_path,
-            )
-        ]
+    loaded, issues = _load_json_file(root, label, f"{name}.schema", "schema", schema)
+    if issues:
+        return None, issues
+    if isinstance(schema, str):
+        problems = schema_problems(loaded, schema)
+    else:
+        problems = schema_problems(loaded, label, f"{name}.schema.")
+    if problems:
+        return None, problems
     return loaded, []
+
+
+def _dialect_problems(root: Path, label: str, name: str, dialect: object) -> list[Issue]:
+    """A dialect that differs from the canonical CSV dialect, key by key."""
+    if dialect is None:
+        return []
+    loaded, issues = _load_json_file(root, label, f"{name}.dialect", "dialect", dialect)
+    if issues:
+        return issues
+    if not isinstance(loaded, dict):
+        return [Issue(label, None, f"{name}.dialect", "dialect-error", "must be a JSON object")]
+    flat = {k: v for k, v in loaded.items() if k != "csv"}
+    nested = loaded.get("csv", {})
+    if not isinstance(nested, dict):
+        return [Issue(label, None, f"{name}.dialect.csv", "dialect-error", "must be a JSON object")]
+    flat.update(nested)
+    out = []
+    for key, value in sorted(flat.items()):
+        if key in _DIALECT_IGNORED:
+            continue
+        if key not in CANONICAL_DIALECT:
+            message = "is not supported; only the canonical CSV dialect is read"
+        elif value == CANONICAL_DIALECT[key] and type(value) is type(CANONICAL_DIALECT[key]):
+            continue
+        else:
+            expected = json.dumps(CANONICAL_DIALECT[key])
+            message = f"must be {expected}: only the canonical CSV dialect is read"
+        out.append(
+            Issue(label, None, f"{name}.dialect.{key}", "dialect-error", message, _text(value))
+        )
+    return out
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-csv.field_size_limit(2**31 - 1)
+from .csv_files import ParsedCsv, parse_csv
+from .package_files import PackageFileError, read_package_file
 
 
 @dataclass(frozen=True)
@@ -45,24 +44,24 @@ class Table:
 
 
 def read_table(root: Path, name: str, path: str) -> Table | None:
-    """Read `path` as UTF-8 CSV; None when it cannot be decoded or parsed.
+    """Read `path` as the package's CSV form; None when it cannot be read or trusted.
 
-    Structural damage (encoding, ragged rows, bad quoting) is reported by the
-    Frictionless pass; the checks here simply skip a table they cannot read.
+    Every reason for None (missing file, not UTF-8, a quote left open…) is reported by
+    the file checks, from the same parse (`csv_files.parse_csv`).
     """
     try:
-        text = (root / path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = read_package_file(root, path)
+    except PackageFileError:
         return None
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error:
-        return None
-    if not records:
-        return Table(name, path, [], [])
-    header = records[0]
+    parsed = parse_csv(data)
+    return table_from_csv(name, path, parsed) if parsed.complete else None
+
+
+def table_from_csv(name: str, path: str, parsed: ParsedCsv) -> Table:
+    """Rows of a parsed CSV as dicts keyed by the header, blank records left out."""
+    header = parsed.header
     rows: list[Row] = []
-    for number, record in enumerate(records[1:], start=2):
+    for number, record in enumerate(parsed.records[1:], start=2):
         if not any(record):
             continue
         cells = {
@@ -70,7 +69,7 @@ def read_table(root: Path, name: str, path: str) -> Table | None:
             for i, h in enumerate(header)
         }
         rows.append(Row(number, cells))
-    return Table(name, path, header, rows)
+    return Table(name, path, list(header), rows)
 
 
 def as_int(value: str | None) -> int | None:
@@ -94,4 +93,8 @@ def as_date(value: str | None) -> dt.date | None:
 
 
 def field_names(schema: dict[str, Any]) -> list[str]:
-    return [f["name"] for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f]
+    """Names of a schema's fields (entries that are not objects with a name are skipped)."""
+    fields = schema.get("fields")
+    if not isinstance(fields, list):
+        return []
+    return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]

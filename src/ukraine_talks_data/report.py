@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -27,19 +28,38 @@ class Issue:
     severity: Severity = "error"
 
     def line(self) -> str:
-        """One human line: `file:row:field: code: message (value: …)`."""
-        where = self.file
-        if self.row is not None:
-            where += f":{self.row}"
-        if self.field is not None:
-            where += f":{self.field}" if self.row is not None else f"::{self.field}"
-        text = f"{where}: {self.code}: {self.message}"
+        """One human line: `file:row:field: code: message (value: …)`.
+
+        A warning reads `file:row:field: warning: code: message (value: …)`.
+        Control characters anywhere (a newline in a file name or message) are escaped, so
+        that one issue is always exactly one line.
+        """
+        severity = "warning: " if self.severity == "warning" else ""
+        text = f"{self.where()}: {severity}{self.code}: {one_line(self.message)}"
         if self.value is not None:
             text += f" (value: {_short(self.value)})"
         return text
 
+    def where(self) -> str:
+        """`file:row:field`, `file::field` or `file:row` — the culprit's address."""
+        where = one_line(self.file)
+        if self.row is not None:
+            where += f":{self.row}"
+        if self.field is not None:
+            field = one_line(self.field)
+            where += f":{field}" if self.row is not None else f"::{field}"
+        return where
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with control characters (newlines, tabs, NUL…) written as escapes."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _short(value: str, limit: int = 120) -> str:
@@ -57,6 +77,8 @@ class Report:
     package: str
     issues: list[Issue] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
+    physical_lines: dict[str, list[int]] = field(default_factory=dict)
+    """file → the physical line each row starts on, for files where rows span lines."""
 
     def extend(self, issues: Iterable[Issue]) -> None:
         self.issues.extend(issues)
@@ -77,6 +99,15 @@ class Report:
         """Issues grouped by file, then by row and field."""
         return sorted(self.issues, key=lambda i: (i.file, i.row or 0, i.field or "", i.code))
 
+    def line_of(self, issue: Issue) -> int | None:
+        """The physical line (1-based) of the issue's row in its file; None without a row."""
+        if issue.row is None:
+            return None
+        lines = self.physical_lines.get(issue.file)
+        if lines and 1 <= issue.row <= len(lines):
+            return lines[issue.row - 1]
+        return issue.row
+
     def lines(self) -> Iterator[str]:
         for issue in self.sorted():
             yield issue.line()
@@ -93,7 +124,7 @@ class Report:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "checked": self.checked,
-            "issues": [i.to_dict() for i in self.sorted()],
+            "issues": [{**i.to_dict(), "line": self.line_of(i)} for i in self.sorted()],
         }
 
     def to_json(self) -> str:

@@ -22,7 +22,11 @@ def read_source(path: Path) -> SourceText:
 
     Offsets in the dataset are Python `str` indices into exactly this text.
     """
-    data = path.read_bytes()
+    return source_text(path, path.read_bytes())
+
+
+def source_text(path: Path, data: bytes) -> SourceText:
+    """A seed's already-read bytes as a SourceText (hash, and text when it is UTF-8)."""
     digest = hashlib.sha256(data).hexdigest()
     try:
         return SourceText(path, digest, data.decode("utf-8"))

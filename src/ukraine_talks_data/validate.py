@@ -1,4 +1,4 @@
-"""Validating a data package: safe descriptor, then Table Schema, then the dataset's own checks."""
+"""Validating a data package: safe descriptor, file form, Table Schema, the dataset's own checks."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ from .checks import Context, run_checks
 from .descriptor import read_descriptor
 from .report import Issue, Report
 from .schema_checks import schema_issues
+from .schemas import table_names, table_schema
 
 
-def validate_package(path: Path | str | None = None) -> Report:
+def validate_package(path: Path | str | None = None, *, reference_schemas: bool = True) -> Report:
     """Validate the data package at `path` (a datapackage.json or its folder; default: bundled).
 
-    Raises DescriptorError when the descriptor is missing or not a JSON object. Resource
-    paths that are absolute, contain `..`, are URLs or lead outside the package are
-    reported and nothing else is read.
+    Raises DescriptorError when the descriptor is missing, unreadable or not a JSON object.
+    Resource paths that are absolute, contain `..`, are URLs or lead outside the package
+    are reported and nothing else is read. With `reference_schemas` (the default), tables
+    are validated against the schemas bundled with this distribution and any difference in
+    the package's own schemas is an error; turn it off for a derived package whose
+    schemas differ on purpose.
     """
     file = Path(path) if path is not None else bundled_descriptor()
     descriptor, issues = read_descriptor(file)
@@ -25,24 +29,30 @@ def validate_package(path: Path | str | None = None) -> Report:
     report.extend(issues)
     if any(i.code == "unsafe-path" for i in issues):
         return report
-    if not issues:
-        report.extend(schema_issues(descriptor))
-    ctx = Context(descriptor)
+    reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
+    ctx = Context(descriptor, reference=reference)
+    report.extend(schema_issues(ctx))
     report.extend(_dedupe(run_checks(ctx), report.issues))
     report.checked = {
-        name: len(table.rows)
-        for name in (r.name for r in descriptor.tables())
-        if (table := ctx.table(name)) is not None
+        r.name: len(table.rows) for r in descriptor.tables() if (table := ctx.table(r.name))
     }
+    for r in descriptor.tables():
+        parsed = ctx.parsed(r.name)
+        if parsed is not None and parsed.multiline():
+            report.physical_lines[r.path] = parsed.lines
     return report
 
 
 def _dedupe(new: Iterable[Issue], existing: list[Issue]) -> list[Issue]:
-    """`new` without the issues already reported (two passes may find the same problem)."""
+    """`new` without what is already reported: the same issue, or another error on a cell
+    that already has one (our checks would only echo Frictionless's finding)."""
     seen = set(existing)
+    cells = {(i.file, i.row, i.field) for i in existing if i.row is not None and i.field}
     out: list[Issue] = []
     for issue in new:
-        if issue not in seen:
-            seen.add(issue)
-            out.append(issue)
+        cell = (issue.file, issue.row, issue.field)
+        if issue in seen or (issue.severity == "error" and issue.row is not None and cell in cells):
+            continue
+        seen.add(issue)
+        out.append(issue)
     return out

@@ -8,6 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ..report import Issue
+from .cells import (
+    cell_fits_spreadsheets,
+    cell_has_no_control_character,
+    cell_has_no_line_break,
+    cell_is_not_a_formula,
+)
 from .context import Context
 from .dates import (
     end_date_not_before_date,
@@ -21,12 +27,22 @@ from .evidence import (
     references_resolve,
     row_has_evidence,
 )
+from .files import file_matches_descriptor, resource_file_readable
+from .reference import reference_tables_present, schema_matches_reference
 from .sources import source_file_intact
 from .spans import span_matches_source, span_offsets_ordered
 
 Check = Callable[[Context], Iterator[Issue]]
 
 CHECKS: tuple[Check, ...] = (
+    resource_file_readable,
+    file_matches_descriptor,
+    reference_tables_present,
+    schema_matches_reference,
+    cell_fits_spreadsheets,
+    cell_has_no_line_break,
+    cell_has_no_control_character,
+    cell_is_not_a_formula,
     source_file_intact,
     span_offsets_ordered,
     span_matches_source,

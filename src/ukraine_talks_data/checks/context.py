@@ -1,31 +1,89 @@
-"""What every check reads: the package's tables and source texts, each read once."""
+"""What every check reads: the package's files, tables and source texts, each read once.
+
+Files are read through `package_files` (inside the package, regular files, size-capped)
+and tables parsed once by `csv_files`; checks on rows only see a table whose file parsed
+completely and whose header is exactly its schema's field names — any other table has its
+own file or header error, and checking its rows would only add confusing echoes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..descriptor import Descriptor, path_problem
-from ..raw_tables import Table, read_table
-from ..sources import SourceText, read_source
+from ..csv_files import ParsedCsv, parse_csv
+from ..descriptor import Descriptor
+from ..package_files import PackageFileError, read_package_file
+from ..raw_tables import Table, table_from_csv
+from ..schema_rules import field_names
+from ..sources import SourceText, source_text
 
 SPAN_FIELDS = ("source_id", "start_char", "end_char", "text")
 
 
 @dataclass
 class Context:
-    """Lazy access to a validated package's tables and seeds."""
+    """Lazy access to a validated package's files, tables and seeds.
+
+    `reference` maps table names to the reference Table Schemas (those bundled with this
+    distribution); when given, a table named there is validated against the reference
+    schema, whatever the package's own schema says.
+    """
 
     descriptor: Descriptor
+    reference: Mapping[str, dict[str, Any]] | None = None
+    _files: dict[str, bytes | PackageFileError] = field(default_factory=dict)
+    _parsed: dict[str, ParsedCsv | None] = field(default_factory=dict)
     _tables: dict[str, Table | None] = field(default_factory=dict)
     _sources: dict[str, SourceText | None] | None = None
+    _source_errors: dict[str, PackageFileError] = field(default_factory=dict)
+
+    def data(self, name: str) -> bytes | PackageFileError | None:
+        """The bytes of resource `name`'s file, the reason it cannot be read, or None if unknown."""
+        resource = self.descriptor.resource(name)
+        if resource is None:
+            return None
+        if name not in self._files:
+            try:
+                self._files[name] = read_package_file(self.descriptor.root, resource.path)
+            except PackageFileError as exc:
+                self._files[name] = exc
+        return self._files[name]
+
+    def parsed(self, name: str) -> ParsedCsv | None:
+        """Table `name`'s file parsed as CSV; None when it is not a table or cannot be read."""
+        if name not in self._parsed:
+            resource = self.descriptor.resource(name)
+            data = self.data(name) if resource is not None and resource.is_table else None
+            self._parsed[name] = parse_csv(data) if isinstance(data, bytes) else None
+        return self._parsed[name]
+
+    def schema(self, name: str) -> dict[str, Any] | None:
+        """The schema table `name` is validated against: the reference one, else its own."""
+        resource = self.descriptor.resource(name)
+        if resource is None or not resource.is_table:
+            return None
+        if self.reference is not None and name in self.reference:
+            return self.reference[name]
+        return resource.schema
 
     def table(self, name: str) -> Table | None:
-        """The named table, or None if the package lacks it or it cannot be read."""
+        """The named table's rows, or None if it is missing, unreadable or its header is off."""
         if name not in self._tables:
             resource = self.descriptor.resource(name)
+            parsed = self.parsed(name)
+            schema = self.schema(name)
+            usable = (
+                resource is not None
+                and parsed is not None
+                and parsed.complete
+                and schema is not None
+                and parsed.header == field_names(schema)
+            )
             self._tables[name] = (
-                read_table(self.descriptor.root, name, resource.path)
-                if resource is not None and resource.is_table
+                table_from_csv(name, resource.path, parsed)
+                if usable and resource is not None and parsed is not None
                 else None
             )
         return self._tables[name]
@@ -34,11 +92,7 @@ class Context:
         """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""
         out = []
         for resource in self.descriptor.tables():
-            names = {
-                f.get("name")
-                for f in (resource.schema or {}).get("fields", [])
-                if isinstance(f, dict)
-            }
+            names = set(field_names(self.schema(resource.name) or {}))
             if all(n in names for n in SPAN_FIELDS):
                 table = self.table(resource.name)
                 if table is not None:
@@ -49,14 +103,20 @@ class Context:
         """source_id → the seed file's text; None where the file is missing or unsafe."""
         if self._sources is None:
             self._sources = {}
-            table = self.table("sources")
-            for row in table or []:
+            for row in self.table("sources") or []:
                 source_id, path = row.get("source_id"), row.get("path")
                 if source_id is None or path is None:
                     continue
-                file = self.descriptor.root / path
-                if path_problem(self.descriptor.root, path) or not file.is_file():
+                try:
+                    data = read_package_file(self.descriptor.root, path)
+                except PackageFileError as exc:
                     self._sources[source_id] = None
-                else:
-                    self._sources[source_id] = read_source(file)
+                    self._source_errors[source_id] = exc
+                    continue
+                self._sources[source_id] = source_text(self.descriptor.root / path, data)
         return self._sources
+
+    def source_error(self, source_id: str) -> PackageFileError | None:
+        """Why the seed of `source_id` could not be read, if it could not."""
+        self.sources()
+        return self._source_errors.get(source_id)

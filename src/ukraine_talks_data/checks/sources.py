@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..descriptor import path_problem
+from ..package_files import path_problem
 from ..report import Issue
 from .context import Context
 
@@ -27,9 +27,12 @@ def source_file_intact(ctx: Context) -> Iterator[Issue]:
             continue
         seed = texts.get(source_id)
         if seed is None:
-            yield Issue(
-                table.path, row.number, "path", "source-missing", "no seed file at this path", path
-            )
+            error = ctx.source_error(source_id)
+            if error is None or error.code == "file-missing":
+                code, message = "source-missing", "no seed file at this path"
+            else:
+                code, message = "source-unreadable", f"the seed file {error.message}"
+            yield Issue(table.path, row.number, "path", code, message, path)
             continue
         if seed.decode_error:
             yield Issue(

@@ -1,0 +1,245 @@
+"""Parsing a CSV file's bytes strictly: records, the physical line of each, and what is damaged.
+
+The package's CSV form is UTF-8 without byte-order mark, LF line ends, comma-separated and
+double-quoted as needed (RFC 4180 with LF). Everything else is reported here, located by
+Frictionless row number (header = 1) and column, before any other check reads the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+csv.field_size_limit(2**31 - 1)
+
+BOM = b"\xef\xbb\xbf"
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    """Damage found while parsing: `row` is a Frictionless row number, `column` 0-based."""
+
+    code: str
+    message: str
+    row: int | None = None
+    column: int | None = None
+    value: str | None = None
+
+
+@dataclass
+class ParsedCsv:
+    """A CSV file read as records of text cells (the header first).
+
+    `complete` is False when the records cannot be trusted (not UTF-8, a quoted field left
+    open, an empty file); `records` then holds what a lenient reader would see, so that
+    row counts can still be compared with the descriptor's.
+    """
+
+    records: list[list[str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    problems: list[CsvProblem] = field(default_factory=list)
+    complete: bool = True
+
+    @property
+    def header(self) -> list[str]:
+        return self.records[0] if self.records else []
+
+    @property
+    def data_rows(self) -> int:
+        """Records after the header, blank ones included (what Frictionless counts as rows)."""
+        return max(len(self.records) - 1, 0)
+
+    def line_of(self, row: int) -> int:
+        """Physical line (1-based) on which Frictionless row `row` starts."""
+        if 1 <= row <= len(self.lines):
+            return self.lines[row - 1]
+        return row
+
+    def multiline(self) -> bool:
+        """Whether some record spans several physical lines (rows and lines then differ)."""
+        return any(line != index for index, line in enumerate(self.lines, start=1))
+
+
+def parse_csv(data: bytes) -> ParsedCsv:
+    """Parse `data` as the package's CSV form, recording every deviation as a CsvProblem."""
+    parsed = ParsedCsv()
+    if not data:
+        parsed.complete = False
+        parsed.problems.append(
+            CsvProblem("empty-file", "the file is empty; it needs at least the header row")
+        )
+        return parsed
+    if data.startswith(BOM):
+        parsed.problems.append(
+            CsvProblem(
+                "byte-order-mark",
+                "the file starts with a byte-order mark (EF BB BF); save it as UTF-8 without BOM",
+            )
+        )
+        data = data[len(BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        parsed.complete = False
+        parsed.problems.append(_encoding_problem(data, exc))
+        text = data.decode("utf-8", errors="replace")
+        parsed.records, parsed.lines = _read(text, strict=False)
+        return parsed
+    _line_ends(text, parsed)
+    try:
+        parsed.records, parsed.lines = _read(text, strict=True)
+    except _StrictError as exc:
+        parsed.complete = False
+        parsed.problems.append(exc.problem)
+        parsed.records, parsed.lines = _read(text, strict=False)
+    return parsed
+
+
+def data_rows(data: bytes) -> int:
+    """Number of data rows in CSV `data` as the validator and Frictionless count them."""
+    return parse_csv(data).data_rows
+
+
+class _StrictError(Exception):
+    def __init__(self, problem: CsvProblem) -> None:
+        self.problem = problem
+
+
+def _read(text: str, *, strict: bool) -> tuple[list[list[str]], list[int]]:
+    """Records and the physical line each starts on; strict raises _StrictError on bad quoting."""
+    records: list[list[str]] = []
+    lines: list[int] = []
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, strict=strict)
+    start = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _StrictError(_quoting_problem(text, start, len(records) + 1, exc)) from None
+        records.append(record)
+        lines.append(start)
+        start = reader.line_num + 1
+    return records, lines
+
+
+def _quoting_problem(text: str, line: int, row: int, exc: csv.Error) -> CsvProblem:
+    """Locate a strict-mode CSV error: the row it starts on and the cell whose quote is bad."""
+    rest = "".join(_lines_from(text, line))
+    column, start, end, kind = _scan_quotes(rest)
+    value = _head(rest[start:end])
+    if kind == "unclosed":
+        swallowed = rest[start:].count("\n")
+        message = (
+            f"a quoted cell opened on line {line} is never closed, so the rest of the file "
+            f"({swallowed} more lines) would be read as one cell; close the quote or remove it"
+        )
+        return CsvProblem("unterminated-quote", message, row, column, value)
+    if kind == "text-after-quote":
+        closed = line + rest[:end].count("\n")
+        if closed == line:
+            message = (
+                f"on line {line}, text follows the closing quote of a quoted cell; double the "
+                'quotes inside a quoted cell ("") or quote the whole cell'
+            )
+            return CsvProblem("bad-quote", message, row, column, value)
+        message = (
+            f"a quoted cell opened on line {line} closes on line {closed} with more text after "
+            "the closing quote; a quote is missing or extra (double quotes inside a quoted "
+            'cell: "")'
+        )
+        return CsvProblem("unterminated-quote", message, row, column, value)
+    return CsvProblem("csv-error", f"cannot parse line {line}: {exc}", row, column, value)
+
+
+def _scan_quotes(record: str) -> tuple[int, int, int, str]:
+    """Walk one CSV record: (column, cell start, cell end, what is wrong) for its bad quote.
+
+    What is wrong: "unclosed" (the file ends inside the quoted cell), "text-after-quote"
+    (the closing quote is followed by more than a comma or line end), or "" if nothing.
+    """
+    column, i, n, at_start = 0, 0, len(record), True
+    while i < n:
+        c = record[i]
+        if at_start and c == '"':
+            start, j = i, i + 1
+            while True:
+                k = record.find('"', j)
+                if k < 0:
+                    return column, start, n, "unclosed"
+                if record.startswith('""', k):
+                    j = k + 2
+                    continue
+                break
+            i = k + 1
+            if i < n and record[i] not in ",\r\n":
+                return column, start, i, "text-after-quote"
+            at_start = False
+            continue
+        if c == ",":
+            column, at_start = column + 1, True
+        elif c in "\r\n":
+            break
+        else:
+            at_start = False
+        i += 1
+    return column, 0, min(n, 200), ""
+
+
+def _lines_from(text: str, line: int) -> Iterator[str]:
+    for number, content in enumerate(io.StringIO(text, newline=""), start=1):
+        if number >= line:
+            yield content
+
+
+def _line_ends(text: str, parsed: ParsedCsv) -> None:
+    """Report CRLF or CR line ends once per file, with how many lines and the first one."""
+    first, count = 0, 0
+    for number, content in enumerate(io.StringIO(text, newline=""), start=1):
+        if content.endswith("\r\n") or content.endswith("\r"):
+            count += 1
+            first = first or number
+    if count:
+        parsed.problems.append(
+            CsvProblem(
+                "line-ending",
+                f"{count} line(s) end with CR or CRLF, first line {first}; "
+                "the package uses LF (\\n) line ends",
+            )
+        )
+
+
+def _encoding_problem(data: bytes, exc: UnicodeDecodeError) -> CsvProblem:
+    """Locate the first undecodable byte by row and column; count the bad bytes in the file."""
+    prefix = data[: exc.start].decode("utf-8", errors="replace")
+    line = prefix.count("\n") + 1
+    records, _ = _read(prefix + "\x00", strict=False)
+    row = len(records)
+    column = max(len(records[-1]) - 1, 0) if records else 0
+    bad = _undecodable(data)
+    end = data.find(b"\n", exc.start)
+    tail = data[exc.start : end if end >= 0 else len(data)].decode("utf-8", errors="replace")
+    cell = (records[-1][-1][:-1] if records and records[-1] else "") + tail.split(",", 1)[0]
+    byte = data[exc.start : exc.start + 1].hex().upper()
+    message = (
+        f"not UTF-8: byte {byte} on line {line} (file offset {exc.start}) cannot be decoded "
+        f"({exc.reason}); {bad} undecodable byte run(s) in the file; save it as UTF-8"
+    )
+    return CsvProblem("encoding-error", message, row, column, _head(cell))
+
+
+def _undecodable(data: bytes) -> int:
+    """How many runs of undecodable bytes `data` holds."""
+    return len(_ESCAPED.findall(data.decode("utf-8", errors="surrogateescape")))
+
+
+def _head(value: str | None, limit: int = 200) -> str | None:
+    if value is None or len(value) <= limit:
+        return value
+    return value[:limit] + "…"

@@ -1,0 +1,126 @@
+"""Files of an untrusted data package, read safely: inside its folder, regular files, size-capped.
+
+A descriptor from a fork decides which paths the validator opens, so every path is checked
+before anything is read: no URLs, no absolute or `..` paths, no symlinks leading out of the
+package folder, and only regular files (a FIFO, a device or a directory would hang or fail
+the reader). Opening is non-blocking and re-checked on the open handle.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+MAX_FILE_BYTES = 256 * 2**20
+"""Largest file the validator reads (256 MiB); a package file beyond this is an error."""
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class PackageFileError(Exception):
+    """A package file that cannot be read: `code` is the issue code, the message says why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def path_problem(root: Path, path: object) -> str | None:
+    """Why `path` may not be read as part of the package at `root`, or None if it is safe.
+
+    Refused: anything but a non-empty string, URLs (any scheme), absolute paths (POSIX or
+    Windows), backslashes, paths with a `..` segment, and paths that resolve (through
+    symlinks) outside the package folder. Only file metadata is consulted, never contents.
+    """
+    if not isinstance(path, str) or not path.strip():
+        return "must be a non-empty string"
+    if "\x00" in path:
+        return "contains a NUL byte"
+    if _URL.match(path) and not PureWindowsPath(path).drive:
+        return "is a URL; only files inside the package folder are read"
+    if (
+        PurePosixPath(path).is_absolute()
+        or PureWindowsPath(path).is_absolute()
+        or PureWindowsPath(path).drive
+        or path.startswith("\\")
+    ):
+        return "is absolute; resource paths must be relative to the package folder"
+    if ".." in re.split(r"[\\/]", path):
+        return "contains '..'; resource paths must stay inside the package folder"
+    if "\\" in path:
+        return "contains a backslash; write resource paths with forward slashes (data/x.csv)"
+    base = root.resolve()
+    try:
+        target = (root / path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return "cannot be resolved"
+    if target != base and base not in target.parents:
+        return "leads outside the package folder (through a symlink)"
+    return None
+
+
+def file_problem(file: Path) -> PackageFileError | None:
+    """Why `file` cannot be read as a package file (missing, not a regular file, too big)."""
+    try:
+        info = file.stat()
+    except FileNotFoundError:
+        return PackageFileError("file-missing", "no file at this path")
+    except (OSError, ValueError) as exc:
+        return PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})")
+    return _kind_problem(info)
+
+
+def read_file(file: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file `file`; raises PackageFileError instead of blocking.
+
+    The path is opened non-blocking (a FIFO swapped in after the check cannot hang the
+    read) and the open handle is checked again to be a regular file of at most `limit` bytes.
+    """
+    problem = file_problem(file)
+    if problem:
+        raise problem
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(file, flags)
+    except OSError as exc:
+        raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
+    try:
+        problem = _kind_problem(os.fstat(fd), limit)
+        if problem:
+            raise problem
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
+    return data
+
+
+def read_package_file(root: Path, path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of `path` inside the package at `root`, after path_problem() allows it."""
+    problem = path_problem(root, path)
+    if problem:
+        raise PackageFileError("unsafe-path", f"path {problem}")
+    return read_file(root / path, limit)
+
+
+def _kind_problem(info: os.stat_result, limit: int = MAX_FILE_BYTES) -> PackageFileError | None:
+    if stat.S_ISDIR(info.st_mode):
+        return PackageFileError("not-a-file", "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        return PackageFileError(
+            "not-a-file", "is not a regular file (a FIFO, socket or device is never read)"
+        )
+    if info.st_size > limit:
+        return PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
