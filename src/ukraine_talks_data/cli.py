@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +42,14 @@ def main(
     """The January 2022 Russia–US/NATO/OSCE security talks dataset."""
 
 
+class ReportFormat(StrEnum):
+    """How `validate` prints its report."""
+
+    text = "text"
+    github = "github"
+    json = "json"
+
+
 @app.command()
 def validate(
     datapackage: Annotated[
@@ -50,32 +61,77 @@ def validate(
         ),
     ] = None,
     json_output: Annotated[
-        bool, typer.Option("--json", help="Print the whole report as JSON.")
+        bool, typer.Option("--json", help="Print the whole report as JSON (same as --format json).")
     ] = False,
+    output_format: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            help="text: one line per issue; github: pull-request annotations (::error "
+            "file=…,line=…); json: the whole report for machines.",
+        ),
+    ] = ReportFormat.text,
+    max_errors: Annotated[
+        int,
+        typer.Option(
+            "--max-errors",
+            min=0,
+            help="Print at most this many errors (and as many warnings); 0 prints all. The exit "
+            "status still counts every error. JSON always holds every issue.",
+        ),
+    ] = 100,
+    allow_schema_changes: Annotated[
+        bool,
+        typer.Option(
+            "--allow-schema-changes",
+            help="Validate against the package's own schemas/*.json instead of the reference "
+            "schemas bundled with this distribution (for a derived package whose schemas differ "
+            "on purpose); without it, any difference is a schema-changed error.",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (written whole or not at all) and print only "
+            "the summary line.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Validate a data package: Table Schemas, evidence spans, seed hashes, dates, links.
+    """Validate a data package: files, Table Schemas, evidence spans, seed hashes, dates, links.
 
-    Exit status: 0 valid, 1 invalid, 2 could not run (no such file, not JSON).
-    """
+    Exit status: 0 valid (warnings allowed), 1 invalid, 2 could not run (no such file, not JSON, the report cannot be written).
+    """  # noqa: E501 - typer prints docstring lines as written
     from .descriptor import DescriptorError
+    from .report_format import render, summary, write_report
     from .validate import validate_package
 
+    fmt = ReportFormat.json if json_output else output_format
     try:
-        report = validate_package(datapackage)
+        report = validate_package(datapackage, reference_schemas=not allow_schema_changes)
     except DescriptorError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    if json_output:
-        typer.echo(report.to_json())
-    else:
-        for line in report.lines():
-            typer.echo(line)
-        rows = sum(report.checked.values())
-        status = "valid" if report.valid else "INVALID"
+    except Exception as exc:  # a CI tool ends with a message and exit 2, never a traceback
         typer.echo(
-            f"{status}: {report.package}: {len(report.errors)} errors, "
-            f"{len(report.warnings)} warnings; {len(report.checked)} tables, {rows} rows checked"
+            f"error: the validator failed unexpectedly ({type(exc).__name__}: {exc}); "
+            "please report this, with the package that caused it",
+            err=True,
         )
+        raise typer.Exit(2) from None
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = render(report, fmt.value, max_errors=max_errors or None, color=color)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            write_report(output, text)
+        except OSError as exc:
+            typer.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(summary(report))
     raise typer.Exit(0 if report.valid else 1)
 
 
