@@ -91,14 +91,10 @@ def foreign_key_problems(
     return issues
 
 
-def sanitised(
-    schema: Mapping[str, Any], keep_foreign_keys: set[str] | None = None
-) -> dict[str, Any]:
-    """A copy of a well-formed schema holding only what Frictionless needs to validate rows.
-
-    Foreign keys to tables outside `keep_foreign_keys` (when given) are left out: those
-    tables cannot be read, and their own errors are reported instead.
-    """
+def sanitised(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a well-formed schema holding only what Frictionless needs to validate rows:
+    fields (type, format, constraints), primary key and missing values. Foreign keys are
+    left out; `checks/keys.py` checks them on the parsed rows."""
     fields = []
     for f in schema["fields"]:
         out: dict[str, Any] = {"name": f["name"], "type": f.get("type", "string")}
@@ -111,19 +107,6 @@ def sanitised(
     result: dict[str, Any] = {"fields": fields}
     if schema.get("primaryKey"):
         result["primaryKey"] = _as_list(schema["primaryKey"])
-    keys = []
-    for fk in schema.get("foreignKeys") or []:
-        target = fk["reference"].get("resource") or ""
-        if keep_foreign_keys is not None and target and target not in keep_foreign_keys:
-            continue
-        keys.append(
-            {
-                "fields": _as_list(fk["fields"]),
-                "reference": {"resource": target, "fields": _as_list(fk["reference"]["fields"])},
-            }
-        )
-    if keys:
-        result["foreignKeys"] = keys
     if "missingValues" in schema:
         result["missingValues"] = list(schema["missingValues"])
     return result

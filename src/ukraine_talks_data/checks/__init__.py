@@ -28,6 +28,7 @@ from .evidence import (
     row_has_evidence,
 )
 from .files import file_matches_descriptor, resource_file_readable
+from .keys import foreign_keys_resolve
 from .reference import reference_tables_present, schema_matches_reference
 from .sources import source_file_intact
 from .spans import span_matches_source, span_offsets_ordered
@@ -43,6 +44,7 @@ CHECKS: tuple[Check, ...] = (
     cell_has_no_line_break,
     cell_has_no_control_character,
     cell_is_not_a_formula,
+    foreign_keys_resolve,
     source_file_intact,
     span_offsets_ordered,
     span_matches_source,

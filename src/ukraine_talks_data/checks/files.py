@@ -22,7 +22,8 @@ def resource_file_readable(ctx: Context) -> Iterator[Issue]:
     for resource in ctx.descriptor.resources:
         data = ctx.data(resource.name)
         if isinstance(data, PackageFileError):
-            yield Issue(resource.path, None, None, data.code, f"the resource file {data.message}")
+            message = data.message if data.code == "file-missing" else f"the path {data.message}"
+            yield Issue(resource.path, None, None, data.code, message)
             continue
         parsed = ctx.parsed(resource.name)
         if parsed is None:

