@@ -547,13 +547,13 @@ def test_link_row_pointing_nowhere(package: Path) -> None:
 )
 def test_descriptor_that_cannot_be_used(package: Path, text: str, reason: str) -> None:
     package.write_bytes(text.encode("latin-1") if text == "\xff" else text.encode())
-    result = validate_cli_raw(package)
-    assert result == (2, "", f"error: {package}: {reason}\n")
+    assert validate_cli(package) == (1, [f"datapackage.json: descriptor-error: {reason}"])
 
 
-def validate_cli_raw(package: Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["validate", str(package)])
-    return result.exit_code, result.stdout, result.stderr
+def test_no_descriptor_at_all_is_could_not_run(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: {tmp_path / 'datapackage.json'}: no such file\n"
 
 
 def _set_path(index: int, value: Any) -> Any:

@@ -134,12 +134,12 @@ def test_descriptor_not_json(tmp_path: Path) -> None:
     bad = tmp_path / "datapackage.json"
     bad.write_text("{not json")
     code, out, err = run(str(bad))
-    assert code == 2
-    assert out == ""
-    assert err.strip() == (
-        f"error: {bad}: not valid JSON (Expecting property name enclosed in double quotes "
-        "at line 1, column 2)"
-    )
+    assert code == 1
+    assert err == ""
+    assert error_lines(out) == [
+        "datapackage.json: descriptor-error: not valid JSON (Expecting property name enclosed "
+        "in double quotes at line 1, column 2)"
+    ]
 
 
 def test_missing_descriptor(tmp_path: Path) -> None:

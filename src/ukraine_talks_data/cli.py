@@ -102,7 +102,7 @@ def validate(
 ) -> None:
     """Validate a data package: files, Table Schemas, evidence spans, seed hashes, dates, links.
 
-    Exit status: 0 valid (warnings allowed), 1 invalid, 2 could not run (no such file, not JSON, the report cannot be written).
+    Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
     """  # noqa: E501 - typer prints docstring lines as written
     from .descriptor import DescriptorError
     from .report_format import render, summary, write_report

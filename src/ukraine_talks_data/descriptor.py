@@ -18,7 +18,7 @@ from typing import Any
 
 from .package_files import PackageFileError, path_problem, read_file, read_package_file
 from .report import Issue
-from .schema_rules import foreign_key_problems, schema_problems
+from .schema_rules import foreign_key_problems, frictionless_problems, schema_problems
 
 __all__ = ["Descriptor", "DescriptorError", "Resource", "path_problem", "read_descriptor"]
 
@@ -62,7 +62,15 @@ _UNSUPPORTED = {
 
 
 class DescriptorError(Exception):
-    """The descriptor cannot be used at all (missing, unreadable, not JSON, not an object)."""
+    """The descriptor cannot be used at all (missing, unreadable, not JSON, not an object).
+
+    `reason` says why without the path; `missing` is True when there is no file at all.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None, missing: bool = False) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        self.missing = missing
 
 
 @dataclass(frozen=True)
@@ -121,14 +129,16 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
     try:
         data = read_file(file, MAX_DESCRIPTOR_BYTES)
     except PackageFileError as exc:
-        reason = "no such file" if exc.code == "file-missing" else exc.message
-        raise DescriptorError(f"{file}: {reason}") from None
+        missing = exc.code == "file-missing"
+        reason = "no such file" if missing else exc.message
+        raise DescriptorError(f"{file}: {reason}", reason=reason, missing=missing) from None
     try:
         raw = load_json(data)
     except ValueError as exc:
-        raise DescriptorError(f"{file}: {exc}") from None
+        raise DescriptorError(f"{file}: {exc}", reason=str(exc)) from None
     if not isinstance(raw, dict):
-        raise DescriptorError(f"{file}: a data package descriptor must be a JSON object")
+        reason = "a data package descriptor must be a JSON object"
+        raise DescriptorError(f"{file}: {reason}", reason=reason)
     label = file.name
     descriptor = Descriptor(file=file, raw=raw)
     issues: list[Issue] = []
@@ -348,10 +358,8 @@ def _load_schema(
     loaded, issues = _load_json_file(root, label, f"{name}.schema", "schema", schema)
     if issues:
         return None, issues
-    if isinstance(schema, str):
-        problems = schema_problems(loaded, schema)
-    else:
-        problems = schema_problems(loaded, label, f"{name}.schema.")
+    file, prefix = (schema, "") if isinstance(schema, str) else (label, f"{name}.schema.")
+    problems = schema_problems(loaded, file, prefix) or frictionless_problems(loaded, file, prefix)
     if problems:
         return None, problems
     return loaded, []

@@ -172,6 +172,8 @@ def _constraint_message(field: dict[str, Any], note: str) -> str:
 
 
 def _duplicate_message(what: str, note: str) -> str:
+    if "are all" in note:
+        return "the primary key is empty"
     match = re.search(r"row at position (\d+)", note)
     if match:
         return f"{what}: row {match.group(1)} has the same value"

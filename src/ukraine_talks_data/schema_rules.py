@@ -8,6 +8,8 @@ network, no JSON-valued field types).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -160,6 +162,8 @@ def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]
     for key in _FIELD_STRINGS:
         if key in f and not isinstance(f[key], str):
             yield _issue(file, f"{where}.{key}", "must be a string", _show(f[key]))
+    if "delimiter" in f and not f["delimiter"]:
+        yield _issue(file, f"{where}.delimiter", "must not be empty")
     if f.get("itemType", "string") not in SUPPORTED_TYPES:
         yield _issue(file, f"{where}.itemType", "item type is not supported", _show(f["itemType"]))
     for key in _FIELD_STRING_LISTS:
@@ -188,8 +192,10 @@ def _constraint_problems(
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
         if kind in _NUMERIC and not numeric:
             yield _issue(file, where, "must be a number", _show(value))
-        elif kind in _TEMPORAL and not isinstance(value, str):
-            yield _issue(file, where, f"must be a {kind} written as a string", _show(value))
+        elif kind in _TEMPORAL and not _iso(kind, value):
+            yield _issue(
+                file, where, f"must be a {kind} written in ISO 8601 as a string", _show(value)
+            )
         elif kind not in _NUMERIC | _TEMPORAL:
             yield _issue(file, where, f"does not apply to a {kind} field", _show(value))
     elif key == "pattern":
@@ -252,6 +258,45 @@ def _key_problems(
                 yield _issue(file, f"{where}.fields", "no field of this name", part)
 
 
+def frictionless_problems(schema: Mapping[str, Any], file: str, prefix: str = "") -> list[Issue]:
+    """What Frictionless's own Table Schema profile rejects in a schema that passed the rules
+    above (e.g. a constraint its type does not support), located at the field."""
+    from frictionless import Schema
+
+    if Schema.validate_descriptor(sanitised(schema)).valid:
+        return []
+    issues = []
+    for f in schema["fields"]:
+        report = Schema.validate_descriptor(sanitised({"fields": [f]}))
+        for error in report.errors:
+            issues.append(_issue(file, f"{prefix}{f['name']}", _clean(error.note or error.message)))
+    return issues or [_issue(file, prefix.rstrip(".") or None, "Frictionless rejects this schema")]
+
+
+def _iso(kind: str, value: object) -> bool:
+    """Whether `value` is a string Frictionless can read as a bound of a `kind` field."""
+    if not isinstance(value, str):
+        return False
+    try:
+        if kind == "date":
+            dt.date.fromisoformat(value)
+        elif kind == "datetime":
+            dt.datetime.fromisoformat(value)
+        elif kind == "time":
+            dt.time.fromisoformat(value)
+        elif kind == "yearmonth":
+            dt.datetime.strptime(value, "%Y-%m")
+        else:
+            return False
+    except ValueError:
+        return False
+    return True
+
+
+def _clean(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def _issue(file: str, field: str | None, message: str, value: str | None = None) -> Issue:
     return Issue(file, None, field, "schema-error", message, value)
 
@@ -275,5 +320,6 @@ def _count(value: object) -> bool:
 
 
 def _show(value: object, limit: int = 80) -> str:
-    text = repr(value)
+    """A schema value as written in JSON (a string as itself), cut after `limit` characters."""
+    text = value if isinstance(value, str) else json.dumps(value)
     return text if len(text) <= limit else text[:limit] + "…"

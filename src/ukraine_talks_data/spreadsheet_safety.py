@@ -24,15 +24,15 @@ _LEADING = " \t\r\n"
 _FUNCTION = r"[A-Za-z_][A-Za-z0-9_.]*\s*[(|!]"
 _CELL_REF = r"\$?[A-Za-z]{1,3}\$?[0-9]+\b"
 _ARITHMETIC = r"[0-9.,]+\s*[-+*/^&<>=%]"
-_FORMULA_BODY = re.compile(rf"\s*(?:{_FUNCTION}|{_CELL_REF}|{_ARITHMETIC}|[(\"'=+\-@])")
+_FORMULA_BODY = re.compile(rf"\s*(?:{_FUNCTION}|{_CELL_REF}|{_ARITHMETIC}|[(=])")
 
 
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet opening `text` as a cell would evaluate it as a formula.
 
     `=` followed by anything is a formula; `+`, `-` and `@` only when formula syntax
-    follows (a function call or DDE pipe, a cell reference, arithmetic, a parenthesis,
-    a quote or another operator).
+    follows (a function call or DDE pipe, a cell reference, arithmetic, a parenthesis or
+    an equals sign).
     """
     stripped = text.lstrip(_LEADING)
     if not stripped or stripped[0] not in TRIGGERS:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .bundle import bundled_descriptor
 from .checks import Context, run_checks
-from .descriptor import read_descriptor
+from .descriptor import DescriptorError, read_descriptor
 from .report import Issue, Report
 from .schema_checks import schema_issues
 from .schemas import table_names, table_schema
@@ -16,18 +16,27 @@ from .schemas import table_names, table_schema
 def validate_package(path: Path | str | None = None, *, reference_schemas: bool = True) -> Report:
     """Validate the data package at `path` (a datapackage.json or its folder; default: bundled).
 
-    Raises DescriptorError when the descriptor is missing, unreadable or not a JSON object.
-    Resource paths that are absolute, contain `..`, are URLs or lead outside the package
-    are reported and nothing else is read. With `reference_schemas` (the default), tables
-    are validated against the schemas bundled with this distribution and any difference in
-    the package's own schemas is an error; turn it off for a derived package whose
-    schemas differ on purpose.
+    Raises DescriptorError only when there is no descriptor file; a descriptor that cannot
+    be used (unreadable, not JSON, not an object) is a `descriptor-error` in the report,
+    and nothing else is validated. Resource paths that are absolute, contain `..`, are
+    URLs or lead outside the package are reported and nothing else is read. With
+    `reference_schemas` (the default), tables are validated against the schemas bundled
+    with this distribution and any difference in the package's own schemas is an error;
+    turn it off for a derived package whose schemas differ on purpose.
     """
     file = Path(path) if path is not None else bundled_descriptor()
-    descriptor, issues = read_descriptor(file)
+    try:
+        descriptor, issues = read_descriptor(file)
+    except DescriptorError as exc:
+        if exc.missing:
+            raise
+        target = file / "datapackage.json" if file.is_dir() else file
+        report = Report(package=str(target))
+        report.extend([Issue(target.name, None, None, "descriptor-error", exc.reason)])
+        return report
     report = Report(package=str(descriptor.file))
     report.extend(issues)
-    if any(i.code == "unsafe-path" for i in issues):
+    if not descriptor.resources or any(i.code == "unsafe-path" for i in issues):
         return report
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
     ctx = Context(descriptor, reference=reference)

@@ -1,0 +1,196 @@
+"""Report formats: text grouped by file with a limit, GitHub annotations, JSON, colour only
+on a terminal, a whole --output file or none, and exit 2 instead of a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import set_cell
+from damage import csv_path, runner
+from ukraine_talks_data.cli import app
+from ukraine_talks_data.report import Issue, Report
+from ukraine_talks_data.report_format import render, render_github, render_text
+from ukraine_talks_data.validate import validate_package
+
+
+def _report(tmp_path: Path) -> Report:
+    report = Report(package=str(tmp_path / "datapackage.json"))
+    report.extend(
+        [
+            Issue("data/b.csv", 3, "x", "type-error", "not a valid integer", "q"),
+            Issue("data/a.csv", 4, "note", "formula-injection", "runs", "=1+1", "warning"),
+            Issue("data/a.csv", 2, "id", "constraint-error", "a value is required"),
+            Issue("datapackage.json", None, "a.path", "unsafe-path", "is a URL", "http://x"),
+            Issue("data/a.csv", 9, "text", "span-mismatch", "line\nbreak", "v"),
+        ]
+    )
+    report.checked = {"a": 9, "b": 3}
+    report.physical_lines = {"data/a.csv": [1, 2, 3, 5, 6, 7, 8, 9, 12]}
+    return report
+
+
+def test_text_groups_by_file_errors_before_warnings(tmp_path: Path) -> None:
+    assert render_text(_report(tmp_path)) == (
+        "data/a.csv:2:id: constraint-error: a value is required\n"
+        "data/a.csv:9:text: span-mismatch: line\\nbreak (value: 'v')\n"
+        "data/a.csv:4:note: warning: formula-injection: runs (value: '=1+1')\n"
+        "data/b.csv:3:x: type-error: not a valid integer (value: 'q')\n"
+        "datapackage.json::a.path: unsafe-path: is a URL (value: 'http://x')\n"
+        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warnings; 2 tables, 12 rows "
+        "checked\n"
+    )
+
+
+def test_max_errors_says_how_many_were_left_out(tmp_path: Path) -> None:
+    lines = render_text(_report(tmp_path), max_errors=2).splitlines()
+    assert lines == [
+        "data/a.csv:2:id: constraint-error: a value is required",
+        "data/a.csv:9:text: span-mismatch: line\\nbreak (value: 'v')",
+        "data/a.csv:4:note: warning: formula-injection: runs (value: '=1+1')",
+        "… 2 more errors not shown (--max-errors 2; 0 shows all)",
+        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warnings; 2 tables, 12 rows "
+        "checked",
+    ]
+
+
+def test_colour_only_when_asked(tmp_path: Path) -> None:
+    plain = render_text(_report(tmp_path))
+    coloured = render_text(_report(tmp_path), color=True)
+    assert "\x1b[" not in plain
+    assert coloured.splitlines()[0] == (
+        "\x1b[1mdata/a.csv:2:id\x1b[0m: \x1b[31mconstraint-error\x1b[0m: a value is required"
+    )
+    assert coloured.splitlines()[2].startswith(
+        "\x1b[1mdata/a.csv:4:note\x1b[0m: \x1b[33mwarning: formula-injection\x1b[0m: runs"
+    )
+    assert coloured.splitlines()[-1].startswith("\x1b[1m\x1b[31mINVALID\x1b[0m: ")
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    lines = render_github(_report(tmp_path), cwd=tmp_path.parent).splitlines()
+    prefix = f"{tmp_path.name}/"
+    assert lines == [
+        f"::error file={prefix}data/a.csv,line=2,title=constraint-error::data/a.csv:2:id: "
+        "constraint-error: a value is required",
+        # row 9 starts on physical line 12: the rows before it span several lines
+        f"::error file={prefix}data/a.csv,line=12,title=span-mismatch::data/a.csv:9:text: "
+        "span-mismatch: line\\nbreak (value: 'v')",
+        f"::warning file={prefix}data/a.csv,line=5,title=formula-injection::data/a.csv:4:note: "
+        "warning: formula-injection: runs (value: '=1+1')",
+        f"::error file={prefix}data/b.csv,line=3,title=type-error::data/b.csv:3:x: type-error: "
+        "not a valid integer (value: 'q')",
+        f"::error file={prefix}datapackage.json,title=unsafe-path::datapackage.json::a.path: "
+        "unsafe-path: is a URL (value: 'http://x')",
+        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warnings; 2 tables, 12 rows "
+        "checked",
+    ]
+
+
+def test_github_escapes_and_omits_files_outside_the_workspace(tmp_path: Path) -> None:
+    report = Report(package=str(tmp_path / "pkg" / "datapackage.json"))
+    report.extend([Issue("data/x,y.csv", 2, "f", "c:d", "100% sure\r\n", None)])
+    assert render_github(report, cwd=tmp_path).splitlines()[0] == (
+        "::error file=pkg/data/x%2Cy.csv,line=2,title=c%3Ad::data/x,y.csv:2:f: c:d: 100%25 "
+        "sure\\r\\n"
+    )
+    elsewhere = render_github(report, cwd=tmp_path / "other").splitlines()[0]
+    assert elsewhere.startswith("::error title=c%3Ad::")
+
+
+def test_unknown_format_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown format 'xml'; use one of: text, github, json"):
+        render(_report(tmp_path), "xml")
+
+
+# Through the command ----------------------------------------------------------------------
+
+
+def _three_errors(package: Path) -> int:
+    path = csv_path(package, "statements")
+    set_cell(path, 0, "quote_type", "rumour")
+    set_cell(path, 0, "date_basis", "guessed")
+    return set_cell(path, 0, "channel", "pigeon")
+
+
+def test_cli_max_errors_and_exit_code(package: Path) -> None:
+    _three_errors(package)
+    result = runner.invoke(app, ["validate", str(package), "--max-errors", "1"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    assert lines[1] == "… 2 more errors not shown (--max-errors 1; 0 shows all)"
+    assert lines[2].startswith("INVALID: ") and " 3 errors, " in lines[2]
+
+
+def test_cli_github_format_on_a_real_package(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = _three_errors(package)
+    monkeypatch.chdir(package.parent)
+    result = runner.invoke(app, ["validate", str(package), "--format", "github"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"::error file=data/statements.csv,line={number},title=constraint-error::"
+        f"data/statements.csv:{number}:channel: constraint-error: must be one of: "
+        + ", ".join(
+            next(
+                f
+                for f in json.loads((package.parent / "schemas/statements.json").read_text())[
+                    "fields"
+                ]
+                if f["name"] == "channel"
+            )["constraints"]["enum"]
+        )
+        + " (value: 'pigeon')"
+    )
+
+
+def test_cli_json_equals_the_library_report(package: Path) -> None:
+    _three_errors(package)
+    for args in (["--json"], ["--format", "json"]):
+        result = runner.invoke(app, ["validate", str(package), *args])
+        assert result.exit_code == 1
+        assert json.loads(result.stdout) == validate_package(package).to_dict()
+
+
+def test_cli_has_no_colour_off_a_terminal(package: Path) -> None:
+    _three_errors(package)
+    result = runner.invoke(app, ["validate", str(package)], env={"NO_COLOR": ""})
+    assert "\x1b[" not in result.stdout
+
+
+def test_cli_output_file_is_whole(package: Path, tmp_path: Path) -> None:
+    _three_errors(package)
+    target = tmp_path / "report.json"
+    result = runner.invoke(app, ["validate", str(package), "--json", "--output", str(target)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("INVALID: ")
+    assert json.loads(target.read_text()) == validate_package(package).to_dict()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "report.json"]
+
+
+def test_cli_output_that_cannot_be_written(package: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "report.txt"
+    result = runner.invoke(app, ["validate", str(package), "--output", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: cannot write {target}: ")
+    assert not target.parent.exists()
+
+
+def test_cli_unexpected_failure_is_exit_2_not_a_traceback(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> Report:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("ukraine_talks_data.validate.validate_package", broken)
+    result = runner.invoke(app, ["validate", str(package)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: the validator failed unexpectedly (RuntimeError: boom); please report this, "
+        "with the package that caused it\n"
+    )

@@ -1,0 +1,61 @@
+"""Formula injection: which text a spreadsheet would run, and the neutraliser exports use."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ukraine_talks_data.spreadsheet_safety import TRIGGERS, looks_like_formula, neutralise_formula
+
+FORMULAS = [
+    "=1+1",
+    '=HYPERLINK("https://example.org","x")',
+    "=cmd|' /c calc'!A1",
+    "+SUM(A1:A3)",
+    "-2+3",
+    "@SUM(A1)",
+    "-E001",
+    "+A1",
+    '  =WEBSERVICE("http://x")',
+    "\t=1",
+    "\r=1",
+    "-(1)",
+    "＝1+1",
+]
+TEXT = [
+    "NATO",
+    "",
+    "=",
+    "-",
+    "-- see below",
+    "- a list item",
+    "@NATO said",
+    "+ more",
+    "-5",
+    "2022-01-12",
+    "Russia–US talks",
+    "a = b",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_formulas_are_spotted_and_neutralised(text: str) -> None:
+    assert looks_like_formula(text)
+    safe = neutralise_formula(text)
+    assert safe == "'" + text
+    assert not looks_like_formula(safe)
+
+
+@pytest.mark.parametrize("text", TEXT)
+def test_ordinary_text_is_not_flagged(text: str) -> None:
+    assert not looks_like_formula(text)
+
+
+@given(st.text())
+def test_neutralised_text_never_starts_a_formula(text: str) -> None:
+    safe = neutralise_formula(text)
+    assert not looks_like_formula(safe)
+    assert not safe.lstrip(" \t\r\n")[:1] or safe.lstrip(" \t\r\n")[0] not in TRIGGERS
+    if not text.lstrip(" \t\r\n")[:1] or text.lstrip(" \t\r\n")[0] not in TRIGGERS:
+        assert safe == text  # everything else is left exactly as it was
