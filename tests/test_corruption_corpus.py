@@ -334,7 +334,8 @@ def test_swallowed_rows_are_caught_by_the_descriptor_row_count(package: Path) ->
     assert lines[0] == (
         f"data/evidence.csv: row-count: the descriptor's rows is {stale_rows}, but the file has "
         f"{lenient} data rows: the file changed after the descriptor was written; a quoted "
-        "field left open, a deleted or an added row changes it"
+        "field left open, a deleted or an added row changes it; record the new rows in "
+        "datapackage.json"
     )
     assert lines[1].startswith(f"data/evidence.csv:{number}:evidence_id: unterminated-quote: ")
     assert len(lines) == 2
@@ -412,9 +413,10 @@ def test_tampered_seed_file(package: Path) -> None:
         f"its bytes hash to {actual} (value: {source['sha256']!r})",
         f"{source['path']}: byte-count: the descriptor's bytes is {declared['bytes']}, but the "
         f"file has {declared['bytes'] + 1} bytes: the file changed after the descriptor was "
-        "written",
+        "written; record the new bytes in datapackage.json",
         f"{source['path']}: hash-count: the descriptor's hash is {declared['hash']}, but the "
-        f"file hashes to sha256:{actual}: the file changed after the descriptor was written",
+        f"file hashes to sha256:{actual}: the file changed after the descriptor was written; "
+        "record the new hash in datapackage.json",
     ]
 
 
@@ -611,7 +613,10 @@ def test_descriptor_names_a_missing_file(package: Path) -> None:
     edit_descriptor(package, _set_path(index, "data/actors_old.csv"))
     code, lines = validate_cli(package)
     assert code == 1
-    assert lines == ["data/actors_old.csv: file-missing: no file at this path"]
+    assert lines == [
+        "data/actors_old.csv: file-missing: no file at this path (resource 'actors' in "
+        "datapackage.json)"
+    ]
 
 
 def test_foreign_key_to_an_unknown_resource(package: Path) -> None:

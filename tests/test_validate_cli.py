@@ -101,7 +101,8 @@ def test_tampered_seed(package: Path) -> None:
         f"hash to {actual} (value: {sources[0]['sha256']!r})",
         f"{sources[0]['path']}: hash-count: the descriptor's hash is "
         f"sha256:{sources[0]['sha256']}, but the file hashes to sha256:{actual}: "
-        "the file changed after the descriptor was written",
+        "the file changed after the descriptor was written; record the new hash in "
+        "datapackage.json",
     ]
 
 

@@ -41,7 +41,7 @@ def test_fifo_as_a_table_does_not_hang(package: Path) -> None:
     assert code == 1
     assert lines == [
         "data/pipe.csv: not-a-file: the path is not a regular file (a FIFO, socket or device is "
-        "never read)"
+        "never read) (resource 'actors' in datapackage.json)"
     ]
 
 
@@ -50,6 +50,7 @@ def test_fifo_as_a_seed_does_not_hang(package: Path) -> None:
     seed = package.parent / source["path"]
     seed.unlink()
     os.mkfifo(seed)
+    name = next(r["name"] for r in descriptor(package)["resources"] if r["path"] == source["path"])
     with deadline(60):
         code, lines = validate_cli(package)
     assert code == 1
@@ -57,7 +58,7 @@ def test_fifo_as_a_seed_does_not_hang(package: Path) -> None:
         f"data/sources.csv:2:path: source-unreadable: the seed file is not a regular file (a "
         f"FIFO, socket or device is never read) (value: {source['path']!r})",
         f"{source['path']}: not-a-file: the path is not a regular file (a FIFO, socket or device "
-        "is never read)",
+        f"is never read) (resource '{name}' in datapackage.json)",
     ]
 
 
@@ -82,7 +83,7 @@ def test_symlink_inside_the_package_to_a_fifo(package: Path) -> None:
     assert code == 1
     assert lines == [
         "data/link.csv: not-a-file: the path is not a regular file (a FIFO, socket or device is "
-        "never read)"
+        "never read) (resource 'actors' in datapackage.json)"
     ]
 
 
@@ -90,7 +91,10 @@ def test_directory_as_a_table(package: Path) -> None:
     _actors(package, path="data")
     code, lines = validate_cli(package)
     assert code == 1
-    assert lines == ["data: not-a-file: the path is a directory, not a file"]
+    assert lines == [
+        "data: not-a-file: the path is a directory, not a file (resource 'actors' in "
+        "datapackage.json)"
+    ]
 
 
 def test_descriptor_that_is_a_fifo(tmp_path: Path) -> None:

@@ -35,7 +35,8 @@ class Issue:
         that one issue is always exactly one line.
         """
         severity = "warning: " if self.severity == "warning" else ""
-        text = f"{self.where()}: {severity}{self.code}: {one_line(self.message)}"
+        message = _elide(one_line(self.message), MAX_MESSAGE)
+        text = f"{self.where()}: {severity}{self.code}: {message}"
         if self.value is not None:
             text += f" (value: {_short(self.value)})"
         return text
@@ -62,9 +63,19 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+MAX_MESSAGE = 1000
+"""Longest message a line shows; the middle of a longer one is elided (JSON keeps it all)."""
+
+
 def _short(value: str, limit: int = 120) -> str:
     """Quote a value for a one-line message, eliding the middle of long values."""
-    text = repr(value)
+    return _elide(
+        repr(value[: 4 * limit] + value[-4 * limit :]) if len(value) > 8 * limit else repr(value),
+        limit,
+    )
+
+
+def _elide(text: str, limit: int) -> str:
     if len(text) > limit:
         text = text[: limit // 2] + "…" + text[-limit // 2 :]
     return text

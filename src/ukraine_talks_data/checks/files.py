@@ -23,7 +23,8 @@ def resource_file_readable(ctx: Context) -> Iterator[Issue]:
         data = ctx.data(resource.name)
         if isinstance(data, PackageFileError):
             message = data.message if data.code == "file-missing" else f"the path {data.message}"
-            yield Issue(resource.path, None, None, data.code, message)
+            where = f"resource '{resource.name}' in {ctx.descriptor.file.name}"
+            yield Issue(resource.path, None, None, data.code, f"{message} ({where})")
             continue
         parsed = ctx.parsed(resource.name)
         if parsed is None:
@@ -90,7 +91,7 @@ def file_matches_descriptor(ctx: Context) -> Iterator[Issue]:
 def _stat(path: str, code: str, key: str, actual: str, expected: object, hint: str = "") -> Issue:
     message = (
         f"the descriptor's {key} is {expected}, but the file {actual}: the file changed "
-        f"after the descriptor was written{hint}"
+        f"after the descriptor was written{hint}; record the new {key} in datapackage.json"
     )
     return Issue(path, None, None, code, message)
 
