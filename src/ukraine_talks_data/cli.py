@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -119,3 +120,56 @@ def export(
         typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {out}")
+
+
+_DATE = ["%Y-%m-%d"]
+
+
+@app.command()
+def show(
+    table: Annotated[str, typer.Argument(help="Table to show, e.g. statements, events, actors.")],
+    speaker: Annotated[
+        str | None,
+        typer.Option(help="Actor's name, alias or id (any case), e.g. Lavrov: who speaks or acts."),
+    ] = None,
+    event: Annotated[str | None, typer.Option(help="Event id, e.g. E001.")] = None,
+    on: Annotated[
+        datetime | None, typer.Option(formats=_DATE, help="Rows dated on this day (YYYY-MM-DD).")
+    ] = None,
+    date_from: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=_DATE, help="Rows dated on or after this day."),
+    ] = None,
+    date_to: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=_DATE, help="Rows dated on or before this day."),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text the row or its evidence contains (any case).")
+    ] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Comma-separated columns to show instead of the default.")
+    ] = None,
+) -> None:
+    """Print a table's rows in the terminal, each with its evidence span and source.
+
+    Example: ukraine-talks show statements --speaker Lavrov --from 2022-01-14 --to 2022-01-27
+    """
+    from .query import Filters, QueryError, select
+    from .terminal import print_selection
+
+    filters = Filters(
+        speaker=speaker,
+        event=event,
+        on=on.date() if on else None,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        search=search,
+    )
+    chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
+    try:
+        selection = select(table, filters, chosen)
+    except QueryError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    print_selection(selection)
