@@ -173,3 +173,27 @@ def show(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     print_selection(selection)
+
+
+@app.command()
+def timeline(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="File to write; its extension picks the format: .png, .svg or .html."
+        ),
+    ],
+) -> None:
+    """Draw the talks as a timeline: events, statements by speaker, demands and their answers."""
+    from .extras import MissingExtraError
+    from .timeline import TimelineError, write_timeline
+
+    try:
+        write_timeline(out)
+    except (TimelineError, MissingExtraError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {out}")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def span_text(span: Span) -> Text:
-    """A span as `S003 [120:180]`, the quoted characters, then the source's title (dimmed)."""
+    """A span as `S003 [120:180]`, the quoted characters, then `— ` and the source's title."""
     from rich.text import Text
 
     return Text.assemble(
@@ -20,7 +20,7 @@ def span_text(span: Span) -> Text:
         f" [{span.start_char}:{span.end_char}]\n",
         (f"“{span.text}”", "italic"),
         "\n",
-        (span.source_title, "dim"),
+        (f"— {span.source_title}", "dim"),
     )
 
 
