@@ -18,8 +18,6 @@ from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.timeline import DIGEST_PREFIX, build_timeline, render
 
-pytest.importorskip("matplotlib")
-
 README_IMAGE = "docs/timeline.svg"
 D = dt.date
 
@@ -107,6 +105,7 @@ def test_timeline_data_has_every_event_speaker_and_demand_of_the_data() -> None:
 
 
 def test_svg_names_every_event_and_speaker_and_records_its_data() -> None:
+    pytest.importorskip("matplotlib")
     timeline = build_timeline()
     svg = render(timeline, ".svg").decode("utf-8")
     assert f"<dc:description>{DIGEST_PREFIX}{timeline.digest()}</dc:description>" in svg
@@ -120,6 +119,7 @@ def test_svg_names_every_event_and_speaker_and_records_its_data() -> None:
 
 
 def test_outputs_are_deterministic_and_in_their_format() -> None:
+    pytest.importorskip("matplotlib")
     timeline = build_timeline(tiny)
     for fmt in (".svg", ".png", ".html"):
         assert render(timeline, fmt) == render(timeline, fmt), fmt
@@ -138,8 +138,7 @@ def test_readme_image_is_current() -> None:
     that drew it, since another version may draw the same data with different path numbers.
     Regenerate with: ukraine-talks timeline --out docs/timeline.svg
     """
-    import matplotlib
-
+    matplotlib = pytest.importorskip("matplotlib")
     image = bundle_dir() / README_IMAGE
     if not image.is_file():
         pytest.skip("not a source checkout")
@@ -155,6 +154,7 @@ def test_readme_image_is_current() -> None:
 
 
 def test_cli_writes_each_format(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
     for name in ("t.svg", "t.PNG", "t.html"):
         result = CliRunner().invoke(app, ["timeline", "--out", str(tmp_path / name)])
         assert result.exit_code == 0, result.output

@@ -197,3 +197,32 @@ def timeline(
         typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {out}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = 8001,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep the database, metadata and templates here (default: a temporary folder)."
+        ),
+    ] = None,
+) -> None:
+    """Browse the data in Datasette on 127.0.0.1: facets, filters, each row's source text.
+
+    Needs the 'explorer' extra: pip install 'ukraine-talks-data[explorer]'.
+    """
+    from .explorer import ExplorerError
+    from .explorer import serve as run
+    from .extras import MissingExtraError
+
+    try:
+        status = run(port, folder, announce=typer.echo)
+    except (ExplorerError, MissingExtraError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write the explorer's files: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(status)
