@@ -205,7 +205,8 @@ def serve(
     folder: Annotated[
         Path | None,
         typer.Option(
-            help="Keep the database, metadata and templates here (default: a temporary folder)."
+            help="Keep the files Datasette serves here: talks.db, talks-metadata.json, "
+            "talks-templates/ (default: a temporary folder, removed on exit)."
         ),
     ] = None,
 ) -> None:

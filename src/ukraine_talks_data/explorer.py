@@ -1,11 +1,11 @@
 """The browsable explorer: a SQLite database, Datasette metadata from the schemas, and the server.
 
 `build_explorer()` writes into a folder: `talks.db` (`export.export_sqlite()` plus the source
-articles' text in `source_texts` and full-text indexes), `metadata.json` (table and column
-descriptions, label columns so that ids show as names, facets, canned queries) and the
-templates in `explorer_templates/` (a link from every row to its evidence; a span highlighted
-in its article). `start_explorer()` runs Datasette on it; `serve()` runs it until interrupted.
-No Datasette plugin is needed.
+articles' text in `source_texts` and full-text indexes), `talks-metadata.json` (table and
+column descriptions, label columns so that ids show as names, facets, canned queries) and
+`talks-templates/`, a copy of `explorer_templates/` (a link from every row to its evidence;
+a span highlighted in its article). `start_explorer()` runs Datasette on it; `serve()` runs
+it until interrupted. No Datasette plugin is needed.
 """
 
 from __future__ import annotations
@@ -239,14 +239,20 @@ def metadata(base_url: str) -> dict[str, Any]:
 
 
 def build_explorer(folder: Path, base_url: str) -> Explorer:
-    """Write the database, metadata and templates that Datasette serves into `folder`."""
+    """Write the database, metadata and templates that Datasette serves into `folder`.
+
+    Writes talks.db, talks-metadata.json and talks-templates/ there, replacing only those.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     database = build_database(folder / f"{DATABASE}.db")
-    meta = folder / "metadata.json"
-    meta.write_text(json.dumps(metadata(base_url), indent=2, ensure_ascii=False), "utf-8")
-    templates = folder / "templates"
-    shutil.rmtree(templates, ignore_errors=True)
-    shutil.copytree(TEMPLATES, templates, ignore=shutil.ignore_patterns("__pycache__"))
+    meta = folder / f"{DATABASE}-metadata.json"
+    tmp = meta.with_name(f".{meta.name}.tmp")
+    tmp.write_text(json.dumps(metadata(base_url), indent=2, ensure_ascii=False), "utf-8")
+    tmp.replace(meta)
+    templates = folder / f"{DATABASE}-templates"
+    shutil.copytree(
+        TEMPLATES, templates, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True
+    )
     return Explorer(database, meta, templates, f"{base_url}/{DATABASE}")
 
 
@@ -295,7 +301,7 @@ def start_explorer(
     if not port_is_free(port, host):
         raise ExplorerError(f"port {port} on {host} is in use; choose another with --port")
     explorer = build_explorer(folder, f"http://{host}:{port}")
-    log = (folder / "datasette.log").open("wb")
+    log = (folder / f"{DATABASE}-datasette.log").open("wb")
     process = subprocess.Popen(
         datasette_command(explorer, port, host), stdout=log, stderr=subprocess.STDOUT
     )
@@ -305,7 +311,7 @@ def start_explorer(
     except BaseException as exc:
         stop(process)
         if isinstance(exc, ExplorerError):
-            tail = (folder / "datasette.log").read_text("utf-8", "replace")[-2000:]
+            tail = (folder / f"{DATABASE}-datasette.log").read_text("utf-8", "replace")[-2000:]
             raise ExplorerError(f"{exc}; its log ends:\n{tail}") from None
         raise
     return explorer, process
