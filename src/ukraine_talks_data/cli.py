@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -158,3 +159,110 @@ def coverage(
         typer.echo(f"{where}\t{by}\t{q.text!r}")
     typer.echo(f"{len(spans) - len(missing)} of {len(spans)} quotation spans covered")
     raise typer.Exit(1 if missing else 0)
+
+
+_DATE = ["%Y-%m-%d"]
+
+
+@app.command()
+def show(
+    table: Annotated[str, typer.Argument(help="Table to show, e.g. statements, events, actors.")],
+    speaker: Annotated[
+        str | None,
+        typer.Option(help="Actor's name, alias or id (any case), e.g. Lavrov: who speaks or acts."),
+    ] = None,
+    event: Annotated[str | None, typer.Option(help="Event id, e.g. E001.")] = None,
+    on: Annotated[
+        datetime | None, typer.Option(formats=_DATE, help="Rows dated on this day (YYYY-MM-DD).")
+    ] = None,
+    date_from: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=_DATE, help="Rows dated on or after this day."),
+    ] = None,
+    date_to: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=_DATE, help="Rows dated on or before this day."),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text the row or its evidence contains (any case).")
+    ] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Comma-separated columns to show instead of the default.")
+    ] = None,
+) -> None:
+    """Print a table's rows in the terminal, each with its evidence span and source.
+
+    Example: ukraine-talks show statements --speaker Lavrov --from 2022-01-14 --to 2022-01-27
+    """
+    from .query import Filters, QueryError, select
+    from .terminal import print_selection
+
+    filters = Filters(
+        speaker=speaker,
+        event=event,
+        on=on.date() if on else None,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        search=search,
+    )
+    chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
+    try:
+        selection = select(table, filters, chosen)
+    except QueryError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    print_selection(selection)
+
+
+@app.command()
+def timeline(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="File to write; its extension picks the format: .png, .svg or .html."
+        ),
+    ],
+) -> None:
+    """Draw the talks as a timeline: events, statements by speaker, demands and their answers."""
+    from .extras import MissingExtraError
+    from .timeline import TimelineError, write_timeline
+
+    try:
+        write_timeline(out)
+    except (TimelineError, MissingExtraError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = 8001,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep the files Datasette serves here: talks.db, talks-metadata.json, "
+            "talks-templates/ (default: a temporary folder, removed on exit)."
+        ),
+    ] = None,
+) -> None:
+    """Browse the data in Datasette on 127.0.0.1: facets, filters, each row's source text.
+
+    Needs the 'explorer' extra: pip install 'ukraine-talks-data[explorer]'.
+    """
+    from .explorer import ExplorerError
+    from .explorer import serve as run
+    from .extras import MissingExtraError
+
+    try:
+        status = run(port, folder, announce=typer.echo)
+    except (ExplorerError, MissingExtraError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write the explorer's files: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(status)
