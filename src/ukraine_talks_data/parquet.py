@@ -83,7 +83,8 @@ def read_parquet_file(path: Path) -> pa.Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table: pa.Table = pq.read_table(path)
+    with pq.ParquetFile(path) as parquet:
+        table: pa.Table = parquet.read()
     fields = [
         f.with_type(pa.list_(f.type.value_field.with_name("item")))
         if pa.types.is_list(f.type)
