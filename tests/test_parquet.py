@@ -80,6 +80,14 @@ def test_stale_parquet_is_not_used(package: Path) -> None:
     assert fresh_parquet(parquet, csv, table_schema("actors")) is None
 
 
+def test_damaged_parquet_is_not_used(package: Path) -> None:
+    root = package.parent
+    build(root)
+    parquet = root / PARQUET_DIR / "actors.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:100])
+    assert fresh_parquet(parquet, root / "data" / "actors.csv", table_schema("actors")) is None
+
+
 def test_parquet_with_other_schema_is_not_used(package: Path, tmp_path: Path) -> None:
     root = package.parent
     build(root)

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import ukraine_talks_data as u
 from ukraine_talks_data import csv_export
+from ukraine_talks_data.build import build
 from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.release import ReleaseError, make_release, zip_name
@@ -134,3 +135,16 @@ def test_release_does_not_replace_other_folders(tmp_path: Path) -> None:
     with pytest.raises(ReleaseError, match="exists and is not a previous release"):
         make_release(out)
     assert (out / "thesis.tex").read_text() == "precious"
+
+
+def test_leftovers_of_interrupted_writes_stay_out_of_the_zip(package: Path, tmp_path: Path) -> None:
+    root = package.parent
+    build(root)
+    leftover = root / "data" / "parquet" / ".actors.parquet.x1y2.tmp" / "actors.parquet"
+    leftover.parent.mkdir()
+    leftover.write_bytes(b"half")
+    result = make_release(tmp_path / "out", root)
+    with zipfile.ZipFile(result.folder / zip_name(VERSION)) as archive:
+        names = archive.namelist()
+    assert f"ukraine-talks-data-{VERSION}/data/parquet/actors.parquet" in names
+    assert not [n for n in names if ".tmp" in n]

@@ -139,6 +139,13 @@ def test_refused_connection(cache: Path) -> None:
         u.load(TABLE, source="remote", base_url=f"http://127.0.0.1:{port}", timeout=2)
 
 
+def test_base_url_without_scheme(cache: Path) -> None:
+    with pytest.raises(RemoteError) as err:
+        u.load(TABLE, source="remote", base_url="example.org/files", timeout=1)
+    assert not isinstance(err.value, HashMismatchError)
+    assert str(err.value).startswith(f"cannot download example.org/files/{TABLE}.parquet: ")
+
+
 def test_no_url_and_nothing_cached() -> None:
     with pytest.raises(RemoteError) as err:
         u.load(TABLE, source="remote")

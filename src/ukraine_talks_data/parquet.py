@@ -102,11 +102,15 @@ def fresh_parquet(path: Path, csv_path: Path, schema: dict[str, Any]) -> pa.Tabl
 
     "Built from" means: the file records the CSV's current SHA-256 and its Arrow schema
     (fields, types, nullability, descriptions, primary key) equals `arrow_schema(schema)`.
-    The table returned has exactly that schema, as `arrow.read_csv()` gives.
+    The table returned has exactly that schema, as `arrow.read_csv()` gives. A file that
+    cannot be read as Parquet is not fresh either.
     """
     if not Path(path).is_file():
         return None
-    table = read_parquet_file(path)
+    try:
+        table = read_parquet_file(path)
+    except (OSError, ValueError):  # not Parquet, or damaged: the CSV is the truth
+        return None
     metadata = dict(table.schema.metadata or {})
     recorded = metadata.pop(CSV_SHA256_KEY.encode(), b"").decode()
     if recorded != file_sha256(csv_path):

@@ -67,6 +67,8 @@ def zip_name(version: str) -> str:
 
 
 def _zip_members(root: Path) -> list[tuple[str, Path]]:
+    """(name in the zip, file) for the package parts and extra files; hidden paths (such as
+    leftovers of an interrupted write) are left out."""
     members: list[tuple[str, Path]] = []
     for part in PACKAGE_PARTS:
         path = root / part
@@ -74,7 +76,7 @@ def _zip_members(root: Path) -> list[tuple[str, Path]]:
             members += [
                 (p.relative_to(root).as_posix(), p)
                 for p in path.rglob("*")
-                if p.is_file() and not p.name.startswith(".")
+                if p.is_file() and not any(x.startswith(".") for x in p.relative_to(root).parts)
             ]
         elif path.is_file():
             members.append((part, path))

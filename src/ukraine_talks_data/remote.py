@@ -124,10 +124,10 @@ def fetch(table: str, base_url: str | None = None, timeout: float | None = None)
         path = pooch.retrieve(
             url, known_hash=f"sha256:{expected}", fname=name, path=folder, downloader=downloader
         )
-    except ValueError as exc:
-        raise HashMismatchError(_mismatch_message(url, expected, exc)) from None
     except (requests.exceptions.RequestException, OSError) as exc:
         raise RemoteError(_download_message(url, seconds, exc)) from None
+    except ValueError as exc:  # pooch's hash check (after requests' own ValueErrors above)
+        raise HashMismatchError(_mismatch_message(url, expected, exc)) from None
     return Path(path)
 
 
