@@ -182,6 +182,17 @@ def test_build_refuses_invalid_data_and_writes_nothing(package: Path) -> None:
     assert not (root / DATA_DICTIONARY).exists()
 
 
+def test_build_does_not_bless_a_changed_seed(package: Path) -> None:
+    """Seed sizes and hashes are refreshed too, so the sources table's sha256 must stop it."""
+    root = package.parent
+    seed = root / read_rows(root / "data" / "sources.csv")[0]["path"]
+    seed.write_bytes(seed.read_bytes() + b" ")
+    with pytest.raises(BuildError) as err:
+        build(root)
+    assert [i.code for i in err.value.issues] == ["source-hash"]
+    assert not (root / PARQUET_DIR).exists()
+
+
 def test_build_refreshes_stale_sizes_and_hashes(package: Path) -> None:
     root = package.parent
     build(root)
