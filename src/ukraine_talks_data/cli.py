@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -107,15 +108,43 @@ def locate(
     typer.echo(f"{source_id},{start},{end}")
 
 
+class ExportFormat(StrEnum):
+    """Formats `ukraine-talks export` writes."""
+
+    sqlite = "sqlite"
+    duckdb = "duckdb"
+    jsonl = "jsonl"
+
+
 @app.command()
 def export(
-    out: Annotated[Path, typer.Argument(help="Path of the SQLite database to write.")],
+    out: Annotated[
+        Path,
+        typer.Argument(
+            help="Where to write: a database file (sqlite, duckdb) or a folder (jsonl).",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="sqlite and duckdb: one database with primary and foreign keys and column "
+            "descriptions; jsonl: one <table>.jsonl per table.",
+        ),
+    ] = ExportFormat.sqlite,
 ) -> None:
-    """Export every table to a SQLite database with primary and foreign keys."""
-    from .export import export_sqlite
+    """Export every table to SQLite, DuckDB or JSON Lines."""
+    from .backends import MissingExtraError
+    from .export import ExportError
+    from .export import export as export_tables
 
     try:
-        export_sqlite(out)
+        export_tables(fmt.value, out)
+    except (ExportError, MissingExtraError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     except OSError as exc:
         typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         raise typer.Exit(2) from None
@@ -266,3 +295,141 @@ def serve(
         typer.echo(f"error: cannot write the explorer's files: {exc.strerror or exc}", err=True)
         raise typer.Exit(2) from None
     raise typer.Exit(status)
+
+
+def _print_issues(issues: list[Any]) -> None:
+    for issue in issues:
+        typer.echo(issue.line(), err=True)
+
+
+@app.command()
+def build(
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder holding the datapackage.json to build. Default: this checkout (or the "
+            "installed bundle).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; list the files a build would change and exit 1 if any."
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Rewrite every Parquet file even when its content is up to date."
+        ),
+    ] = False,
+) -> None:
+    """Validate the CSVs, then regenerate everything derived from them.
+
+    Writes the sizes, hashes and row counts in datapackage.json, data/parquet/*.parquet and
+    data/parquet/datapackage.json, and docs/data-dictionary.md. Exit 1 when the data is
+    invalid (nothing is written) or, with --check, when something is stale.
+    """
+    from .build import BUILD_COMMAND, BuildError, stale_files
+    from .build import build as build_package
+
+    try:
+        if check:
+            stale = stale_files(root)
+            for line in stale:
+                typer.echo(line)
+            if stale:
+                typer.echo(f"stale: run `{BUILD_COMMAND}`", err=True)
+                raise typer.Exit(1)
+            typer.echo("up to date")
+            return
+        result = build_package(root, force=force)
+    except BuildError as exc:
+        _print_issues(exc.issues)
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for rel in result.written:
+        typer.echo(f"wrote {rel}")
+    for rel in result.removed:
+        typer.echo(f"removed {rel}")
+    typer.echo(
+        f"built {result.root}: {len(result.written)} written, {len(result.removed)} removed, "
+        f"{len(result.unchanged)} unchanged"
+    )
+
+
+@app.command()
+def release(
+    out: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Release folder to create or replace. Default: release/v<version>/.",
+            show_default=False,
+        ),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder holding the datapackage.json to release. Default: this checkout.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Assemble the files to attach to a release: Parquet, CSV, descriptors, SHA256SUMS, a zip."""
+    from .release import ReleaseError, make_release
+
+    try:
+        result = make_release(out, root)
+    except ReleaseError as exc:
+        _print_issues(exc.issues)
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for name in result.files:
+        typer.echo(f"{result.folder / name}")
+
+
+@app.command()
+def info(
+    json_output: Annotated[bool, typer.Option("--json", help="Print the information as JSON.")] = (
+        False
+    ),
+) -> None:
+    """Print the version, the tables with their row counts, and the sources."""
+    import json
+
+    from .info import package_info
+
+    details = package_info()
+    if json_output:
+        typer.echo(json.dumps(details.to_dict(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"ukraine-talks-data {details.version}: {details.title}")
+    typer.echo(f"data licence: {', '.join(details.licences)}; code licence: MIT")
+    typer.echo("tables (rows):")
+    width = max(len(t.name) for t in details.tables)
+    for table in details.tables:
+        typer.echo(f"  {table.name:<{width}}  {table.rows}")
+    typer.echo("sources:")
+    for source in details.sources:
+        date = source.published or "date unknown"
+        if source.inferred:
+            date += " (inferred)"
+        typer.echo(f"  {source.source_id}  {date}  {source.title}")
+
+
+@app.command("clear-cache")
+def clear_cache() -> None:
+    """Delete the Parquet files downloaded by load(..., source="remote")."""
+    from .accessor import clear_cache as clear
+
+    removed = clear()
+    for path in removed:
+        typer.echo(f"removed {path}")
+    typer.echo(f"{len(removed)} files removed")

@@ -8,6 +8,12 @@ from typing import Any
 from .descriptor import Descriptor
 from .report import Issue
 
+# Frictionless errors comparing a file with the bytes, hash and rows its descriptor declares.
+_COUNTS = {
+    "hash-count": "SHA-256 hash",
+    "byte-count": "size in bytes",
+    "row-count": "number of data rows",
+}
 _STRUCTURE = {
     "missing-cell": "the row has fewer cells than the header",
     "extra-cell": "the row has more cells than the header",
@@ -70,9 +76,8 @@ def _issue(file: str, schema: dict[str, Any] | None, e: dict[str, Any]) -> Issue
         value = None
     elif code == "unique-error":
         message = f"value must be unique: {note}" if note else "value must be unique"
-    elif code in {"hash-count", "byte-count"}:
-        what = "SHA-256 hash" if code == "hash-count" else "size in bytes"
-        message = f"the file's {what} differs from the descriptor's ({note})"
+    elif code in _COUNTS:
+        message = f"the file's {_COUNTS[code]} differs from the descriptor's ({note})"
     elif code in _STRUCTURE:
         message = _STRUCTURE[code]
         if code in {"missing-label", "extra-label", "incorrect-label", "duplicate-label"}:
