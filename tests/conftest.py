@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ukraine_talks_data.bundle import bundle_dir
+from ukraine_talks_data.descriptor_stats import refresh_descriptor
 
 PACKAGE_PARTS = ("datapackage.json", "schemas", "data", "seeds")
 
@@ -36,13 +37,28 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+def write_rows(path: Path, rows: list[dict[str, str]], *, refresh: bool = True) -> None:
+    """Rewrite the CSV at `path` with `rows`.
+
+    With `refresh` (the default), the descriptor's bytes, hash and rows for this file are
+    updated too, as `ukraine-talks build` does after an edit, so that a test sees the
+    damage in the content and not a stale hash. refresh=False leaves them stale.
+    """
     with path.open(encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    if refresh:
+        refresh_stats(path)
+
+
+def refresh_stats(path: Path) -> None:
+    """Update bytes, hash and rows of the file at `path` in its package's datapackage.json."""
+    root = path.parent.parent
+    if (root / "datapackage.json").is_file():
+        refresh_descriptor(root / "datapackage.json", paths=[path.relative_to(root).as_posix()])
 
 
 def set_cell(path: Path, index: int, field: str, value: str) -> int:

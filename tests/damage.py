@@ -7,6 +7,7 @@ schemas, so the tests keep working when the annotation grows.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import signal
@@ -19,7 +20,8 @@ from typer.testing import CliRunner
 
 from conftest import read_rows, write_rows
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.resource_stats import file_stats
+from ukraine_talks_data.csv_files import data_rows
+from ukraine_talks_data.descriptor_stats import refresh_descriptor
 
 runner = CliRunner()
 SUMMARY = ("valid:", "INVALID:")
@@ -68,11 +70,24 @@ def csv_path(package: Path, table: str) -> Path:
 
 
 def stamp_stats(package: Path) -> None:
-    """Record bytes, hash and (tables) rows of every file in the descriptor, as a build would."""
+    """Record bytes, hash and (tables) rows of every file in the descriptor, as a build does."""
+    refresh_descriptor(package)
 
-    def stamp(data: dict[str, Any]) -> None:
-        for res in data["resources"]:
-            res.update(file_stats(package.parent / res["path"], table="schema" in res))
+
+def restamp(path: Path, package: Path | None = None) -> None:
+    """Record the damaged file's new bytes, hash and rows (a lenient reader's count) in the
+    descriptor, so that a test sees the damage itself and not also a stale hash. Works on
+    any bytes (the build's own refresh expects a readable CSV)."""
+    package = package or path.parent.parent / "datapackage.json"
+    data = path.read_bytes()
+    rel = path.relative_to(package.parent).as_posix()
+
+    def stamp(descriptor: dict[str, Any]) -> None:
+        for res in descriptor["resources"]:
+            if res.get("path") == rel:
+                res.update(bytes=len(data), hash="sha256:" + hashlib.sha256(data).hexdigest())
+                if "rows" in res:
+                    res["rows"] = data_rows(data)
 
     edit_descriptor(package, stamp)
 
@@ -143,6 +158,7 @@ def insert_line(path: Path, after: int, line: bytes) -> None:
     lines = path.read_bytes().splitlines(keepends=True)
     lines.insert(after, line)
     path.write_bytes(b"".join(lines))
+    restamp(path)
 
 
 def rewrite_columns(path: Path, change: Callable[[list[list[str]]], list[list[str]]]) -> None:
@@ -151,6 +167,7 @@ def rewrite_columns(path: Path, change: Callable[[list[list[str]]], list[list[st
         records = list(csv.reader(fh))
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(change(records))
+    restamp(path)
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from damage import (
     edit_schema,
     insert_line,
     resource,
+    restamp,
     rewrite_columns,
     runner,
     schema,
@@ -54,7 +55,14 @@ def test_unknown_foreign_key_in_every_foreign_key(package: Path, table: str, ind
     value = unused_value(package, table, own, taken)
     position, row, synthesised = a_row(package, table)
     path = csv_path(package, table)
-    number = set_cell(path, position, own, value)
+    if own in table_schema(table)["primaryKey"]:
+        # Add a copy pointing nowhere (its key is new), so that the rows referring to the
+        # original stay intact and only the new reference fails.
+        rows = read_rows(path)
+        write_rows(path, [*rows, {**row, own: value}])
+        number = len(rows) + 2
+    else:
+        number = set_cell(path, position, own, value)
     cells = [row[f] if f != own else value for f in fk["fields"]]
     shown = ", ".join(c if c else "(empty)" for c in cells)
     expected = (
@@ -201,6 +209,7 @@ def test_blank_row(package: Path) -> None:
 
 def test_empty_file(package: Path) -> None:
     csv_path(package, "actors").write_bytes(b"")
+    restamp(csv_path(package, "actors"))
     code, lines = validate_cli(package)
     assert code == 1
     assert lines == [
@@ -218,6 +227,7 @@ def test_non_utf8_bytes(package: Path) -> None:
     name = rows[-1]["name"].encode()
     offset = data.rindex(b"," + name + b",") + 1 + len(name) - 1
     path.write_bytes(data[:offset] + b"\xff" + data[offset + 1 :])
+    restamp(path)
     line = data[:offset].count(b"\n") + 1
     code, lines = validate_cli(package)
     assert code == 1
@@ -231,6 +241,7 @@ def test_non_utf8_bytes(package: Path) -> None:
 def test_byte_order_mark(package: Path) -> None:
     path = csv_path(package, "actors")
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    restamp(path)
     code, lines = validate_cli(package)
     assert code == 1
     assert lines == [
@@ -243,6 +254,7 @@ def test_crlf_line_ends(package: Path) -> None:
     path = csv_path(package, "actors")
     data = path.read_bytes()
     path.write_bytes(data.replace(b"\n", b"\r\n"))
+    restamp(path)
     count = data.count(b"\n")
     code, lines = validate_cli(package)
     assert code == 1
@@ -276,28 +288,28 @@ def test_a_cell_of_tens_of_megabytes(package: Path) -> None:
 # Quoting: a quote left open swallows rows -------------------------------------------------
 
 
-def _open_a_quote(package: Path) -> tuple[Path, int, int, list[dict[str, str]]]:
-    """Put an opening quote before the last row's text cell, never closed (EOF inside it)."""
-    path = csv_path(package, "evidence")
-    rows = read_rows(path)
-    data = path.read_bytes()
-    start = data.rindex(b"\n", 0, len(data) - 1) + 1  # the last record's first byte
-    record = data[start:]
-    comma = record.rindex(b",", 0, record.index(rows[-1]["text"].encode()))
-    path.write_bytes(data[: start + comma + 1] + b'"' + record[comma + 1 :] + b"more,\nrows\n")
-    line = data.count(b"\n")
-    return path, line, len(rows) + 1, rows
+def _quote_free_line(path: Path) -> bytes:
+    """A data line of `path` without any quote character (so that quoting it is simple)."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    return next(line for line in lines[1:] if b'"' not in line)
 
 
 def test_unterminated_quoted_field(package: Path) -> None:
-    _, line, number, rows = _open_a_quote(package)
+    path = csv_path(package, "evidence")
+    rows = read_rows(path)
+    data = path.read_bytes()
+    line = _quote_free_line(path)
+    path.write_bytes(data + b'"' + line)  # a new last row whose first cell opens a quote
+    restamp(path)
+    first = schema(package, "evidence")["fields"][0]["name"]
+    opened = data.count(b"\n") + 1
+    cell = '"' + line.decode()
     code, lines = validate_cli(package)
     assert code == 1
-    cell = '"' + rows[-1]["text"] + "\nmore,\nrows\n"
     assert lines == [
-        f"data/evidence.csv:{number}:text: unterminated-quote: a quoted cell opened on line "
-        f"{line} is never closed, so the rest of the file (3 more lines) would be read as one "
-        f"cell; close the quote or remove it (value: {cell!r})"
+        f"data/evidence.csv:{len(rows) + 2}:{first}: unterminated-quote: a quoted cell opened "
+        f"on line {opened} is never closed, so the rest of the file (1 line break) would be "
+        f"read as one cell; close the quote or remove it (value: {cell!r})"
     ]
 
 
@@ -357,17 +369,19 @@ def test_quote_closed_on_a_later_line(package: Path) -> None:
     path = csv_path(package, "actors")
     rows = read_rows(path)
     data = path.read_bytes()
-    first = data.index(b"\n") + 1
-    comma = data.index(b",", first)
-    # An opening quote in the first row's second cell, "closed" by a doubled quote later.
-    path.write_bytes(data[: comma + 1] + b'"' + data[comma + 1 :] + b'x,"y",z\n')
+    first, rest = _quote_free_line(path).split(b",", 1)
+    # A new row whose second cell opens a quote, "closed" by a quote on the next line.
+    path.write_bytes(data + first + b',"' + rest + b'x,"y",z\n')
+    restamp(path)
+    second = schema(package, "actors")["fields"][1]["name"]
+    opened = data.count(b"\n") + 1
     code, lines = validate_cli(package)
     assert code == 1
     assert len(lines) == 1
     assert lines[0].startswith(
-        "data/actors.csv:2:name: unterminated-quote: a quoted cell opened on line 2 closes on "
-        f"line {len(rows) + 2} with more text after the closing quote; a quote is missing or "
-        'extra (double quotes inside a quoted cell: "") (value: '
+        f"data/actors.csv:{len(rows) + 2}:{second}: unterminated-quote: a quoted cell opened on "
+        f"line {opened} closes on line {opened + 1} with more text after the closing quote; a "
+        'quote is missing or extra (double quotes inside a quoted cell: "") (value: '
     )
 
 

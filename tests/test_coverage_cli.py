@@ -75,3 +75,11 @@ def test_statement_containing_the_span_covers_it(package: Path) -> None:
     write_rows(statements, [*rows, row])
     (after,) = [q for q in coverage(package) if (q.source_id, q.span.start) == (source_id, start)]
     assert after.statements == ("ST9999",)
+
+
+def test_every_quotation_span_in_the_bundled_seeds_is_covered() -> None:
+    result = runner.invoke(app, ["coverage", "--uncovered"])
+    spans = coverage()
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines() == [f"{len(spans)} of {len(spans)} quotation spans covered"]
+    assert len(spans) > 0

@@ -48,6 +48,7 @@ FILES = sorted(
     p.relative_to(ROOT).as_posix()
     for part in ("datapackage.json", "schemas", "data", "seeds")
     for p in ([ROOT / part] if (ROOT / part).is_file() else sorted((ROOT / part).iterdir()))
+    if p.is_file()  # what copy_package copies: not data/parquet/
 )
 SPECIAL_BYTES = [b'"', b",", b"\n", b"\r", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf", b"\\", b"{"]
 SPECIAL_TEXT = [

@@ -18,6 +18,10 @@ def test_apostrophes_are_not_closing_marks() -> None:
     assert spans(text) == [("Moment of Truth", "single"), ("It’s late", "double")]
 
 
+def test_opening_single_mark_after_a_letter_is_an_apostrophe() -> None:
+    assert spans("Biden‘s aide said ‘no’.") == [("no", "single")]
+
+
 def test_unclosed_quote_runs_to_paragraph_end() -> None:
     text = "She said “the end is near.  \n“Next para.”"
     assert spans(text) == [("the end is near.", "unclosed"), ("Next para.", "double")]

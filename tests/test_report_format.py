@@ -173,11 +173,12 @@ def test_cli_output_file_is_whole(package: Path, tmp_path: Path) -> None:
 
 
 def test_cli_output_that_cannot_be_written(package: Path, tmp_path: Path) -> None:
-    target = tmp_path / "missing-folder" / "report.txt"
+    (tmp_path / "a-file").write_text("")
+    target = tmp_path / "a-file" / "report.txt"
     result = runner.invoke(app, ["validate", str(package), "--output", str(target)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: cannot write {target}: ")
-    assert not target.parent.exists()
+    assert (tmp_path / "a-file").read_text() == ""
 
 
 def test_cli_unexpected_failure_is_exit_2_not_a_traceback(

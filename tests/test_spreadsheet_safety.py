@@ -1,11 +1,15 @@
-"""Formula injection: which text a spreadsheet would run, and the neutraliser exports use."""
+"""Formula injection: which text a spreadsheet would run, and the neutraliser the spreadsheet
+CSV exports apply to every text cell."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ukraine_talks_data.csv_export import export_csv_text, spreadsheet_cell
 from ukraine_talks_data.spreadsheet_safety import TRIGGERS, looks_like_formula, neutralise_formula
 
 FORMULAS = [
@@ -59,3 +63,19 @@ def test_neutralised_text_never_starts_a_formula(text: str) -> None:
     assert not safe.lstrip(" \t\r\n")[:1] or safe.lstrip(" \t\r\n")[0] not in TRIGGERS
     if not text.lstrip(" \t\r\n")[:1] or text.lstrip(" \t\r\n")[0] not in TRIGGERS:
         assert safe == text  # everything else is left exactly as it was
+
+
+def test_spreadsheet_csv_exports_neutralise_text_cells(tmp_path: Path) -> None:
+    source = tmp_path / "t.csv"
+    source.write_text('id,n,note\nA1,-5,"=HYPERLINK(""http://x"")"\nA2,3,@SUM(A1)\nA3,4,plain\n')
+    schema = {
+        "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "n", "type": "integer"},
+            {"name": "note", "type": "string"},
+        ]
+    }
+    text = export_csv_text(source, schema, {"dialect": {"csv": {"lineTerminator": "\n"}}})
+    assert text == ('id,n,note\nA1,-5,"\'=HYPERLINK(""http://x"")"\nA2,3,\'@SUM(A1)\nA3,4,plain\n')
+    assert spreadsheet_cell("-5", {"name": "n", "type": "integer"}) == "-5"
+    assert spreadsheet_cell("-5", {"name": "note"}) == "'-5"

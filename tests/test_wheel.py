@@ -34,7 +34,13 @@ def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_descriptor_schemas_data_and_seeds(unpacked_wheel: Path) -> None:
     bundle = unpacked_wheel / "ukraine_talks_data" / "_bundle"
-    for rel in ("datapackage.json", "schemas/statements.json", "data/statements.csv"):
+    for rel in (
+        "datapackage.json",
+        "schemas/statements.json",
+        "data/statements.csv",
+        "data/parquet/statements.parquet",
+        "data/parquet/datapackage.json",
+    ):
         assert (bundle / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
     assert sorted(p.name for p in (bundle / "seeds").iterdir()) == sorted(
         p.name for p in (ROOT / "seeds").iterdir()

@@ -9,6 +9,15 @@ by the functions that use them.
 """
 
 from ._version import __version__
-from .accessor import UnknownTableError, load, records, tables
+from .accessor import UnknownTableError, clear_cache, load, records, tables
+from .backends import MissingExtraError
 
-__all__ = ["UnknownTableError", "__version__", "load", "records", "tables"]
+__all__ = [
+    "MissingExtraError",
+    "UnknownTableError",
+    "__version__",
+    "clear_cache",
+    "load",
+    "records",
+    "tables",
+]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -104,8 +105,9 @@ def validate(
 
     Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
     """  # noqa: E501 - typer prints docstring lines as written
+    from .atomic_files import write_text_atomic
     from .descriptor import DescriptorError
-    from .report_format import render, summary, write_report
+    from .report_format import render, summary
     from .validate import validate_package
 
     fmt = ReportFormat.json if json_output else output_format
@@ -127,7 +129,7 @@ def validate(
         typer.echo(text, nl=False)
     else:
         try:
-            write_report(output, text)
+            write_text_atomic(output, text)
         except OSError as exc:
             typer.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
             raise typer.Exit(2) from None
@@ -162,15 +164,43 @@ def locate(
     typer.echo(f"{source_id},{start},{end}")
 
 
+class ExportFormat(StrEnum):
+    """Formats `ukraine-talks export` writes."""
+
+    sqlite = "sqlite"
+    duckdb = "duckdb"
+    jsonl = "jsonl"
+
+
 @app.command()
 def export(
-    out: Annotated[Path, typer.Argument(help="Path of the SQLite database to write.")],
+    out: Annotated[
+        Path,
+        typer.Argument(
+            help="Where to write: a database file (sqlite, duckdb) or a folder (jsonl).",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="sqlite and duckdb: one database with primary and foreign keys and column "
+            "descriptions; jsonl: one <table>.jsonl per table.",
+        ),
+    ] = ExportFormat.sqlite,
 ) -> None:
-    """Export every table to a SQLite database with primary and foreign keys."""
-    from .export import export_sqlite
+    """Export every table to SQLite, DuckDB or JSON Lines."""
+    from .backends import MissingExtraError
+    from .export import ExportError
+    from .export import export as export_tables
 
     try:
-        export_sqlite(out)
+        export_tables(fmt.value, out)
+    except (ExportError, MissingExtraError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     except OSError as exc:
         typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         raise typer.Exit(2) from None
@@ -214,3 +244,248 @@ def coverage(
         typer.echo(f"{where}\t{by}\t{q.text!r}")
     typer.echo(f"{len(spans) - len(missing)} of {len(spans)} quotation spans covered")
     raise typer.Exit(1 if missing else 0)
+
+
+_DATE = ["%Y-%m-%d"]
+
+
+@app.command()
+def show(
+    table: Annotated[str, typer.Argument(help="Table to show, e.g. statements, events, actors.")],
+    speaker: Annotated[
+        str | None,
+        typer.Option(help="Actor's name, alias or id (any case), e.g. Lavrov: who speaks or acts."),
+    ] = None,
+    event: Annotated[str | None, typer.Option(help="Event id, e.g. E001.")] = None,
+    on: Annotated[
+        datetime | None, typer.Option(formats=_DATE, help="Rows dated on this day (YYYY-MM-DD).")
+    ] = None,
+    date_from: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=_DATE, help="Rows dated on or after this day."),
+    ] = None,
+    date_to: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=_DATE, help="Rows dated on or before this day."),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text the row or its evidence contains (any case).")
+    ] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Comma-separated columns to show instead of the default.")
+    ] = None,
+) -> None:
+    """Print a table's rows in the terminal, each with its evidence span and source.
+
+    Example: ukraine-talks show statements --speaker Lavrov --from 2022-01-14 --to 2022-01-27
+    """
+    from .query import Filters, QueryError, select
+    from .terminal import print_selection
+
+    filters = Filters(
+        speaker=speaker,
+        event=event,
+        on=on.date() if on else None,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        search=search,
+    )
+    chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
+    try:
+        selection = select(table, filters, chosen)
+    except QueryError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    print_selection(selection)
+
+
+@app.command()
+def timeline(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="File to write; its extension picks the format: .png, .svg or .html."
+        ),
+    ],
+) -> None:
+    """Draw the talks as a timeline: events, statements by speaker, demands and their answers."""
+    from .extras import MissingExtraError
+    from .timeline import TimelineError, write_timeline
+
+    try:
+        write_timeline(out)
+    except (TimelineError, MissingExtraError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = 8001,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep the files Datasette serves here: talks.db, talks-metadata.json, "
+            "talks-templates/ (default: a temporary folder, removed on exit)."
+        ),
+    ] = None,
+) -> None:
+    """Browse the data in Datasette on 127.0.0.1: facets, filters, each row's source text.
+
+    Needs the 'explorer' extra: pip install 'ukraine-talks-data[explorer]'.
+    """
+    from .explorer import ExplorerError
+    from .explorer import serve as run
+    from .extras import MissingExtraError
+
+    try:
+        status = run(port, folder, announce=typer.echo)
+    except (ExplorerError, MissingExtraError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write the explorer's files: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(status)
+
+
+def _print_issues(issues: list[Any]) -> None:
+    for issue in issues:
+        typer.echo(issue.line(), err=True)
+
+
+@app.command()
+def build(
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder holding the datapackage.json to build. Default: this checkout (or the "
+            "installed bundle).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; list the files a build would change and exit 1 if any."
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Rewrite every Parquet file even when its content is up to date."
+        ),
+    ] = False,
+) -> None:
+    """Validate the CSVs, then regenerate everything derived from them.
+
+    Writes the sizes, hashes and row counts in datapackage.json, data/parquet/*.parquet and
+    data/parquet/datapackage.json, and docs/data-dictionary.md. Exit 1 when the data is
+    invalid (nothing is written) or, with --check, when something is stale.
+    """
+    from .build import BUILD_COMMAND, BuildError, stale_files
+    from .build import build as build_package
+
+    try:
+        if check:
+            stale = stale_files(root)
+            for line in stale:
+                typer.echo(line)
+            if stale:
+                typer.echo(f"stale: run `{BUILD_COMMAND}`", err=True)
+                raise typer.Exit(1)
+            typer.echo("up to date")
+            return
+        result = build_package(root, force=force)
+    except BuildError as exc:
+        _print_issues(exc.issues)
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for rel in result.written:
+        typer.echo(f"wrote {rel}")
+    for rel in result.removed:
+        typer.echo(f"removed {rel}")
+    typer.echo(
+        f"built {result.root}: {len(result.written)} written, {len(result.removed)} removed, "
+        f"{len(result.unchanged)} unchanged"
+    )
+
+
+@app.command()
+def release(
+    out: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Release folder to create or replace. Default: release/v<version>/.",
+            show_default=False,
+        ),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder holding the datapackage.json to release. Default: this checkout.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Assemble the files to attach to a release: Parquet, CSV, descriptors, SHA256SUMS, a zip."""
+    from .release import ReleaseError, make_release
+
+    try:
+        result = make_release(out, root)
+    except ReleaseError as exc:
+        _print_issues(exc.issues)
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for name in result.files:
+        typer.echo(f"{result.folder / name}")
+
+
+@app.command()
+def info(
+    json_output: Annotated[bool, typer.Option("--json", help="Print the information as JSON.")] = (
+        False
+    ),
+) -> None:
+    """Print the version, the tables with their row counts, and the sources."""
+    import json
+
+    from .info import package_info
+
+    details = package_info()
+    if json_output:
+        typer.echo(json.dumps(details.to_dict(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"ukraine-talks-data {details.version}: {details.title}")
+    typer.echo(f"data licence: {', '.join(details.licences)}; code licence: MIT")
+    typer.echo("tables (rows):")
+    width = max(len(t.name) for t in details.tables)
+    for table in details.tables:
+        typer.echo(f"  {table.name:<{width}}  {table.rows}")
+    typer.echo("sources:")
+    for source in details.sources:
+        date = source.published or "date unknown"
+        if source.inferred:
+            date += " (inferred)"
+        typer.echo(f"  {source.source_id}  {date}  {source.title}")
+
+
+@app.command("clear-cache")
+def clear_cache() -> None:
+    """Delete the Parquet files downloaded by load(..., source="remote")."""
+    from .accessor import clear_cache as clear
+
+    removed = clear()
+    for path in removed:
+        typer.echo(f"removed {path}")
+    typer.echo(f"{len(removed)} files removed")

@@ -136,9 +136,10 @@ def _quoting_problem(text: str, line: int, row: int, exc: csv.Error) -> CsvProbl
     value = _head(rest[start:end])
     if kind == "unclosed":
         swallowed = rest[start:].count("\n")
+        breaks = f"{swallowed} line break{'s' * (swallowed != 1)}"
         message = (
             f"a quoted cell opened on line {line} is never closed, so the rest of the file "
-            f"({swallowed} more lines) would be read as one cell; close the quote or remove it"
+            f"({breaks}) would be read as one cell; close the quote or remove it"
         )
         return CsvProblem("unterminated-quote", message, row, column, value)
     if kind == "text-after-quote":

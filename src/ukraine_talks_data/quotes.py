@@ -4,7 +4,8 @@ Marks: curly double “ ”, straight double ", curly single ‘ ’. A span is 
 between the marks, without them. Rules for the seeds' irregular punctuation:
 
 - ’ closes a single quote only while a ‘ is open and only when no letter follows it;
-  otherwise it is an apostrophe (NATO’s, It’s).
+  otherwise it is an apostrophe (NATO’s, It’s). A ‘ right after a letter is a misused
+  apostrophe (Biden‘s), not an opening mark.
 - A “ whose closing ” never comes runs to the end of its paragraph (line).
 - A ” with no opening “ closes a quotation that began at the start of its sentence.
 """
@@ -56,7 +57,7 @@ def _line_spans(line: str, offset: int) -> Iterator[QuoteSpan]:
             else:
                 yield _span(line, offset, straight_open + 1, i, "straight")
                 straight_open = None
-        elif ch == "‘" and single_open is None:
+        elif ch == "‘" and single_open is None and not (i and line[i - 1].isalpha()):
             single_open = i
         elif ch == "’" and single_open is not None:
             following = line[i + 1 : i + 2]

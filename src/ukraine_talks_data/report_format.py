@@ -15,7 +15,6 @@ says how many were left out, and the exit code still reflects them all.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .report import Issue, Report
@@ -148,15 +147,3 @@ def _data(text: str) -> str:
 def _property(text: str) -> str:
     """Escape a workflow command's property value."""
     return _data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def write_report(path: Path, text: str) -> None:
-    """Write `text` to `path` whole or not at all: a temporary file beside it, then a rename."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+TEXT_TYPES = frozenset({"string", "list", "any"})
+"""Table Schema types whose cells are text a spreadsheet reads as typed (and may run)."""
 TRIGGERS = "=+-@\uff1d\uff0b\uff0d\uff20"
 """Characters that start a formula: = + - @ and their full-width forms."""
 _LEADING = " \t\r\n"

@@ -8,13 +8,12 @@ from collections.abc import Iterator
 
 from ..raw_tables import Table
 from ..report import Issue
-from ..spreadsheet_safety import looks_like_formula
+from ..spreadsheet_safety import TEXT_TYPES, looks_like_formula
 from .context import SPAN_FIELDS, Context
 
 MAX_CELL_CHARS = 32_767
 """Longest cell allowed: what Excel and LibreOffice hold in a cell (longer text is cut)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TEXT_TYPES = {"string", "list", "any"}
 
 
 def _cells(ctx: Context) -> Iterator[tuple[Table, str, str, int, str]]:
@@ -90,7 +89,7 @@ def cell_is_not_a_formula(ctx: Context) -> Iterator[Issue]:
     """No text cell starts like a spreadsheet formula (=, +, - or @ followed by formula
     syntax); a warning, since the exports neutralise such cells."""
     for table, field, kind, row, value in _cells(ctx):
-        if kind in _TEXT_TYPES and looks_like_formula(value):
+        if kind in TEXT_TYPES and looks_like_formula(value):
             yield Issue(
                 table.path,
                 row,

@@ -1,0 +1,268 @@
+"""`ukraine-talks build`: derived files current, reproducible, atomic; refused on bad data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from conftest import copy_package, read_rows, set_cell, write_rows
+from ukraine_talks_data import build as build_module
+from ukraine_talks_data.build import BUILD_COMMAND, BuildError, build, stale_files
+from ukraine_talks_data.bundle import bundle_dir
+from ukraine_talks_data.cli import app
+from ukraine_talks_data.data_dictionary import DATA_DICTIONARY
+from ukraine_talks_data.descriptor_stats import csv_rows, file_sha256
+from ukraine_talks_data.parquet import (
+    PARQUET_DESCRIPTOR,
+    PARQUET_DIR,
+    parquet_bytes,
+    parquet_table,
+)
+from ukraine_talks_data.schemas import table_names, table_path, table_schema
+
+ROOT = bundle_dir()
+GENERATED = [
+    "datapackage.json",
+    PARQUET_DESCRIPTOR,
+    DATA_DICTIONARY,
+    *(f"{PARQUET_DIR}/{t}.parquet" for t in table_names()),
+]
+
+
+@pytest.fixture(scope="module")
+def built_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two fresh copies of the package (no Parquet, no dictionary), each built once."""
+    roots = []
+    for label in ("one", "two"):
+        root = copy_package(tmp_path_factory.mktemp(label)).parent
+        build(root)
+        roots.append(root)
+    return roots[0], roots[1]
+
+
+def test_committed_build_files_are_current() -> None:
+    assert stale_files(ROOT) == [], (
+        f"derived files are stale against the CSVs and schemas: run `{BUILD_COMMAND}` "
+        "and commit the result"
+    )
+
+
+def test_two_builds_are_byte_identical(built_twice: tuple[Path, Path]) -> None:
+    one, two = built_twice
+    for rel in GENERATED:
+        assert (one / rel).read_bytes() == (two / rel).read_bytes(), rel
+
+
+def test_committed_files_equal_a_fresh_build(built_twice: tuple[Path, Path]) -> None:
+    """Text files byte for byte; Parquet files too when built by the same pyarrow version."""
+    fresh, _ = built_twice
+    for rel in ("datapackage.json", DATA_DICTIONARY):
+        assert (fresh / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
+    writer = f"parquet-cpp-arrow version {pa.__version__}"
+    for table in table_names():
+        rel = f"{PARQUET_DIR}/{table}.parquet"
+        if pq.ParquetFile(ROOT / rel).metadata.created_by != writer:
+            pytest.skip(f"committed Parquet was written by another pyarrow than {writer}")
+        assert (fresh / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
+
+
+def test_second_build_writes_nothing(built_twice: tuple[Path, Path]) -> None:
+    one, _ = built_twice
+    before = {rel: (one / rel).read_bytes() for rel in GENERATED}
+    result = build(one)
+    assert result.written == [] and result.removed == []
+    assert sorted(result.unchanged) == sorted(GENERATED)
+    assert {rel: (one / rel).read_bytes() for rel in GENERATED} == before
+
+
+def test_parquet_footer_has_no_timestamps(built_twice: tuple[Path, Path]) -> None:
+    one, _ = built_twice
+    for table in table_names():
+        meta = pq.ParquetFile(one / PARQUET_DIR / f"{table}.parquet").metadata
+        assert set(meta.metadata) == {b"ARROW:schema", b"primary_key", b"description",
+                                      b"source_csv_sha256"}  # fmt: skip
+        assert meta.metadata[b"source_csv_sha256"].decode() == file_sha256(one / table_path(table))
+
+
+@pytest.mark.parametrize("descriptor", ["datapackage.json", PARQUET_DESCRIPTOR])
+def test_every_declared_size_hash_and_row_count_matches(descriptor: str) -> None:
+    raw = json.loads((ROOT / descriptor).read_text(encoding="utf-8"))
+    folder = (ROOT / descriptor).parent
+    resources = raw["resources"]
+    files = {r["path"] for r in resources}
+    # Every file has its size and hash declared, by at least one resource.
+    for path in files:
+        declaring = [r for r in resources if r["path"] == path and "hash" in r]
+        assert declaring, f"{descriptor}: no bytes/hash for {path}"
+    for resource in resources:
+        path = folder / resource["path"]
+        if "bytes" in resource:
+            assert resource["bytes"] == path.stat().st_size, resource["name"]
+        if "hash" in resource:
+            assert resource["hash"] == f"sha256:{file_sha256(path)}", resource["name"]
+        if resource.get("type") == "table":
+            table = resource["name"]
+            assert resource["rows"] == len(read_rows(ROOT / table_path(table))), resource["name"]
+
+
+@pytest.mark.parametrize("descriptor", ["datapackage.json", PARQUET_DESCRIPTOR])
+def test_stock_frictionless_cli_accepts_descriptor(descriptor: str) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", descriptor],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert json.loads(out.stdout)["valid"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b\n1,x\n2,y\n",
+        "a,b\n1,x\n\n2,y\n",  # a blank line is a (blank) row
+        'a,b\n1,"x\ny"\n2,z\n',  # a quoted line break is inside one row
+        'a,b\n1,"x\n2,y\n3,z\n',  # an unterminated quote swallows the rest
+        "a,b\n",
+    ],
+)
+def test_row_count_agrees_with_frictionless(tmp_path: Path, text: str) -> None:
+    from frictionless import Resource
+
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    resource = Resource.from_descriptor(
+        {"name": "t", "path": path.name, "schema": {"fields": [{"name": "a"}, {"name": "b"}]}},
+        basepath=str(tmp_path),
+    )
+    stats = resource.validate().tasks[0].stats
+    assert csv_rows(path) == (stats.get("rows") or 0)
+
+
+def test_stock_frictionless_catches_rows_swallowed_by_a_quote(package: Path) -> None:
+    from frictionless import Package
+
+    table = max(table_names(), key=lambda t: len(read_rows(package.parent / table_path(t))))
+    path = package.parent / table_path(table)
+    declared = len(read_rows(path))
+    assert declared >= 2, "needs a table with two rows"
+    header, first, *rest = path.read_text(encoding="utf-8").split("\n")
+    cells = first.split(",")
+    cells[-1] = '"' + cells[-1]  # opens a quote that never closes
+    path.write_text("\n".join([header, ",".join(cells), *rest]), encoding="utf-8")
+    parsed = csv_rows(path)
+    assert parsed < declared
+    report = Package(str(package)).validate()
+    task = next(t for t in report.tasks if t.name == table)
+    row_count = [e for e in task.errors if e.type == "row-count"]
+    assert [e.note for e in row_count] == [f'expected is "{declared}" and actual is "{parsed}"']
+
+
+def test_build_refuses_invalid_data_and_writes_nothing(package: Path) -> None:
+    root = package.parent
+    row = set_cell(root / "data" / "statements.csv", 0, "quote_type", "rumour")
+    before = package.read_bytes()
+    result = CliRunner().invoke(app, ["build", "--root", str(root)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"data/statements.csv:{row}:quote_type: constraint-error: must be one of: direct, "
+        "partial, paraphrase (value: 'rumour')",
+        f"error: {package} is invalid; nothing was built",
+    ]
+    assert package.read_bytes() == before
+    assert not (root / PARQUET_DIR).exists()
+    assert not (root / DATA_DICTIONARY).exists()
+
+
+def test_build_does_not_bless_a_changed_seed(package: Path) -> None:
+    """Seed sizes and hashes are refreshed too, so the sources table's sha256 must stop it."""
+    root = package.parent
+    seed = root / read_rows(root / "data" / "sources.csv")[0]["path"]
+    seed.write_bytes(seed.read_bytes() + b" ")
+    with pytest.raises(BuildError) as err:
+        build(root)
+    assert [i.code for i in err.value.issues] == ["source-hash"]
+    assert not (root / PARQUET_DIR).exists()
+
+
+def test_build_refreshes_stale_sizes_and_hashes(package: Path) -> None:
+    root = package.parent
+    build(root)
+    path = root / "data" / "actors.csv"
+    rows = read_rows(path)
+    rows[0]["notes"] = "edited by hand"
+    write_rows(path, rows, refresh=False)
+    assert stale_files(root) == [
+        "datapackage.json: version, bytes, hash or rows differ from the files it describes",
+        f"{PARQUET_DIR}/actors.parquet: differs from what data/actors.csv gives",
+    ]
+    check = CliRunner().invoke(app, ["build", "--check", "--root", str(root)])
+    assert check.exit_code == 1
+    assert check.stderr == f"stale: run `{BUILD_COMMAND}`\n"
+    result = build(root)
+    assert sorted(result.written) == sorted(
+        ["datapackage.json", f"{PARQUET_DIR}/actors.parquet", PARQUET_DESCRIPTOR]
+    )
+    assert stale_files(root) == []
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    actors = next(r for r in descriptor["resources"] if r["name"] == "actors")
+    assert actors["hash"] == f"sha256:{file_sha256(path)}"
+    assert pq.read_table(root / PARQUET_DIR / "actors.parquet").column("notes")[0].as_py() == (
+        "edited by hand"
+    )
+
+
+def test_build_removes_parquet_of_dropped_tables(package: Path) -> None:
+    root = package.parent
+    build(root)
+    orphan = root / PARQUET_DIR / "retired.parquet"
+    orphan.write_bytes(b"PAR1")
+    assert stale_files(root) == [f"{PARQUET_DIR}/retired.parquet: no such table any more"]
+    assert build(root).removed == [f"{PARQUET_DIR}/retired.parquet"]
+    assert not orphan.exists()
+
+
+def test_build_stopped_midway_leaves_every_file_whole(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped while encoding the third table: each file is the previous one or the new one."""
+    root = package.parent
+    build(root)
+    path = root / "data" / "actors.csv"
+    rows = read_rows(path)
+    rows[0]["notes"] = "edited"
+    write_rows(path, rows)
+    before = {p.name: p.read_bytes() for p in (root / PARQUET_DIR).iterdir()}
+    real = parquet_bytes
+    calls: list[int] = []
+
+    def stop_at_third(table: pa.Table) -> bytes:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(table)
+
+    monkeypatch.setattr(build_module, "parquet_bytes", stop_at_third)
+    with pytest.raises(KeyboardInterrupt):
+        build(root, force=True)
+    monkeypatch.undo()
+    after = {p.name: p.read_bytes() for p in (root / PARQUET_DIR).iterdir()}
+    assert sorted(after) == sorted(before), "no temporary files left behind"
+    for table in table_names():
+        name = f"{table}.parquet"
+        new = parquet_bytes(parquet_table(root / table_path(table), table_schema(table)))
+        assert after[name] in (before[name], new), name
+    assert after["actors.parquet"] != before["actors.parquet"]  # written before the stop
+
+
+def test_build_error_for_unreadable_descriptor(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="no such file"):
+        build(tmp_path)

@@ -1,0 +1,196 @@
+"""`ukraine-talks show` and query.select(): filters, evidence spans, and the terminal table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+import ukraine_talks_data as u
+from ukraine_talks_data import relations
+from ukraine_talks_data.bundle import bundle_dir
+from ukraine_talks_data.cli import app
+from ukraine_talks_data.query import DEFAULT_COLUMNS, Filters, QueryError, select, speaker_ids
+from ukraine_talks_data.schemas import primary_key, table_schema
+from ukraine_talks_data.sources import read_source
+from ukraine_talks_data.terminal import print_selection
+
+D = dt.date
+
+# A tiny made-up dataset (not the shipped one), so every filter has something to keep and drop.
+TINY: dict[str, list[dict[str, Any]]] = {
+    "sources": [{"source_id": "S001", "title": "Made-up article"}],
+    "actors": [
+        {"actor_id": "sergey_lavrov", "name": "Sergey Lavrov", "aliases": ["Lavrov"]},
+        {"actor_id": "antony_blinken", "name": "Antony Blinken", "aliases": ["Blinken"]},
+        {"actor_id": "sergei_ryabkov", "name": "Sergei Ryabkov", "aliases": None},
+    ],
+    "events": [
+        {"event_id": "E001", "date": D(2022, 1, 10), "end_date": D(2022, 1, 12)},
+        {"event_id": "E002", "date": D(2022, 1, 21), "end_date": None},
+    ],
+    "evidence": [],
+    "statements": [
+        {
+            "statement_id": f"ST000{i}",
+            "speaker_id": speaker,
+            "date": date,
+            "event_id": event,
+            "source_id": "S001",
+            "start_char": 10 * i,
+            "end_char": 10 * i + 5,
+            "text": text,
+        }
+        for i, (speaker, date, event, text) in enumerate(
+            [
+                ("sergey_lavrov", D(2022, 1, 13), "E001", "before the window"),
+                ("sergey_lavrov", D(2022, 1, 27), "E002", "no positive reaction [sic]"),
+                ("sergey_lavrov", D(2022, 1, 14), None, "first day of the window"),
+                ("antony_blinken", D(2022, 1, 21), "E002", "we will share our concerns"),
+                ("sergey_lavrov", D(2022, 1, 28), None, "after the window"),
+                ("sergei_ryabkov", D(2022, 1, 10), "E001", "talks were difficult"),
+            ],
+            start=1,
+        )
+    ],
+}
+
+
+def tiny(table: str) -> Sequence[dict[str, Any]]:
+    return TINY.get(table, [])
+
+
+def ids(table: str, filters: Filters) -> list[str]:
+    key = primary_key(table_schema(table))[0]
+    return [r.values[key] for r in select(table, filters, rows=tiny).rows]
+
+
+def test_speaker_between_two_dates_in_date_order() -> None:
+    window = Filters(speaker="Lavrov", date_from=D(2022, 1, 14), date_to=D(2022, 1, 27))
+    assert ids("statements", window) == ["ST0003", "ST0002"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("LAVROV", {"sergey_lavrov"}),  # an alias, any case
+        ("sergey lavrov", {"sergey_lavrov"}),  # the name
+        ("antony_blinken", {"antony_blinken"}),  # the id
+        ("serge", {"sergey_lavrov", "sergei_ryabkov"}),  # no exact match: contained in names
+        ("Kozak", set()),
+    ],
+)
+def test_speaker_names_ids_and_aliases(name: str, expected: set[str]) -> None:
+    assert speaker_ids(name, tiny) == expected
+
+
+def test_unknown_speaker_is_an_error() -> None:
+    with pytest.raises(QueryError) as err:
+        select("statements", Filters(speaker="Kozak"), rows=tiny)
+    assert str(err.value) == "no actor is named 'Kozak'; see `ukraine-talks show actors`"
+
+
+def test_event_on_and_search_filters() -> None:
+    assert ids("statements", Filters(event="E002")) == ["ST0004", "ST0002"]
+    assert ids("statements", Filters(on=D(2022, 1, 21))) == ["ST0004"]
+    assert ids("statements", Filters(search="[SIC]")) == ["ST0002"]
+    assert ids("statements", Filters(date_to=D(2022, 1, 13))) == ["ST0006", "ST0001"]
+    # An event spanning several days is on every one of them.
+    assert ids("events", Filters(on=D(2022, 1, 11))) == ["E001"]
+    assert ids("events", Filters(date_from=D(2022, 1, 12), date_to=D(2022, 1, 20))) == ["E001"]
+
+
+def test_unknown_event_is_an_error() -> None:
+    with pytest.raises(QueryError) as err:
+        select("statements", Filters(event="E999"), rows=tiny)
+    assert str(err.value) == "no event 'E999'; see `ukraine-talks show events`"
+
+
+def test_filters_name_the_tables_they_apply_to() -> None:
+    with pytest.raises(QueryError) as err:
+        select("events", Filters(speaker="Lavrov"), rows=tiny)
+    where = ", ".join(t for t in u.tables() if relations.actor_column(t))
+    assert str(err.value) == f"--speaker does not apply to table 'events'; it applies to: {where}"
+    undated = next(t for t in u.tables() if not relations.date_fields(t))
+    with pytest.raises(QueryError) as err:
+        select(undated, Filters(on=D(2022, 1, 1)), rows=tiny)
+    dated = ", ".join(t for t in u.tables() if relations.date_fields(t))
+    assert str(err.value) == (
+        f"--on/--from/--to does not apply to table '{undated}'; it applies to: {dated}"
+    )
+    with pytest.raises(QueryError) as err:
+        select("statements", Filters(on=D(2022, 1, 1), date_to=D(2022, 1, 2)), rows=tiny)
+    assert str(err.value) == "use either --on or --from/--to, not both"
+
+
+def test_terminal_table_shows_names_spans_and_titles_verbatim() -> None:
+    console = Console(record=True, width=200)
+    print_selection(select("statements", Filters(search="sic"), rows=tiny), console)
+    out = console.export_text()
+    assert "statements: 1 row (--search sic)" in out
+    assert "Sergey Lavrov" in out
+    assert "S001 [20:25]" in out
+    assert "“no positive reaction [sic]”" in out  # square brackets are text, not markup
+    assert "Made-up article" in out
+
+
+@pytest.mark.parametrize("table", sorted(DEFAULT_COLUMNS))
+def test_default_columns_exist(table: str) -> None:
+    assert set(DEFAULT_COLUMNS[table]) <= set(relations.field_names(table))
+
+
+@pytest.mark.parametrize("table", u.tables())
+def test_bundled_rows_and_spans(table: str) -> None:
+    """Every row is shown; every span is the seed's characters at its offsets."""
+    selection = select(table, Filters())
+    assert len(selection.rows) == u.load(table).num_rows
+    paths = {s["source_id"]: s["path"] for s in u.load("sources").to_pylist()}
+    titles = {s["source_id"]: s["title"] for s in u.load("sources").to_pylist()}
+    for row in selection.rows:
+        for span in row.spans:
+            text = read_source(bundle_dir() / paths[span.source_id]).text or ""
+            assert text[span.start_char : span.end_char] == span.text
+            assert span.source_title == titles[span.source_id]
+        if relations.has_span(table):
+            assert [s.text for s in row.spans] == [row.values["text"]]
+        if table in relations.evidenced_tables():
+            key = row.values[primary_key(table_schema(table))[0]]
+            expected = [
+                e["text"]
+                for e in u.load("evidence").to_pylist()
+                if e["row_table"] == table and e["row_id"] == key
+            ]
+            assert sorted(s.text for s in row.spans) == sorted(expected)
+
+
+def test_cli_show_a_speakers_statements() -> None:
+    statements = u.load("statements").to_pylist()
+    actors = {a["actor_id"]: a for a in u.load("actors").to_pylist()}
+    speaker = actors[statements[0]["speaker_id"]]
+    mine = [s for s in statements if s["speaker_id"] == speaker["actor_id"]]
+    result = CliRunner().invoke(
+        app, ["show", "statements", "--speaker", speaker["name"].upper()], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert f"statements: {len(mine)} row" in result.stdout
+    for s in mine:
+        assert s["statement_id"] in result.stdout
+        assert f"{s['source_id']} [{s['start_char']}:{s['end_char']}]" in result.stdout
+
+
+def test_cli_show_errors() -> None:
+    result = CliRunner().invoke(app, ["show", "statement"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: no table named 'statement'; the tables are: {', '.join(u.tables())}\n"
+    )
+    result = CliRunner().invoke(app, ["show", "statements", "--columns", "date,who"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: table 'statements' has no column 'who'; its columns")
+    result = CliRunner().invoke(app, ["show", "statements", "--on", "14 January"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--on'" in result.stderr

@@ -1,0 +1,185 @@
+"""`ukraine-talks timeline`: drawn from the data, deterministically; README's figure is current."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import ukraine_talks_data as u
+from ukraine_talks_data.bundle import bundle_dir
+from ukraine_talks_data.cli import app
+from ukraine_talks_data.timeline import DIGEST_PREFIX, build_timeline, render
+
+README_IMAGE = "docs/timeline.svg"
+D = dt.date
+
+TINY: dict[str, list[dict[str, Any]]] = {
+    "actors": [
+        {"actor_id": "sergey_lavrov", "name": "Sergey Lavrov"},
+        {"actor_id": "antony_blinken", "name": "Antony Blinken"},
+    ],
+    "events": [
+        {"event_id": "E002", "title": "Talks", "event_type": "talks", "date": D(2022, 1, 21)},
+        {
+            "event_id": "E001",
+            "title": "Exercise",
+            "event_type": "military_exercise",
+            "date": D(2022, 1, 10),
+            "end_date": D(2022, 1, 12),
+            "location": "Belarus",
+        },
+    ],
+    "statements": [
+        {"statement_id": "ST0001", "speaker_id": "sergey_lavrov", "date": D(2022, 1, 14)},
+        {"statement_id": "ST0002", "speaker_id": "antony_blinken", "date": D(2022, 1, 21)},
+        {"statement_id": "ST0003", "speaker_id": "sergey_lavrov", "date": D(2022, 1, 27)},
+    ],
+    "demands": [
+        {
+            "demand_id": "D001",
+            "summary": "No further NATO enlargement",
+            "demander_id": "sergey_lavrov",
+            "status": "rejected",
+            "first_stated": D(2022, 1, 14),
+        }
+    ],
+    "demand_statements": [
+        {"demand_id": "D001", "statement_id": "ST0003", "relation": "rejects"},
+        {"demand_id": "D001", "statement_id": "ST0002", "relation": "answers"},
+        {"demand_id": "D001", "statement_id": "ST0001", "relation": "states"},
+    ],
+}
+for _s in TINY["statements"]:
+    _s["quote_type"] = "direct"
+
+
+def tiny(table: str) -> Sequence[dict[str, Any]]:
+    return TINY.get(table, [])
+
+
+def test_timeline_data_orders_and_links_a_tiny_dataset() -> None:
+    timeline = build_timeline(tiny)
+    assert [e.event_id for e in timeline.events] == ["E001", "E002"]
+    assert timeline.events[0].end_date == D(2022, 1, 12)
+    assert [(s.name, [m.statement_id for m in s.statements]) for s in timeline.speakers] == [
+        ("Sergey Lavrov", ["ST0001", "ST0003"]),
+        ("Antony Blinken", ["ST0002"]),
+    ]
+    (demand,) = timeline.demands
+    assert (demand.demander, demand.status) == ("Sergey Lavrov", "rejected")
+    assert [(a.statement_id, a.speaker, a.relation) for a in demand.answers] == [
+        ("ST0001", "Sergey Lavrov", "states"),
+        ("ST0002", "Antony Blinken", "answers"),
+        ("ST0003", "Sergey Lavrov", "rejects"),
+    ]
+
+
+def test_timeline_data_has_every_event_speaker_and_demand_of_the_data() -> None:
+    timeline = build_timeline()
+    events = u.load("events").to_pylist()
+    assert {(e.event_id, e.date, e.end_date) for e in timeline.events} == {
+        (e["event_id"], e["date"], e["end_date"]) for e in events
+    }
+    statements = u.load("statements").to_pylist()
+    assert {
+        (line.actor_id, m.statement_id, m.date)
+        for line in timeline.speakers
+        for m in line.statements
+    } == {(s["speaker_id"], s["statement_id"], s["date"]) for s in statements}
+    assert {d.demand_id for d in timeline.demands} == {
+        d["demand_id"] for d in u.load("demands").to_pylist()
+    }
+    links = {(d.demand_id, a.statement_id, a.relation) for d in timeline.demands for a in d.answers}
+    assert links == {
+        (r["demand_id"], r["statement_id"], r["relation"])
+        for r in u.load("demand_statements").to_pylist()
+    }
+
+
+def test_svg_names_every_event_and_speaker_and_records_its_data() -> None:
+    pytest.importorskip("matplotlib")
+    timeline = build_timeline()
+    svg = render(timeline, ".svg").decode("utf-8")
+    assert f"<dc:description>{DIGEST_PREFIX}{timeline.digest()}</dc:description>" in svg
+    texts = html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)))
+    for event in timeline.events:
+        assert event.event_id in texts
+    for line in timeline.speakers:
+        assert line.name in texts
+    for demand in timeline.demands:
+        assert demand.demand_id in texts
+
+
+def test_outputs_are_deterministic_and_in_their_format() -> None:
+    pytest.importorskip("matplotlib")
+    timeline = build_timeline(tiny)
+    for fmt in (".svg", ".png", ".html"):
+        assert render(timeline, fmt) == render(timeline, fmt), fmt
+    png = render(timeline, ".png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert (DIGEST_PREFIX + timeline.digest()).encode() in png
+    page = render(timeline, ".html").decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<svg" in page and "Sergey Lavrov" in page and "<?xml" not in page
+
+
+def test_readme_image_is_current() -> None:
+    """docs/timeline.svg shows today's data (and, with the same matplotlib, is byte-identical).
+
+    The data digest in its metadata is checked always; bytes only with the matplotlib version
+    that drew it, since another version may draw the same data with different path numbers.
+    Regenerate with: ukraine-talks timeline --out docs/timeline.svg
+    """
+    matplotlib = pytest.importorskip("matplotlib")
+    image = bundle_dir() / README_IMAGE
+    if not image.is_file():
+        pytest.skip("not a source checkout")
+    readme = (bundle_dir() / "README.md").read_text(encoding="utf-8")
+    assert f"]({README_IMAGE})" in readme
+    stored = image.read_text(encoding="utf-8")
+    timeline = build_timeline()
+    fix = "stale; regenerate: ukraine-talks timeline --out docs/timeline.svg"
+    assert f"{DIGEST_PREFIX}{timeline.digest()}<" in stored, fix
+    drawn_with = re.search(r"<dc:title>Matplotlib v([^,]+),", stored)
+    if drawn_with and drawn_with.group(1) == matplotlib.__version__:
+        assert render(timeline, ".svg").decode("utf-8") == stored, fix
+
+
+def test_cli_writes_each_format(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    for name in ("t.svg", "t.PNG", "t.html"):
+        result = CliRunner().invoke(app, ["timeline", "--out", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == f"wrote {tmp_path / name}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.PNG", "t.html", "t.svg"]
+
+
+def test_cli_unknown_format_is_a_clean_error(tmp_path: Path) -> None:
+    out = tmp_path / "t.pdf"
+    result = CliRunner().invoke(app, ["timeline", "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: cannot tell the format of {out}: its name must end in .png, .svg, .html\n"
+    )
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_without_matplotlib_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    result = CliRunner().invoke(app, ["timeline", "--out", str(tmp_path / "t.svg")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: ukraine-talks timeline needs matplotlib, which is not installed; install the "
+        "'plot' extra: pip install 'ukraine-talks-data[plot]'\n"
+    )
+    assert not list(tmp_path.iterdir())
