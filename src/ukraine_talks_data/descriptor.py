@@ -18,6 +18,7 @@ from typing import Any
 
 from .package_files import PackageFileError, path_problem, read_file, read_package_file
 from .report import Issue
+from .resource_rules import dialect_problems, resource_key_problems, shown
 from .schema_rules import foreign_key_problems, frictionless_problems, schema_problems
 
 __all__ = ["Descriptor", "DescriptorError", "Resource", "path_problem", "read_descriptor"]
@@ -25,40 +26,6 @@ __all__ = ["Descriptor", "DescriptorError", "Resource", "path_problem", "read_de
 MAX_DESCRIPTOR_BYTES = 16 * 2**20
 MAX_JSON_DEPTH = 64
 NAME = re.compile(r"^[-a-z0-9._]+$")
-HASH = re.compile(r"^(?:sha256:[0-9a-f]{64}|md5:[0-9a-f]{32}|[0-9a-f]{32})$")
-
-CANONICAL_DIALECT: dict[str, Any] = {
-    "delimiter": ",",
-    "quoteChar": '"',
-    "doubleQuote": True,
-    "escapeChar": None,
-    "skipInitialSpace": False,
-    "header": True,
-    "headerRows": [1],
-    "commentChar": None,
-    "commentRows": [],
-    "nullSequence": None,
-}
-"""The one CSV dialect the validator reads (RFC 4180, header in row 1, nothing skipped)."""
-_DIALECT_IGNORED = {
-    "lineTerminator",
-    "caseSensitiveHeader",
-    "csvddfVersion",
-    "headerJoin",
-    "name",
-    "title",
-    "description",
-    "$schema",
-    "type",
-}
-_TABLE_ONLY = {"format": ("csv",), "mediatype": ("text/csv",)}
-_UNSUPPORTED = {
-    "compression": "compressed files are not supported; store the CSV uncompressed",
-    "innerpath": "files inside archives are not supported",
-    "extrapaths": "multipart resources are not supported; use one file per resource",
-    "data": "inline data is not supported; put the rows in a CSV file",
-    "url": "'url' is not supported; give a relative 'path' inside the package",
-}
 
 
 class DescriptorError(Exception):
@@ -261,7 +228,7 @@ def _resource(
     if problem:
         issues.append(
             Issue(
-                label, None, f"{name}.path", "unsafe-path", f"resource path {problem}", _text(path)
+                label, None, f"{name}.path", "unsafe-path", f"resource path {problem}", shown(path)
             )
         )
         return None
@@ -277,7 +244,7 @@ def _resource(
                 label, None, f"{name}.schema", "descriptor-error", "a table resource needs a schema"
             )
         )
-    issues.extend(_resource_key_problems(label, name, res, table))
+    issues.extend(resource_key_problems(label, name, res, table))
     if table:
         dialect_issues = _dialect_problems(descriptor.root, label, name, res.get("dialect"))
         issues.extend(dialect_issues)
@@ -295,38 +262,6 @@ def _resource(
     )
 
 
-def _resource_key_problems(label: str, name: str, res: dict[str, Any], table: bool) -> list[Issue]:
-    """Keys that would have a reader leave local, uncompressed UTF-8 files, or bad stats."""
-    out: list[Issue] = []
-
-    def bad(key: str, message: str) -> None:
-        out.append(
-            Issue(label, None, f"{name}.{key}", "descriptor-error", message, _text(res[key]))
-        )
-
-    for key, message in _UNSUPPORTED.items():
-        if key in res:
-            bad(key, message)
-    if res.get("scheme", "file") != "file":
-        bad("scheme", "only local files are read (scheme 'file')")
-    encoding = res.get("encoding", "utf-8")
-    if not isinstance(encoding, str) or encoding.lower().replace("_", "-") not in {"utf-8", "utf8"}:
-        bad("encoding", "only UTF-8 is supported; convert the file to UTF-8")
-    if table:
-        for key, allowed in _TABLE_ONLY.items():
-            if key in res and res[key] not in allowed:
-                bad(key, f"a table must be {allowed[0]}")
-    if "hash" in res and not (isinstance(res["hash"], str) and HASH.match(res["hash"])):
-        bad("hash", "must be 'sha256:' followed by 64 hex digits (or an MD5 in 32 hex digits)")
-    for key in ("bytes", "rows", "fields"):
-        value = res.get(key)
-        if key in res and not (
-            isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        ):
-            bad(key, "must be a whole number, 0 or more")
-    return out
-
-
 def _load_json_file(
     root: Path, label: str, where: str, what: str, value: object
 ) -> tuple[Any, list[Issue]]:
@@ -336,7 +271,7 @@ def _load_json_file(
     problem = path_problem(root, value)
     if problem:
         return None, [
-            Issue(label, None, where, "unsafe-path", f"{what} path {problem}", _text(value))
+            Issue(label, None, where, "unsafe-path", f"{what} path {problem}", shown(value))
         ]
     path = str(value)
     try:
@@ -366,35 +301,8 @@ def _load_schema(
 
 
 def _dialect_problems(root: Path, label: str, name: str, dialect: object) -> list[Issue]:
-    """A dialect that differs from the canonical CSV dialect, key by key."""
+    """A dialect (inline or a safe path) that differs from the canonical CSV dialect."""
     if dialect is None:
         return []
     loaded, issues = _load_json_file(root, label, f"{name}.dialect", "dialect", dialect)
-    if issues:
-        return issues
-    if not isinstance(loaded, dict):
-        return [Issue(label, None, f"{name}.dialect", "dialect-error", "must be a JSON object")]
-    flat = {k: v for k, v in loaded.items() if k != "csv"}
-    nested = loaded.get("csv", {})
-    if not isinstance(nested, dict):
-        return [Issue(label, None, f"{name}.dialect.csv", "dialect-error", "must be a JSON object")]
-    flat.update(nested)
-    out = []
-    for key, value in sorted(flat.items()):
-        if key in _DIALECT_IGNORED:
-            continue
-        if key not in CANONICAL_DIALECT:
-            message = "is not supported; only the canonical CSV dialect is read"
-        elif value == CANONICAL_DIALECT[key] and type(value) is type(CANONICAL_DIALECT[key]):
-            continue
-        else:
-            expected = json.dumps(CANONICAL_DIALECT[key])
-            message = f"must be {expected}: only the canonical CSV dialect is read"
-        out.append(
-            Issue(label, None, f"{name}.dialect.{key}", "dialect-error", message, _text(value))
-        )
-    return out
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+    return issues or dialect_problems(label, name, loaded)

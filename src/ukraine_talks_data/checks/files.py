@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from ..descriptor import HASH
 from ..package_files import PackageFileError
 from ..report import Issue
+from ..resource_rules import HASH
 from .context import Context
 
 
