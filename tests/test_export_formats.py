@@ -131,8 +131,8 @@ def test_missing_duckdb_names_the_extra(tmp_path: Path, monkeypatch: pytest.Monk
     result = runner.invoke(app, ["export", "--format", "duckdb", str(tmp_path / "t.duckdb")])
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: export --format duckdb needs duckdb, which is not installed; install it with: "
-        "pip install 'ukraine-talks-data[duckdb]'\n"
+        "error: export --format duckdb needs duckdb, which is not installed; install the "
+        "'duckdb' extra: pip install 'ukraine-talks-data[duckdb]'\n"
     )
     assert list(tmp_path.iterdir()) == []
 

@@ -58,8 +58,8 @@ def test_missing_backend_names_the_extra(
     with pytest.raises(u.MissingExtraError) as err:
         u.load("actors", backend)  # type: ignore[call-overload]
     assert str(err.value) == (
-        f"load(..., backend='{backend}') needs {backend}, which is not installed; install it "
-        f"with: pip install 'ukraine-talks-data[{extra}]'"
+        f"load(..., backend='{backend}') needs {backend}, which is not installed; install the "
+        f"{extra!r} extra: pip install 'ukraine-talks-data[{extra}]'"
     )
 
 

@@ -10,7 +10,7 @@ by the functions that use them.
 
 from ._version import __version__
 from .accessor import UnknownTableError, clear_cache, load, records, tables
-from .backends import MissingExtraError
+from .extras import MissingExtraError
 
 __all__ = [
     "MissingExtraError",

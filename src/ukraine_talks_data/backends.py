@@ -6,9 +6,9 @@ pandas and polars are optional extras; asking for one that is not installed rais
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
+
+from .extras import MissingExtraError, require
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -16,20 +16,7 @@ if TYPE_CHECKING:
 Backend = Literal["arrow", "pandas", "polars"]
 BACKENDS: tuple[Backend, ...] = ("arrow", "pandas", "polars")
 
-
-class MissingExtraError(ImportError):
-    """An optional library is not installed; the message names the extra that installs it."""
-
-
-def require(module: str, extra: str, purpose: str) -> ModuleType:
-    """Import `module`, or raise MissingExtraError saying which extra provides it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingExtraError(
-            f"{purpose} needs {module}, which is not installed; install it with: "
-            f"pip install 'ukraine-talks-data[{extra}]'"
-        ) from None
+__all__ = ["BACKENDS", "Backend", "MissingExtraError", "require", "to_backend"]
 
 
 def to_backend(table: pa.Table, backend: str) -> Any:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -20,6 +22,28 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@contextmanager
+def _clean_errors(
+    *expected: type[Exception], code: int = 2, writing: object = None
+) -> Iterator[None]:
+    """Turn the library's `expected` errors into `error: …` on stderr and exit `code`.
+
+    An OSError exits 2, saying what could not be written when `writing` names it. Issues an
+    exception carries (BuildError, ReleaseError) are printed first, one line each.
+    """
+    try:
+        yield
+    except expected as exc:
+        for issue in getattr(exc, "issues", ()):
+            typer.echo(issue.line(), err=True)
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code) from None
+    except OSError as exc:
+        detail = f"cannot write {writing}: {exc.strerror or exc}" if writing else str(exc)
+        typer.echo(f"error: {detail}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _version(value: bool) -> None:
@@ -192,18 +216,12 @@ def export(
     ] = ExportFormat.sqlite,
 ) -> None:
     """Export every table to SQLite, DuckDB or JSON Lines."""
-    from .backends import MissingExtraError
     from .export import ExportError
     from .export import export as export_tables
+    from .extras import MissingExtraError
 
-    try:
+    with _clean_errors(ExportError, MissingExtraError, writing=out):
         export_tables(fmt.value, out)
-    except (ExportError, MissingExtraError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except OSError as exc:
-        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
     typer.echo(f"wrote {out}")
 
 
@@ -312,14 +330,8 @@ def timeline(
     from .extras import MissingExtraError
     from .timeline import TimelineError, write_timeline
 
-    try:
+    with _clean_errors(TimelineError, MissingExtraError, writing=out):
         write_timeline(out)
-    except (TimelineError, MissingExtraError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except OSError as exc:
-        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
     typer.echo(f"wrote {out}")
 
 
@@ -342,20 +354,9 @@ def serve(
     from .explorer import serve as run
     from .extras import MissingExtraError
 
-    try:
+    with _clean_errors(ExplorerError, MissingExtraError, writing="the explorer's files"):
         status = run(port, folder, announce=typer.echo)
-    except (ExplorerError, MissingExtraError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except OSError as exc:
-        typer.echo(f"error: cannot write the explorer's files: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
     raise typer.Exit(status)
-
-
-def _print_issues(issues: list[Any]) -> None:
-    for issue in issues:
-        typer.echo(issue.line(), err=True)
 
 
 @app.command()
@@ -390,7 +391,7 @@ def build(
     from .build import BUILD_COMMAND, BuildError, stale_files
     from .build import build as build_package
 
-    try:
+    with _clean_errors(BuildError, code=1):
         if check:
             stale = stale_files(root)
             for line in stale:
@@ -401,13 +402,6 @@ def build(
             typer.echo("up to date")
             return
         result = build_package(root, force=force)
-    except BuildError as exc:
-        _print_issues(exc.issues)
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     for rel in result.written:
         typer.echo(f"wrote {rel}")
     for rel in result.removed:
@@ -438,15 +432,8 @@ def release(
     """Assemble the files to attach to a release: Parquet, CSV, descriptors, SHA256SUMS, a zip."""
     from .release import ReleaseError, make_release
 
-    try:
+    with _clean_errors(ReleaseError, code=1):
         result = make_release(out, root)
-    except ReleaseError as exc:
-        _print_issues(exc.issues)
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     for name in result.files:
         typer.echo(f"{result.folder / name}")
 

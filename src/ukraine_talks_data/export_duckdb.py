@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic_files import atomic_path
-from .backends import require
 from .export import ExportError, create_table_sql, dependency_order, referenced_keys
+from .extras import require
 from .schemas import table_schema
 
 if TYPE_CHECKING:

@@ -1,21 +1,22 @@
-"""Optional dependencies: checking one is installed, or naming the extra that installs it."""
+"""Optional dependencies: importing one, or naming the pip extra that installs it."""
 
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 
 
-class MissingExtraError(RuntimeError):
-    """An optional library a command needs is not installed; the message says how to get it."""
+class MissingExtraError(ImportError):
+    """An optional library is not installed; the message names the extra that installs it."""
 
 
-def require(module: str, extra: str, what: str) -> None:
+def require(module: str, extra: str, what: str) -> ModuleType:
     """Import `module`, or raise MissingExtraError naming the pip extra `extra` that provides it.
 
     `what` says what needs the module, e.g. "ukraine-talks timeline".
     """
     try:
-        importlib.import_module(module)
+        return importlib.import_module(module)
     except ImportError:
         raise MissingExtraError(
             f"{what} needs {module}, which is not installed; install the {extra!r} extra: "

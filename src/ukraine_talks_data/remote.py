@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .backends import require
 from .bundle import bundle_dir
 from .descriptor_stats import file_sha256
+from .extras import require
 from .parquet import PARQUET_DESCRIPTOR, file_resource, parquet_file_name
 
 BASE_URL_ENV = "UKRAINE_TALKS_BASE_URL"
