@@ -95,3 +95,7 @@ def _field(schema: dict[str, Any] | None, name: str | None) -> dict[str, Any]:
 
 def _clean(text: str) -> str:
     return " ".join(str(text).split())
+
+
+# The column engine (column_engine.py) turns its Frictionless-shaped errors into Issues here too.
+issue_from_error = _issue
