@@ -224,10 +224,13 @@ def _sql_present_ok(field: FieldPlan, column: str, pattern_ok: str | None) -> st
     c = field.constraints
     tests: list[str] = []
     if kind in ("string", "any"):
+        # Bytes bound characters (1 to 4 bytes each): count characters only when they may fail.
         if "minLength" in c:
-            tests.append(f"length({column}) >= {int(c['minLength'])}")
+            n = int(c["minLength"])
+            tests.append(f"(strlen({column}) >= {4 * n} OR length({column}) >= {n})")
         if "maxLength" in c:
-            tests.append(f"length({column}) <= {int(c['maxLength'])}")
+            n = int(c["maxLength"])
+            tests.append(f"(strlen({column}) <= {n} OR length({column}) <= {n})")
         if "pattern" in c:
             regex = re2_pattern(c["pattern"])
             if regex is not None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from .checks import Context, run_checks
+from .column_checks import run_column_checks
 from .column_engine import column_schema_issues, is_small
 from .column_source import RecordsCache
+from .column_tables import ColumnContext
 from .descriptor import Descriptor
 from .report import Report
 from .validate import _dedupe
@@ -15,17 +17,28 @@ def validate_columns(
 ) -> None:
     """Add to `report` what `validate_package(engine="frictionless")` would find.
 
-    `small` (default: decided by the tables' size) picks the pure-Python path.
+    `small` (default: decided by the tables' size) picks the pure-Python path: the
+    csv module and the row-wise checks. Large packages are read once into Arrow columns,
+    which the schema pass and the column-wise checks share.
     """
     if small is None:
         small = is_small(descriptor)
     cache = RecordsCache()
     if schema:
         report.extend(column_schema_issues(descriptor, cache, small=small))
-    ctx = Context(descriptor)
-    report.extend(_dedupe(run_checks(ctx), report.issues))
+    if small:
+        ctx = Context(descriptor)
+        report.extend(_dedupe(run_checks(ctx), report.issues))
+        report.checked = {
+            name: len(table.rows)
+            for name in (r.name for r in descriptor.tables())
+            if (table := ctx.table(name)) is not None
+        }
+        return
+    columns = ColumnContext(descriptor, cache)
+    report.extend(_dedupe(run_column_checks(columns), report.issues))
     report.checked = {
-        name: len(table.rows)
+        name: column_table.num_rows
         for name in (r.name for r in descriptor.tables())
-        if (table := ctx.table(name)) is not None
+        if (column_table := columns.table(name)) is not None
     }
