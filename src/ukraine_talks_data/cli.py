@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ._version import __version__
+
+
+class EngineChoice(StrEnum):
+    """The validation engines (see validate.ENGINES)."""
+
+    columns = "columns"
+    frictionless = "frictionless"
+
 
 app = typer.Typer(
     name="ukraine-talks",
@@ -52,6 +61,14 @@ def validate(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the whole report as JSON.")
     ] = False,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            "--engine",
+            help="columns: check whole columns at a time (fast at any size); frictionless: "
+            "the stock Frictionless validator and row-wise checks. Both report the same issues.",
+        ),
+    ] = EngineChoice.columns,
 ) -> None:
     """Validate a data package: Table Schemas, evidence spans, seed hashes, dates, links.
 
@@ -61,7 +78,7 @@ def validate(
     from .validate import validate_package
 
     try:
-        report = validate_package(datapackage)
+        report = validate_package(datapackage, engine=engine.value)
     except DescriptorError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
