@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .bundle import bundle_dir
-from .schemas import table_names, table_path, table_schema
+from .schemas import table_names
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,9 +36,9 @@ def _check_name(name: str) -> None:
 def load(name: str) -> pa.Table:
     """Table `name` of the bundled dataset as a `pyarrow.Table`, typed per its Table Schema."""
     _check_name(name)
-    from .arrow import read_csv
+    from .table_files import load_table
 
-    return read_csv(bundle_dir() / table_path(name), table_schema(name))
+    return load_table(bundle_dir(), name)
 
 
 def records(name: str) -> Iterator[Record]:
