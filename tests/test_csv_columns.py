@@ -20,6 +20,8 @@ def records_of(path: Path, dialect: CsvDialect, encoding: str = "utf-8") -> list
     width = len(head(path, encoding, dialect, 1)[0])
     result = read_records(path, dialect, encoding=encoding, width=width)
     assert result.width == width
+    numbers = result.table.column("rn").to_pylist()
+    assert numbers == sorted(numbers), "records in file order"
     rows: dict[int, list[str]] = {}
     for row in result.table.to_pylist():
         number = row["rn"]

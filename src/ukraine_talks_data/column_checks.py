@@ -201,12 +201,13 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
         checked = pc.and_(usable, pc.invert(beyond))
         for first in range(0, table.num_rows, BATCH):  # in batches: less memory at once
             part = checked.slice(first, BATCH)
+            parts = [c.slice(first, BATCH) for c in (ids, start, end, text)]
             if pc.all(part).as_py():  # usually every row: no copies
                 index = pc.add(counting(len(part)), first - 1)
-                parts = [c.slice(first, BATCH) for c in (ids, start, end, text)]
             else:
-                index = pc.add(pc.indices_nonzero(part), first)
-                parts = [pc.take(c, index) for c in (ids, start, end, text)]
+                local = pc.indices_nonzero(part)
+                index = pc.add(local, first)
+                parts = [pc.take(c, local) for c in parts]
             span_ids, span_start, span_end, texts = parts
             ids_array = (
                 span_ids.combine_chunks() if isinstance(span_ids, pa.ChunkedArray) else span_ids

@@ -64,7 +64,8 @@ def missing_references(
 
     A target column given as None is one the target table lacks: all its values are NULL.
     The distinct values are looked up first (`values`, SQL giving them as x0, x1…, when
-    already at hand), so that only rows with a missing one are read.
+    already at hand), so that only rows with a missing one are read; the target is first
+    cut down to the rows that match one of them (a hash table of the smaller side).
     """
     names = [f"x{i}" for i in range(len(columns))]
     own = ", ".join(f"{c} AS {n}" for c, n in zip(columns, names, strict=True))
@@ -76,7 +77,7 @@ def missing_references(
     values = values or f"SELECT DISTINCT {own} FROM {view} WHERE NOT ({_all_null(columns)})"
     sql = f"""
         WITH v AS ({values}),
-        r AS (SELECT DISTINCT {theirs} FROM {target})
+        r AS (SELECT * FROM (SELECT {theirs} FROM {target}) r SEMI JOIN v ON {on}),
         SELECT v.* FROM v ANTI JOIN r ON {on}
     """
     missing = con.execute(sql).fetchall()

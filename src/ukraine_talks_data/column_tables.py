@@ -61,12 +61,13 @@ def _empty_as_null(chunk: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    present = pc.fill_null(pc.not_equal(chunk, ""), False)
-    if chunk.offset or present.offset:
-        return pc.if_else(present, chunk, pa.scalar(None, pa.string()))
-    buffers = chunk.buffers()
+    if chunk.null_count:  # short records padded with nulls: small chunks
+        return pc.if_else(pc.equal(chunk, ""), pa.scalar(None, pa.string()), chunk)
+    _, offsets, data = chunk.buffers()
+    whole = pa.Array.from_buffers(pa.string(), chunk.offset + len(chunk), [None, offsets, data])
+    present = pc.not_equal(whole, "")  # computed from the buffers' start: bits line up
     return pa.Array.from_buffers(
-        pa.string(), len(chunk), [present.buffers()[1], buffers[1], buffers[2]]
+        pa.string(), len(chunk), [present.buffers()[1], offsets, data], offset=chunk.offset
     )
 
 
@@ -121,7 +122,7 @@ class ColumnContext:
         except (OSError, NotUtf8Error, UnreadableCsvError, CannotReadError):
             return None
         header = list(records.odd.get(1, first[0]))
-        table = records.table.sort_by(ROW) if records.odd else records.table
+        table = records.table
         if table.num_rows and table.column(ROW)[0].as_py() == 1:
             table = table.slice(1)  # the header
         if _may_be_blank(table, records.width):

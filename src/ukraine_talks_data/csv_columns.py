@@ -79,7 +79,7 @@ class Records:
     `table` has one string column per cell position of the first record (`c0`, `c1`, …) and
     the record number (`rn`); a record with fewer cells has nulls, one with more is cut.
     Such records are also kept whole in `odd` (record number → cells). Rows are in file
-    order except that odd records may come last.
+    order.
     """
 
     table: pa.Table
@@ -153,6 +153,10 @@ def read_records(path: Path, dialect: CsvDialect, *, encoding: str, width: int) 
     return _read_python(path, dialect, encoding=encoding, width=width)
 
 
+class _OddRecordError(Exception):
+    """A record has another number of cells than the first."""
+
+
 class _ArrowDisagreesError(Exception):
     """Arrow could not read the file the way the csv module does."""
 
@@ -170,9 +174,11 @@ def _read_arrow(path: Path, dialect: CsvDialect, width: int) -> Records:
 
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
-    table = _arrow_parse(path, dialect, names, invalid, threads=True)
-    if not invalid:
+    try:
+        table = _arrow_parse(path, dialect, names, invalid, threads=True)
         return Records(table.append_column(ROW, counting(table.num_rows)), width)
+    except _OddRecordError:
+        pass
     # Odd-width records: read again on one thread, which numbers them, then parse each
     # with the csv module.
     invalid.clear()
@@ -190,8 +196,16 @@ def _read_arrow(path: Path, dialect: CsvDialect, width: int) -> Records:
         odd[int(number or 0)] = parsed[0] if parsed else []
     numbers = pa.array((n for n in range(1, total + 1) if n not in odd), pa.int64())
     main = table.append_column(ROW, numbers)
-    extra = _table_of(list(odd.items()), width)
-    return Records(pa.concat_tables([main, extra]), width, odd)
+    extra = _table_of(sorted(odd.items()), width)
+    if len(odd) > 1000:
+        return Records(pa.concat_tables([main, extra]).sort_by(ROW), width, odd)
+    pieces, done = [], 0  # the odd records put in place, without copying the others
+    for k, number in enumerate(sorted(odd)):
+        position = number - 1 - k  # valid records before this one
+        pieces += [main.slice(done, position - done), extra.slice(k, 1)]
+        done = position
+    pieces.append(main.slice(done))
+    return Records(pa.concat_tables(pieces), width, odd)
 
 
 def counting(n: int) -> pa.Array:
@@ -199,6 +213,8 @@ def counting(n: int) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if hasattr(pa, "arange"):  # recent pyarrow
+        return pa.arange(1, n + 1)
     return pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n))
 
 
@@ -237,7 +253,12 @@ def _arrow_parse(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    odd: list[bool] = []
+
     def on_invalid(row: Any) -> str:
+        if threads:  # unnumbered: stop, and read again on one thread
+            odd.append(True)
+            return "error"
         invalid.append((row.number, row.text))
         return "skip"
 
@@ -262,6 +283,8 @@ def _arrow_parse(
             ),
         ).rename_columns(names)
     except pa.ArrowInvalid as exc:
+        if odd:
+            raise _OddRecordError from None
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise NotUtf8Error(str(exc)) from None
         raise _ArrowDisagreesError from None
