@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -150,17 +151,20 @@ class RecordsCache:
 
     def __init__(self) -> None:
         self._records: dict[tuple[Path, CsvDialect, str], Records] = {}
+        self._lock = threading.Lock()  # the schema pass and the checks may run in two threads
 
     def get(self, file: Path, dialect: CsvDialect, encoding: str, width: int) -> Records:
         if encoding == "utf-8-sig" and not _has_bom(file):
             encoding = "utf-8"
         key = (file, dialect, encoding)
-        if key not in self._records:
-            try:
-                self._records[key] = read_records(file, dialect, encoding=encoding, width=width)
-            except (NotUtf8Error, UnreadableCsvError) as exc:
-                raise CannotReadError(str(exc)) from None
-        return self._records[key]
+        with self._lock:
+            if key not in self._records:
+                try:
+                    records = read_records(file, dialect, encoding=encoding, width=width)
+                except (NotUtf8Error, UnreadableCsvError) as exc:
+                    raise CannotReadError(str(exc)) from None
+                self._records[key] = records
+            return self._records[key]
 
 
 def _has_bom(file: Path) -> bool:

@@ -24,8 +24,11 @@ def validate_columns(
     if small is None:
         small = is_small(descriptor)
     cache = RecordsCache()
+    if not small:
+        _validate_large(descriptor, report, cache, schema=schema)
+        return
     if schema:
-        report.extend(column_schema_issues(descriptor, cache, small=small))
+        report.extend(column_schema_issues(descriptor, cache, small=True))
     if small:
         ctx = Context(descriptor)
         report.extend(_dedupe(run_checks(ctx), report.issues))
@@ -35,10 +38,21 @@ def validate_columns(
             if (table := ctx.table(name)) is not None
         }
         return
+
+
+def _validate_large(
+    descriptor: Descriptor, report: Report, cache: RecordsCache, *, schema: bool
+) -> None:
+    """Read every table once, then run the schema pass (mostly DuckDB, two threads) and the
+    column-wise checks (mostly single-threaded Arrow kernels) side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
     columns = ColumnContext(descriptor, cache)
-    report.extend(_dedupe(run_column_checks(columns), report.issues))
-    report.checked = {
-        name: column_table.num_rows
-        for name in (r.name for r in descriptor.tables())
-        if (column_table := columns.table(name)) is not None
-    }
+    tables = {r.name: columns.table(r.name) for r in descriptor.tables()}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checks = pool.submit(lambda: list(run_column_checks(columns)))
+        if schema:
+            report.extend(column_schema_issues(descriptor, cache, small=False))
+        found = checks.result()
+    report.extend(_dedupe(found, report.issues))
+    report.checked = {name: t.num_rows for name, t in tables.items() if t is not None}
