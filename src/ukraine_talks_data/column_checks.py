@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 ColumnCheck = Callable[[ColumnContext], Iterator[Issue]]
-BATCH = 1 << 18  # rows compared at once by span_matches_source
+BATCH = 1 << 16  # rows compared at once by span_matches_source
 
 
 class RowWise(Exception):  # noqa: N818 - a signal, not an error

@@ -1,8 +1,8 @@
 """The column engine: Frictionless's validation of a package, computed a column at a time.
 
-For each table, one DuckDB query over the Arrow records finds the rows that may hold an
+For each table, a few DuckDB queries over the Arrow records find the rows that may hold an
 error (a cell SQL cannot show to be fine, a blank row, a row of the wrong width); the Python
-rules of `column_cells` then read those rows exactly as Frictionless reads every row. Keys
+rules of `column_rows` then read those rows exactly as Frictionless reads every row. Keys
 are checked in SQL (`column_keys`). The errors, in Frictionless's shape and order and capped
 at its 1,000 per table, become Issues through `schema_checks`, so both engines report the
 same lines. Packages or resources the engine does not reproduce (see `column_plan` and
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from .column_cells import (
     python_pattern,
     re2_pattern,
-    read_cell,
     sql_cell_ok,
     sql_key_text,
     sql_missing,
@@ -32,9 +31,9 @@ from .column_plan import (
     PackagePlan,
     TablePlan,
     UnsupportedError,
-    any_field,
     compile_package,
 )
+from .column_rows import Error, cell_error, expected_fields, fk_error, judge, row_error
 from .column_source import CannotReadError, RecordsCache, SourceTable, open_table
 from .csv_columns import ROW, Records
 from .descriptor import Descriptor
@@ -48,7 +47,6 @@ if TYPE_CHECKING:
 LIMIT_ERRORS = 1000  # Frictionless stops a table's report at this many errors
 SMALL_TABLE = 20_000  # records; smaller tables are checked a row at a time
 SMALL_PACKAGE = 2_000_000  # bytes of tables; smaller packages are checked in Python
-Error = dict[str, Any]  # an error as Frictionless describes it (`Error.to_descriptor()`)
 
 
 def column_schema_issues(
@@ -133,6 +131,8 @@ class _Run:
 
             self._con = duckdb.connect(":memory:")
             self._con.execute("SET enable_progress_bar = false")
+            # Results are ordered explicitly where order matters; this saves memory.
+            self._con.execute("SET preserve_insertion_order = false")
         return self._con
 
     def _one(self, sql: str) -> tuple[Any, ...] | None:
@@ -168,7 +168,7 @@ class _Run:
 
     def _prepare_rows(self, source: SourceTable, index: int) -> _Table:
         """A small table: every row read by the Python rules."""
-        fields, header_errors = _header(source.plan, source.labels)
+        fields, header_errors = expected_fields(source.plan, source.labels)
         table = _Table(source, index, fields, header_errors)
         for number, cells in enumerate(source.rows or [], start=1):
             if number > source.header_row:
@@ -179,7 +179,7 @@ class _Run:
 
     def _prepare(self, source: SourceTable, index: int) -> _Table:
         plan = source.plan
-        fields, header_errors = _header(plan, source.labels)
+        fields, header_errors = expected_fields(plan, source.labels)
         table = _Table(source, index, fields, header_errors)
         records = source.records
         assert records is not None
@@ -403,9 +403,9 @@ class _Run:
             same = has_key and columns == [key_column(p)]  # one query for both rules
             for number, values, previous in duplicates(self.con, table.keys, [key_column(p)]):
                 note = f"the same as in the row at position {previous}"
-                table.add(number, 1, p, _cell_error("unique-error", number, f, p, values[0], note))
+                table.add(number, 1, p, cell_error("unique-error", number, f, p, values[0], note))
                 if same:
-                    table.add(number, 2, 0, _row_error("primary-key", number, note))
+                    table.add(number, 2, 0, row_error("primary-key", number, note))
             if same:
                 has_key = False
                 self._null_keys(table, columns)
@@ -413,7 +413,7 @@ class _Run:
             self._null_keys(table, columns)
             for number, _, previous in duplicates(self.con, table.keys, columns):
                 note = f"the same as in the row at position {previous}"
-                table.add(number, 2, 0, _row_error("primary-key", number, note))
+                table.add(number, 2, 0, row_error("primary-key", number, note))
         for index, fk in enumerate(plan.foreign_keys):
             own = [table.position(n) for n in fk.fields]
             target = tables.get(fk.resource)
@@ -432,13 +432,13 @@ class _Run:
                 self.con, table.keys, columns, target.keys, target_columns, known
             )
             for number, values in rows:
-                table.add(number, 3, index, _fk_error(number, fk.fields, values, fk))
+                table.add(number, 3, index, fk_error(number, fk.fields, values, fk))
 
     def _null_keys(self, table: _Table, columns: list[str]) -> None:
         """A primary key whose cells are all empty."""
         for number in all_null(self.con, table.keys, columns):
             note = 'cells composing the primary keys are all "None"'
-            table.add(number, 2, 0, _row_error("primary-key", number, note))
+            table.add(number, 2, 0, row_error("primary-key", number, note))
 
     def _end_errors(self, resource: TablePlan | FilePlan) -> list[Error]:
         """Frictionless's end-of-file checks: the declared hash and size in bytes."""
@@ -503,119 +503,6 @@ def _order(item: tuple[int, int, Error]) -> tuple[int, int]:
     return item[0], item[1]
 
 
-def _header(plan: TablePlan, labels: list[str]) -> tuple[list[FieldPlan], list[Error]]:
-    """The fields Frictionless expects for `labels` (by position), and the label errors."""
-    from .column_plan import FieldPlan as _FieldPlan
-
-    schema_fields = list(plan.fields)
-    matched: list[_FieldPlan | None] = [
-        schema_fields[i] if i < len(schema_fields) else None for i in range(len(labels))
-    ]
-    names = _deduplicate([f.name if f else label for f, label in zip(matched, labels, strict=True)])
-    fields = [f if f else any_field(name) for f, name in zip(matched, names, strict=True)]
-    errors: list[Error] = []
-    for number, label in enumerate(labels, start=1):
-        if number > len(schema_fields):
-            errors.append(_label_error("extra-label", label, "", number))
-    for offset, f in enumerate(schema_fields[len(labels) :]):
-        errors.append(_label_error("missing-label", "", f.name, len(labels) + offset + 1))
-    for number, (f, label) in enumerate(zip(schema_fields, labels, strict=False), start=1):
-        if not label:
-            errors.append(_label_error("blank-label", "", f.name, number))
-            continue
-        seen = [n for n, other in enumerate(labels[: number - 1], start=1) if other == label]
-        if seen:
-            note = f'at position "{", ".join(map(str, seen))}"'
-            errors.append(_label_error("duplicate-label", label, f.name, number, note))
-            continue
-        if label != f.name:
-            errors.append(_label_error("incorrect-label", label, f.name, number))
-    return fields, errors
-
-
-def _deduplicate(names: list[str]) -> list[str]:
-    result: list[str] = []
-    used: set[str] = set()
-    for name in names:
-        new, suffix = name, 2
-        while new in used:
-            new, suffix = f"{name}{suffix}", suffix + 1
-        result.append(new)
-        used.add(new)
-    return result
-
-
-def judge(
-    fields: list[FieldPlan], cells: list[str | None], number: int
-) -> tuple[list[Error], list[Any]]:
-    """A row's cell errors and values, exactly as Frictionless reads a row."""
-    errors: list[Error] = []
-    values: list[Any] = []
-    blank = 0
-    for position, f in enumerate(fields):
-        cell = cells[position] if position < len(cells) else None
-        value, found = read_cell(f, cell)
-        values.append(value)
-        if value is None and not (found and found[0][0] == "type-error"):
-            blank += 1
-        for code, note in found:
-            errors.append(_cell_error(code, number, f, position, str(cell), note))
-    for position in range(len(fields), len(cells)):
-        errors.append(
-            {
-                "type": "extra-cell",
-                "rowNumber": number,
-                "fieldName": "",
-                "fieldNumber": position + 1,
-                "cell": str(cells[position]),
-                "note": "",
-            }
-        )
-    for position in range(len(cells), len(fields)):
-        errors.append(_cell_error("missing-cell", number, fields[position], position, "", ""))
-    if blank == len(fields):
-        errors = [_row_error("blank-row", number, "")]
-    return errors, values
-
-
-def _cell_error(
-    code: str, number: int, f: FieldPlan, position: int, cell: str | None, note: str
-) -> Error:
-    return {
-        "type": code,
-        "rowNumber": number,
-        "fieldName": f.name,
-        "fieldNumber": position + 1,
-        "cell": "" if cell is None else cell,
-        "note": note,
-    }
-
-
-def _row_error(code: str, number: int, note: str) -> Error:
-    return {"type": code, "rowNumber": number, "note": note}
-
-
-def _fk_error(number: int, names: tuple[str, ...], values: list[str | None], fk: Any) -> Error:
-    shown = ", ".join("None" if v is None else v for v in values)
-    note = (
-        f'for "{", ".join(names)}": values "{shown}" not found in the lookup table '
-        f'"{fk.label}" as "{", ".join(fk.reference_fields)}"'
-    )
-    return {
-        "type": "foreign-key",
-        "rowNumber": number,
-        "note": note,
-        "fieldNames": list(names),
-        "fieldCells": ["" if v is None else v for v in values],
-        "referenceName": fk.label,
-        "referenceFieldNames": list(fk.reference_fields),
-    }
-
-
-def _label_error(code: str, label: str, name: str, number: int, note: str = "") -> Error:
-    return {"type": code, "label": label, "fieldName": name, "fieldNumber": number, "note": note}
-
-
 def python_keys(table: _Table, tables: dict[str, _Table]) -> None:
     """Unique values, primary and foreign keys of a small table, as Frictionless checks them."""
     plan = table.plan
@@ -647,25 +534,25 @@ def python_keys(table: _Table, tables: dict[str, _Table]) -> None:
             seen[p][value] = number
             if previous:
                 note = f"the same as in the row at position {previous}"
-                error = _cell_error("unique-error", number, table.fields[p], p, str(value), note)
+                error = cell_error("unique-error", number, table.fields[p], p, str(value), note)
                 table.add(number, 1, p, error)
         if has_key:
             key_cells = tuple(values[int(p or 0)] for p in key)
             if all(c is None for c in key_cells):
                 note = 'cells composing the primary keys are all "None"'
-                table.add(number, 2, 0, _row_error("primary-key", number, note))
+                table.add(number, 2, 0, row_error("primary-key", number, note))
             else:
                 previous = keys.get(key_cells)
                 keys[key_cells] = number
                 if previous:
                     note = f"the same as in the row at position {previous}"
-                    table.add(number, 2, 0, _row_error("primary-key", number, note))
+                    table.add(number, 2, 0, row_error("primary-key", number, note))
         for index, fk, positions, found in lookups:
             fk_cells = tuple(values[p] for p in positions)
             if all(c is None for c in fk_cells) or fk_cells in found:
                 continue
             texts = [None if c is None else value_text(c) for c in fk_cells]
-            table.add(number, 3, index, _fk_error(number, fk.fields, texts, fk))
+            table.add(number, 3, index, fk_error(number, fk.fields, texts, fk))
 
 
 def _reshape(records: Records, width: int) -> Records:

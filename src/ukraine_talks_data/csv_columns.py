@@ -281,6 +281,8 @@ def _arrow_parse(
                 quoted_strings_can_be_null=False,
                 check_utf8=True,
             ),
+            # The system allocator gives freed parse buffers back; mimalloc keeps them.
+            memory_pool=pa.system_memory_pool(),
         ).rename_columns(names)
     except pa.ArrowInvalid as exc:
         if odd:
