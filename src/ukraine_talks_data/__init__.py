@@ -4,13 +4,16 @@
 >>> u.tables()[:3]
 ['sources', 'actors', 'events']
 
-Importing this package is cheap: pyarrow, frictionless and pandas are imported only
-by the functions that use them.
+Importing this package is cheap: it imports nothing until a function is first used, and
+pyarrow, frictionless and pandas only inside the functions that need them.
 """
 
 from ._version import __version__
-from .accessor import UnknownTableError, clear_cache, load, records, tables
-from .extras import MissingExtraError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .accessor import UnknownTableError, clear_cache, load, records, tables
+    from .extras import MissingExtraError
 
 __all__ = [
     "MissingExtraError",
@@ -21,3 +24,22 @@ __all__ = [
     "records",
     "tables",
 ]
+
+_LAZY = {
+    "MissingExtraError": "extras",
+    "UnknownTableError": "accessor",
+    "clear_cache": "accessor",
+    "load": "accessor",
+    "records": "accessor",
+    "tables": "accessor",
+}
+
+
+def __getattr__(name: str) -> object:
+    """The public API, imported from its module on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __name__), name)

@@ -88,14 +88,14 @@ def schema_issues(ctx: Context) -> Iterator[Issue]:
     for task in report.tasks:
         resource, _, schema = usable[task.name]
         found = [_issue(resource.path, schema, e.to_descriptor()) for e in task.errors]
-        yield from _without_echoes(found)
+        yield from without_echoes(found)
 
 
 def _package_issue(ctx: Context, code: str, note: str) -> Issue:
     return Issue(ctx.descriptor.file.name, None, None, code, _clean(note))
 
 
-def _without_echoes(issues: list[Issue]) -> Iterator[Issue]:
+def without_echoes(issues: list[Issue]) -> Iterator[Issue]:
     """Drop what only repeats another issue: an empty primary key on a blank row, and a
     unique-error on a field whose duplicate primary key is already reported."""
     blank = {i.row for i in issues if i.code == "blank-row"}
@@ -123,7 +123,7 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
         key = schema.get("primaryKey") or []
         field = ",".join(key if isinstance(key, list) else [key]) or None
         message = _duplicate_message("duplicate primary key", note)
-        value = ", ".join(str(c) for c in _key_cells(schema, e.get("cells") or [])) or None
+        value = ", ".join(str(c) for c in key_cells(schema, e.get("cells") or [])) or None
     elif code == "unique-error":
         message = _duplicate_message("the value must be unique", note)
     elif code in _LABELS:
@@ -180,7 +180,7 @@ def _duplicate_message(what: str, note: str) -> str:
     return f"{what}: {note}" if note else what
 
 
-def _key_cells(schema: dict[str, Any], cells: list[Any]) -> list[Any]:
+def key_cells(schema: dict[str, Any], cells: list[Any]) -> list[Any]:
     names = [f["name"] for f in schema["fields"]]
     key = schema.get("primaryKey") or []
     return [cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells)]
@@ -195,3 +195,7 @@ def _field(schema: dict[str, Any], name: str | None) -> dict[str, Any]:
 
 def _clean(text: str) -> str:
     return " ".join(str(text).split())
+
+
+# The column engine (column_engine.py) turns its Frictionless-shaped errors into Issues here too.
+issue_from_error = _issue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 from .bundle import bundled_descriptor
 from .checks import Context, run_checks
@@ -12,8 +13,16 @@ from .report import Issue, Report
 from .schema_checks import schema_issues
 from .schemas import table_names, table_schema
 
+Engine = Literal["columns", "frictionless"]
+ENGINES: tuple[Engine, ...] = ("columns", "frictionless")
 
-def validate_package(path: Path | str | None = None, *, reference_schemas: bool = True) -> Report:
+
+def validate_package(
+    path: Path | str | None = None,
+    *,
+    reference_schemas: bool = True,
+    engine: Engine = "frictionless",
+) -> Report:
     """Validate the data package at `path` (a datapackage.json or its folder; default: bundled).
 
     Raises DescriptorError only when there is no descriptor file; a descriptor that cannot
@@ -23,6 +32,11 @@ def validate_package(path: Path | str | None = None, *, reference_schemas: bool 
     `reference_schemas` (the default), tables are validated against the schemas bundled
     with this distribution and any difference in the package's own schemas is an error;
     turn it off for a derived package whose schemas differ on purpose.
+
+    `engine` "frictionless" (the default) is the reference pipeline: Frictionless on the
+    strictly parsed rows, then the row-wise checks. "columns" computes the Table Schema pass
+    column-wise (column_validate.py) where it reproduces the reference exactly, and runs
+    the reference pass otherwise; both report the same issues.
     """
     file = Path(path) if path is not None else bundled_descriptor()
     try:
@@ -40,7 +54,12 @@ def validate_package(path: Path | str | None = None, *, reference_schemas: bool 
         return report
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
     ctx = Context(descriptor, reference=reference)
-    report.extend(schema_issues(ctx))
+    if engine == "columns":
+        from .column_validate import column_schema_pass
+
+        report.extend(column_schema_pass(ctx, issues))
+    else:
+        report.extend(schema_issues(ctx))
     report.extend(_dedupe(run_checks(ctx), report.issues))
     report.checked = {
         r.name: len(table.rows) for r in descriptor.tables() if (table := ctx.table(r.name))

@@ -1,0 +1,86 @@
+"""The column engine's part of `validate_package`: the Table Schema pass, column-wise.
+
+The engine computes the same issues as the reference pass (`schema_checks.schema_issues`:
+Frictionless on the rows `csv_files` parsed) whenever it reads each table exactly as the
+reference does: a descriptor with no issue of its own, table files that parsed completely
+as plain UTF-8 with LF line ends and no byte order mark, and each table validated against
+its own schema (the reference schema, or `--allow-schema-changes`). Anything else, and any
+form the engine does not reproduce (`NeedsReferenceError`), runs the reference pass. The
+descriptor, the file-form checks and the dataset's checks are the reference ones in both
+engines (validate.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .checks.context import Context
+from .report import Issue
+from .schema_checks import key_cells, schema_issues, without_echoes
+
+# What the reference pass reports; the column engine's other findings (foreign keys, the
+# descriptor's bytes/hash/rows) are the dataset's checks' business in both engines.
+_SCHEMA_PASS_CODES = frozenset(
+    {
+        "type-error",
+        "constraint-error",
+        "primary-key",
+        "unique-error",
+        "blank-label",
+        "missing-label",
+        "extra-label",
+        "duplicate-label",
+        "incorrect-label",
+        "missing-cell",
+        "extra-cell",
+        "blank-row",
+    }
+)
+
+
+def column_schema_pass(ctx: Context, descriptor_issues: Iterable[Issue]) -> list[Issue]:
+    """The reference schema pass's issues, computed column-wise where that is exact."""
+    from .column_engine import NeedsReferenceError, column_schema_issues
+
+    if not _reproducible(ctx, descriptor_issues):
+        return list(schema_issues(ctx))
+    try:
+        found = list(column_schema_issues(ctx.descriptor))
+    except NeedsReferenceError:
+        return list(schema_issues(ctx))
+    by_file: dict[str, list[Issue]] = {}
+    for issue in found:
+        if issue.code in _SCHEMA_PASS_CODES:
+            by_file.setdefault(issue.file, []).append(_with_key_cells(ctx, issue))
+    return [i for issues in by_file.values() for i in without_echoes(issues)]
+
+
+def _reproducible(ctx: Context, descriptor_issues: Iterable[Issue]) -> bool:
+    """Whether the column engine reads every table as the reference pass does."""
+    if any(True for _ in descriptor_issues):
+        return False
+    for resource in ctx.descriptor.tables():
+        data, parsed = ctx.data(resource.name), ctx.parsed(resource.name)
+        if not isinstance(data, bytes) or parsed is None or not parsed.complete:
+            return False
+        if parsed.problems or data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+            return False
+        if ctx.schema(resource.name) != resource.schema:
+            return False
+    return True
+
+
+def _with_key_cells(ctx: Context, issue: Issue) -> Issue:
+    """A primary-key issue with the key's cells as its value, as the reference states it
+    (the column engine's errors do not carry the row's cells)."""
+    if issue.code != "primary-key" or issue.value is not None or issue.row is None:
+        return issue
+    for resource in ctx.descriptor.tables():
+        parsed, schema = ctx.parsed(resource.name), ctx.schema(resource.name)
+        if resource.path != issue.file or parsed is None or schema is None:
+            continue
+        if issue.row <= len(parsed.records):
+            value = ", ".join(str(c) for c in key_cells(schema, parsed.records[issue.row - 1]))
+            return replace(issue, value=value or None)
+    return issue
