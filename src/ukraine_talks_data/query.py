@@ -11,11 +11,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from . import relations
 from .checks.context import SPAN_FIELDS
 from .schemas import primary_key, table_names, table_schema
+
+_T = TypeVar("_T")
 
 # Columns `show` prints by default, besides the evidence; other tables print every field but
 # their span, notes and hashes. A test checks every name here against the schemas.
@@ -190,9 +192,13 @@ def _interval(row: dict[str, Any], fields: list[str]) -> tuple[dt.date, dt.date]
     return (min(dates), max(dates)) if dates else None
 
 
-def _applies(table: str, option: str, found: object, where: str) -> None:
+def _applies(table: str, option: str, lookup: Callable[[str], _T]) -> _T:
+    """`lookup(table)` (the columns a filter uses), or a QueryError naming the tables it fits."""
+    found = lookup(table)
     if not found:
+        where = ", ".join(t for t in table_names() if lookup(t))
         raise QueryError(f"{option} does not apply to table {table!r}; it applies to: {where}")
+    return found
 
 
 def select(
@@ -220,13 +226,7 @@ def select(
     kept = list(rows(table))
 
     if filters.speaker is not None:
-        column = relations.actor_column(table)
-        _applies(
-            table,
-            "--speaker",
-            column,
-            ", ".join(t for t in table_names() if relations.actor_column(t)),
-        )
+        column = _applies(table, "--speaker", relations.actor_column)
         ids = speaker_ids(filters.speaker, rows)
         if not ids:
             raise QueryError(
@@ -235,25 +235,13 @@ def select(
         kept = [r for r in kept if r[str(column)] in ids]
 
     if filters.event is not None:
-        columns_ = relations.event_columns(table)
-        _applies(
-            table,
-            "--event",
-            columns_,
-            ", ".join(t for t in table_names() if relations.event_columns(t)),
-        )
+        columns_ = _applies(table, "--event", relations.event_columns)
         if filters.event not in {e["event_id"] for e in rows("events")}:
             raise QueryError(f"no event {filters.event!r}; see `ukraine-talks show events`")
         kept = [r for r in kept if any(r[c] == filters.event for c in columns_)]
 
     if filters.on is not None or filters.date_from is not None or filters.date_to is not None:
-        fields = relations.date_fields(table)
-        _applies(
-            table,
-            "--on/--from/--to",
-            fields,
-            ", ".join(t for t in table_names() if relations.date_fields(t)),
-        )
+        fields = _applies(table, "--on/--from/--to", relations.date_fields)
         low = filters.on or filters.date_from or dt.date.min
         high = filters.on or filters.date_to or dt.date.max
         kept = [
