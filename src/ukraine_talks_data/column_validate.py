@@ -12,10 +12,11 @@ engines (validate.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from .checks.context import Context
+from .column_source import RecordsCache
 from .report import Issue
 from .schema_checks import key_cells, schema_issues, without_echoes
 
@@ -39,14 +40,45 @@ _SCHEMA_PASS_CODES = frozenset(
 )
 
 
-def column_schema_pass(ctx: Context, descriptor_issues: Iterable[Issue]) -> list[Issue]:
+def column_validation(
+    ctx: Context, descriptor_issues: Iterable[Issue]
+) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
+    """The column engine's schema pass issues, dataset check issues and rows checked per table.
+
+    A package of at least `column_engine.SMALL_PACKAGE` bytes of tables is read by Arrow
+    once (tables in plain form) and shared by the schema pass and the column checks;
+    smaller ones are read by the csv module.
+    """
+    from . import column_engine
+    from .column_checks import run_column_checks
+    from .column_tables import ColumnContext
+
+    small = column_engine.is_small(ctx.descriptor)
+    cache = RecordsCache()
+    columns = ColumnContext(ctx, cache, arrow=not small)
+    schema = column_schema_pass(ctx, descriptor_issues, cache, small=small)
+    checked = {
+        r.name: table.num_rows
+        for r in ctx.descriptor.tables()
+        if (table := columns.table(r.name)) is not None
+    }
+    return schema, run_column_checks(columns), checked
+
+
+def column_schema_pass(
+    ctx: Context,
+    descriptor_issues: Iterable[Issue],
+    cache: RecordsCache | None = None,
+    *,
+    small: bool | None = None,
+) -> list[Issue]:
     """The reference schema pass's issues, computed column-wise where that is exact."""
     from .column_engine import NeedsReferenceError, column_schema_issues
 
     if not _reproducible(ctx, descriptor_issues):
         return list(schema_issues(ctx))
     try:
-        found = list(column_schema_issues(ctx.descriptor))
+        found = list(column_schema_issues(ctx.descriptor, cache, small=small))
     except NeedsReferenceError:
         return list(schema_issues(ctx))
     by_file: dict[str, list[Issue]] = {}
@@ -80,7 +112,7 @@ def _with_key_cells(ctx: Context, issue: Issue) -> Issue:
         parsed, schema = ctx.parsed(resource.name), ctx.schema(resource.name)
         if resource.path != issue.file or parsed is None or schema is None:
             continue
-        if issue.row <= len(parsed.records):
-            value = ", ".join(str(c) for c in key_cells(schema, parsed.records[issue.row - 1]))
+        if issue.row <= parsed.data_rows + 1:
+            value = ", ".join(str(c) for c in key_cells(schema, parsed.record(issue.row)))
             return replace(issue, value=value or None)
     return issue

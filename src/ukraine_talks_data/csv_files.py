@@ -53,6 +53,10 @@ class ParsedCsv:
         """Records after the header, blank ones included (what Frictionless counts as rows)."""
         return max(len(self.records) - 1, 0)
 
+    def record(self, row: int) -> list[str]:
+        """The cells of Frictionless row `row` (the header is row 1)."""
+        return self.records[row - 1]
+
     def line_of(self, row: int) -> int:
         """Physical line (1-based) on which Frictionless row `row` starts."""
         if 1 <= row <= len(self.lines):

@@ -55,15 +55,17 @@ def validate_package(
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
     ctx = Context(descriptor, reference=reference)
     if engine == "columns":
-        from .column_validate import column_schema_pass
+        from .column_validate import column_validation
 
-        report.extend(column_schema_pass(ctx, issues))
+        schema, checks, checked = column_validation(ctx, issues)
     else:
-        report.extend(schema_issues(ctx))
-    report.extend(_dedupe(run_checks(ctx), report.issues))
-    report.checked = {
-        r.name: len(table.rows) for r in descriptor.tables() if (table := ctx.table(r.name))
-    }
+        schema, checks = list(schema_issues(ctx)), run_checks(ctx)
+        checked = {
+            r.name: len(table.rows) for r in descriptor.tables() if (table := ctx.table(r.name))
+        }
+    report.extend(schema)
+    report.extend(_dedupe(checks, report.issues))
+    report.checked = checked
     for r in descriptor.tables():
         parsed = ctx.parsed(r.name)
         if parsed is not None and parsed.multiline():

@@ -59,6 +59,11 @@ class Context:
             self._parsed[name] = parse_csv(data) if isinstance(data, bytes) else None
         return self._parsed[name]
 
+    def use_parsed(self, name: str, parsed: ParsedCsv) -> None:
+        """Take `parsed` as table `name`'s parse (one settled without `parse_csv`, which
+        must equal what `parse_csv` would give: see column_files.py)."""
+        self._parsed[name] = parsed
+
     def schema(self, name: str) -> dict[str, Any] | None:
         """The schema table `name` is validated against: the reference one, else its own."""
         resource = self.descriptor.resource(name)

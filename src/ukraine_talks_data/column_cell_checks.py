@@ -1,0 +1,224 @@
+"""Column-wise versions of `checks/cells.py` and `checks/keys.py`: same rules, same Issues.
+
+The cell checks look at every non-empty cell of every table; Arrow finds the few cells that
+may break a rule (longer than the limit in bytes, holding a line end or a control
+character, starting with a formula trigger) and the row-wise rule decides each of those.
+Foreign keys are set lookups (one field) or anti-joins (several) on the cells' text, as the
+row-wise check compares string keys; other key types are left to the row-wise check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .checks.cells import _CONTROL, MAX_CELL_CHARS
+from .column_tables import ColumnContext, ColumnTable
+from .column_values import RowWise, flagged
+from .report import Issue
+from .spreadsheet_safety import TEXT_TYPES, TRIGGERS, looks_like_formula
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # checks/cells.py's _CONTROL
+_TRIGGER_RE2 = "^[ \t\r\n]*[" + "".join("\\" + c if c in "-" else c for c in TRIGGERS) + "]"
+_EMPTY_KEY = "\x00\x01(empty)\x01\x00"  # stands for an empty key cell in joins
+
+
+def _columns(ctx: ColumnContext) -> Iterator[tuple[ColumnTable, str, str, pa.ChunkedArray]]:
+    """(table, field, type, column) for every field of every usable table."""
+    for resource in ctx.rows.descriptor.tables():
+        table = ctx.table(resource.name)
+        schema = ctx.rows.schema(resource.name)
+        if table is None or schema is None:
+            continue
+        types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+        for name in table.header:
+            column = table.column(name)
+            if column is not None:
+                yield table, name, types.get(name, "string"), column
+
+
+def _by_row(
+    ctx: ColumnContext, suspects: Any, rule: Any, *, skip_verbatim: bool = False
+) -> Iterator[Issue]:
+    """Issues of `rule(table, field, type, index, value)` on the cells `suspects(column,
+    type)` flags, in the row-wise order: table, then row, then field. With `skip_verbatim`,
+    spans' verbatim text (checked against the seed instead) is left out."""
+    skip = _verbatim(ctx) if skip_verbatim else set()
+    found: dict[str, list[tuple[int, int, Issue]]] = {}
+    for table, name, kind, column in _columns(ctx):
+        if (table.name, name) in skip:
+            continue
+        position = table.header.index(name)
+        for i in flagged(suspects(column, kind)):
+            issue = rule(table, name, kind, i, column[i].as_py())
+            if issue is not None:
+                found.setdefault(table.name, []).append((i, position, issue))
+    for issues in found.values():
+        for _, _, issue in sorted(issues, key=lambda item: item[:2]):
+            yield issue
+
+
+def _verbatim(ctx: ColumnContext) -> set[tuple[str, str]]:
+    return {(t.name, "text") for t in ctx.span_tables()}
+
+
+def cell_fits_spreadsheets(ctx: ColumnContext) -> Iterator[Issue]:
+    """No cell is longer than 32,767 characters, the most a spreadsheet cell holds."""
+    import pyarrow.compute as pc
+
+    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
+        return pc.greater(pc.binary_length(column), MAX_CELL_CHARS)  # bytes ≥ characters
+
+    def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
+        if len(value) <= MAX_CELL_CHARS:
+            return None
+        return Issue(
+            table.path, table.row(i), name, "cell-too-long",
+            f"the cell has {len(value):,} characters; at most {MAX_CELL_CHARS:,} are allowed "
+            "(spreadsheets cut longer cells, and no annotation needs that many)",
+            value[:60] + "…",
+        )  # fmt: skip
+
+    yield from _by_row(ctx, suspects, rule)
+
+
+def cell_has_no_line_break(ctx: ColumnContext) -> Iterator[Issue]:
+    """Only a span's verbatim text may contain a line break; in any other cell a line break
+    is damage (often a quote left open that swallowed the next rows)."""
+    import pyarrow.compute as pc
+
+    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
+        return pc.match_substring_regex(column, "[\r\n]")
+
+    def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue:
+        lines = value.count("\n") + 1
+        return Issue(
+            table.path, table.row(i), name, "line-break-in-cell",
+            f"the cell holds a line break ({lines} lines); check for a quote left open "
+            "that swallowed the next rows, or write the text on one line",
+            value,
+        )  # fmt: skip
+
+    yield from _by_row(ctx, suspects, rule, skip_verbatim=True)
+
+
+def cell_has_no_control_character(ctx: ColumnContext) -> Iterator[Issue]:
+    """No cell contains NUL or another control character (tabs and line breaks aside)."""
+    import pyarrow.compute as pc
+
+    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
+        return pc.match_substring_regex(column, _CONTROL_RE2)
+
+    def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
+        match = _CONTROL.search(value)
+        if match is None:
+            return None
+        return Issue(
+            table.path, table.row(i), name, "control-character",
+            f"the cell contains the control character {match.group()!r} at position "
+            f"{match.start()}; remove it",
+            value,
+        )  # fmt: skip
+
+    yield from _by_row(ctx, suspects, rule, skip_verbatim=True)
+
+
+def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
+    """No text cell starts like a spreadsheet formula (=, +, - or @ followed by formula
+    syntax); a warning, since the exports neutralise such cells."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
+        if kind not in TEXT_TYPES:
+            return pa.repeat(pa.scalar(False), len(column))
+        return pc.match_substring_regex(column, _TRIGGER_RE2)
+
+    def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
+        if not looks_like_formula(value):
+            return None
+        return Issue(
+            table.path, table.row(i), name, "formula-injection",
+            "a spreadsheet opening this CSV would run the cell as a formula; reword it so "
+            "it does not start with '=', '+', '-' or '@' (exports prefix such cells with ')",
+            value, severity="warning",
+        )  # fmt: skip
+
+    yield from _by_row(ctx, suspects, rule)
+
+
+def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
+    """Each foreign key's cells equal the referenced fields of some row of the referenced
+    table (unless all of the key's cells are empty)."""
+    for resource in ctx.rows.descriptor.tables():
+        table, schema = ctx.table(resource.name), ctx.rows.schema(resource.name)
+        if table is None or schema is None:
+            continue
+        types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+        for fk in schema.get("foreignKeys") or []:
+            own = _as_list(fk["fields"])
+            target_name = fk["reference"].get("resource") or resource.name
+            theirs = _as_list(fk["reference"]["fields"])
+            target = ctx.table(target_name)
+            target_schema = ctx.rows.schema(target_name)
+            if target is None or target_schema is None:
+                continue  # missing or unreadable: reported as such
+            target_types = {f["name"]: f.get("type", "string") for f in target_schema["fields"]}
+            if any(types.get(n) in ("integer", "number") for n in own) or any(
+                target_types.get(n) in ("integer", "number") for n in theirs
+            ):
+                raise RowWise  # numeric keys compare as numbers: the row-wise check
+            for i in _unmatched(table, own, target, theirs):
+                raw = [table.cell(n, i) for n in own]
+                shown = ", ".join(c if c is not None else "(empty)" for c in raw)
+                yield Issue(
+                    table.path, table.row(i), ",".join(own), "foreign-key",
+                    f"no {target_name} row has {','.join(theirs)} = {shown}", shown,
+                )  # fmt: skip
+
+
+def _unmatched(
+    table: ColumnTable, own: list[str], target: ColumnTable, theirs: list[str]
+) -> list[int]:
+    """Positions of `table`'s rows whose key (not all empty) is no key of `target`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def key(t: ColumnTable, names: list[str]) -> list[pa.ChunkedArray]:
+        missing = pa.chunked_array([pa.nulls(t.num_rows, pa.string())])
+        return [c if (c := t.column(n)) is not None else missing for n in names]
+
+    mine, referenced = key(table, own), key(target, theirs)
+    given = pc.is_valid(mine[0])
+    for column in mine[1:]:
+        given = pc.or_(given, pc.is_valid(column))
+    if len(own) == 1 and len(theirs) == 1:
+        known = pc.unique(pc.drop_null(referenced[0]))
+        return flagged(pc.and_(given, pc.invert(pc.is_in(mine[0], value_set=known))))
+    if len(own) != len(theirs):
+        return flagged(given)  # no tuple of another length can match
+    for column in (*mine, *referenced):
+        if pc.any(pc.equal(column, _EMPTY_KEY)).as_py():
+            raise RowWise
+    names = [f"k{j}" for j in range(len(own))]
+    target_given = pc.is_valid(referenced[0])
+    for column in referenced[1:]:
+        target_given = pc.or_(target_given, pc.is_valid(column))
+    right = pa.table(
+        dict(zip(names, [pc.fill_null(c, _EMPTY_KEY) for c in referenced], strict=True))
+    ).filter(target_given)
+    left = pa.table(
+        {
+            **dict(zip(names, [pc.fill_null(c, _EMPTY_KEY) for c in mine], strict=True)),
+            "i": pa.arange(0, table.num_rows) if hasattr(pa, "arange") else range(table.num_rows),
+        }
+    ).filter(given)
+    missing = left.join(right.group_by(names).aggregate([]), names, join_type="left anti")
+    return sorted(int(i) for i in missing.column("i").to_pylist())
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
