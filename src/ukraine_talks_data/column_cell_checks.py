@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .checks.cells import _CONTROL, MAX_CELL_CHARS
 from .column_tables import ColumnContext, ColumnTable
 from .column_values import RowWise, flagged
+from .csv_columns import counting
 from .report import Issue
 from .spreadsheet_safety import TEXT_TYPES, TRIGGERS, looks_like_formula
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 _CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # checks/cells.py's _CONTROL
 _TRIGGER_RE2 = "^[ \t\r\n]*[" + "".join("\\" + c if c in "-" else c for c in TRIGGERS) + "]"
+_FIRST_BYTES = sorted({c.encode()[0] for c in " \t\r\n" + TRIGGERS})  # full-width: lead byte
 _EMPTY_KEY = "\x00\x01(empty)\x01\x00"  # stands for an empty key cell in joins
 
 
@@ -41,15 +43,21 @@ def _columns(ctx: ColumnContext) -> Iterator[tuple[ColumnTable, str, str, pa.Chu
 
 
 def _by_row(
-    ctx: ColumnContext, suspects: Any, rule: Any, *, skip_verbatim: bool = False
+    ctx: ColumnContext,
+    suspects: Any,
+    rule: Any,
+    *,
+    skip_verbatim: bool = False,
+    control: bool = False,
 ) -> Iterator[Issue]:
     """Issues of `rule(table, field, type, index, value)` on the cells `suspects(column,
     type)` flags, in the row-wise order: table, then row, then field. With `skip_verbatim`,
-    spans' verbatim text (checked against the seed instead) is left out."""
+    spans' verbatim text (checked against the seed instead) is left out; with `control`
+    (a rule on line breaks or control characters), tables known to hold none are too."""
     skip = _verbatim(ctx) if skip_verbatim else set()
     found: dict[str, list[tuple[int, int, Issue]]] = {}
     for table, name, kind, column in _columns(ctx):
-        if (table.name, name) in skip:
+        if (table.name, name) in skip or (control and table.plain_text):
             continue
         position = table.header.index(name)
         for i in flagged(suspects(column, kind)):
@@ -102,7 +110,7 @@ def cell_has_no_line_break(ctx: ColumnContext) -> Iterator[Issue]:
             value,
         )  # fmt: skip
 
-    yield from _by_row(ctx, suspects, rule, skip_verbatim=True)
+    yield from _by_row(ctx, suspects, rule, skip_verbatim=True, control=True)
 
 
 def cell_has_no_control_character(ctx: ColumnContext) -> Iterator[Issue]:
@@ -123,19 +131,18 @@ def cell_has_no_control_character(ctx: ColumnContext) -> Iterator[Issue]:
             value,
         )  # fmt: skip
 
-    yield from _by_row(ctx, suspects, rule, skip_verbatim=True)
+    yield from _by_row(ctx, suspects, rule, skip_verbatim=True, control=True)
 
 
 def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
     """No text cell starts like a spreadsheet formula (=, +, - or @ followed by formula
     syntax); a warning, since the exports neutralise such cells."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     def suspects(column: pa.ChunkedArray, kind: str) -> Any:
         if kind not in TEXT_TYPES:
             return pa.repeat(pa.scalar(False), len(column))
-        return pc.match_substring_regex(column, _TRIGGER_RE2)
+        return pa.chunked_array([_may_be_formula(chunk) for chunk in column.chunks], pa.bool_())
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
         if not looks_like_formula(value):
@@ -148,6 +155,24 @@ def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
         )  # fmt: skip
 
     yield from _by_row(ctx, suspects, rule)
+
+
+def _may_be_formula(chunk: pa.Array) -> pa.Array:
+    """Whether each cell's first byte is a formula trigger's, or whitespace (after which a
+    trigger may come): read from the text buffer at each cell's start, without copying."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if chunk.type != pa.string() or len(chunk) == 0:
+        return pc.match_substring_regex(chunk, _TRIGGER_RE2)
+    _, offsets, data = chunk.buffers()
+    if data is None or data.size == 0:
+        return pa.repeat(pa.scalar(False), len(chunk))
+    starts = pa.Array.from_buffers(pa.int32(), len(chunk), [None, offsets], offset=chunk.offset)
+    octets = pa.Array.from_buffers(pa.uint8(), data.size, [None, data])
+    first = pc.take(octets, pc.min_element_wise(starts, data.size - 1))
+    flagged_first = pc.is_in(first, value_set=pa.array(_FIRST_BYTES, pa.uint8()))
+    return pc.and_(flagged_first, pc.greater(pc.binary_length(chunk), 0))
 
 
 def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
@@ -213,7 +238,7 @@ def _unmatched(
     left = pa.table(
         {
             **dict(zip(names, [pc.fill_null(c, _EMPTY_KEY) for c in mine], strict=True)),
-            "i": pa.arange(0, table.num_rows) if hasattr(pa, "arange") else range(table.num_rows),
+            "i": pc.subtract(counting(table.num_rows), 1),
         }
     ).filter(given)
     missing = left.join(right.group_by(names).aggregate([]), names, join_type="left anti")

@@ -25,7 +25,7 @@ from .column_cell_checks import (
     cell_is_not_a_formula,
     foreign_keys_resolve,
 )
-from .column_tables import ColumnContext, ColumnTable
+from .column_tables import ColumnContext
 from .column_values import RowWise, dates, flagged, ints
 from .csv_columns import counting
 from .raw_tables import field_names

@@ -56,13 +56,19 @@ SMALL_PACKAGE = 2_000_000  # bytes of tables; smaller packages are checked in Py
 
 
 def column_schema_issues(
-    descriptor: Descriptor, cache: RecordsCache | None = None, *, small: bool | None = None
+    descriptor: Descriptor,
+    cache: RecordsCache | None = None,
+    *,
+    small: bool | None = None,
+    schema_only: bool = False,
 ) -> Iterator[Issue]:
     """The Issues Frictionless reports for the package, computed column-wise where possible.
 
     A `small` package (default: less than SMALL_PACKAGE bytes of tables) is read with the
     csv module and checked in Python, which is quicker than starting DuckDB for it.
-    Raises NeedsReferenceError for a package or resource it does not reproduce.
+    With `schema_only`, a large package's foreign keys, hashes and sizes are not computed
+    (the dataset's checks report those). Raises NeedsReferenceError for a package or
+    resource it does not reproduce.
     """
     try:
         plan = compile_package(descriptor)
@@ -70,7 +76,9 @@ def column_schema_issues(
         raise NeedsReferenceError(str(exc)) from None
     if small is None:
         small = is_small(descriptor)
-    yield from _Run(descriptor, plan, cache or RecordsCache(), small).issues()
+    run = _Run(descriptor, plan, cache or RecordsCache(), small)
+    run.schema_only = schema_only
+    yield from run.issues()
 
 
 def is_small(descriptor: Descriptor) -> bool:
@@ -128,6 +136,7 @@ class _Run:
         self.root = descriptor.root
         self._con: duckdb.DuckDBPyConnection | None = None
         self._registered: list[str] = []
+        self.schema_only = False
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -420,7 +429,7 @@ class _Run:
             for number, _, previous in duplicates(self.con, table.keys, columns):
                 note = f"the same as in the row at position {previous}"
                 table.add(number, 2, 0, row_error("primary-key", number, note))
-        for index, fk in enumerate(plan.foreign_keys):
+        for index, fk in enumerate([] if self.schema_only else plan.foreign_keys):
             own = [table.position(n) for n in fk.fields]
             target = tables.get(fk.resource)
             if target is None or any(p is None for p in own):
@@ -448,7 +457,7 @@ class _Run:
 
     def _end_errors(self, resource: TablePlan | FilePlan) -> list[Error]:
         """Frictionless's end-of-file checks: the declared hash and size in bytes."""
-        if not resource.hash and not resource.bytes:
+        if self.schema_only or (not resource.hash and not resource.bytes):
             return []
         parts = (resource.hash or "").split(":", 1)
         algorithm, expected = ("md5", parts[0]) if len(parts) == 1 else (parts[0], parts[1])

@@ -12,8 +12,10 @@ records, only if something asks for them (read by `parse_csv` itself).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .csv_columns import counting
 from .csv_files import BOM, ParsedCsv, parse_csv
 
 if TYPE_CHECKING:
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from .csv_columns import Records
 
 _QUOTE, _COMMA, _LF = 0x22, 0x2C, 0x0A
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])  # all but tab and LF
+_CHUNK = 1 << 24
 
 
 def plain_form(data: bytes) -> bool:
@@ -55,7 +59,7 @@ def plain_quoting(data: bytes) -> bool:
     if len(quotes) % 2:
         return False  # a quoted cell is never closed
     pairs = len(quotes) // 2
-    even = pc.multiply(pa.arange(0, pairs) if hasattr(pa, "arange") else _range(pairs), 2)
+    even = pc.multiply(pc.subtract(counting(pairs), 1), 2)
     opens = pc.take(quotes, even)
     closes = pc.take(quotes, pc.add(even, 1))
     before = pc.take(octets, pc.max_element_wise(pc.subtract(opens, 1), 0))
@@ -86,39 +90,48 @@ def _any(*masks: pa.Array) -> pa.Array:
     return result
 
 
-def _range(n: int) -> pa.Array:
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def line_count(data: bytes) -> int:
+    """Physical lines of `data` (a last line without line end counts)."""
+    return data.count(b"\n") + (bool(data) and not data.endswith(b"\n"))
 
-    return pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n)), 1)
+
+def has_control_bytes(data: bytes) -> bool:
+    """Whether `data` holds a control character other than tab and line feed (a cell then may)."""
+    for start in range(0, len(data), _CHUNK):  # in chunks: a bounded copy at a time
+        chunk = data[start : start + _CHUNK]
+        if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
+            return True
+    return False
 
 
 class ArrowParsedCsv(ParsedCsv):
     """The `ParsedCsv` of a file in plain form, from its Arrow records.
 
-    `records` and, for a file with multi-line records, `lines` are read by `parse_csv` the
-    first time they are asked for; nothing in a validation of a valid large package asks.
+    `records` and, for a file with multi-line records, `lines` are read by `parse_csv` from
+    the bytes `read` gives the first time they are asked for; nothing in a validation of a
+    valid large package asks. `lines` is the file's `line_count`: when it equals the number
+    of records, each record is on a line of its own.
     """
 
-    def __init__(self, data: bytes, records: Records) -> None:
-        self._data = data
+    def __init__(self, read: Callable[[], bytes], records: Records, lines: int) -> None:
+        self._read = read
         self._arrow = records
         self._full: ParsedCsv | None = None
         self.problems = []
         self.complete = True
-        self._multiline = _has_line_break(records)
+        self._multiline = lines != records.count  # some record spans several lines
 
     def _parse(self) -> ParsedCsv:
         if self._full is None:
-            self._full = parse_csv(self._data)
+            self._full = parse_csv(self._read())
         return self._full
 
-    @property  # type: ignore[override]
-    def records(self) -> list[list[str]]:
+    @property
+    def records(self) -> list[list[str]]:  # type: ignore[override]
         return self._parse().records
 
-    @property  # type: ignore[override]
-    def lines(self) -> list[int]:
+    @property
+    def lines(self) -> list[int]:  # type: ignore[override]
         if not self._multiline:
             return list(range(1, self._arrow.count + 1))
         return self._parse().lines
@@ -142,16 +155,3 @@ class ArrowParsedCsv(ParsedCsv):
 
     def multiline(self) -> bool:
         return self._multiline
-
-
-def _has_line_break(records: Records) -> bool:
-    """Whether a cell holds a line end (its record then spans several physical lines)."""
-    import pyarrow.compute as pc
-
-    if any("\n" in cell for cells in records.odd.values() for cell in cells):
-        return True
-    for position in range(records.width):
-        column = records.column(position)
-        if pc.any(pc.match_substring(column, "\n")).as_py():
-            return True
-    return False

@@ -153,14 +153,29 @@ class RecordsCache:
         self._records: dict[tuple[Path, CsvDialect, str], Records] = {}
         self._lock = threading.Lock()  # the schema pass and the checks may run in two threads
 
-    def get(self, file: Path, dialect: CsvDialect, encoding: str, width: int) -> Records:
+    def get(
+        self,
+        file: Path,
+        dialect: CsvDialect,
+        encoding: str,
+        width: int,
+        *,
+        quoted_newlines: bool = True,
+    ) -> Records:
+        """The file's records, read once (`quoted_newlines`: see `read_records`)."""
         if encoding == "utf-8-sig" and not _has_bom(file):
             encoding = "utf-8"
         key = (file, dialect, encoding)
         with self._lock:
             if key not in self._records:
                 try:
-                    records = read_records(file, dialect, encoding=encoding, width=width)
+                    records = read_records(
+                        file,
+                        dialect,
+                        encoding=encoding,
+                        width=width,
+                        quoted_newlines=quoted_newlines,
+                    )
                 except (NotUtf8Error, UnreadableCsvError) as exc:
                     raise CannotReadError(str(exc)) from None
                 self._records[key] = records

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .checks.context import SPAN_FIELDS, Context
-from .column_files import ArrowParsedCsv, plain_form
+from .column_files import ArrowParsedCsv, has_control_bytes, line_count, plain_form
 from .column_source import CannotReadError, RecordsCache
 from .csv_columns import EXCEL, ROW, NotUtf8Error, UnreadableCsvError, head
 from .raw_tables import field_names
@@ -34,6 +34,7 @@ class ColumnTable:
     header: list[str]
     rows: pa.ChunkedArray
     columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
+    plain_text: bool = False  # known: no cell holds a line break or control character
     typed: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # see column_values
 
     @property
@@ -67,6 +68,7 @@ class ColumnContext:
     arrow: bool = True
     _tables: dict[str, ColumnTable | None] = field(default_factory=dict)
     _records: dict[str, Records] = field(default_factory=dict)
+    _plain_text: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.arrow:
@@ -78,16 +80,28 @@ class ColumnContext:
         data = self.rows.data(name)
         if resource is None or not isinstance(data, bytes) or not plain_form(data):
             return
+        lines, plain_text = line_count(data), not has_control_bytes(data)
+        quotes = b'"' in data
+        del data  # not held while Arrow reads the file (a large one is read again if asked)
         file = self.rows.descriptor.root / resource.path
         try:
             first = head(file, "utf-8", EXCEL, 1)
             if not first:
                 return
-            records = self.cache.get(file, EXCEL, "utf-8", len(first[0]))
+            records = self.cache.get(file, EXCEL, "utf-8", len(first[0]), quoted_newlines=quotes)
         except (OSError, NotUtf8Error, UnreadableCsvError, CannotReadError):
             return  # not UTF-8, or unreadable: parse_csv reports why
         self._records[name] = records
-        self.rows.use_parsed(name, ArrowParsedCsv(data, records))
+        parsed = ArrowParsedCsv(lambda: self._bytes(name), records, lines)
+        self.rows.use_parsed(name, parsed)
+        if plain_text and not parsed.multiline():
+            self._plain_text.add(name)
+
+    def _bytes(self, name: str) -> bytes:
+        data = self.rows.data(name)
+        if not isinstance(data, bytes):  # the file went away since it was read
+            raise OSError(f"cannot read the file of {name} again")
+        return data
 
     def table(self, name: str) -> ColumnTable | None:
         """The named table as columns, or None where `Context.table` gives None."""
@@ -115,7 +129,9 @@ class ColumnContext:
         parsed = self.rows.parsed(name)
         if schema is None or parsed is None or parsed.header != field_names(schema):
             return None
-        return _from_records(name, resource.path, parsed.header, records)
+        table = _from_records(name, resource.path, parsed.header, records)
+        table.plain_text = name in self._plain_text
+        return table
 
 
 def _from_rows(ctx: Context, name: str) -> ColumnTable | None:

@@ -78,7 +78,7 @@ def column_schema_pass(
     if not _reproducible(ctx, descriptor_issues):
         return list(schema_issues(ctx))
     try:
-        found = list(column_schema_issues(ctx.descriptor, cache, small=small))
+        found = list(column_schema_issues(ctx.descriptor, cache, small=small, schema_only=True))
     except NeedsReferenceError:
         return list(schema_issues(ctx))
     by_file: dict[str, list[Issue]] = {}
@@ -93,11 +93,9 @@ def _reproducible(ctx: Context, descriptor_issues: Iterable[Issue]) -> bool:
     if any(True for _ in descriptor_issues):
         return False
     for resource in ctx.descriptor.tables():
-        data, parsed = ctx.data(resource.name), ctx.parsed(resource.name)
-        if not isinstance(data, bytes) or parsed is None or not parsed.complete:
-            return False
-        if parsed.problems or data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
-            return False
+        parsed = ctx.parsed(resource.name)  # None when the file cannot be read
+        if parsed is None or not parsed.complete or parsed.problems:
+            return False  # a byte-order mark or a CR line end is a problem too
         if ctx.schema(resource.name) != resource.schema:
             return False
     return True

@@ -1,4 +1,4 @@
-"""Typed views of text columns for the column checks, read exactly as the row-wise checks read cells.
+"""Typed views of text columns for the column checks, read as the row-wise checks read cells.
 
 `ints` is `raw_tables.as_int` and `dates` is `raw_tables.as_date` applied to every cell of
 a column: canonical values (`12`, `2022-01-31`) are converted by Arrow, every other distinct
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from .column_tables import ColumnTable
 
+FEW_VALUES = 100_000  # a column with at most this many distinct values is read value by value
 CANONICAL = {"int64": r"^-?(0|[1-9][0-9]{0,17})$", "date32": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 
 
@@ -55,17 +56,22 @@ def _typed(table: ColumnTable, name: str, kind: str, read: Callable[[str], Any])
         result = pa.nulls(table.num_rows, target)
     else:
         column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        fast = pc.fill_null(pc.match_substring_regex(column, CANONICAL[kind]), False)
-        if kind == "date32":
-            fast = pc.and_(fast, pc.not_equal(pc.utf8_slice_codeunits(column, 0, 4), "0000"))
-        result = _canonical(column, fast, kind)
-        others = pc.unique(pc.drop_null(pc.filter(column, pc.invert(fast))))
-        if len(others):
+        distinct = pc.unique(pc.drop_null(column))
+        if len(distinct) > FEW_VALUES:  # mostly distinct: canonical cells converted by Arrow
+            fast = pc.fill_null(pc.match_substring_regex(column, CANONICAL[kind]), False)
+            if kind == "date32":
+                fast = pc.and_(fast, pc.not_equal(pc.utf8_slice_codeunits(column, 0, 4), "0000"))
+            result = _canonical(column, fast, kind)
+            distinct = pc.unique(pc.drop_null(pc.filter(column, pc.invert(fast))))
+        else:
+            result = pa.nulls(len(column), target)
+        if len(distinct):
             try:
-                values = pa.array([read(v) for v in others.to_pylist()], target)
+                values = pa.array([read(v) for v in distinct.to_pylist()], target)
             except (pa.ArrowInvalid, OverflowError):
                 raise RowWise from None
-            result = pc.coalesce(result, pc.take(values, pc.index_in(column, value_set=others)))
+            found = pc.take(values, pc.index_in(column, value_set=distinct))
+            result = pc.coalesce(result, found)
     table.typed[(name, kind)] = result
     return result
 

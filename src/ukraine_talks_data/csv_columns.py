@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 csv.field_size_limit(2**31 - 1)
 
 ROW = "rn"  # name of the record-number column
+BLOCK_SIZE = 1 << 22  # bytes per parsed chunk: fewer chunks than Arrow's 1 MiB, same memory
 
 
 class NotUtf8Error(Exception):
@@ -137,15 +138,19 @@ def read_rows(path: Path, dialect: CsvDialect, *, encoding: str) -> list[list[st
         raise UnreadableCsvError(str(exc)) from None
 
 
-def read_records(path: Path, dialect: CsvDialect, *, encoding: str, width: int) -> Records:
+def read_records(
+    path: Path, dialect: CsvDialect, *, encoding: str, width: int, quoted_newlines: bool = True
+) -> Records:
     """All records of the file at `path`, decoded with `encoding` ("utf-8" or "utf-8-sig").
 
     `width` is the number of cells of the first record (from `head`). With "utf-8" a
-    byte-order mark stays part of the first cell, as the csv module reads it.
+    byte-order mark stays part of the first cell, as the csv module reads it. Pass
+    `quoted_newlines=False` only for a file known to have no line end inside a quoted cell
+    (no quote at all): Arrow then parses faster.
     """
     if dialect.arrow_compatible and width > 0 and not _keeps_bom(path, encoding):
         try:
-            return _read_arrow(path, dialect, width)
+            return _read_arrow(path, dialect, width, quoted_newlines)
         except NotUtf8Error:
             raise
         except _ArrowDisagreesError:
@@ -169,20 +174,20 @@ def _keeps_bom(path: Path, encoding: str) -> bool:
         return fh.read(3) == b"\xef\xbb\xbf"
 
 
-def _read_arrow(path: Path, dialect: CsvDialect, width: int) -> Records:
+def _read_arrow(path: Path, dialect: CsvDialect, width: int, quoted_newlines: bool) -> Records:
     import pyarrow as pa
 
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
     try:
-        table = _arrow_parse(path, dialect, names, invalid, threads=True)
+        table = _arrow_parse(path, dialect, names, invalid, threads=True, newlines=quoted_newlines)
         return Records(table.append_column(ROW, counting(table.num_rows)), width)
     except _OddRecordError:
         pass
     # Odd-width records: read again on one thread, which numbers them, then parse each
     # with the csv module.
     invalid.clear()
-    table = _arrow_parse(path, dialect, names, invalid, threads=False)
+    table = _arrow_parse(path, dialect, names, invalid, threads=False, newlines=quoted_newlines)
     if any(number is None for number, _ in invalid):
         raise _ArrowDisagreesError
     total = table.num_rows + len(invalid)
@@ -249,6 +254,7 @@ def _arrow_parse(
     invalid: list[tuple[int | None, str]],
     *,
     threads: bool,
+    newlines: bool = True,
 ) -> pa.Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -265,13 +271,15 @@ def _arrow_parse(
     try:
         return pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=threads),
+            read_options=pacsv.ReadOptions(
+                autogenerate_column_names=True, use_threads=threads, block_size=BLOCK_SIZE
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=dialect.delimiter,
                 quote_char=dialect.quotechar,
                 double_quote=True,
                 escape_char=False,
-                newlines_in_values=True,
+                newlines_in_values=newlines,
                 ignore_empty_lines=False,
                 invalid_row_handler=on_invalid,
             ),

@@ -20,6 +20,9 @@ from ..schema_rules import field_names
 from ..sources import SourceText, source_text
 
 SPAN_FIELDS = ("source_id", "start_char", "end_char", "text")
+KEEP_BYTES = 1 << 24
+"""Files up to this size are kept in memory once read; larger ones are read again when asked
+(from the page cache), so that a large package is not held in memory beside its columns."""
 
 
 @dataclass
@@ -33,7 +36,7 @@ class Context:
 
     descriptor: Descriptor
     reference: Mapping[str, dict[str, Any]] | None = None
-    _files: dict[str, bytes | PackageFileError] = field(default_factory=dict)
+    _files: dict[str, bytes | PackageFileError | None] = field(default_factory=dict)
     _parsed: dict[str, ParsedCsv | None] = field(default_factory=dict)
     _tables: dict[str, Table | None] = field(default_factory=dict)
     _sources: dict[str, SourceText | None] | None = None
@@ -44,12 +47,23 @@ class Context:
         resource = self.descriptor.resource(name)
         if resource is None:
             return None
+        kept = self._files.get(name)
+        if kept is not None:
+            return kept
+        try:
+            data = read_package_file(self.descriptor.root, resource.path)
+        except PackageFileError as exc:
+            self._files[name] = exc
+            return exc
+        self._files[name] = data if len(data) <= KEEP_BYTES else None  # None: read again
+        return data
+
+    def file_error(self, name: str) -> PackageFileError | None:
+        """Why resource `name`'s file cannot be read, or None if it can (or is unknown)."""
         if name not in self._files:
-            try:
-                self._files[name] = read_package_file(self.descriptor.root, resource.path)
-            except PackageFileError as exc:
-                self._files[name] = exc
-        return self._files[name]
+            self.data(name)
+        found = self._files.get(name)
+        return found if isinstance(found, PackageFileError) else None
 
     def parsed(self, name: str) -> ParsedCsv | None:
         """Table `name`'s file parsed as CSV; None when it is not a table or cannot be read."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from ..package_files import PackageFileError
 from ..report import Issue
 from ..resource_rules import HASH
 from .context import Context
@@ -20,11 +19,11 @@ def resource_file_readable(ctx: Context) -> Iterator[Issue]:
     """Every resource's file exists in the package, is a regular file, and tables parse as
     UTF-8 CSV without byte-order mark, with LF line ends and every quoted field closed."""
     for resource in ctx.descriptor.resources:
-        data = ctx.data(resource.name)
-        if isinstance(data, PackageFileError):
-            message = data.message if data.code == "file-missing" else f"the path {data.message}"
+        error = ctx.file_error(resource.name)
+        if error is not None:
+            message = error.message if error.code == "file-missing" else f"the path {error.message}"
             where = f"resource '{resource.name}' in {ctx.descriptor.file.name}"
-            yield Issue(resource.path, None, None, data.code, f"{message} ({where})")
+            yield Issue(resource.path, None, None, error.code, f"{message} ({where})")
             continue
         parsed = ctx.parsed(resource.name)
         if parsed is None:
