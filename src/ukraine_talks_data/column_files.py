@@ -154,4 +154,9 @@ class ArrowParsedCsv(ParsedCsv):
         return [cells[f"c{i}"] for i in range(self._arrow.width)]
 
     def multiline(self) -> bool:
-        return self._multiline
+        return self._multiline and self._parse().multiline()
+
+    def one_line_each(self) -> bool:
+        """Whether every record, the last one too, is on a line of its own (known without
+        reading the records; `multiline` ignores a last record that spans lines)."""
+        return not self._multiline

@@ -94,7 +94,7 @@ class ColumnContext:
         self._records[name] = records
         parsed = ArrowParsedCsv(lambda: self._bytes(name), records, lines)
         self.rows.use_parsed(name, parsed)
-        if plain_text and not parsed.multiline():
+        if plain_text and parsed.one_line_each():
             self._plain_text.add(name)
 
     def _bytes(self, name: str) -> bytes:

@@ -1,0 +1,115 @@
+"""The strict parse settled without the csv module (column_files.py) equals `parse_csv`'s."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import copy_package
+from ukraine_talks_data.checks import context
+from ukraine_talks_data.column_files import (
+    ArrowParsedCsv,
+    has_control_bytes,
+    line_count,
+    plain_form,
+    plain_quoting,
+)
+from ukraine_talks_data.csv_columns import EXCEL, read_records
+from ukraine_talks_data.csv_files import parse_csv
+from ukraine_talks_data.validate import validate_package
+
+CELLS = st.text(alphabet='ab ,"\n\x01é', max_size=6)
+ROWS = st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=1, max_size=6)
+TEXT = st.text(alphabet='ab,"\n ', max_size=30)
+
+
+def written(rows: list[list[str]]) -> bytes:
+    """`rows` as the csv module writes them with LF line ends (the package's form)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@given(TEXT)
+@settings(max_examples=400, deadline=None)
+def test_plain_quoting_only_where_strict_mode_reads_as_lenient(text: str) -> None:
+    data = text.encode()
+    if not plain_quoting(data):
+        return
+    parsed = parse_csv(data) if data else None
+    assert parsed is None or (parsed.complete and not parsed.problems)
+    lenient = list(csv.reader(io.StringIO(text, newline=""), strict=False))
+    assert parsed is None or parsed.records == lenient
+
+
+@given(ROWS)
+@settings(max_examples=200, deadline=None)
+def test_files_the_csv_module_writes_are_plain(rows: list[list[str]]) -> None:
+    data = written(rows)
+    assert plain_quoting(data)
+    assert plain_form(data) == (not data.startswith(b"\xef\xbb\xbf"))
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ('a,"b"\n', True),
+        ('a,"b""c"\n', True),
+        ('"a\nb",c\n', True),
+        ('a,"b"c\n', False),  # text after the closing quote
+        ('a,"b\n', False),  # never closed
+        ('a,b"c\n', False),  # a quote inside an unquoted cell (the csv module accepts it)
+        ('a, "b"\n', False),  # a quote after a space
+    ],
+)
+def test_plain_quoting_examples(text: str, plain: bool) -> None:
+    assert plain_quoting(text.encode()) is plain
+
+
+@given(ROWS)
+@settings(max_examples=100, deadline=None)
+def test_arrow_parsed_csv_equals_parse_csv(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]]
+) -> None:
+    data = written([["x", "y", "z"], *rows])
+    file = tmp_path_factory.mktemp("csv") / "t.csv"
+    file.write_bytes(data)
+    expected = parse_csv(data)
+    records = read_records(file, EXCEL, encoding="utf-8", width=3, quoted_newlines=b'"' in data)
+    got = ArrowParsedCsv(lambda: data, records, line_count(data))
+    assert (got.header, got.data_rows, got.complete, got.problems) == (
+        expected.header,
+        expected.data_rows,
+        True,
+        [],
+    )
+    assert got.multiline() == expected.multiline()
+    assert got.lines == expected.lines
+    assert [got.record(n) for n in range(1, len(expected.records) + 1)] == expected.records
+    assert got.records == expected.records
+
+
+def test_control_bytes() -> None:
+    assert not has_control_bytes(b"a,b\tc\n")
+    assert has_control_bytes(b"a,b\x00c\n")
+    assert has_control_bytes(b"a,b\rc\n")
+    assert has_control_bytes(b"a,b\x7f\n")
+
+
+def test_large_files_read_again_give_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files larger than KEEP_BYTES are not kept but read again: same issues."""
+    package = copy_package(tmp_path / "pkg")
+    actors = package.parent / "data" / "actors.csv"
+    actors.write_bytes(actors.read_bytes().replace(b"\n", b"\r\n", 1))
+    expected = validate_package(package, engine="frictionless")
+    monkeypatch.setattr(context, "KEEP_BYTES", 0)
+    for engine in ("frictionless", "columns"):
+        assert validate_package(package, engine=engine).issues == expected.issues
+    assert any(i.code == "line-ending" for i in expected.issues)
