@@ -54,13 +54,18 @@ def _by_row(
     type)` flags, in the row-wise order: table, then row, then field. With `skip_verbatim`,
     spans' verbatim text (checked against the seed instead) is left out; with `control`
     (a rule on line breaks or control characters), tables known to hold none are too."""
+    import pyarrow.compute as pc
+
     skip = _verbatim(ctx) if skip_verbatim else set()
     found: dict[str, list[tuple[int, int, Issue]]] = {}
     for table, name, kind, column in _columns(ctx):
         if (table.name, name) in skip or (control and table.plain_text):
             continue
         position = table.header.index(name)
-        for i in flagged(suspects(column, kind)):
+        mask = suspects(column, kind)
+        if not pc.any(mask).as_py():  # usually: no cell to look at
+            continue
+        for i in flagged(mask):
             issue = rule(table, name, kind, i, column[i].as_py())
             if issue is not None:
                 found.setdefault(table.name, []).append((i, position, issue))

@@ -10,10 +10,13 @@ in any form is checked by the same column checks.
 
 from __future__ import annotations
 
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .checks.context import SPAN_FIELDS, Context
+from .checks.files import declared_algorithm
 from .column_files import ArrowParsedCsv, has_control_bytes, line_count, plain_form
 from .column_source import CannotReadError, RecordsCache
 from .csv_columns import EXCEL, ROW, NotUtf8Error, UnreadableCsvError, head
@@ -78,11 +81,19 @@ class ColumnContext:
     def _read_plain(self, name: str) -> None:
         resource = self.rows.descriptor.resource(name)
         data = self.rows.data(name)
-        if resource is None or not isinstance(data, bytes) or not plain_form(data):
+        if resource is None or not isinstance(data, bytes):
             return
-        lines, plain_text = line_count(data), not has_control_bytes(data)
-        quotes = b'"' in data
+        algorithm = declared_algorithm(resource.raw)
+        with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the scans
+            digest = pool.submit(hashlib.new, algorithm, data) if algorithm else None
+            plain = plain_form(data)
+            lines, plain_text = line_count(data), plain and not has_control_bytes(data)
+            quotes = b'"' in data
+            digests = {algorithm: digest.result().hexdigest()} if algorithm and digest else {}
+        self.rows.remember(name, data, digests)
         del data  # not held while Arrow reads the file (a large one is read again if asked)
+        if not plain:
+            return
         file = self.rows.descriptor.root / resource.path
         try:
             first = head(file, "utf-8", EXCEL, 1)

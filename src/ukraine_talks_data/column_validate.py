@@ -13,6 +13,7 @@ engines (validate.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from .checks.context import Context
@@ -56,13 +57,21 @@ def column_validation(
     small = column_engine.is_small(ctx.descriptor)
     cache = RecordsCache()
     columns = ColumnContext(ctx, cache, arrow=not small)
-    schema = column_schema_pass(ctx, descriptor_issues, cache, small=small)
+    issues = list(descriptor_issues)
+    if small:
+        schema = column_schema_pass(ctx, issues, cache, small=small)
+        checks = list(run_column_checks(columns))
+    else:  # DuckDB and Arrow let go of the GIL: the schema pass runs beside the checks
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(column_schema_pass, ctx, issues, cache, small=small)
+            checks = list(run_column_checks(columns))
+            schema = future.result()
     checked = {
         r.name: table.num_rows
         for r in ctx.descriptor.tables()
         if (table := columns.table(r.name)) is not None
     }
-    return schema, run_column_checks(columns), checked
+    return schema, iter(checks), checked
 
 
 def column_schema_pass(

@@ -8,6 +8,7 @@ own file or header error, and checking its rows would only add confusing echoes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,8 @@ class Context:
     _tables: dict[str, Table | None] = field(default_factory=dict)
     _sources: dict[str, SourceText | None] | None = None
     _source_errors: dict[str, PackageFileError] = field(default_factory=dict)
+    _sizes: dict[str, int] = field(default_factory=dict)
+    _digests: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def data(self, name: str) -> bytes | PackageFileError | None:
         """The bytes of resource `name`'s file, the reason it cannot be read, or None if unknown."""
@@ -57,6 +60,31 @@ class Context:
             return exc
         self._files[name] = data if len(data) <= KEEP_BYTES else None  # None: read again
         return data
+
+    def size(self, name: str) -> int | None:
+        """The size in bytes of resource `name`'s file; None if it cannot be read."""
+        if name not in self._sizes:
+            data = self.data(name)
+            if not isinstance(data, bytes):
+                return None
+            self._sizes[name] = len(data)
+        return self._sizes[name]
+
+    def digest(self, name: str, algorithm: str) -> str | None:
+        """The hex digest of resource `name`'s file by `algorithm`; None if it cannot be read."""
+        if (name, algorithm) not in self._digests:
+            data = self.data(name)
+            if not isinstance(data, bytes):
+                return None
+            self._digests[(name, algorithm)] = hashlib.new(algorithm, data).hexdigest()
+        return self._digests[(name, algorithm)]
+
+    def remember(self, name: str, data: bytes, digests: Mapping[str, str]) -> None:
+        """Record the size of `data`, resource `name`'s bytes, and its `digests` (algorithm →
+        hex digest), computed by a reader that had the bytes, so they are not read again."""
+        self._sizes[name] = len(data)
+        for algorithm, digest in digests.items():
+            self._digests[(name, algorithm)] = digest
 
     def file_error(self, name: str) -> PackageFileError | None:
         """Why resource `name`'s file cannot be read, or None if it can (or is unknown)."""

@@ -7,8 +7,8 @@ quoted field left open or differs from the descriptor's `bytes`, `hash`, `rows` 
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ..report import Issue
 from ..resource_rules import HASH
@@ -49,22 +49,23 @@ def file_matches_descriptor(ctx: Context) -> Iterator[Issue]:
         raw = resource.raw
         if not any(key in raw for key in ("bytes", "hash", "rows", "fields")):
             continue
-        data = ctx.data(resource.name)
-        if not isinstance(data, bytes):
+        size = ctx.size(resource.name)
+        if size is None:
             continue
         expected = raw.get("bytes")
-        if _count(expected) and expected != len(data):
-            yield _stat(resource.path, "byte-count", "bytes", f"has {len(data)} bytes", expected)
+        if _count(expected) and expected != size:
+            yield _stat(resource.path, "byte-count", "bytes", f"has {size} bytes", expected)
         declared = raw.get("hash")
-        if isinstance(declared, str) and HASH.match(declared):
-            algorithm, _, digest = declared.rpartition(":")
-            actual = hashlib.new(algorithm or "md5", data).hexdigest()
-            if actual != digest:
+        algorithm = declared_algorithm(raw)
+        if algorithm is not None and isinstance(declared, str):
+            digest = declared.rpartition(":")[2]
+            actual = ctx.digest(resource.name, algorithm)
+            if actual is not None and actual != digest:
                 yield _stat(
                     resource.path,
                     "hash-count",
                     "hash",
-                    f"hashes to {algorithm or 'md5'}:{actual}",
+                    f"hashes to {algorithm}:{actual}",
                     declared,
                 )
         parsed = ctx.parsed(resource.name)
@@ -85,6 +86,14 @@ def file_matches_descriptor(ctx: Context) -> Iterator[Issue]:
             yield _stat(
                 resource.path, "field-count", "fields", f"has {len(parsed.header)} columns", fields
             )
+
+
+def declared_algorithm(raw: Mapping[str, Any]) -> str | None:
+    """The hash algorithm of a resource's well-formed `hash` (md5 when unprefixed), if any."""
+    declared = raw.get("hash")
+    if not isinstance(declared, str) or not HASH.match(declared):
+        return None
+    return declared.rpartition(":")[0] or "md5"
 
 
 def _stat(path: str, code: str, key: str, actual: str, expected: object, hint: str = "") -> Issue:
