@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # checks/cells.py's _CONTROL
 _TRIGGER_RE2 = "^[ \t\r\n]*[" + "".join("\\" + c if c in "-" else c for c in TRIGGERS) + "]"
-_FIRST_BYTES = sorted({c.encode()[0] for c in " \t\r\n" + TRIGGERS})  # full-width: lead byte
+_FIRST_CHARACTERS = list(" \t\r\n" + TRIGGERS)  # a formula's first character, or whitespace
 _EMPTY_KEY = "\x00\x01(empty)\x01\x00"  # stands for an empty key cell in joins
 
 
@@ -143,11 +143,13 @@ def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
     """No text cell starts like a spreadsheet formula (=, +, - or @ followed by formula
     syntax); a warning, since the exports neutralise such cells."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     def suspects(column: pa.ChunkedArray, kind: str) -> Any:
         if kind not in TEXT_TYPES:
             return pa.repeat(pa.scalar(False), len(column))
-        return pa.chunked_array([_may_be_formula(chunk) for chunk in column.chunks], pa.bool_())
+        first = pc.utf8_slice_codeunits(column, 0, 1)  # cells start with a trigger or a space
+        return pc.is_in(first, value_set=pa.array(_FIRST_CHARACTERS, pa.string()))
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
         if not looks_like_formula(value):
@@ -160,24 +162,6 @@ def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
         )  # fmt: skip
 
     yield from _by_row(ctx, suspects, rule)
-
-
-def _may_be_formula(chunk: pa.Array) -> pa.Array:
-    """Whether each cell's first byte is a formula trigger's, or whitespace (after which a
-    trigger may come): read from the text buffer at each cell's start, without copying."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if chunk.type != pa.string() or len(chunk) == 0:
-        return pc.match_substring_regex(chunk, _TRIGGER_RE2)
-    _, offsets, data = chunk.buffers()
-    if data is None or data.size == 0:
-        return pa.repeat(pa.scalar(False), len(chunk))
-    starts = pa.Array.from_buffers(pa.int32(), len(chunk), [None, offsets], offset=chunk.offset)
-    octets = pa.Array.from_buffers(pa.uint8(), data.size, [None, data])
-    first = pc.take(octets, pc.min_element_wise(starts, data.size - 1))
-    flagged_first = pc.is_in(first, value_set=pa.array(_FIRST_BYTES, pa.uint8()))
-    return pc.and_(flagged_first, pc.greater(pc.binary_length(chunk), 0))
 
 
 def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
@@ -222,12 +206,15 @@ def _unmatched(
         return [c if (c := t.column(n)) is not None else missing for n in names]
 
     mine, referenced = key(table, own), key(target, theirs)
+    if len(own) == 1 and len(theirs) == 1:
+        column = mine[0]
+        found = pc.is_in(column, value_set=pc.unique(pc.drop_null(referenced[0])))
+        if (pc.sum(found).as_py() or 0) == len(column) - column.null_count:
+            return []  # every given cell found: the usual case, decided in two passes
+        return flagged(pc.and_(pc.is_valid(column), pc.invert(found)))
     given = pc.is_valid(mine[0])
     for column in mine[1:]:
         given = pc.or_(given, pc.is_valid(column))
-    if len(own) == 1 and len(theirs) == 1:
-        known = pc.unique(pc.drop_null(referenced[0]))
-        return flagged(pc.and_(given, pc.invert(pc.is_in(mine[0], value_set=known))))
     if len(own) != len(theirs):
         return flagged(given)  # no tuple of another length can match
     for column in (*mine, *referenced):
@@ -246,7 +233,11 @@ def _unmatched(
             "i": pc.subtract(counting(table.num_rows), 1),
         }
     ).filter(given)
-    missing = left.join(right.group_by(names).aggregate([]), names, join_type="left anti")
+    right = right.group_by(names).aggregate([])
+    distinct = left.drop_columns(["i"]).group_by(names).aggregate([])
+    if not distinct.join(right, names, join_type="left anti").num_rows:
+        return []  # every key tuple found, decided on the distinct tuples
+    missing = left.join(right, names, join_type="left anti")
     return sorted(int(i) for i in missing.column("i").to_pylist())
 
 

@@ -57,6 +57,15 @@ class ColumnTable:
         return None if column is None else column[index].as_py()
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """What a file's bytes tell before Arrow reads it."""
+
+    lines: int  # line_count
+    plain_text: bool  # in plain form, and no control character but tab and line feed
+    quotes: bool  # some double quote (else no cell can hold a line end)
+
+
 @dataclass
 class ColumnContext:
     """The row-wise `Context` of a validation, and its tables as columns.
@@ -76,36 +85,49 @@ class ColumnContext:
     def __post_init__(self) -> None:
         if self.arrow:
             for resource in self.rows.descriptor.tables():
-                self._read_plain(resource.name)
+                scan = self._scan(resource.name)  # the bytes are dropped before Arrow reads
+                if scan is not None:
+                    self._read(resource.name, scan)
 
-    def _read_plain(self, name: str) -> None:
+    def _scan(self, name: str) -> _Scan | None:
+        """What the bytes of table `name` tell (None: not in plain form, or unreadable);
+        their size and declared hash go to the Context."""
         resource = self.rows.descriptor.resource(name)
         data = self.rows.data(name)
         if resource is None or not isinstance(data, bytes):
-            return
+            return None
         algorithm = declared_algorithm(resource.raw)
         with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the scans
             digest = pool.submit(hashlib.new, algorithm, data) if algorithm else None
             plain = plain_form(data)
-            lines, plain_text = line_count(data), plain and not has_control_bytes(data)
-            quotes = b'"' in data
+            scan = _Scan(
+                lines=line_count(data),
+                plain_text=plain and not has_control_bytes(data),
+                quotes=b'"' in data,
+            )
             digests = {algorithm: digest.result().hexdigest()} if algorithm and digest else {}
         self.rows.remember(name, data, digests)
-        del data  # not held while Arrow reads the file (a large one is read again if asked)
-        if not plain:
+        return scan if plain else None
+
+    def _read(self, name: str, scan: _Scan) -> None:
+        """Read a table in plain form with Arrow and give the Context its parse."""
+        resource = self.rows.descriptor.resource(name)
+        if resource is None:
             return
         file = self.rows.descriptor.root / resource.path
         try:
             first = head(file, "utf-8", EXCEL, 1)
             if not first:
                 return
-            records = self.cache.get(file, EXCEL, "utf-8", len(first[0]), quoted_newlines=quotes)
+            records = self.cache.get(
+                file, EXCEL, "utf-8", len(first[0]), quoted_newlines=scan.quotes
+            )
         except (OSError, NotUtf8Error, UnreadableCsvError, CannotReadError):
             return  # not UTF-8, or unreadable: parse_csv reports why
         self._records[name] = records
-        parsed = ArrowParsedCsv(lambda: self._bytes(name), records, lines)
+        parsed = ArrowParsedCsv(lambda: self._bytes(name), records, scan.lines)
         self.rows.use_parsed(name, parsed)
-        if plain_text and parsed.one_line_each():
+        if scan.plain_text and parsed.one_line_each():
             self._plain_text.add(name)
 
     def _bytes(self, name: str) -> bytes:

@@ -64,7 +64,7 @@ def column_validation(
     else:  # DuckDB and Arrow let go of the GIL: the schema pass runs beside the checks
         with ThreadPoolExecutor(1) as pool:
             future = pool.submit(column_schema_pass, ctx, issues, cache, small=small)
-            checks = list(run_column_checks(columns))
+            checks = list(run_column_checks(columns, threads=2))
             schema = future.result()
     checked = {
         r.name: table.num_rows
