@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+from .checks import run_checks
 from .checks.context import Context
 from .column_source import RecordsCache
 from .report import Issue
@@ -47,29 +48,32 @@ def column_validation(
     """The column engine's schema pass issues, dataset check issues and rows checked per table.
 
     A package of at least `column_engine.SMALL_PACKAGE` bytes of tables is read by Arrow
-    once (tables in plain form) and shared by the schema pass and the column checks;
-    smaller ones are read by the csv module.
+    once (tables in plain form) and shared by the schema pass and the column checks, which
+    run side by side in threads; a smaller one is read by the csv module, checked in
+    Python by the schema pass, and by the row-wise checks.
     """
     from . import column_engine
     from .column_checks import run_column_checks
     from .column_tables import ColumnContext
 
     small = column_engine.is_small(ctx.descriptor)
-    cache = RecordsCache()
-    columns = ColumnContext(ctx, cache, arrow=not small)
     issues = list(descriptor_issues)
-    if small:
-        schema = column_schema_pass(ctx, issues, cache, small=small)
-        checks = list(run_column_checks(columns))
-    else:  # DuckDB and Arrow let go of the GIL: the schema pass runs beside the checks
-        with ThreadPoolExecutor(1) as pool:
-            future = pool.submit(column_schema_pass, ctx, issues, cache, small=small)
-            checks = list(run_column_checks(columns, threads=2))
-            schema = future.result()
+    if small:  # the csv module and Python: quicker than importing Arrow for a few rows
+        schema = column_schema_pass(ctx, issues, small=True)
+        checked = {
+            r.name: len(table.rows) for r in ctx.descriptor.tables() if (table := ctx.table(r.name))
+        }
+        return schema, run_checks(ctx), checked
+    cache = RecordsCache()
+    columns = ColumnContext(ctx, cache)
+    with ThreadPoolExecutor(1) as pool:  # DuckDB and Arrow let go of the GIL: the schema
+        future = pool.submit(column_schema_pass, ctx, issues, cache, small=False)  # pass
+        checks = list(run_column_checks(columns, threads=2))  # runs beside the checks
+        schema = future.result()
     checked = {
-        r.name: table.num_rows
+        r.name: column.num_rows
         for r in ctx.descriptor.tables()
-        if (table := columns.table(r.name)) is not None
+        if (column := columns.table(r.name)) is not None
     }
     return schema, iter(checks), checked
 

@@ -49,6 +49,7 @@ def row_has_evidence(ctx: Context) -> Iterator[Issue]:
 
 def references_resolve(ctx: Context) -> Iterator[Issue]:
     """Rows of evidence and disagreements point at an existing row (and field) of row_table."""
+    known: dict[str, set[str] | None] = {}  # row_table → its ids, read once
     for name in ("evidence", "disagreements"):
         table = ctx.table(name)
         if table is None:
@@ -57,7 +58,9 @@ def references_resolve(ctx: Context) -> Iterator[Issue]:
             target, row_id = row.get("row_table"), row.get("row_id")
             if target is None or row_id is None:
                 continue
-            keys = _keys(ctx, target)
+            if target not in known:
+                known[target] = _keys(ctx, target)
+            keys = known[target]
             if keys is not None and row_id not in keys:
                 yield Issue(
                     table.path,
