@@ -22,6 +22,7 @@ Results also go to bench/out/results.json. Benchmarks are run on demand, never a
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -67,11 +68,20 @@ def rows_of(package: Path) -> int:
     return total
 
 
-def bench_validate(labels: list[str], baseline: set[str], agree: set[str]) -> list[dict[str, Any]]:
+def median_of(command: list[str], repeat: int) -> tuple[float, int, int]:
+    """`run` `repeat` times: the median wall time, the largest peak RSS, the last status."""
+    runs = [run(command) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+
+
+def bench_validate(
+    labels: list[str], baseline: set[str], agree: set[str], repeat: int = 3
+) -> list[dict[str, Any]]:
+    """`ukraine-talks validate` (median of `repeat` runs) against one stock Frictionless run."""
     results = []
     for label in labels:
         package = package_path(label)
-        ours = run([str(BIN / "ukraine-talks"), "validate", str(package)])
+        ours = median_of([str(BIN / "ukraine-talks"), "validate", str(package)], repeat)
         entry: dict[str, Any] = {
             "size": label,
             "rows": rows_of(package),
@@ -91,6 +101,13 @@ def bench_validate(labels: list[str], baseline: set[str], agree: set[str]) -> li
             entry["engines_agree"] = engines_agree(damaged)
         results.append(entry)
         print(_validate_line(entry), flush=True)
+    for smaller, larger in itertools.pairwise(results):
+        extra = (larger["columns_s"] - smaller["columns_s"]) / (larger["rows"] - smaller["rows"])
+        print(
+            f"growth {smaller['size']} -> {larger['size']}: {extra * 1e6:.2f} us per further row"
+            " (linear: about the same from size to size)",
+            flush=True,
+        )
     return results
 
 
@@ -119,6 +136,8 @@ def _validate_line(e: dict[str, Any]) -> str:
             f"; frictionless {e['frictionless_s']:.1f} s, {e['frictionless_mib']} MiB"
             f" -> {ratio:.1f}x faster"
         )
+        if e["size"] == "1M":
+            line += " (target >= 40x, < 1024 MiB)"
     line += f"; damaged copy {e['damaged_s']:.2f} s"
     if "engines_agree" in e:
         line += ", engines agree" if e["engines_agree"] else ", ENGINES DISAGREE"
@@ -219,6 +238,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--skip", default="", help="parts to skip: validate,import,load,shipped")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions of short timings")
+    parser.add_argument(
+        "--validate-repeat",
+        type=int,
+        default=3,
+        help="runs of ukraine-talks validate per size (the median is reported; stock "
+        "Frictionless runs once, its minutes making one run's noise small)",
+    )
     args = parser.parse_args(argv)
     labels = [s for s in args.sizes.split(",") if s]
     for label in labels:
@@ -231,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(results["machine"]), flush=True)
     if "validate" not in skip:
         agree = set(args.agree_sizes.split(","))
-        results["validate"] = bench_validate(labels, baseline, agree)
+        results["validate"] = bench_validate(labels, baseline, agree, args.validate_repeat)
     if "import" not in skip:
         results["import"] = bench_import(max(args.repeat, 20))
     if "load" not in skip:

@@ -207,8 +207,10 @@ def _unmatched(
 
     mine, referenced = key(table, own), key(target, theirs)
     if len(own) == 1 and len(theirs) == 1:
-        column = mine[0]
-        found = pc.is_in(column, value_set=pc.unique(pc.drop_null(referenced[0])))
+        column, known = mine[0], pc.drop_null(referenced[0])
+        if len(known) > 4 * len(column):  # hash the smaller side: the target rows we need
+            known = pc.filter(known, pc.is_in(known, value_set=pc.unique(column)))
+        found = pc.is_in(column, value_set=pc.unique(known))
         if (pc.sum(found).as_py() or 0) == len(column) - column.null_count:
             return []  # every given cell found: the usual case, decided in two passes
         return flagged(pc.and_(pc.is_valid(column), pc.invert(found)))

@@ -55,7 +55,8 @@ def plain_quoting(data: bytes) -> bool:
 
     size = len(data)
     octets = pa.Array.from_buffers(pa.uint8(), size, [None, pa.py_buffer(data)])
-    quotes = pc.cast(pc.indices_nonzero(pc.equal(octets, _QUOTE)), pa.int64())
+    quote, comma, lf = (pa.scalar(b, pa.uint8()) for b in (_QUOTE, _COMMA, _LF))  # no casts
+    quotes = pc.cast(pc.indices_nonzero(pc.equal(octets, quote)), pa.int64())
     if len(quotes) % 2:
         return False  # a quoted cell is never closed
     pairs = len(quotes) // 2
@@ -68,14 +69,14 @@ def plain_quoting(data: bytes) -> bool:
     next_open = pa.concat_arrays([opens.slice(1), pa.array([size + 2], pa.int64())])
     opens_ok = _any(
         pc.equal(opens, 0),
-        pc.equal(before, _COMMA),
-        pc.equal(before, _LF),
+        pc.equal(before, comma),
+        pc.equal(before, lf),
         pc.equal(opens, pc.add(previous_close, 1)),
     )
     closes_ok = _any(
         pc.equal(closes, size - 1),
-        pc.equal(after, _COMMA),
-        pc.equal(after, _LF),
+        pc.equal(after, comma),
+        pc.equal(after, lf),
         pc.equal(pc.add(closes, 1), next_open),
     )
     return bool(pc.all(opens_ok).as_py()) and bool(pc.all(closes_ok).as_py())
