@@ -301,4 +301,50 @@ DAMAGES: list[tuple[str, Damage]] = [
     ("right md5 and size on a table", _right_hash_on_table),
     ("missing table file", _missing_file),
     ("empty table file", _empty_file),
+    # The dataset's own checks, which the column engine computes column-wise.
+    ("control character in a cell", set_cell("actors", "notes", "bell \x07 here", 1)),
+    ("control character in span text", set_cell("evidence", "text", "tab\x0bbed")),
+    ("line break in a cell", set_cell("actors", "notes", "two\nlines", 2)),
+    ("formula in a cell", set_cell("actors", "notes", "=HYPERLINK(1)", 1)),
+    ("formula after spaces", set_cell("events", "notes", "  +SUM(A1)", 0)),
+    ("full-width formula sign", set_cell("actors", "notes", "\uff1d1+1", 3)),
+    ("harmless leading sign", set_cell("actors", "notes", "-- see below", 1)),
+    ("cell over 32,767 bytes, not characters", set_cell("actors", "notes", "é" * 20_000, 1)),
+    ("cell over 32,767 characters", set_cell("actors", "notes", "x" * 33_000, 1)),
+    ("span past the seed's end", set_cell("evidence", "end_char", "99999999")),
+    (
+        "span offsets reversed",
+        both(set_cell("evidence", "start_char", "10"), set_cell("evidence", "end_char", "5")),
+    ),
+    ("negative span start", set_cell("evidence", "start_char", "-3")),
+    ("span of an unknown source", set_cell("evidence", "source_id", "S999")),
+    (
+        "end date before date",
+        both(
+            set_cell("events", "date", "2022-01-12"), set_cell("events", "end_date", "2022-01-10")
+        ),
+    ),
+    ("statement after its source", set_cell("statements", "date", "2030-01-01")),
+    (
+        "inferred date without note",
+        both(
+            set_cell("statements", "date_basis", "inferred"),
+            set_cell("statements", "date_note", ""),
+        ),
+    ),
+    (
+        "event relation without event",
+        both(
+            set_cell("statements", "event_id", ""),
+            set_cell("statements", "event_relation", "about"),
+        ),
+    ),
+    ("event without relation", set_cell("statements", "event_relation", "", 1)),
+    ("evidence for no row", set_cell("evidence", "row_id", "nobody", 2)),
+    ("row without evidence", edit_rows("evidence", lambda r: r.__delitem__(slice(1, None)))),
+    ("disagreement on an unknown field", set_cell("disagreements", "field", "no_such_field")),
+    (
+        "disagreement with one version",
+        edit_rows("disagreement_versions", lambda r: r.__delitem__(1)),
+    ),
 ]
