@@ -176,6 +176,7 @@ def _keeps_bom(path: Path, encoding: str) -> bool:
 
 def _read_arrow(path: Path, dialect: CsvDialect, width: int, quoted_newlines: bool) -> Records:
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
@@ -199,7 +200,8 @@ def _read_arrow(path: Path, dialect: CsvDialect, width: int, quoted_newlines: bo
         if len(parsed) > 1:
             raise _ArrowDisagreesError
         odd[int(number or 0)] = parsed[0] if parsed else []
-    numbers = pa.array((n for n in range(1, total + 1) if n not in odd), pa.int64())
+    everyone = counting(total)
+    numbers = pc.filter(everyone, pc.invert(pc.is_in(everyone, pa.array(list(odd), pa.int64()))))
     main = table.append_column(ROW, numbers)
     extra = _table_of(sorted(odd.items()), width)
     if len(odd) > 1000:
