@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .checks.cells import _CONTROL, MAX_CELL_CHARS
+from .checks.keys import foreign_keys
 from .column_tables import ColumnContext, ColumnTable
 from .column_values import RowWise, flagged
 from .csv_columns import counting
@@ -167,31 +168,14 @@ def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
 def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     """Each foreign key's cells equal the referenced fields of some row of the referenced
     table (unless all of the key's cells are empty)."""
-    for resource in ctx.rows.descriptor.tables():
-        table, schema = ctx.table(resource.name), ctx.rows.schema(resource.name)
-        if table is None or schema is None:
-            continue
-        types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
-        for fk in schema.get("foreignKeys") or []:
-            own = _as_list(fk["fields"])
-            target_name = fk["reference"].get("resource") or resource.name
-            theirs = _as_list(fk["reference"]["fields"])
-            target = ctx.table(target_name)
-            target_schema = ctx.rows.schema(target_name)
-            if target is None or target_schema is None:
-                continue  # missing or unreadable: reported as such
-            target_types = {f["name"]: f.get("type", "string") for f in target_schema["fields"]}
-            if any(types.get(n) in ("integer", "number") for n in own) or any(
-                target_types.get(n) in ("integer", "number") for n in theirs
-            ):
-                raise RowWise  # numeric keys compare as numbers: the row-wise check
-            for i in _unmatched(table, own, target, theirs):
-                raw = [table.cell(n, i) for n in own]
-                shown = ", ".join(c if c is not None else "(empty)" for c in raw)
-                yield Issue(
-                    table.path, table.row(i), ",".join(own), "foreign-key",
-                    f"no {target_name} row has {','.join(theirs)} = {shown}", shown,
-                )  # fmt: skip
+    for fk in foreign_keys(ctx.rows):
+        table, target = ctx.table(fk.table), ctx.table(fk.target)
+        if table is None or target is None:
+            continue  # unreadable: reported as such
+        if fk.numeric:
+            raise RowWise  # numeric keys compare as numbers: the row-wise check
+        for i in _unmatched(table, list(fk.fields), target, list(fk.target_fields)):
+            yield fk.issue(table.path, table.row(i), [table.cell(n, i) for n in fk.fields])
 
 
 def _unmatched(
@@ -241,7 +225,3 @@ def _unmatched(
         return []  # every key tuple found, decided on the distinct tuples
     missing = left.join(right, names, join_type="left anti")
     return sorted(int(i) for i in missing.column("i").to_pylist())
-
-
-def _as_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
