@@ -1,0 +1,97 @@
+"""Differential fuzzing: random damage to the package's cells and bytes, validated by the
+reference pipeline and by the column engine's Arrow path, gives the same issues.
+
+The corpus in test_engines_agree.py covers the damages someone thought of; this covers the
+others. The default run is short for CI; set UKRAINE_TALKS_FUZZ_EXAMPLES for a longer one:
+
+    UKRAINE_TALKS_FUZZ_EXAMPLES=300 python -m pytest tests/test_engines_agree_fuzz.py
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from test_fuzz_validate import FILES, FUZZ, SPECIAL_BYTES, SPECIAL_TEXT, scratch_package
+from ukraine_talks_data import column_engine
+from ukraine_talks_data.schemas import table_names, table_path
+from ukraine_talks_data.validate import validate_package
+
+TABLES = table_names()
+TEXT = st.one_of(
+    st.sampled_from(SPECIAL_TEXT),
+    st.text(max_size=30),
+    st.sampled_from(["0", "12", " 12", "+3", "-0", "2022-01-10", "2030-01-01", "inferred"]),
+)
+
+
+def assert_engines_agree(package: Path) -> None:
+    """Both engines, the column engine on its Arrow path, report the same issues."""
+    expected = validate_package(package, engine="frictionless")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(column_engine, "is_small", lambda descriptor: False)
+        got = validate_package(package, engine="columns")
+    assert Counter(got.issues) == Counter(expected.issues)
+    assert got.checked == expected.checked
+
+
+@FUZZ
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(TABLES),
+            st.integers(min_value=0, max_value=1000),
+            st.integers(min_value=0, max_value=100),
+            TEXT,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_random_cells_same_issues(edits: list[tuple[str, int, int, str]]) -> None:
+    with scratch_package() as package:
+        for table, row, column, value in edits:
+            path = package.parent / table_path(table)
+            with path.open(encoding="utf-8", newline="") as fh:
+                records = list(csv.reader(fh))
+            if len(records) == 1:
+                records.append([""] * len(records[0]))
+            record = records[1 + row % (len(records) - 1)]
+            record[column % len(record)] = value
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                csv.writer(fh, lineterminator="\n").writerows(records)
+        assert_engines_agree(package)
+
+
+@FUZZ
+@given(
+    file=st.sampled_from([f for f in FILES if f.startswith("data/")]),
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["insert", "delete", "duplicate"]),
+            st.integers(min_value=0, max_value=10**6),
+            st.one_of(st.sampled_from(SPECIAL_BYTES), st.binary(min_size=1, max_size=8)),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_random_bytes_same_issues(file: str, edits: list[tuple[str, int, bytes]]) -> None:
+    with scratch_package() as package:
+        path = package.parent / file
+        data = bytearray(path.read_bytes())
+        for op, where, chunk in edits:
+            at = where % (len(data) + 1)
+            if op == "insert":
+                data[at:at] = chunk
+            elif op == "delete":
+                del data[at : at + len(chunk)]
+            else:
+                data[at:at] = data[at : at + 200]
+        path.write_bytes(bytes(data))
+        assert_engines_agree(package)
