@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -113,3 +115,28 @@ def test_large_files_read_again_give_the_same_report(
     for engine in ("frictionless", "columns"):
         assert validate_package(package, engine=engine).issues == expected.issues
     assert any(i.code == "line-ending" for i in expected.issues)
+
+
+def test_threads_never_see_half_read_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks run in threads share one Context: a second caller of sources() waits for the
+    first to finish reading the seeds instead of getting the ones read so far."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ukraine_talks_data.bundle import bundled_descriptor
+    from ukraine_talks_data.checks.context import Context
+    from ukraine_talks_data.descriptor import read_descriptor
+    from ukraine_talks_data.sources import source_text
+
+    def slowly(*args: Any) -> Any:
+        time.sleep(0.05)
+        return source_text(*args)
+
+    monkeypatch.setattr(context, "source_text", slowly)
+    descriptor, _ = read_descriptor(bundled_descriptor())
+    ctx = Context(descriptor)
+    expected = len(Context(descriptor).table("sources").rows)  # type: ignore[union-attr]
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(ctx.sources)
+        time.sleep(0.02)
+        second = pool.submit(ctx.sources)
+        assert len(second.result()) == len(first.result()) == expected == 5

@@ -9,6 +9,7 @@ own file or header error, and checking its rows would only add confusing echoes.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,9 @@ KEEP_BYTES = 1 << 24
 class Context:
     """Lazy access to a validated package's files, tables and seeds.
 
+    Safe to share between threads (the column engine runs checks side by side): what is
+    built lazily (parses, tables, seeds) is built under a lock and published whole.
+
     `reference` maps table names to the reference Table Schemas (those bundled with this
     distribution); when given, a table named there is validated against the reference
     schema, whatever the package's own schema says.
@@ -44,6 +48,7 @@ class Context:
     _source_errors: dict[str, PackageFileError] = field(default_factory=dict)
     _sizes: dict[str, int] = field(default_factory=dict)
     _digests: dict[tuple[str, str], str] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def data(self, name: str) -> bytes | PackageFileError | None:
         """The bytes of resource `name`'s file, the reason it cannot be read, or None if unknown."""
@@ -95,6 +100,10 @@ class Context:
 
     def parsed(self, name: str) -> ParsedCsv | None:
         """Table `name`'s file parsed as CSV; None when it is not a table or cannot be read."""
+        with self._lock:
+            return self._parse(name)
+
+    def _parse(self, name: str) -> ParsedCsv | None:
         if name not in self._parsed:
             resource = self.descriptor.resource(name)
             data = self.data(name) if resource is not None and resource.is_table else None
@@ -117,6 +126,10 @@ class Context:
 
     def table(self, name: str) -> Table | None:
         """The named table's rows, or None if it is missing, unreadable or its header is off."""
+        with self._lock:
+            return self._table(name)
+
+    def _table(self, name: str) -> Table | None:
         if name not in self._tables:
             resource = self.descriptor.resource(name)
             parsed = self.parsed(name)
@@ -148,20 +161,22 @@ class Context:
 
     def sources(self) -> dict[str, SourceText | None]:
         """source_id → the seed file's text; None where the file is missing or unsafe."""
-        if self._sources is None:
-            self._sources = {}
-            for row in self.table("sources") or []:
-                source_id, path = row.get("source_id"), row.get("path")
-                if source_id is None or path is None:
-                    continue
-                try:
-                    data = read_package_file(self.descriptor.root, path)
-                except PackageFileError as exc:
-                    self._sources[source_id] = None
-                    self._source_errors[source_id] = exc
-                    continue
-                self._sources[source_id] = source_text(self.descriptor.root / path, data)
-        return self._sources
+        with self._lock:  # checks run in threads: none may see a half-built dict
+            if self._sources is None:
+                sources: dict[str, SourceText | None] = {}
+                for row in self.table("sources") or []:
+                    source_id, path = row.get("source_id"), row.get("path")
+                    if source_id is None or path is None:
+                        continue
+                    try:
+                        data = read_package_file(self.descriptor.root, path)
+                    except PackageFileError as exc:
+                        sources[source_id] = None
+                        self._source_errors[source_id] = exc
+                        continue
+                    sources[source_id] = source_text(self.descriptor.root / path, data)
+                self._sources = sources
+            return self._sources
 
     def source_error(self, source_id: str) -> PackageFileError | None:
         """Why the seed of `source_id` could not be read, if it could not."""
