@@ -11,6 +11,7 @@ in any form is checked by the same column checks.
 from __future__ import annotations
 
 import hashlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,7 @@ class ColumnTable:
     columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
     plain_text: bool = False  # known: no cell holds a line break or control character
     typed: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # see column_values
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def num_rows(self) -> int:

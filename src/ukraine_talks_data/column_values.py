@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from .column_tables import ColumnTable
 
-FEW_VALUES = 100_000  # a column with at most this many distinct values is read value by value
+FEW_VALUES = 100_000  # columns up to this long, or with repeating values, are read by value
 CANONICAL = {"int64": r"^-?(0|[1-9][0-9]{0,17})$", "date32": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 
 
@@ -44,27 +44,34 @@ def flagged(mask: pa.Array | pa.ChunkedArray) -> list[int]:
 
 
 def _typed(table: ColumnTable, name: str, kind: str, read: Callable[[str], Any]) -> pa.Array:
-    """A column read by `read` (the row-wise helper), canonical cells by Arrow."""
+    """A column read by `read` (the row-wise helper), canonical cells by Arrow; computed
+    once per table even when two checks in two threads ask at the same time."""
+    with table.lock:
+        if (name, kind) not in table.typed:
+            table.typed[(name, kind)] = _convert(table, name, kind, read)
+        return table.typed[(name, kind)]
+
+
+def _convert(table: ColumnTable, name: str, kind: str, read: Callable[[str], Any]) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if (name, kind) in table.typed:
-        return table.typed[(name, kind)]
     target = getattr(pa, kind)()
     column = table.column(name)
     if column is None:
         result = pa.nulls(table.num_rows, target)
     else:
         column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        distinct = pc.unique(pc.drop_null(column))
-        if len(distinct) > FEW_VALUES:  # mostly distinct: canonical cells converted by Arrow
+        sample = pc.count_distinct(column.slice(0, 10_000)).as_py()
+        if len(column) > FEW_VALUES and sample > 5_000:  # mostly distinct: canonical cells
             fast = pc.fill_null(pc.match_substring_regex(column, CANONICAL[kind]), False)
             if kind == "date32":
                 fast = pc.and_(fast, pc.not_equal(pc.utf8_slice_codeunits(column, 0, 4), "0000"))
             result = _canonical(column, fast, kind)
             distinct = pc.unique(pc.drop_null(pc.filter(column, pc.invert(fast))))
-        else:
+        else:  # few values: each read once
             result = pa.nulls(len(column), target)
+            distinct = pc.unique(pc.drop_null(column))
         if len(distinct):
             try:
                 values = pa.array([read(v) for v in distinct.to_pylist()], target)
@@ -72,7 +79,6 @@ def _typed(table: ColumnTable, name: str, kind: str, read: Callable[[str], Any])
                 raise RowWise from None
             found = pc.take(values, pc.index_in(column, value_set=distinct))
             result = pc.coalesce(result, found)
-    table.typed[(name, kind)] = result
     return result
 
 
