@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .checks.cells import _CONTROL, MAX_CELL_CHARS
 from .checks.keys import foreign_keys
 from .column_tables import ColumnContext, ColumnTable
-from .column_values import RowWise, flagged
+from .column_values import RowWise, any_of, flagged
 from .csv_columns import counting
 from .report import Issue
 from .spreadsheet_safety import TEXT_TYPES, TRIGGERS, looks_like_formula
@@ -23,8 +23,6 @@ from .spreadsheet_safety import TEXT_TYPES, TRIGGERS, looks_like_formula
 if TYPE_CHECKING:
     import pyarrow as pa
 
-_CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # checks/cells.py's _CONTROL
-_TRIGGER_RE2 = "^[ \t\r\n]*[" + "".join("\\" + c if c in "-" else c for c in TRIGGERS) + "]"
 _FIRST_CHARACTERS = list(" \t\r\n" + TRIGGERS)  # a formula's first character, or whitespace
 _EMPTY_KEY = "\x00\x01(empty)\x01\x00"  # stands for an empty key cell in joins
 
@@ -124,7 +122,7 @@ def cell_has_no_control_character(ctx: ColumnContext) -> Iterator[Issue]:
     import pyarrow.compute as pc
 
     def suspects(column: pa.ChunkedArray, kind: str) -> Any:
-        return pc.match_substring_regex(column, _CONTROL_RE2)
+        return pc.match_substring_regex(column, _CONTROL.pattern)  # RE2 reads it alike
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
         match = _CONTROL.search(value)
@@ -198,18 +196,14 @@ def _unmatched(
         if (pc.sum(found).as_py() or 0) == len(column) - column.null_count:
             return []  # every given cell found: the usual case, decided in two passes
         return flagged(pc.and_(pc.is_valid(column), pc.invert(found)))
-    given = pc.is_valid(mine[0])
-    for column in mine[1:]:
-        given = pc.or_(given, pc.is_valid(column))
+    given = any_of([pc.is_valid(c) for c in mine])
     if len(own) != len(theirs):
         return flagged(given)  # no tuple of another length can match
     for column in (*mine, *referenced):
         if pc.any(pc.equal(column, _EMPTY_KEY)).as_py():
             raise RowWise
     names = [f"k{j}" for j in range(len(own))]
-    target_given = pc.is_valid(referenced[0])
-    for column in referenced[1:]:
-        target_given = pc.or_(target_given, pc.is_valid(column))
+    target_given = any_of([pc.is_valid(c) for c in referenced])
     right = pa.table(
         dict(zip(names, [pc.fill_null(c, _EMPTY_KEY) for c in referenced], strict=True))
     ).filter(target_given)

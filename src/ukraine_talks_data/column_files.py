@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .column_values import any_of
 from .csv_columns import counting
 from .csv_files import BOM, ParsedCsv, parse_csv
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from .csv_columns import Records
 
 _QUOTE, _COMMA, _LF = 0x22, 0x2C, 0x0A
@@ -67,28 +66,23 @@ def plain_quoting(data: bytes) -> bool:
     after = pc.take(octets, pc.min_element_wise(pc.add(closes, 1), size - 1))
     previous_close = pa.concat_arrays([pa.array([-2], pa.int64()), closes.slice(0, pairs - 1)])
     next_open = pa.concat_arrays([opens.slice(1), pa.array([size + 2], pa.int64())])
-    opens_ok = _any(
-        pc.equal(opens, 0),
-        pc.equal(before, comma),
-        pc.equal(before, lf),
-        pc.equal(opens, pc.add(previous_close, 1)),
+    opens_ok = any_of(
+        [
+            pc.equal(opens, 0),
+            pc.equal(before, comma),
+            pc.equal(before, lf),
+            pc.equal(opens, pc.add(previous_close, 1)),
+        ]
     )
-    closes_ok = _any(
-        pc.equal(closes, size - 1),
-        pc.equal(after, comma),
-        pc.equal(after, lf),
-        pc.equal(pc.add(closes, 1), next_open),
+    closes_ok = any_of(
+        [
+            pc.equal(closes, size - 1),
+            pc.equal(after, comma),
+            pc.equal(after, lf),
+            pc.equal(pc.add(closes, 1), next_open),
+        ]
     )
     return bool(pc.all(opens_ok).as_py()) and bool(pc.all(closes_ok).as_py())
-
-
-def _any(*masks: pa.Array) -> pa.Array:
-    import pyarrow.compute as pc
-
-    result = masks[0]
-    for mask in masks[1:]:
-        result = pc.or_(result, mask)
-    return result
 
 
 def line_count(data: bytes) -> int:

@@ -20,6 +20,7 @@ from .checks.context import SPAN_FIELDS, Context
 from .checks.files import declared_algorithm
 from .column_files import ArrowParsedCsv, has_control_bytes, line_count, plain_form
 from .column_source import CannotReadError, RecordsCache
+from .column_values import any_of
 from .csv_columns import EXCEL, ROW, NotUtf8Error, UnreadableCsvError, head
 from .raw_tables import field_names
 
@@ -195,9 +196,7 @@ def _from_records(name: str, path: str, header: list[str], records: Records) -> 
         present: list[Any] = [
             pc.fill_null(pc.not_equal(table.column(f"c{i}"), ""), False) for i in range(width)
         ]
-        filled = present[0] if present else pa.repeat(pa.scalar(False), table.num_rows)
-        for mask in present[1:]:
-            filled = pc.or_(filled, mask)
+        filled = any_of(present) if present else pa.repeat(pa.scalar(False), table.num_rows)
         # Cells past the header's width (odd records only) count too.
         odd = [n for n, cells in records.odd.items() if n > 1 and any(cells)]
         if odd:

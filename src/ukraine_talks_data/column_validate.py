@@ -60,9 +60,7 @@ def column_validation(
     issues = list(descriptor_issues)
     if small:  # the csv module and Python: quicker than importing Arrow for a few rows
         schema = column_schema_pass(ctx, issues, small=True)
-        checked = {
-            r.name: len(table.rows) for r in ctx.descriptor.tables() if (table := ctx.table(r.name))
-        }
+        checked = ctx.rows_checked()
         return schema, run_checks(ctx), checked
     cache = RecordsCache()
     columns = ColumnContext(ctx, cache)

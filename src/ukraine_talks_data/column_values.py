@@ -43,6 +43,16 @@ def flagged(mask: pa.Array | pa.ChunkedArray) -> list[int]:
     return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()]
 
 
+def any_of(masks: list[Any]) -> Any:
+    """The element-wise OR of one or more boolean arrays."""
+    import pyarrow.compute as pc
+
+    result = masks[0]
+    for mask in masks[1:]:
+        result = pc.or_(result, mask)
+    return result
+
+
 def _typed(table: ColumnTable, name: str, kind: str, read: Callable[[str], Any]) -> pa.Array:
     """A column read by `read` (the row-wise helper), canonical cells by Arrow; computed
     once per table even when two checks in two threads ask at the same time."""

@@ -61,9 +61,7 @@ def validate_package(
         schema, checks, checked = column_validation(ctx, issues)
     else:
         schema, checks = list(schema_issues(ctx)), run_checks(ctx)
-        checked = {
-            r.name: len(table.rows) for r in descriptor.tables() if (table := ctx.table(r.name))
-        }
+        checked = ctx.rows_checked()
     report.extend(schema)
     report.extend(_dedupe(checks, report.issues))
     report.checked = checked
