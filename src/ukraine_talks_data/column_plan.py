@@ -125,8 +125,6 @@ class TablePlan:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
     dialect: CsvDialect
-    sniffed: frozenset[str]  # CsvDialect attributes not declared, so sniffed from the data
-    header_declared: bool  # header rows declared, so not detected from the data
     encoding: str | None  # declared encoding (normalised), None to detect it
     hash: str | None
     bytes: int | None
@@ -226,7 +224,7 @@ def _resource(
             raise UnsupportedError("encoding") from None
         if encoding not in ("utf-8", "utf-8-sig"):
             raise UnsupportedError("encoding")
-    dialect, sniffed, header_declared = _dialect(raw.get("dialect"))
+    dialect = _dialect(raw.get("dialect"))
     fields, primary_key, foreign_keys = _schema(name, schema, schemas)
     return TablePlan(
         name,
@@ -235,16 +233,14 @@ def _resource(
         primary_key,
         foreign_keys,
         dialect,
-        sniffed,
-        header_declared,
         encoding,
         digest,
         size,
     )
 
 
-def _dialect(raw: object) -> tuple[CsvDialect, frozenset[str], bool]:
-    """The declared CSV dialect, the attributes left to sniff, and whether the header is fixed."""
+def _dialect(raw: object) -> CsvDialect:
+    """The declared CSV dialect (nothing is sniffed: what is not declared is the default)."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict) or set(raw) - {"csv", "header", "headerRows"}:
@@ -270,16 +266,7 @@ def _dialect(raw: object) -> tuple[CsvDialect, frozenset[str], bool]:
         doublequote=True,  # Frictionless honours doubleQuote only with an escape character
         skipinitialspace=csv.get("skipInitialSpace", False),
     )
-    sniffed = {"delimiter", "quotechar", "skipinitialspace"}
-    sniffed -= {a for k, a in _CSV_ATTRS.items() if k in csv}
-    return dialect, frozenset(sniffed), "header" in raw or "headerRows" in raw
-
-
-_CSV_ATTRS = {
-    "delimiter": "delimiter",
-    "quoteChar": "quotechar",
-    "skipInitialSpace": "skipinitialspace",
-}
+    return dialect
 
 
 def _schema(

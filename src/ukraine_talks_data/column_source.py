@@ -1,17 +1,17 @@
-"""How Frictionless reads a CSV table resource: its encoding, sniffed dialect, header row, labels.
+"""Reading a CSV table resource in the package's declared form: UTF-8, its dialect, header row 1.
 
-`open_table` settles each of these exactly as Frictionless 5 does (encoding detection on the
-first 100,000 bytes, `csv.Sniffer` on the first 100 lines, the header row chosen by width
-among the first 100 records) and returns the table's records. `CannotReadError` means the column
-engine leaves the resource to Frictionless (file missing, not decodable, no header...).
+Nothing is sniffed or detected: the package's CSV form is declared (`resource_rules`
+refuses any other dialect or encoding before this runs), and the reference pipeline hands
+Frictionless rows parsed in that form, so the column engine reads them alike.
+`CannotReadError` means the column engine leaves the resource to the reference pass (file
+missing, not decodable, no header...).
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .column_plan import TablePlan
@@ -23,11 +23,9 @@ from .csv_columns import (
     head,
     read_records,
     read_rows,
-    sample_lines,
 )
 
-BUFFER_SIZE = 100_000  # Frictionless's detector buffer
-SAMPLE_SIZE = 100  # rows (and lines) Frictionless samples
+BUFFER_SIZE = 3  # enough to see a byte-order mark
 
 
 class CannotReadError(Exception):
@@ -63,13 +61,14 @@ def open_table(
             buffer = fh.read(BUFFER_SIZE)
     except OSError:
         raise CannotReadError("unreadable") from None
-    encoding = detect_encoding(buffer, plan.encoding)
+    if (plan.encoding or "utf-8").lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise CannotReadError(f"encoding {plan.encoding}")
+    encoding = "utf-8-sig" if buffer.startswith(codecs.BOM_UTF8) else "utf-8"
+    dialect, header_row = plan.dialect, 1
     try:
-        dialect = sniff(plan, sample_lines(file, encoding, SAMPLE_SIZE))
-        sample = head(file, encoding, dialect, SAMPLE_SIZE)
+        sample = head(file, encoding, dialect, 1)
     except (NotUtf8Error, UnreadableCsvError) as exc:
         raise CannotReadError(str(exc)) from None
-    header_row = 1 if plan.header_declared else detect_header_row(sample)
     if not sample:
         raise CannotReadError("empty")
     labels = [cell.strip() for cell in sample[header_row - 1]]
@@ -83,67 +82,6 @@ def open_table(
         return SourceTable(plan, file, encoding, dialect, header_row, labels, None, rows)
     records = cache.get(file, dialect, encoding, len(sample[0]))
     return SourceTable(plan, file, encoding, dialect, header_row, labels, records, None)
-
-
-def detect_encoding(buffer: bytes, declared: str | None) -> str:
-    """The text encoding Frictionless uses; raises CannotReadError unless it is UTF-8."""
-    encoding = declared
-    if encoding is None:
-        import chardet
-
-        detector = chardet.UniversalDetector()
-        for line in buffer.splitlines():
-            detector.feed(line)
-        detector.close()
-        encoding = detector.result["encoding"] or "utf-8"
-        confidence = detector.result["confidence"] or 0
-        if confidence < 0.5:
-            detected, encoding = encoding, "utf-8"
-            try:
-                buffer.decode(encoding)
-            except UnicodeDecodeError:
-                encoding = detected
-        if encoding == "ascii":
-            encoding = "utf-8"
-    try:
-        encoding = codecs.lookup(encoding).name
-    except LookupError:
-        raise CannotReadError(f"encoding {encoding}") from None
-    if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    if encoding not in ("utf-8", "utf-8-sig"):
-        raise CannotReadError(f"encoding {encoding}")
-    return encoding
-
-
-def sniff(plan: TablePlan, lines: list[str]) -> CsvDialect:
-    """The declared dialect, with what it leaves open sniffed from the first lines."""
-    if not plan.sniffed:
-        return plan.dialect
-    delimiters = ",\t;|" if "delimiter" in plan.sniffed else plan.dialect.delimiter
-    try:
-        sniffed = csv.Sniffer().sniff("".join(lines), delimiters)
-    except csv.Error:
-        return plan.dialect
-    dialect = plan.dialect
-    if "delimiter" in plan.sniffed:
-        dialect = replace(dialect, delimiter=sniffed.delimiter)
-    if "skipinitialspace" in plan.sniffed:
-        dialect = replace(dialect, skipinitialspace=bool(sniffed.skipinitialspace))
-    return dialect
-
-
-def detect_header_row(sample: list[list[str]]) -> int:
-    """The header row Frictionless picks: the first whose width is near the sample's mean."""
-    widths = [len(cells) for cells in sample]
-    if not widths:
-        return 1
-    width = round(sum(widths) / len(widths))
-    drift = max(round(width * 0.1), 1)
-    for number, cells in enumerate(sample, start=1):
-        if width - drift <= len(cells) <= width + drift:
-            return number
-    return 1
 
 
 class RecordsCache:

@@ -115,17 +115,6 @@ def head(path: Path, encoding: str, dialect: CsvDialect, size: int = 100) -> lis
             raise UnreadableCsvError(str(exc)) from None
 
 
-def sample_lines(path: Path, encoding: str, size: int = 100) -> list[str]:
-    """The first `size` lines of the text, line endings kept (what Frictionless sniffs)."""
-    import itertools
-
-    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding, newline="") as text:
-        try:
-            return list(itertools.islice(text, size))
-        except UnicodeDecodeError as exc:
-            raise NotUtf8Error(str(exc)) from None
-
-
 def read_rows(path: Path, dialect: CsvDialect, *, encoding: str) -> list[list[str]]:
     """All records of a (small) file as lists of cells, read by the csv module."""
     try:
