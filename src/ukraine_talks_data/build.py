@@ -128,18 +128,19 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     and row counts in datapackage.json are not errors here, since the build rewrites them.
     """
     root = Path(root) if root is not None else bundle_dir()
-    _descriptor(root)
+    descriptor = _descriptor(root)
     _validate(root)
     result = BuildResult(root)
+    schemas = _schemas(descriptor)
+    # Every table is read before anything is written: a build that fails, fails whole.
+    tables = {r.name: parquet_table(root / r.path, schemas[r.name]) for r in descriptor.tables()}
     if refresh_descriptor(root / DESCRIPTOR, version=__version__):
         result.written.append(DESCRIPTOR)
     else:
         result.unchanged.append(DESCRIPTOR)
-    descriptor = _descriptor(root)
-    schemas = _schemas(descriptor)
-    for resource in descriptor.tables():
-        rel = f"{PARQUET_DIR}/{parquet_file_name(resource.name)}"
-        table = parquet_table(root / resource.path, schemas[resource.name])
+    descriptor = _descriptor(root)  # as refreshed
+    for name, table in tables.items():
+        rel = f"{PARQUET_DIR}/{parquet_file_name(name)}"
         if not force and _parquet_matches(root / rel, table):
             result.unchanged.append(rel)
         else:
