@@ -127,6 +127,60 @@ def test_text_in_an_integer(package: Path) -> None:
     ]
 
 
+# Canonical values: forms that Python's int() and strptime (and so stock Frictionless) accept,
+# but that Arrow, pandas, SQLite or DuckDB do not all read: a type error in both engines.
+NOT_CANONICAL = [
+    ("evidence", "start_char", lambda v: f"+{v}"),
+    ("evidence", "start_char", lambda v: f"{v[0]}_{v[1:]}"),
+    ("evidence", "start_char", lambda v: v.translate({c: c + 0xFEE0 for c in range(48, 58)})),
+    ("evidence", "start_char", lambda v: f"\u00a0{v}"),
+    ("evidence", "start_char", lambda v: f"{v}\t"),
+    ("evidence", "end_char", lambda v: f" {v}"),
+    ("evidence", "end_char", lambda v: f"0{v}"),
+    ("evidence", "end_char", lambda v: "1" * 19),
+    ("coverage_exclusions", "start_char", lambda v: "-0"),
+    ("statements", "date", lambda v: f"{v[:5]}{int(v[5:7])}-{v[8:]}"),
+    ("statements", "date", lambda v: v.replace("-", "")),
+    ("statements", "date", lambda v: f"{v} "),
+    ("events", "date", lambda v: f"{v}T00:00"),
+]
+
+
+@pytest.mark.parametrize(("table", "field", "change"), NOT_CANONICAL)
+def test_value_not_in_canonical_form(package: Path, table: str, field: str, change: Any) -> None:
+    path = csv_path(package, table)
+    value = change(read_rows(path)[0][field])
+    number = set_cell(path, 0, field, value)
+    spec = next(f for f in schema(package, table)["fields"] if f["name"] == field)
+    hint = {
+        "integer": "a whole number such as 42",
+        "date": "a date written YYYY-MM-DD, that exists in the calendar",
+    }[spec["type"]]
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        f"data/{table}.csv:{number}:{field}: type-error: not a valid {spec['type']}: "
+        f"expected {hint} (value: {value!r})"
+    ]
+
+
+@pytest.mark.parametrize("value", [" rejects", " 'rejects'", "rejects "])
+def test_enum_value_with_spaces(package: Path, value: str) -> None:
+    """The CSV form is declared, never sniffed: a space before a value is part of the value."""
+    number = set_cell(csv_path(package, "demand_statements"), 0, "relation", value)
+    allowed = ", ".join(
+        next(f for f in schema(package, "demand_statements")["fields"] if f["name"] == "relation")[
+            "constraints"
+        ]["enum"]
+    )
+    code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        f"data/demand_statements.csv:{number}:relation: constraint-error: must be one of: "
+        f"{allowed} (value: {value!r})"
+    ]
+
+
 def test_impossible_date(package: Path) -> None:
     number = set_cell(csv_path(package, "statements"), 0, "date", "2022-02-30")
     code, lines = validate_cli(package)

@@ -53,20 +53,19 @@ def column_validation(
     Python by the schema pass, and by the row-wise checks.
     """
     from . import column_engine
-    from .column_checks import run_column_checks
     from .column_tables import ColumnContext
 
     small = column_engine.is_small(ctx.descriptor)
     issues = list(descriptor_issues)
-    if small:  # the csv module and Python: quicker than importing Arrow for a few rows
+    if small:  # the csv module: quicker than Arrow's reader for a few rows
         schema = column_schema_pass(ctx, issues, small=True)
         checked = ctx.rows_checked()
-        return schema, run_checks(ctx), checked
+        return schema, run_checks(ColumnContext(ctx, arrow=False)), checked
     cache = RecordsCache()
     columns = ColumnContext(ctx, cache)
     with ThreadPoolExecutor(1) as pool:  # DuckDB and Arrow let go of the GIL: the schema
         future = pool.submit(column_schema_pass, ctx, issues, cache, small=False)  # pass
-        checks = list(run_column_checks(columns, threads=2))  # runs beside the checks
+        checks = list(run_checks(columns, threads=2))  # runs beside the checks
         schema = future.result()
     checked = {
         r.name: column.num_rows

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .column_values import CANONICAL
 from .csv_files import ParsedCsv, parse_csv
 from .package_files import PackageFileError, read_package_file
 
@@ -73,18 +75,17 @@ def table_from_csv(name: str, path: str, parsed: ParsedCsv) -> Table:
 
 
 def as_int(value: str | None) -> int | None:
-    """The cell as an integer; None if empty or not an integer (a type error reported elsewhere)."""
-    if value is None:
+    """The cell as an integer; None if empty or not a canonical integer (a type error
+    reported by checks/values.py)."""
+    if value is None or not re.fullmatch(CANONICAL["integer"], value):
         return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
+    return int(value)
 
 
 def as_date(value: str | None) -> dt.date | None:
-    """The cell as an ISO date, or None if empty or not a real date."""
-    if value is None:
+    """The cell as a date; None if empty or not a canonical date (`YYYY-MM-DD`, a day of
+    the calendar)."""
+    if value is None or not re.fullmatch(CANONICAL["date"], value):
         return None
     try:
         return dt.date.fromisoformat(value)

@@ -14,20 +14,10 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from .checks.context import Context
+from .checks.values import type_message
 from .report import Issue
 from .schema_rules import sanitised
 
-_TYPE_HINTS = {
-    "integer": "a whole number such as 42",
-    "number": "a number such as 3.5",
-    "boolean": "true or false",
-    "date": "a date written YYYY-MM-DD, that exists in the calendar",
-    "datetime": "a date and time written YYYY-MM-DDThh:mm:ss",
-    "time": "a time written hh:mm:ss",
-    "year": "a year such as 2022",
-    "yearmonth": "a month written YYYY-MM",
-    "duration": "an ISO 8601 duration such as P1D",
-}
 _CONSTRAINTS = {
     "required": "a value is required",
     "pattern": "must match the pattern {}",
@@ -116,7 +106,7 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     value = e.get("cell")
     note = _clean(e.get("note") or "")
     if code == "type-error":
-        message = _type_message(_field(schema, field))
+        message = type_message(_field(schema, field))
     elif code == "constraint-error":
         message = _constraint_message(_field(schema, field), note)
     elif code == "primary-key":
@@ -149,15 +139,6 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     if value == "":
         value = None
     return Issue(file, row, field, code, message, None if value is None else str(value))
-
-
-def _type_message(field: dict[str, Any]) -> str:
-    kind = str(field.get("type", "value"))
-    fmt = field.get("format", "default")
-    if fmt not in (None, "default", "any"):
-        return f"not a valid {kind} in the format {fmt}"
-    hint = _TYPE_HINTS.get(kind)
-    return f"not a valid {kind}" + (f": expected {hint}" if hint else "")
 
 
 def _constraint_message(field: dict[str, Any], note: str) -> str:

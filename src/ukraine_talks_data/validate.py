@@ -60,7 +60,9 @@ def validate_package(
 
         schema, checks, checked = column_validation(ctx, issues)
     else:
-        schema, checks = list(schema_issues(ctx)), run_checks(ctx)
+        from .column_tables import ColumnContext
+
+        schema, checks = list(schema_issues(ctx)), run_checks(ColumnContext(ctx, arrow=False))
         checked = ctx.rows_checked()
     report.extend(schema)
     report.extend(_dedupe(checks, report.issues))

@@ -1,19 +1,27 @@
-"""Checks on dates: recorded for every source, ordered, never later than the reporting source."""
+"""Checks on dates: recorded for every source, ordered, never later than the reporting source.
+
+Dates are read as canonical `YYYY-MM-DD` values (`column_values.dates`); a cell in any
+other form is a type error (`values.value_is_canonical`) and is not compared here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from ..column_values import dates, flagged
 from ..raw_tables import as_date
 from ..report import Issue
-from .context import Context
+
+if TYPE_CHECKING:
+    from ..column_tables import ColumnContext
 
 
-def source_bounds(ctx: Context) -> dict[str, dt.date]:
+def source_bounds(ctx: ColumnContext) -> dict[str, dt.date]:
     """source_id → the latest day the source can report: its update date, else its publication."""
     bounds: dict[str, dt.date] = {}
-    for row in ctx.table("sources") or []:
+    for row in ctx.rows.table("sources") or []:
         source_id = row.get("source_id")
         dates = [
             d
@@ -29,10 +37,10 @@ def source_bounds(ctx: Context) -> dict[str, dt.date]:
     return bounds
 
 
-def source_date_recorded(ctx: Context) -> Iterator[Issue]:
+def source_date_recorded(ctx: ColumnContext) -> Iterator[Issue]:
     """A source has exactly one of published (stated) or inferred_published, an inferred date
     says what it was inferred from, and updated is not before publication."""
-    table = ctx.table("sources")
+    table = ctx.rows.table("sources")
     if table is None:
         return
     for row in table:
@@ -75,56 +83,61 @@ def source_date_recorded(ctx: Context) -> Iterator[Issue]:
             )
 
 
-def end_date_not_before_date(ctx: Context) -> Iterator[Issue]:
+def end_date_not_before_date(ctx: ColumnContext) -> Iterator[Issue]:
     """An event's end_date is not before its date."""
+    import pyarrow.compute as pc
+
     table = ctx.table("events")
     if table is None:
         return
-    for row in table:
-        start, end = as_date(row.get("date")), as_date(row.get("end_date"))
-        if start is not None and end is not None and end < start:
-            yield Issue(
-                table.path,
-                row.number,
-                "end_date",
-                "date-order",
-                f"end_date is before date ({start})",
-                row.get("end_date"),
-            )
+    start, end = dates(table, "date"), dates(table, "end_date")
+    for i in flagged(pc.less(end, start)):
+        yield Issue(
+            table.path, table.row(i), "end_date", "date-order",
+            f"end_date is before date ({start[i].as_py()})", table.cell("end_date", i),
+        )  # fmt: skip
 
 
-def statement_not_after_source(ctx: Context) -> Iterator[Issue]:
+def statement_not_after_source(ctx: ColumnContext) -> Iterator[Issue]:
     """A statement is not dated after the source that reports it was published or last updated."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     table = ctx.table("statements")
-    bounds = source_bounds(ctx)
-    if table is None:
+    bounds: dict[str, dt.date] = source_bounds(ctx)
+    if table is None or not bounds:
         return
-    for row in table:
-        said, source_id = as_date(row.get("date")), row.get("source_id")
-        bound = bounds.get(source_id) if source_id else None
-        if said is not None and bound is not None and said > bound:
-            yield Issue(
-                table.path,
-                row.number,
-                "date",
-                "date-after-source",
-                f"dated after {source_id} was published or last updated ({bound})",
-                row.get("date"),
-            )
+    ids = table.column("source_id")
+    if ids is None:
+        return
+    said = dates(table, "date")
+    known = pa.array(list(bounds), pa.string())
+    bound = pc.take(pa.array(list(bounds.values()), pa.date32()), pc.index_in(ids, value_set=known))
+    for i in flagged(pc.greater(said, bound)):
+        source_id = ids[i].as_py()
+        yield Issue(
+            table.path, table.row(i), "date", "date-after-source",
+            f"dated after {source_id} was published or last updated ({bounds[source_id]})",
+            table.cell("date", i),
+        )  # fmt: skip
 
 
-def inferred_date_explained(ctx: Context) -> Iterator[Issue]:
+def inferred_date_explained(ctx: ColumnContext) -> Iterator[Issue]:
     """A row whose date_basis is inferred says in date_note what the date was inferred from."""
+    import pyarrow.compute as pc
+
     for name in ("events", "statements"):
         table = ctx.table(name)
         if table is None:
             continue
-        for row in table:
-            if row.get("date_basis") == "inferred" and row.get("date_note") is None:
-                yield Issue(
-                    table.path,
-                    row.number,
-                    "date_note",
-                    "date-basis",
-                    "an inferred date needs a date_note saying what it was inferred from",
-                )
+        basis, note = table.column("date_basis"), table.column("date_note")
+        if basis is None:
+            continue
+        mask = pc.equal(basis, "inferred")
+        if note is not None:
+            mask = pc.and_(mask, pc.is_null(note))
+        for i in flagged(mask):
+            yield Issue(
+                table.path, table.row(i), "date_note", "date-basis",
+                "an inferred date needs a date_note saying what it was inferred from",
+            )  # fmt: skip

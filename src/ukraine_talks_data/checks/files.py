@@ -8,16 +8,19 @@ quoted field left open or differs from the descriptor's `bytes`, `hash`, `rows` 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..report import Issue
 from ..resource_rules import HASH
-from .context import Context
+
+if TYPE_CHECKING:
+    from ..column_tables import ColumnContext
 
 
-def resource_file_readable(ctx: Context) -> Iterator[Issue]:
+def resource_file_readable(package: ColumnContext) -> Iterator[Issue]:
     """Every resource's file exists in the package, is a regular file, and tables parse as
     UTF-8 CSV without byte-order mark, with LF line ends and every quoted field closed."""
+    ctx = package.rows
     for resource in ctx.descriptor.resources:
         error = ctx.file_error(resource.name)
         if error is not None:
@@ -42,9 +45,10 @@ def resource_file_readable(ctx: Context) -> Iterator[Issue]:
             )
 
 
-def file_matches_descriptor(ctx: Context) -> Iterator[Issue]:
+def file_matches_descriptor(package: ColumnContext) -> Iterator[Issue]:
     """A file's size, SHA-256 (or MD5), row count and column count equal the descriptor's
     `bytes`, `hash`, `rows` and `fields`, where the descriptor gives them."""
+    ctx = package.rows
     for resource in ctx.descriptor.resources:
         raw = resource.raw
         if not any(key in raw for key in ("bytes", "hash", "rows", "fields")):

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..report import Issue
 from ..schema_rules import DOC_KEYS
-from .context import Context
 
 _FIELD_DEFAULTS = {"type": "string", "format": "default", "constraints": {}}
 
+if TYPE_CHECKING:
+    from ..column_tables import ColumnContext
 
-def reference_tables_present(ctx: Context) -> Iterator[Issue]:
+
+def reference_tables_present(package: ColumnContext) -> Iterator[Issue]:
     """Every table of the reference package is a table of the package (its checks need it)."""
+    ctx = package.rows
     if ctx.reference is None:
         return
     label = ctx.descriptor.file.name
@@ -38,9 +41,10 @@ def reference_tables_present(ctx: Context) -> Iterator[Issue]:
         yield Issue(label, None, name, "missing-resource", message)
 
 
-def schema_matches_reference(ctx: Context) -> Iterator[Issue]:
+def schema_matches_reference(package: ColumnContext) -> Iterator[Issue]:
     """A table's schema equals the reference schema of the same name, field by field
     (documentation keys such as description and title aside)."""
+    ctx = package.rows
     if ctx.reference is None:
         return
     for resource in ctx.descriptor.tables():

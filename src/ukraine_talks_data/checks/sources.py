@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..package_files import path_problem
 from ..report import Issue
-from .context import Context
+
+if TYPE_CHECKING:
+    from ..column_tables import ColumnContext
 
 
-def source_file_intact(ctx: Context) -> Iterator[Issue]:
+def source_file_intact(package: ColumnContext) -> Iterator[Issue]:
     """Each source file is inside the package, exists, is UTF-8 and its bytes hash to sha256."""
+    ctx = package.rows
     table = ctx.table("sources")
     if table is None:
         return
