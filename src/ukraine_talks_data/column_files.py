@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .column_values import any_of
-from .csv_columns import counting
+from .csv_columns import any_of, counting
 from .csv_files import BOM, ParsedCsv, parse_csv
 
 if TYPE_CHECKING:

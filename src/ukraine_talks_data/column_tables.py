@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .checks.context import SPAN_FIELDS, Context
-from .checks.files import declared_algorithm
 from .column_files import ArrowParsedCsv, has_control_bytes, line_count, plain_form
 from .column_source import CannotReadError, RecordsCache
-from .column_values import any_of
-from .csv_columns import EXCEL, ROW, NotUtf8Error, UnreadableCsvError, head
+from .csv_columns import EXCEL, ROW, NotUtf8Error, UnreadableCsvError, any_of, head
 from .raw_tables import field_names
+from .resource_rules import declared_algorithm
 
 if TYPE_CHECKING:
     import pyarrow as pa

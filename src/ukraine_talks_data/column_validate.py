@@ -60,7 +60,7 @@ def column_validation(
     if small:  # the csv module: quicker than Arrow's reader for a few rows
         schema = column_schema_pass(ctx, issues, small=True)
         checked = ctx.rows_checked()
-        return schema, run_checks(ColumnContext(ctx, arrow=False)), checked
+        return schema, run_checks(ColumnContext(ctx)), checked
     cache = RecordsCache()
     columns = ColumnContext(ctx, cache)
     with ThreadPoolExecutor(1) as pool:  # DuckDB and Arrow let go of the GIL: the schema

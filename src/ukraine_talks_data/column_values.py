@@ -11,7 +11,7 @@ DuckDB do not all read those. `checks/values.py` reports every other form as a t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -42,16 +42,6 @@ def flagged(mask: pa.Array | pa.ChunkedArray) -> list[int]:
     import pyarrow.compute as pc
 
     return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()]
-
-
-def any_of(masks: list[Any]) -> Any:
-    """The element-wise OR of one or more boolean arrays."""
-    import pyarrow.compute as pc
-
-    result = masks[0]
-    for mask in masks[1:]:
-        result = pc.or_(result, mask)
-    return result
 
 
 def canonical(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:

@@ -204,6 +204,16 @@ def _read_arrow(path: Path, dialect: CsvDialect, width: int, quoted_newlines: bo
     return Records(pa.concat_tables(pieces), width, odd)
 
 
+def any_of(masks: list[Any]) -> Any:
+    """The element-wise OR of one or more boolean arrays."""
+    import pyarrow.compute as pc
+
+    result = masks[0]
+    for mask in masks[1:]:
+        result = pc.or_(result, mask)
+    return result
+
+
 def counting(n: int) -> pa.Array:
     """1, 2, …, n as an int64 array."""
     import pyarrow as pa

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from .report import Issue
@@ -112,3 +113,11 @@ def dialect_problems(label: str, name: str, loaded: object) -> list[Issue]:
 def shown(value: object) -> str:
     """A descriptor value as an issue shows it: a string as itself, anything else as JSON."""
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def declared_algorithm(raw: Mapping[str, Any]) -> str | None:
+    """The hash algorithm of a resource's well-formed `hash` (md5 when unprefixed), if any."""
+    declared = raw.get("hash")
+    if not isinstance(declared, str) or not HASH.match(declared):
+        return None
+    return declared.rpartition(":")[0] or "md5"

@@ -7,11 +7,11 @@ quoted field left open or differs from the descriptor's `bytes`, `hash`, `rows` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..report import Issue
-from ..resource_rules import HASH
+from ..resource_rules import declared_algorithm
 
 if TYPE_CHECKING:
     from ..column_tables import ColumnContext
@@ -90,14 +90,6 @@ def file_matches_descriptor(package: ColumnContext) -> Iterator[Issue]:
             yield _stat(
                 resource.path, "field-count", "fields", f"has {len(parsed.header)} columns", fields
             )
-
-
-def declared_algorithm(raw: Mapping[str, Any]) -> str | None:
-    """The hash algorithm of a resource's well-formed `hash` (md5 when unprefixed), if any."""
-    declared = raw.get("hash")
-    if not isinstance(declared, str) or not HASH.match(declared):
-        return None
-    return declared.rpartition(":")[0] or "md5"
 
 
 def _stat(path: str, code: str, key: str, actual: str, expected: object, hint: str = "") -> Issue:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..column_values import any_of, flagged
-from ..csv_columns import counting
+from ..column_values import flagged
+from ..csv_columns import any_of, counting
 from ..report import Issue
 
 if TYPE_CHECKING:
