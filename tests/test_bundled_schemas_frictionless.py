@@ -11,8 +11,12 @@ import copy
 import pytest
 from frictionless import Schema
 
-from ukraine_talks_data.schema_rules import frictionless_problems, is_bundled_schema, sanitised
 from ukraine_talks_data.schemas import table_names, table_schema
+from ukraine_talks_data.validate.inputs.schema_rules import (
+    frictionless_problems,
+    is_bundled_schema,
+    sanitised,
+)
 
 
 @pytest.mark.parametrize("name", table_names())

@@ -13,17 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_package
-from ukraine_talks_data.checks import context
-from ukraine_talks_data.column_files import (
+from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.csv.form import parse_csv
+from ukraine_talks_data.validate.csv.plain import (
     ArrowParsedCsv,
     has_control_bytes,
     line_count,
     plain_form,
     plain_quoting,
 )
-from ukraine_talks_data.csv_columns import EXCEL, read_records
-from ukraine_talks_data.csv_files import parse_csv
-from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.csv.records import EXCEL, read_records
+from ukraine_talks_data.validate.tables import context
 
 CELLS = st.text(alphabet='ab ,"\n\x01é', max_size=6)
 ROWS = st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=1, max_size=6)
@@ -123,9 +123,9 @@ def test_threads_never_see_half_read_seeds(monkeypatch: pytest.MonkeyPatch) -> N
     from concurrent.futures import ThreadPoolExecutor
 
     from ukraine_talks_data.bundle import bundled_descriptor
-    from ukraine_talks_data.checks.context import Context
-    from ukraine_talks_data.descriptor import read_descriptor
     from ukraine_talks_data.sources import source_text
+    from ukraine_talks_data.validate.inputs.descriptor import read_descriptor
+    from ukraine_talks_data.validate.tables.context import Context
 
     def slowly(*args: Any) -> Any:
         time.sleep(0.05)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ukraine_talks_data.csv_columns import EXCEL, CsvDialect, head, read_records
+from ukraine_talks_data.validate.csv.records import EXCEL, CsvDialect, head, read_records
 
 PIECES = ["a", "b", "é", ",", ";", '"', '""', "\n", "\r", "\r\n", " ", "x y"]
 

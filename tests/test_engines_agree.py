@@ -19,8 +19,9 @@ from conftest import copy_package
 from damages import DAMAGES, Damage
 from test_corruption_corpus import *  # noqa: F403 - the corpus, collected again here
 from test_validator_safety import *  # noqa: F403
-from ukraine_talks_data import column_engine, validate
-from ukraine_talks_data.report import Report
+from ukraine_talks_data import validate
+from ukraine_talks_data.validate.engine.columns import engine as column_engine
+from ukraine_talks_data.validate.report.issues import Report
 
 _reference = validate.validate_package
 

@@ -18,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from test_fuzz_validate import FILES, FUZZ, SPECIAL_BYTES, SPECIAL_TEXT, scratch_package
-from ukraine_talks_data import column_engine
 from ukraine_talks_data.schemas import table_names, table_path
 from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.engine.columns import engine as column_engine
 
 TABLES = table_names()
 TEXT = st.one_of(

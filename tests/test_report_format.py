@@ -11,9 +11,9 @@ import pytest
 from conftest import set_cell
 from damage import csv_path, runner
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.report import Issue, Report
-from ukraine_talks_data.report_format import render, render_github, render_text
 from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.report.formats import render, render_github, render_text
+from ukraine_talks_data.validate.report.issues import Issue, Report
 
 
 def _report(tmp_path: Path) -> Report:

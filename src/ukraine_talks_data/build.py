@@ -20,7 +20,6 @@ from ._version import __version__
 from .atomic_files import write_bytes_atomic, write_text_atomic
 from .bundle import DESCRIPTOR, bundle_dir
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
-from .descriptor import Descriptor, DescriptorError, read_descriptor
 from .descriptor_stats import dump_descriptor, refresh_descriptor, refreshed
 from .parquet import (
     PARQUET_DESCRIPTOR,
@@ -32,7 +31,8 @@ from .parquet import (
     parquet_table,
     read_parquet_file,
 )
-from .report import Issue
+from .validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
+from .validate.report.issues import Issue
 
 # Issues a build fixes rather than reports: the descriptor's statistics of changed files.
 STATS_CODES = frozenset({"hash-count", "byte-count", "row-count"})

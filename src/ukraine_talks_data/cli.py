@@ -149,9 +149,9 @@ def validate(
     Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
     """  # noqa: E501 - typer prints docstring lines as written
     from .atomic_files import write_text_atomic
-    from .descriptor import DescriptorError
-    from .report_format import render, summary
     from .validate import validate_package
+    from .validate.inputs.descriptor import DescriptorError
+    from .validate.report.formats import render, summary
 
     fmt = ReportFormat.json if json_output else output_format
     try:
@@ -264,7 +264,7 @@ def coverage(
     when any span is uncovered.
     """
     from .coverage import coverage as compute
-    from .descriptor import DescriptorError
+    from .validate.inputs.descriptor import DescriptorError
 
     try:
         spans = compute(datapackage)

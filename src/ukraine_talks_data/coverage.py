@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bundle import bundled_descriptor
-from .checks.context import Context
-from .descriptor import DescriptorError, read_descriptor
 from .quotes import QuoteSpan, quote_spans
-from .raw_tables import Table, as_int
+from .validate.inputs.descriptor import DescriptorError, read_descriptor
+from .validate.tables.context import Context
+from .validate.tables.rows import Table, as_int
 
 
 @dataclass(frozen=True)

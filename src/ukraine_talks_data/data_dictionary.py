@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .descriptor import Descriptor, read_descriptor
 from .parquet import PARQUET_DIR, parquet_file_name
 from .schemas import is_required, primary_key
+from .validate.inputs.descriptor import Descriptor, read_descriptor
 
 DATA_DICTIONARY = "docs/data-dictionary.md"
 _CONSTRAINT_ORDER = ("unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength")

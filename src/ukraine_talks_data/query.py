@@ -14,8 +14,8 @@ from functools import cache
 from typing import Any, TypeVar
 
 from . import relations
-from .checks.context import SPAN_FIELDS
 from .schemas import primary_key, table_names, table_schema
+from .validate.tables.context import SPAN_FIELDS
 
 _T = TypeVar("_T")
 

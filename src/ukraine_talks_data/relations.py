@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .checks.context import SPAN_FIELDS
 from .schemas import primary_key, table_names, table_schema
+from .validate.tables.context import SPAN_FIELDS
 
 # Field names that hold a row's human-readable label, in order of preference.
 LABEL_FIELDS = ("name", "title", "summary", "cameo_label")

@@ -27,10 +27,10 @@ from .build import BUILD_COMMAND, stale_files
 from .bundle import DESCRIPTOR, bundle_dir
 from .csv_export import write_csv_export
 from .data_dictionary import DATA_DICTIONARY
-from .descriptor import read_descriptor
 from .descriptor_stats import dump_descriptor, resource_stats
 from .parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
-from .report import Issue
+from .validate.inputs.descriptor import read_descriptor
+from .validate.report.issues import Issue
 
 CSV_DESCRIPTOR = "datapackage.json"
 PARQUET_RELEASE_DESCRIPTOR = "datapackage-parquet.json"

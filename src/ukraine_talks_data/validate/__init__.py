@@ -1,0 +1,96 @@
+"""Validating a data package: safe descriptor, file form, Table Schema, the dataset's own rules.
+
+The folders are the validator's layers, each importing only those below it (a test holds
+them to it): `report` (issues and their formats) < `inputs` (descriptor, files, what a
+resource or schema may say) < `csv` (the package's CSV form) < `tables` (the tables as
+the rules read them) < `rules` (the dataset's rules, each written once) < `engine` (the
+Table Schema pass and running the rules). `validate_package` here is the entry point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from ..bundle import bundled_descriptor
+from ..schemas import table_names, table_schema
+from .engine.frictionless import schema_issues
+from .inputs.descriptor import DescriptorError, read_descriptor
+from .report.issues import Issue, Report
+from .rules import Context, run_checks
+
+Engine = Literal["columns", "frictionless"]
+ENGINES: tuple[Engine, ...] = ("columns", "frictionless")
+
+
+def validate_package(
+    path: Path | str | None = None,
+    *,
+    reference_schemas: bool = True,
+    engine: Engine = "columns",
+) -> Report:
+    """Validate the data package at `path` (a datapackage.json or its folder; default: bundled).
+
+    Raises DescriptorError only when there is no descriptor file; a descriptor that cannot
+    be used (unreadable, not JSON, not an object) is a `descriptor-error` in the report,
+    and nothing else is validated. Resource paths that are absolute, contain `..`, are
+    URLs or lead outside the package are reported and nothing else is read. With
+    `reference_schemas` (the default), tables are validated against the schemas bundled
+    with this distribution and any difference in the package's own schemas is an error;
+    turn it off for a derived package whose schemas differ on purpose.
+
+    `engine` "columns" (the default) reads large tables once with Arrow and computes the
+    Table Schema pass and the dataset's checks column-wise (column_validate.py), wherever it
+    reproduces the reference exactly, and the reference otherwise. "frictionless" is the
+    reference pipeline: Frictionless on the strictly parsed rows, then the row-wise checks.
+    Both report the same issues (tests/test_engines_agree.py).
+    """
+    file = Path(path) if path is not None else bundled_descriptor()
+    try:
+        descriptor, issues = read_descriptor(file)
+    except DescriptorError as exc:
+        if exc.missing:
+            raise
+        target = file / "datapackage.json" if file.is_dir() else file
+        report = Report(package=str(target))
+        report.extend([Issue(target.name, None, None, "descriptor-error", exc.reason)])
+        return report
+    report = Report(package=str(descriptor.file))
+    report.extend(issues)
+    if not descriptor.resources or any(i.code == "unsafe-path" for i in issues):
+        return report
+    reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
+    ctx = Context(descriptor, reference=reference)
+    if engine == "columns":
+        from .engine.run import column_validation
+
+        schema, checks, checked = column_validation(ctx, issues)
+    else:
+        from .tables.columns import ColumnContext
+
+        schema, checks = list(schema_issues(ctx)), run_checks(ColumnContext(ctx, arrow=False))
+        checked = ctx.rows_checked()
+    report.extend(schema)
+    report.extend(_dedupe(checks, report.issues))
+    report.checked = checked
+    for r in descriptor.tables():
+        parsed = ctx.parsed(r.name)
+        if parsed is not None and parsed.multiline():
+            report.physical_lines[r.path] = parsed.lines
+    return report
+
+
+def _dedupe(new: Iterable[Issue], existing: list[Issue]) -> list[Issue]:
+    """`new` without what is already reported: the same issue, or another error on a cell
+    that already has one (our checks would only echo Frictionless's finding)."""
+    seen = set(existing)
+    cells = {(i.file, i.row, i.field) for i in existing if i.row is not None and i.field}
+    out: list[Issue] = []
+    for issue in new:
+        cell = (issue.file, issue.row, issue.field)
+        if issue in seen or (issue.severity == "error" and issue.row is not None and cell in cells):
+            continue
+        seen.add(issue)
+        out.append(issue)
+    return out

@@ -1,0 +1,382 @@
+"""A CSV file's records as Arrow string columns, exactly as Python's csv module would read them.
+
+Arrow's multi-threaded reader does the parsing when the dialect is one it shares with Python's
+csv module (one-character delimiter and quote, doubled quotes, no escape character, no
+skipped initial spaces); a property test checks that the two agree on any text. Records whose
+number of cells differs from the first record's are re-read and parsed by the csv module, and
+anything Arrow cannot read falls back to the csv module for the whole file. Record numbers
+count from 1 (the first record, usually the header), as Frictionless counts rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+csv.field_size_limit(2**31 - 1)
+
+ROW = "rn"  # name of the record-number column
+BLOCK_SIZE = 1 << 22  # bytes per parsed chunk: fewer chunks than Arrow's 1 MiB, same memory
+
+
+class NotUtf8Error(Exception):
+    """The file is not text in the expected encoding."""
+
+
+class UnreadableCsvError(Exception):
+    """Python's csv module cannot parse the file (the reference reader fails too)."""
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """The reading parameters of Python's csv module that a Table Dialect can set."""
+
+    delimiter: str = ","
+    quotechar: str = '"'
+    doublequote: bool = True
+    escapechar: str | None = None
+    skipinitialspace: bool = False
+
+    def python(self) -> dict[str, Any]:
+        """Keyword arguments for `csv.reader`."""
+        return {
+            "delimiter": self.delimiter,
+            "quotechar": self.quotechar or None,
+            "quoting": csv.QUOTE_NONE if self.quotechar == "" else csv.QUOTE_MINIMAL,
+            "doublequote": self.doublequote,
+            "escapechar": self.escapechar,
+            "skipinitialspace": self.skipinitialspace,
+            "strict": False,
+        }
+
+    @property
+    def arrow_compatible(self) -> bool:
+        """Whether Arrow's CSV parser reads this dialect exactly as the csv module does."""
+        special = {"\r", "\n"}
+        return (
+            len(self.delimiter) == 1
+            and len(self.quotechar) == 1
+            and self.delimiter != self.quotechar
+            and not {self.delimiter, self.quotechar} & special
+            and self.doublequote
+            and self.escapechar is None
+            and not self.skipinitialspace
+        )
+
+
+EXCEL = CsvDialect()
+
+
+@dataclass
+class Records:
+    """Every record of a CSV file.
+
+    `table` has one string column per cell position of the first record (`c0`, `c1`, …) and
+    the record number (`rn`); a record with fewer cells has nulls, one with more is cut.
+    Such records are also kept whole in `odd` (record number → cells). Rows are in file
+    order.
+    """
+
+    table: pa.Table
+    width: int
+    odd: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return int(self.table.num_rows)
+
+    def column(self, position: int) -> pa.ChunkedArray:
+        return self.table.column(f"c{position}")
+
+    def row_numbers(self) -> pa.ChunkedArray:
+        return self.table.column(ROW)
+
+
+def head(path: Path, encoding: str, dialect: CsvDialect, size: int = 100) -> list[list[str]]:
+    """The first `size` records, parsed by the csv module (for labels and header detection).
+
+    Raises NotUtf8Error when the text cannot be decoded, UnreadableCsvError when it
+    cannot be parsed.
+    """
+    import itertools
+
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding, newline="") as text:
+        try:
+            return list(itertools.islice(csv.reader(text, **dialect.python()), size))
+        except UnicodeDecodeError as exc:
+            raise NotUtf8Error(str(exc)) from None
+        except csv.Error as exc:
+            raise UnreadableCsvError(str(exc)) from None
+
+
+def read_rows(path: Path, dialect: CsvDialect, *, encoding: str) -> list[list[str]]:
+    """All records of a (small) file as lists of cells, read by the csv module."""
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise NotUtf8Error(str(exc)) from None
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), **dialect.python()))
+    except csv.Error as exc:
+        raise UnreadableCsvError(str(exc)) from None
+
+
+def read_records(
+    path: Path, dialect: CsvDialect, *, encoding: str, width: int, quoted_newlines: bool = True
+) -> Records:
+    """All records of the file at `path`, decoded with `encoding` ("utf-8" or "utf-8-sig").
+
+    `width` is the number of cells of the first record (from `head`). With "utf-8" a
+    byte-order mark stays part of the first cell, as the csv module reads it. Pass
+    `quoted_newlines=False` only for a file known to have no line end inside a quoted cell
+    (no quote at all): Arrow then parses faster.
+    """
+    if dialect.arrow_compatible and width > 0 and not _keeps_bom(path, encoding):
+        try:
+            return _read_arrow(path, dialect, width, quoted_newlines)
+        except NotUtf8Error:
+            raise
+        except _ArrowDisagreesError:
+            pass
+    return _read_python(path, dialect, encoding=encoding, width=width)
+
+
+class _OddRecordError(Exception):
+    """A record has another number of cells than the first."""
+
+
+class _ArrowDisagreesError(Exception):
+    """Arrow could not read the file the way the csv module does."""
+
+
+def _keeps_bom(path: Path, encoding: str) -> bool:
+    """Arrow always drops a UTF-8 byte-order mark; plain "utf-8" decoding keeps it."""
+    if encoding != "utf-8":
+        return False
+    with path.open("rb") as fh:
+        return fh.read(3) == b"\xef\xbb\xbf"
+
+
+def _read_arrow(path: Path, dialect: CsvDialect, width: int, quoted_newlines: bool) -> Records:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = [f"c{i}" for i in range(width)]
+    invalid: list[tuple[int | None, str]] = []
+    try:
+        table = _arrow_parse(path, dialect, names, invalid, threads=True, newlines=quoted_newlines)
+        return Records(table.append_column(ROW, counting(table.num_rows)), width)
+    except _OddRecordError:
+        pass
+    # Odd-width records: read again on one thread, which numbers them, then parse each
+    # with the csv module.
+    invalid.clear()
+    table = _arrow_parse(path, dialect, names, invalid, threads=False, newlines=quoted_newlines)
+    if any(number is None for number, _ in invalid):
+        raise _ArrowDisagreesError
+    total = table.num_rows + len(invalid)
+    odd: dict[int, list[str]] = {}
+    for number, text in invalid:
+        if number == total and _open_quote(text, dialect):
+            text += _line_end_after(path, text)
+        parsed = list(csv.reader(io.StringIO(text, newline=""), **dialect.python()))
+        if len(parsed) > 1:
+            raise _ArrowDisagreesError
+        odd[int(number or 0)] = parsed[0] if parsed else []
+    everyone = counting(total)
+    numbers = pc.filter(everyone, pc.invert(pc.is_in(everyone, pa.array(list(odd), pa.int64()))))
+    main = table.append_column(ROW, numbers)
+    extra = _table_of(sorted(odd.items()), width)
+    if len(odd) > 1000:
+        return Records(pa.concat_tables([main, extra]).sort_by(ROW), width, odd)
+    pieces, done = [], 0  # the odd records put in place, without copying the others
+    for k, number in enumerate(sorted(odd)):
+        position = number - 1 - k  # valid records before this one
+        pieces += [main.slice(done, position - done), extra.slice(k, 1)]
+        done = position
+    pieces.append(main.slice(done))
+    return Records(pa.concat_tables(pieces), width, odd)
+
+
+def any_of(masks: list[Any]) -> Any:
+    """The element-wise OR of one or more boolean arrays."""
+    import pyarrow.compute as pc
+
+    result = masks[0]
+    for mask in masks[1:]:
+        result = pc.or_(result, mask)
+    return result
+
+
+def counting(n: int) -> pa.Array:
+    """1, 2, …, n as an int64 array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if hasattr(pa, "arange"):  # recent pyarrow
+        return pa.arange(1, n + 1)
+    return pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n))
+
+
+def _open_quote(text: str, dialect: CsvDialect) -> bool:
+    """Whether `text` ends inside a quoted cell (a line end after it would belong to the cell)."""
+    return len(list(csv.reader(io.StringIO(text + "\nx", newline=""), **dialect.python()))) < 2
+
+
+def _line_end_after(path: Path, text: str) -> str:
+    """The line-end characters that follow the file's last record, `text`, at the end of the file.
+
+    Arrow gives the text of an odd last record without them, even when an unclosed quote
+    makes them part of its last cell.
+    """
+    body = text.encode("utf-8")
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - len(body) - 64))
+        tail = fh.read()
+    for cut in range(0, min(64, len(tail)) + 1):
+        end = tail[len(tail) - cut :]
+        if tail[: len(tail) - cut].endswith(body) and not end.strip(b"\r\n"):
+            return end.decode("ascii")
+    raise _ArrowDisagreesError
+
+
+def _arrow_parse(
+    path: Path,
+    dialect: CsvDialect,
+    names: list[str],
+    invalid: list[tuple[int | None, str]],
+    *,
+    threads: bool,
+    newlines: bool = True,
+) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    odd: list[bool] = []
+
+    def on_invalid(row: Any) -> str:
+        if threads:  # unnumbered: stop, and read again on one thread
+            odd.append(True)
+            return "error"
+        invalid.append((row.number, row.text))
+        return "skip"
+
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                autogenerate_column_names=True, use_threads=threads, block_size=BLOCK_SIZE
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=dialect.delimiter,
+                quote_char=dialect.quotechar,
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=newlines,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(len(names))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=True,
+            ),
+            # The system allocator gives freed parse buffers back; mimalloc keeps them.
+            memory_pool=pa.system_memory_pool(),
+        ).rename_columns(names)
+    except pa.ArrowInvalid as exc:
+        if odd:
+            raise _OddRecordError from None
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+            raise NotUtf8Error(str(exc)) from None
+        raise _ArrowDisagreesError from None
+
+
+def _read_python(path: Path, dialect: CsvDialect, *, encoding: str, width: int) -> Records:
+    import pyarrow as pa
+
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise NotUtf8Error(str(exc)) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), **dialect.python()))
+    except csv.Error as exc:
+        raise UnreadableCsvError(str(exc)) from None
+    del text
+    odd = {n: r for n, r in enumerate(rows, start=1) if len(r) != width}
+    columns = [
+        pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)
+    ]
+    names = [f"c{i}" for i in range(width)] + [ROW]
+    return Records(pa.Table.from_arrays([*columns, counting(len(rows))], names=names), width, odd)
+
+
+def _table_of(rows: list[tuple[int, list[str]]], width: int) -> pa.Table:
+    """A records table holding `rows` (record number, cells), cut or padded to `width`."""
+    import pyarrow as pa
+
+    columns = [
+        pa.array([cells[i] if i < len(cells) else None for _, cells in rows], pa.string())
+        for i in range(width)
+    ]
+    numbers = pa.array([n for n, _ in rows], pa.int64())
+    names = [f"c{i}" for i in range(width)] + [ROW]
+    return pa.Table.from_arrays([*columns, numbers], names=names)
+
+
+class CannotReadError(Exception):
+    """A table file that Arrow cannot read as the package's CSV form (the caller falls back
+    to the csv module's parse, which reports why)."""
+
+
+class RecordsCache:
+    """Records read once per file, dialect and decoding, shared by both views of a table."""
+
+    def __init__(self) -> None:
+        self._records: dict[tuple[Path, CsvDialect, str], Records] = {}
+        self._lock = threading.Lock()  # the schema pass and the checks may run in two threads
+
+    def get(
+        self,
+        file: Path,
+        dialect: CsvDialect,
+        encoding: str,
+        width: int,
+        *,
+        quoted_newlines: bool = True,
+    ) -> Records:
+        """The file's records, read once (`quoted_newlines`: see `read_records`)."""
+        if encoding == "utf-8-sig" and not _has_bom(file):
+            encoding = "utf-8"
+        key = (file, dialect, encoding)
+        with self._lock:
+            if key not in self._records:
+                try:
+                    records = read_records(
+                        file,
+                        dialect,
+                        encoding=encoding,
+                        width=width,
+                        quoted_newlines=quoted_newlines,
+                    )
+                except (NotUtf8Error, UnreadableCsvError) as exc:
+                    raise CannotReadError(str(exc)) from None
+                self._records[key] = records
+            return self._records[key]
+
+
+def _has_bom(file: Path) -> bool:
+    with file.open("rb") as fh:
+        return fh.read(3) == codecs.BOM_UTF8

@@ -1,0 +1,182 @@
+"""Table Schema validation by Frictionless, its errors turned into Issues with our message style.
+
+Frictionless never sees the package's descriptor or opens a file: it gets the rows that
+`csv_files` already parsed (inline data) and a sanitised copy of each schema
+(`schema_rules.sanitised`). It therefore cannot be led to a remote profile, schema or
+dialect, a compressed or non-CSV reader, another encoding, or a FIFO — and as a second
+guard it runs untrusted, with an HTTP session that refuses every request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from ..inputs.schema_rules import sanitised
+from ..report.issues import Issue
+from ..rules.values import type_message
+from ..tables.context import Context
+
+_CONSTRAINTS = {
+    "required": "a value is required",
+    "pattern": "must match the pattern {}",
+    "minimum": "must be {} or more",
+    "maximum": "must be {} or less",
+    "exclusiveMinimum": "must be more than {}",
+    "exclusiveMaximum": "must be less than {}",
+    "minLength": "must be at least {} character(s) long",
+    "maxLength": "must be at most {} character(s) long",
+}
+_LABELS = {
+    "blank-label": "the header cell of this column is blank",
+    "missing-label": "the header lacks this column, which the schema defines; add it",
+    "extra-label": "the header has a column the schema does not define; remove it",
+}
+
+
+class _Offline:
+    """An HTTP session for Frictionless that refuses every request."""
+
+    headers: ClassVar[dict[str, str]] = {}
+
+    def request(self, *args: object, **kwargs: object) -> None:
+        raise ConnectionError("the validator never uses the network")
+
+    get = head = post = request
+
+
+def schema_issues(ctx: Context) -> Iterator[Issue]:
+    """Validate every readable table with Frictionless (types, constraints, header, primary
+    and unique keys; foreign keys are checked in checks/keys.py)."""
+    from frictionless import FrictionlessException, Package, system
+
+    usable = {}
+    for resource in ctx.descriptor.tables():
+        parsed, schema = ctx.parsed(resource.name), ctx.schema(resource.name)
+        if parsed is not None and parsed.complete and schema is not None:
+            usable[resource.name] = (resource, parsed, schema)
+    if not usable:
+        return
+    resources = [
+        {
+            "name": name,
+            "type": "table",
+            "data": parsed.records,
+            "schema": sanitised(schema),
+        }
+        for name, (_, parsed, schema) in usable.items()
+    ]
+    with system.use_context(trusted=False, http_session=_Offline()):
+        try:
+            report = Package({"name": "package", "resources": resources}).validate(limit_errors=0)
+        except FrictionlessException as exc:
+            yield _package_issue(ctx, exc.error.type, exc.error.note or exc.error.message)
+            return
+    for error in report.errors:
+        yield _package_issue(ctx, error.type, error.note or error.message)
+    for task in report.tasks:
+        resource, _, schema = usable[task.name]
+        found = [_issue(resource.path, schema, e.to_descriptor()) for e in task.errors]
+        yield from without_echoes(found)
+
+
+def _package_issue(ctx: Context, code: str, note: str) -> Issue:
+    return Issue(ctx.descriptor.file.name, None, None, code, _clean(note))
+
+
+def without_echoes(issues: list[Issue]) -> Iterator[Issue]:
+    """Drop what only repeats another issue: an empty primary key on a blank row, and a
+    unique-error on a field whose duplicate primary key is already reported."""
+    blank = {i.row for i in issues if i.code == "blank-row"}
+    duplicate_keys = {(i.row, i.field) for i in issues if i.code == "primary-key"}
+    for issue in issues:
+        if issue.code == "primary-key" and issue.row in blank:
+            continue
+        if issue.code == "unique-error" and (issue.row, issue.field) in duplicate_keys:
+            continue
+        yield issue
+
+
+def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
+    """One Frictionless error as an Issue naming file, row, field and value."""
+    code: str = e["type"]
+    row = e.get("rowNumber")
+    field = e.get("fieldName") or None
+    value = e.get("cell")
+    note = _clean(e.get("note") or "")
+    if code == "type-error":
+        message = type_message(_field(schema, field))
+    elif code == "constraint-error":
+        message = _constraint_message(_field(schema, field), note)
+    elif code == "primary-key":
+        key = schema.get("primaryKey") or []
+        field = ",".join(key if isinstance(key, list) else [key]) or None
+        message = _duplicate_message("duplicate primary key", note)
+        value = ", ".join(str(c) for c in key_cells(schema, e.get("cells") or [])) or None
+    elif code == "unique-error":
+        message = _duplicate_message("the value must be unique", note)
+    elif code in _LABELS:
+        message = _LABELS[code]
+        row, value = 1, e.get("label") or None
+        if code == "extra-label":
+            field = f"column {e.get('fieldNumber')}"
+    elif code in {"duplicate-label", "incorrect-label"}:
+        row, value = 1, e.get("label")
+        verb = "repeats a column name" if code == "duplicate-label" else "is misnamed"
+        message = f"header cell {e.get('fieldNumber')} {verb}: the schema names this column {field}"
+    elif code == "missing-cell":
+        message = "the row has fewer cells than the header: this column is missing"
+        value = None
+    elif code == "extra-cell":
+        message = "the row has more cells than the header"
+        field = f"column {e.get('fieldNumber')}"
+    elif code == "blank-row":
+        message = "the row is blank; delete it"
+        value = None
+    else:
+        message = note or _clean(e.get("message", code))
+    if value == "":
+        value = None
+    return Issue(file, row, field, code, message, None if value is None else str(value))
+
+
+def _constraint_message(field: dict[str, Any], note: str) -> str:
+    """What the cell breaks, stated from the schema: 'must be one of: …', 'must match …'."""
+    match = re.search(r'constraint "(\w+)"', note)
+    name = match.group(1) if match else ""
+    value = (field.get("constraints") or {}).get(name)
+    if name == "enum" and isinstance(value, list):
+        return "must be one of: " + ", ".join(str(v) for v in value)
+    template = _CONSTRAINTS.get(name)
+    return template.format(value) if template else f"breaks the schema's {note}"
+
+
+def _duplicate_message(what: str, note: str) -> str:
+    if "are all" in note:
+        return "the primary key is empty"
+    match = re.search(r"row at position (\d+)", note)
+    if match:
+        return f"{what}: row {match.group(1)} has the same value"
+    return f"{what}: {note}" if note else what
+
+
+def key_cells(schema: dict[str, Any], cells: list[Any]) -> list[Any]:
+    names = [f["name"] for f in schema["fields"]]
+    key = schema.get("primaryKey") or []
+    return [cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells)]
+
+
+def _field(schema: dict[str, Any], name: str | None) -> dict[str, Any]:
+    for f in schema["fields"]:
+        if f.get("name") == name:
+            return dict(f)
+    return {}
+
+
+def _clean(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+# The column engine (column_engine.py) turns its Frictionless-shaped errors into Issues here too.
+issue_from_error = _issue

@@ -1,0 +1,308 @@
+"""Reading a datapackage.json safely: JSON, structure, resource paths confined to the package.
+
+Nothing a descriptor names is fetched or opened until its path has passed `path_problem()`:
+URLs, absolute paths, `..` and symlinks out of the folder are refused. Schemas and dialects
+given as paths are read from inside the package only; `profile`, `$schema` and any other
+remote reference are never followed (Frictionless later sees a sanitised copy, never this
+file). Keys that would make a reader leave local UTF-8 CSV (compression, other formats,
+encodings, schemes, extra paths) are reported as errors rather than half-honoured.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..report.issues import Issue
+from .files import PackageFileError, path_problem, read_file, read_package_file
+from .resource_rules import dialect_problems, resource_key_problems, shown
+from .schema_rules import foreign_key_problems, frictionless_problems, schema_problems
+
+__all__ = ["Descriptor", "DescriptorError", "Resource", "path_problem", "read_descriptor"]
+
+MAX_DESCRIPTOR_BYTES = 16 * 2**20
+MAX_JSON_DEPTH = 64
+NAME = re.compile(r"^[-a-z0-9._]+$")
+
+
+class DescriptorError(Exception):
+    """The descriptor cannot be used at all (missing, unreadable, not JSON, not an object).
+
+    `reason` says why without the path; `missing` is True when there is no file at all.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None, missing: bool = False) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource of the package, with its path checked and its schema loaded.
+
+    `schema` is the package's own Table Schema when it is well-formed, else None;
+    `is_table` says whether the resource is a table at all (it has a schema or type table).
+    """
+
+    name: str
+    path: str
+    type: str
+    schema: dict[str, Any] | None
+    raw: dict[str, Any]
+    schema_file: str | None = None
+    table: bool = False
+
+    @property
+    def is_table(self) -> bool:
+        return self.table or self.schema is not None
+
+    @property
+    def schema_label(self) -> str:
+        """Where the schema is written: its file, or the descriptor for an inline schema."""
+        return self.schema_file or "datapackage.json"
+
+
+@dataclass
+class Descriptor:
+    """A parsed datapackage.json and the folder it describes."""
+
+    file: Path
+    raw: dict[str, Any]
+    resources: list[Resource] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        return self.file.parent
+
+    def resource(self, name: str) -> Resource | None:
+        return next((r for r in self.resources if r.name == name), None)
+
+    def tables(self) -> list[Resource]:
+        return [r for r in self.resources if r.is_table]
+
+
+def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
+    """Parse `file`; return the descriptor and the issues found in it.
+
+    Raises DescriptorError when there is nothing to validate. Unsafe paths are reported
+    as issues and their resources left out, so that nothing outside the package is read.
+    """
+    if file.is_dir():
+        file = file / "datapackage.json"
+    try:
+        data = read_file(file, MAX_DESCRIPTOR_BYTES)
+    except PackageFileError as exc:
+        missing = exc.code == "file-missing"
+        reason = "no such file" if missing else exc.message
+        raise DescriptorError(f"{file}: {reason}", reason=reason, missing=missing) from None
+    try:
+        raw = load_json(data)
+    except ValueError as exc:
+        raise DescriptorError(f"{file}: {exc}", reason=str(exc)) from None
+    if not isinstance(raw, dict):
+        reason = "a data package descriptor must be a JSON object"
+        raise DescriptorError(f"{file}: {reason}", reason=reason)
+    label = file.name
+    descriptor = Descriptor(file=file, raw=raw)
+    issues: list[Issue] = []
+    resources = raw.get("resources")
+    if not isinstance(resources, list) or not resources:
+        issues.append(
+            Issue(
+                label, None, "resources", "descriptor-error", "'resources' must be a non-empty list"
+            )
+        )
+        return descriptor, issues
+    seen: set[str] = set()
+    for index, res in enumerate(resources):
+        resource = _resource(descriptor, label, index, res, seen, issues)
+        if resource is not None:
+            descriptor.resources.append(resource)
+    # A resource left out for its own error still counts as present for foreign keys.
+    tables: dict[str, dict[str, Any] | None] = {name: None for name in seen}
+    tables.update({r.name: r.schema for r in descriptor.tables()})
+    for r in descriptor.resources:
+        if not r.is_table:
+            del tables[r.name]
+    for resource in descriptor.tables():
+        if resource.schema is not None:
+            prefix = "" if resource.schema_file else f"{resource.name}.schema."
+            issues.extend(
+                foreign_key_problems(
+                    resource.name, resource.schema, tables, resource.schema_label, prefix
+                )
+            )
+    return descriptor, issues
+
+
+def load_json(data: bytes) -> Any:
+    """Decode JSON bytes; ValueError (with a readable reason) for bad or too deep JSON."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise ValueError(f"not usable JSON ({exc})") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a JSON value, computed without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_JSON_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def _resource(
+    descriptor: Descriptor,
+    label: str,
+    index: int,
+    res: object,
+    seen: set[str],
+    issues: list[Issue],
+) -> Resource | None:
+    """One resource entry, checked; None (with issues) when it cannot be used at all."""
+    where = f"resources[{index}]"
+    if not isinstance(res, dict):
+        issues.append(Issue(label, None, where, "descriptor-error", "a resource must be an object"))
+        return None
+    name = res.get("name")
+    if not isinstance(name, str) or not name:
+        issues.append(
+            Issue(label, None, f"{where}.name", "descriptor-error", "every resource needs a name")
+        )
+        return None
+    if not NAME.match(name):
+        issues.append(
+            Issue(
+                label,
+                None,
+                f"{where}.name",
+                "descriptor-error",
+                "a resource name may hold only lowercase letters, digits, '-', '.' and '_'",
+                name,
+            )
+        )
+        return None
+    if name in seen:
+        issues.append(
+            Issue(
+                label,
+                None,
+                f"{where}.name",
+                "descriptor-error",
+                "resource names must be unique",
+                name,
+            )
+        )
+        return None
+    seen.add(name)
+    path = res.get("path")
+    problem = path_problem(descriptor.root, path)
+    if problem:
+        issues.append(
+            Issue(
+                label, None, f"{name}.path", "unsafe-path", f"resource path {problem}", shown(path)
+            )
+        )
+        return None
+    table = "schema" in res or res.get("type") == "table"
+    schema_file = res.get("schema") if isinstance(res.get("schema"), str) else None
+    schema, schema_issues = _load_schema(descriptor.root, label, name, res.get("schema"))
+    issues.extend(schema_issues)
+    if any(i.code == "unsafe-path" for i in schema_issues):
+        return None
+    if table and "schema" not in res:
+        issues.append(
+            Issue(
+                label, None, f"{name}.schema", "descriptor-error", "a table resource needs a schema"
+            )
+        )
+    issues.extend(resource_key_problems(label, name, res, table))
+    if table:
+        dialect_issues = _dialect_problems(descriptor.root, label, name, res.get("dialect"))
+        issues.extend(dialect_issues)
+        if any(i.code == "unsafe-path" for i in dialect_issues):
+            return None
+    rtype = res.get("type") if isinstance(res.get("type"), str) else None
+    return Resource(
+        name,
+        str(path),
+        rtype or ("table" if table else "file"),
+        schema,
+        res,
+        schema_file=schema_file,
+        table=table,
+    )
+
+
+def _load_json_file(
+    root: Path, label: str, where: str, what: str, value: object
+) -> tuple[Any, list[Issue]]:
+    """A JSON object given inline or as a safe path inside the package; issues if neither."""
+    if isinstance(value, dict):
+        return value, []
+    problem = path_problem(root, value)
+    if problem:
+        return None, [
+            Issue(label, None, where, "unsafe-path", f"{what} path {problem}", shown(value))
+        ]
+    path = str(value)
+    try:
+        return load_json(read_package_file(root, path, MAX_DESCRIPTOR_BYTES)), []
+    except PackageFileError as exc:
+        message = f"{what} file {exc.message}"
+    except ValueError as exc:
+        message = f"{what} file is {exc}" if str(exc).startswith("not") else f"{what} file: {exc}"
+    code = "schema-error" if what == "schema" else "dialect-error"
+    return None, [Issue(label, None, where, code, message, path)]
+
+
+def _load_schema(
+    root: Path, label: str, name: str, schema: object
+) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """The resource's Table Schema, inline or read from a safe relative path, if well-formed."""
+    if schema is None:
+        return None, []
+    loaded, issues = _load_json_file(root, label, f"{name}.schema", "schema", schema)
+    if issues:
+        return None, issues
+    file, prefix = (schema, "") if isinstance(schema, str) else (label, f"{name}.schema.")
+    problems = schema_problems(loaded, file, prefix) or frictionless_problems(loaded, file, prefix)
+    if problems:
+        return None, problems
+    return loaded, []
+
+
+def _dialect_problems(root: Path, label: str, name: str, dialect: object) -> list[Issue]:
+    """A dialect (inline or a safe path) that differs from the canonical CSV dialect."""
+    if dialect is None:
+        return []
+    loaded, issues = _load_json_file(root, label, f"{name}.dialect", "dialect", dialect)
+    return issues or dialect_problems(label, name, loaded)

@@ -1,0 +1,339 @@
+"""What a Table Schema must look like before Frictionless may see it, and its sanitised copy.
+
+A fork's schema is untrusted input: a malformed one must become a clear `schema-error`
+naming the schema file and the field, never a crash inside Frictionless; and only the keys
+listed here reach Frictionless (no `jsonSchema` constraint, whose `$ref` could reach the
+network, no JSON-valued field types).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..report.issues import Issue
+
+SUPPORTED_TYPES = (
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "datetime",
+    "time",
+    "year",
+    "yearmonth",
+    "duration",
+    "list",
+    "any",
+)
+_NUMERIC = {"integer", "number", "year"}
+_TEMPORAL = {"date", "datetime", "time", "yearmonth", "duration"}
+_BOOL = ("required", "unique")
+_LENGTH = ("minLength", "maxLength")
+_BOUND = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_FIELD_STRINGS = ("format", "groupChar", "decimalChar", "delimiter", "itemType")
+_FIELD_STRING_LISTS = ("trueValues", "falseValues", "missingValues")
+DOC_KEYS = frozenset({"description", "title", "example", "examples", "rdfType", "$schema"})
+"""Keys that document a schema or field without changing what is valid."""
+
+
+def schema_problems(schema: object, file: str, prefix: str = "") -> list[Issue]:
+    """Everything that makes `schema` unusable, as `schema-error` Issues located in `file`.
+
+    `prefix` starts each location (e.g. `actors.schema.` for a schema inline in the
+    descriptor); the rest names the field (`kind.constraints.enum`) or its index.
+    """
+    return list(_problems(schema, file, prefix))
+
+
+def foreign_key_problems(
+    name: str,
+    schema: Mapping[str, Any],
+    tables: Mapping[str, Mapping[str, Any] | None],
+    file: str,
+    prefix: str = "",
+) -> list[Issue]:
+    """Foreign keys of table `name` that point at no table, or at fields it does not have.
+
+    `tables` maps every table resource of the package to its schema (None when unusable).
+    """
+    issues: list[Issue] = []
+    for index, fk in enumerate(schema.get("foreignKeys") or []):
+        where = f"{prefix}foreignKeys[{index}].reference"
+        reference = fk["reference"]
+        target = reference.get("resource") or name
+        if target not in tables:
+            issues.append(
+                _issue(
+                    file,
+                    f"{where}.resource",
+                    f"refers to table '{target}', which the package does not have",
+                    target,
+                )
+            )
+            continue
+        target_schema = tables[target]
+        if target_schema is None:
+            continue  # its own schema-error is reported
+        names = field_names(target_schema)
+        for ref_field in _as_list(reference["fields"]):
+            if ref_field not in names:
+                issues.append(
+                    _issue(
+                        file,
+                        f"{where}.fields",
+                        f"table '{target}' has no field of this name",
+                        ref_field,
+                    )
+                )
+    return issues
+
+
+def sanitised(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a well-formed schema holding only what Frictionless needs to validate rows:
+    fields (type, format, constraints), primary key and missing values. Foreign keys are
+    left out; `checks/keys.py` checks them on the parsed rows."""
+    fields = []
+    for f in schema["fields"]:
+        out: dict[str, Any] = {"name": f["name"], "type": f.get("type", "string")}
+        for key in (*_FIELD_STRINGS, *_FIELD_STRING_LISTS, "bareNumber"):
+            if key in f:
+                out[key] = f[key]
+        if f.get("constraints"):
+            out["constraints"] = dict(f["constraints"])
+        fields.append(out)
+    result: dict[str, Any] = {"fields": fields}
+    if schema.get("primaryKey"):
+        result["primaryKey"] = _as_list(schema["primaryKey"])
+    if "missingValues" in schema:
+        result["missingValues"] = list(schema["missingValues"])
+    return result
+
+
+def field_names(schema: Mapping[str, Any]) -> list[str]:
+    """Names of a schema's fields, skipping entries that are not objects with a string name."""
+    fields = schema.get("fields")
+    if not isinstance(fields, list):
+        return []
+    return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+
+
+def _problems(schema: object, file: str, prefix: str) -> Iterator[Issue]:
+    if not isinstance(schema, dict):
+        yield _issue(file, prefix.rstrip(".") or None, "a Table Schema must be a JSON object")
+        return
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        yield _issue(file, f"{prefix}fields", "a Table Schema needs a non-empty 'fields' list")
+        return
+    seen: set[str] = set()
+    for index, f in enumerate(fields):
+        if not isinstance(f, dict):
+            yield _issue(file, f"{prefix}fields[{index}]", "a field must be a JSON object")
+            continue
+        name = f.get("name")
+        if not isinstance(name, str) or not name:
+            yield _issue(file, f"{prefix}fields[{index}].name", "a field needs a non-empty name")
+            continue
+        if name in seen:
+            yield _issue(file, f"{prefix}fields[{index}].name", "field names must be unique", name)
+            continue
+        seen.add(name)
+        yield from _field_problems(f, file, f"{prefix}{name}")
+    yield from _key_problems(schema, seen, file, prefix)
+    if "missingValues" in schema and not _strings(schema["missingValues"]):
+        yield _issue(file, f"{prefix}missingValues", "must be a list of strings")
+
+
+def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]:
+    kind = f.get("type", "string")
+    if kind not in SUPPORTED_TYPES:
+        yield _issue(
+            file,
+            f"{where}.type",
+            f"type is not supported; use one of: {', '.join(SUPPORTED_TYPES)}",
+            str(kind),
+        )
+        return
+    for key in _FIELD_STRINGS:
+        if key in f and not isinstance(f[key], str):
+            yield _issue(file, f"{where}.{key}", "must be a string", _show(f[key]))
+    if "delimiter" in f and not f["delimiter"]:
+        yield _issue(file, f"{where}.delimiter", "must not be empty")
+    if f.get("itemType", "string") not in SUPPORTED_TYPES:
+        yield _issue(file, f"{where}.itemType", "item type is not supported", _show(f["itemType"]))
+    for key in _FIELD_STRING_LISTS:
+        if key in f and not _strings(f[key]):
+            yield _issue(file, f"{where}.{key}", "must be a list of strings", _show(f[key]))
+    if "bareNumber" in f and not isinstance(f["bareNumber"], bool):
+        yield _issue(file, f"{where}.bareNumber", "must be true or false", _show(f["bareNumber"]))
+    constraints = f.get("constraints", {})
+    if not isinstance(constraints, dict):
+        yield _issue(file, f"{where}.constraints", "must be a JSON object", _show(constraints))
+        return
+    for key, value in constraints.items():
+        yield from _constraint_problems(kind, key, value, file, f"{where}.constraints.{key}")
+
+
+def _constraint_problems(
+    kind: str, key: str, value: object, file: str, where: str
+) -> Iterator[Issue]:
+    if key in _BOOL:
+        if not isinstance(value, bool):
+            yield _issue(file, where, "must be true or false", _show(value))
+    elif key in _LENGTH:
+        if not _count(value):
+            yield _issue(file, where, "must be a whole number, 0 or more", _show(value))
+    elif key in _BOUND:
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if kind in _NUMERIC and not numeric:
+            yield _issue(file, where, "must be a number", _show(value))
+        elif kind in _TEMPORAL and not _iso(kind, value):
+            yield _issue(
+                file, where, f"must be a {kind} written in ISO 8601 as a string", _show(value)
+            )
+        elif kind not in _NUMERIC | _TEMPORAL:
+            yield _issue(file, where, f"does not apply to a {kind} field", _show(value))
+    elif key == "pattern":
+        if not isinstance(value, str):
+            yield _issue(file, where, "must be a string", _show(value))
+            return
+        try:
+            re.compile(value)
+        except (re.error, RecursionError, OverflowError) as exc:
+            yield _issue(file, where, f"is not a valid regular expression ({exc})", value)
+    elif key == "enum":
+        scalars = isinstance(value, list) and all(
+            isinstance(v, str | int | float | bool) for v in value
+        )
+        if not scalars or not value:
+            yield _issue(file, where, "must be a non-empty list of values", _show(value))
+    elif key == "jsonSchema":
+        yield _issue(
+            file, where, "jsonSchema constraints are not supported (they can load remote schemas)"
+        )
+    else:
+        yield _issue(file, where, "unknown constraint", key)
+
+
+def _key_problems(
+    schema: dict[str, Any], names: set[str], file: str, prefix: str
+) -> Iterator[Issue]:
+    if "primaryKey" in schema:
+        key = schema["primaryKey"]
+        if not (isinstance(key, str) or _strings(key)) or not key:
+            yield _issue(file, f"{prefix}primaryKey", "must be a field name or a list of them")
+        else:
+            for part in _as_list(key):
+                if part not in names:
+                    yield _issue(file, f"{prefix}primaryKey", "no field of this name", part)
+    fks = schema.get("foreignKeys", [])
+    if not isinstance(fks, list):
+        yield _issue(file, f"{prefix}foreignKeys", "must be a list")
+        return
+    for index, fk in enumerate(fks):
+        where = f"{prefix}foreignKeys[{index}]"
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            yield _issue(file, where, "a foreign key needs 'fields' and a 'reference' object")
+            continue
+        ref = fk["reference"]
+        own, theirs = fk.get("fields"), ref.get("fields")
+        if not _names(own) or not _names(theirs):
+            yield _issue(
+                file, where, "'fields' and 'reference.fields' must be field names or lists of them"
+            )
+            continue
+        if len(_as_list(own)) != len(_as_list(theirs)):
+            yield _issue(file, where, "'fields' and 'reference.fields' differ in length")
+            continue
+        if not isinstance(ref.get("resource", ""), str):
+            yield _issue(file, f"{where}.reference.resource", "must be a table name")
+            continue
+        for part in _as_list(own):
+            if part not in names:
+                yield _issue(file, f"{where}.fields", "no field of this name", part)
+
+
+def frictionless_problems(schema: Mapping[str, Any], file: str, prefix: str = "") -> list[Issue]:
+    """What Frictionless's own Table Schema profile rejects in a schema that passed the rules
+    above (e.g. a constraint its type does not support), located at the field.
+
+    A schema equal to one bundled with this distribution is accepted without asking
+    Frictionless (which takes most of a small validation's time to import): a test holds
+    every bundled schema to Frictionless's profile.
+    """
+    if is_bundled_schema(schema):
+        return []
+    from frictionless import Schema
+
+    if Schema.validate_descriptor(sanitised(schema)).valid:
+        return []
+    issues = []
+    for f in schema["fields"]:
+        report = Schema.validate_descriptor(sanitised({"fields": [f]}))
+        for error in report.errors:
+            issues.append(_issue(file, f"{prefix}{f['name']}", _clean(error.note or error.message)))
+    return issues or [_issue(file, prefix.rstrip(".") or None, "Frictionless rejects this schema")]
+
+
+def is_bundled_schema(schema: Mapping[str, Any]) -> bool:
+    """Whether `schema` equals one of the Table Schemas bundled with this distribution."""
+    from ...schemas import table_names, table_schema
+
+    return any(schema == table_schema(name) for name in table_names())
+
+
+def _iso(kind: str, value: object) -> bool:
+    """Whether `value` is a string Frictionless can read as a bound of a `kind` field."""
+    if not isinstance(value, str):
+        return False
+    try:
+        if kind == "date":
+            dt.date.fromisoformat(value)
+        elif kind == "datetime":
+            dt.datetime.fromisoformat(value)
+        elif kind == "time":
+            dt.time.fromisoformat(value)
+        elif kind == "yearmonth":
+            dt.datetime.strptime(value, "%Y-%m")
+        else:
+            return False
+    except ValueError:
+        return False
+    return True
+
+
+def _clean(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _issue(file: str, field: str | None, message: str, value: str | None = None) -> Issue:
+    return Issue(file, None, field, "schema-error", message, value)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _names(value: object) -> bool:
+    return (isinstance(value, str) and bool(value)) or (
+        _strings(value) and bool(value) and all(value)  # type: ignore[arg-type]
+    )
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _show(value: object, limit: int = 80) -> str:
+    """A schema value as written in JSON (a string as itself), cut after `limit` characters."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,3 @@
+"""Issues and reports: `issues` (the frozen `Issue`, `Report`) and `formats` (text, GitHub
+annotations, JSON). The bottom layer of `validate/`: imports nothing else of the package.
+"""

@@ -1,0 +1,149 @@
+"""Rendering a validation Report: text for people, GitHub annotations for pull requests, JSON.
+
+- text: one line per issue, `file:row:field: code: message (value: …)` (warnings read
+  `file:row:field: warning: code: …`), grouped by file with each file's errors before its
+  warnings, then one summary line. Colour only when asked (the CLI asks on a terminal).
+- github: one workflow command per issue, `::error file=…,line=…,title=code::line`
+  (`::warning` for warnings), so that each appears on the pull request's diff; `line` is
+  the physical line where the row starts.
+- json: the whole report (`Report.to_dict()`), every issue, whatever the limit.
+
+`max_errors` limits how many errors (and, separately, warnings) are printed; the summary
+says how many were left out, and the exit code still reflects them all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .issues import Issue, Report
+
+FORMATS = ("text", "github", "json")
+_BOLD, _RED, _YELLOW, _GREEN, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[0m"
+
+
+def render(
+    report: Report,
+    fmt: str = "text",
+    *,
+    max_errors: int | None = None,
+    color: bool = False,
+    cwd: Path | None = None,
+) -> str:
+    """The report in format `fmt` (text, github or json), ending with a newline."""
+    if fmt == "json":
+        return report.to_json() + "\n"
+    if fmt == "github":
+        return render_github(report, max_errors=max_errors, cwd=cwd)
+    if fmt == "text":
+        return render_text(report, max_errors=max_errors, color=color)
+    raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+
+
+def render_text(report: Report, *, max_errors: int | None = None, color: bool = False) -> str:
+    """One line per issue, grouped by file, then what was left out and the summary."""
+    shown, hidden = _limited(report, max_errors)
+    lines = [_styled(issue, color) for issue in shown]
+    lines.extend(_left_out(hidden, max_errors))
+    lines.append(summary(report, color=color))
+    return "\n".join(lines) + "\n"
+
+
+def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | None = None) -> str:
+    """GitHub workflow commands: one `::error` or `::warning` annotation per issue."""
+    prefix = _repository_prefix(Path(report.package).parent, cwd or Path.cwd())
+    shown, hidden = _limited(report, max_errors)
+    lines = []
+    for issue in shown:
+        props = []
+        if prefix is not None:
+            props.append(f"file={_property(prefix + issue.file)}")
+            line = report.line_of(issue)
+            if line is not None:
+                props.append(f"line={line}")
+        props.append(f"title={_property(issue.code)}")
+        lines.append(f"::{issue.severity} {','.join(props)}::{_data(issue.line())}")
+    lines.extend(_left_out(hidden, max_errors))
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def summary(report: Report, *, color: bool = False) -> str:
+    """`valid: …` or `INVALID: …` with the counts of errors, warnings, tables and rows."""
+    rows = sum(report.checked.values())
+    status = "valid" if report.valid else "INVALID"
+    if color:
+        status = f"{_BOLD}{_GREEN if report.valid else _RED}{status}{_RESET}"
+    return (
+        f"{status}: {report.package}: {len(report.errors)} errors, "
+        f"{len(report.warnings)} warnings; {len(report.checked)} tables, {rows} rows checked"
+    )
+
+
+def _ordered(report: Report) -> list[Issue]:
+    """Issues grouped by file; within a file errors first, each by row and field."""
+    return sorted(
+        report.issues,
+        key=lambda i: (i.file, i.severity != "error", i.row or 0, i.field or "", i.code),
+    )
+
+
+def _limited(report: Report, max_errors: int | None) -> tuple[list[Issue], dict[str, int]]:
+    """The issues to print under the limit, and how many errors/warnings are left out."""
+    shown: list[Issue] = []
+    hidden = {"error": 0, "warning": 0}
+    printed = {"error": 0, "warning": 0}
+    for issue in _ordered(report):
+        if max_errors and printed[issue.severity] >= max_errors:
+            hidden[issue.severity] += 1
+            continue
+        printed[issue.severity] += 1
+        shown.append(issue)
+    return shown, hidden
+
+
+def _left_out(hidden: dict[str, int], max_errors: int | None) -> list[str]:
+    if not any(hidden.values()):
+        return []
+    parts = []
+    if hidden["error"]:
+        parts.append(f"{hidden['error']} more errors")
+    if hidden["warning"]:
+        parts.append(f"{hidden['warning']} more warnings")
+    return [f"… {' and '.join(parts)} not shown (--max-errors {max_errors}; 0 shows all)"]
+
+
+def _styled(issue: Issue, color: bool) -> str:
+    """The issue's line; with colour, the address in bold and the code in red or yellow."""
+    line = issue.line()
+    if not color:
+        return line
+    where = issue.where()
+    label = ("warning: " if issue.severity == "warning" else "") + issue.code
+    tail = line[len(where) + 2 + len(label) :]
+    tint = _RED if issue.severity == "error" else _YELLOW
+    return f"{_BOLD}{where}{_RESET}: {tint}{label}{_RESET}{tail}"
+
+
+def _repository_prefix(package_dir: Path, cwd: Path) -> str | None:
+    """The package folder relative to the working directory (the repository root in CI),
+    as a prefix for annotation paths; None when the package is outside it."""
+    try:
+        relative = Path(os.path.relpath(package_dir.resolve(), cwd.resolve()))
+    except ValueError:  # another drive on Windows
+        return None
+    if relative.parts and relative.parts[0] == "..":
+        return None
+    text = relative.as_posix()
+    return "" if text == "." else text + "/"
+
+
+def _data(text: str) -> str:
+    """Escape a workflow command's message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """Escape a workflow command's property value."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

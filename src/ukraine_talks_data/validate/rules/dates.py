@@ -1,0 +1,143 @@
+"""Checks on dates: recorded for every source, ordered, never later than the reporting source.
+
+Dates are read as canonical `YYYY-MM-DD` values (`column_values.dates`); a cell in any
+other form is a type error (`values.value_is_canonical`) and is not compared here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..report.issues import Issue
+from ..tables.rows import as_date
+from ..tables.values import dates, flagged
+
+if TYPE_CHECKING:
+    from ..tables.columns import ColumnContext
+
+
+def source_bounds(ctx: ColumnContext) -> dict[str, dt.date]:
+    """source_id → the latest day the source can report: its update date, else its publication."""
+    bounds: dict[str, dt.date] = {}
+    for row in ctx.rows.table("sources") or []:
+        source_id = row.get("source_id")
+        dates = [
+            d
+            for d in (
+                as_date(row.get("published")),
+                as_date(row.get("inferred_published")),
+                as_date(row.get("updated")),
+            )
+            if d is not None
+        ]
+        if source_id is not None and dates:
+            bounds[source_id] = max(dates)
+    return bounds
+
+
+def source_date_recorded(ctx: ColumnContext) -> Iterator[Issue]:
+    """A source has exactly one of published (stated) or inferred_published, an inferred date
+    says what it was inferred from, and updated is not before publication."""
+    table = ctx.rows.table("sources")
+    if table is None:
+        return
+    for row in table:
+        published, inferred = row.get("published"), row.get("inferred_published")
+        if published is None and inferred is None:
+            yield Issue(
+                table.path,
+                row.number,
+                "published",
+                "source-date",
+                "give published (stated in the text) or inferred_published",
+            )
+        elif published is not None and inferred is not None:
+            yield Issue(
+                table.path,
+                row.number,
+                "inferred_published",
+                "source-date",
+                "leave inferred_published empty when the text states the date",
+                inferred,
+            )
+        if inferred is not None and row.get("published_note") is None:
+            yield Issue(
+                table.path,
+                row.number,
+                "published_note",
+                "source-date",
+                "say what inferred_published was inferred from",
+            )
+        start = as_date(published) or as_date(inferred)
+        updated = as_date(row.get("updated"))
+        if start is not None and updated is not None and updated < start:
+            yield Issue(
+                table.path,
+                row.number,
+                "updated",
+                "date-order",
+                f"updated is before the publication date ({start})",
+                row.get("updated"),
+            )
+
+
+def end_date_not_before_date(ctx: ColumnContext) -> Iterator[Issue]:
+    """An event's end_date is not before its date."""
+    import pyarrow.compute as pc
+
+    table = ctx.table("events")
+    if table is None:
+        return
+    start, end = dates(table, "date"), dates(table, "end_date")
+    for i in flagged(pc.less(end, start)):
+        yield Issue(
+            table.path, table.row(i), "end_date", "date-order",
+            f"end_date is before date ({start[i].as_py()})", table.cell("end_date", i),
+        )  # fmt: skip
+
+
+def statement_not_after_source(ctx: ColumnContext) -> Iterator[Issue]:
+    """A statement is not dated after the source that reports it was published or last updated."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = ctx.table("statements")
+    bounds: dict[str, dt.date] = source_bounds(ctx)
+    if table is None or not bounds:
+        return
+    ids = table.column("source_id")
+    if ids is None:
+        return
+    said = dates(table, "date")
+    known = pa.array(list(bounds), pa.string())
+    bound = pc.take(pa.array(list(bounds.values()), pa.date32()), pc.index_in(ids, value_set=known))
+    for i in flagged(pc.greater(said, bound)):
+        source_id = ids[i].as_py()
+        yield Issue(
+            table.path, table.row(i), "date", "date-after-source",
+            f"dated after {source_id} was published or last updated ({bounds[source_id]})",
+            table.cell("date", i),
+        )  # fmt: skip
+
+
+def inferred_date_explained(ctx: ColumnContext) -> Iterator[Issue]:
+    """A row whose date_basis is inferred says in date_note what the date was inferred from."""
+    import pyarrow.compute as pc
+
+    for name in ("events", "statements"):
+        table = ctx.table(name)
+        if table is None:
+            continue
+        basis, note = table.column("date_basis"), table.column("date_note")
+        if basis is None:
+            continue
+        mask = pc.equal(basis, "inferred")
+        if note is not None:
+            mask = pc.and_(mask, pc.is_null(note))
+        for i in flagged(mask):
+            yield Issue(
+                table.path, table.row(i), "date_note", "date-basis",
+                "an inferred date needs a date_note saying what it was inferred from",
+            )  # fmt: skip

@@ -1,0 +1,104 @@
+"""Checks on the files themselves: present, readable, in the package's CSV form, as described.
+
+These run on bytes, before any row is trusted: a file that is missing, not UTF-8, has a
+quoted field left open or differs from the descriptor's `bytes`, `hash`, `rows` or
+`fields` is reported here, once, at the row and column where the damage is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..inputs.resource_rules import declared_algorithm
+from ..report.issues import Issue
+
+if TYPE_CHECKING:
+    from ..tables.columns import ColumnContext
+
+
+def resource_file_readable(package: ColumnContext) -> Iterator[Issue]:
+    """Every resource's file exists in the package, is a regular file, and tables parse as
+    UTF-8 CSV without byte-order mark, with LF line ends and every quoted field closed."""
+    ctx = package.rows
+    for resource in ctx.descriptor.resources:
+        error = ctx.file_error(resource.name)
+        if error is not None:
+            message = error.message if error.code == "file-missing" else f"the path {error.message}"
+            where = f"resource '{resource.name}' in {ctx.descriptor.file.name}"
+            yield Issue(resource.path, None, None, error.code, f"{message} ({where})")
+            continue
+        parsed = ctx.parsed(resource.name)
+        if parsed is None:
+            continue
+        header = parsed.header
+        for problem in parsed.problems:
+            field = None
+            if problem.column is not None:
+                field = (
+                    header[problem.column]
+                    if problem.row != 1 and problem.column < len(header)
+                    else f"column {problem.column + 1}"
+                )
+            yield Issue(
+                resource.path, problem.row, field, problem.code, problem.message, problem.value
+            )
+
+
+def file_matches_descriptor(package: ColumnContext) -> Iterator[Issue]:
+    """A file's size, SHA-256 (or MD5), row count and column count equal the descriptor's
+    `bytes`, `hash`, `rows` and `fields`, where the descriptor gives them."""
+    ctx = package.rows
+    for resource in ctx.descriptor.resources:
+        raw = resource.raw
+        if not any(key in raw for key in ("bytes", "hash", "rows", "fields")):
+            continue
+        size = ctx.size(resource.name)
+        if size is None:
+            continue
+        expected = raw.get("bytes")
+        if _count(expected) and expected != size:
+            yield _stat(resource.path, "byte-count", "bytes", f"has {size} bytes", expected)
+        declared = raw.get("hash")
+        algorithm = declared_algorithm(raw)
+        if algorithm is not None and isinstance(declared, str):
+            digest = declared.rpartition(":")[2]
+            actual = ctx.digest(resource.name, algorithm)
+            if actual is not None and actual != digest:
+                yield _stat(
+                    resource.path,
+                    "hash-count",
+                    "hash",
+                    f"hashes to {algorithm}:{actual}",
+                    declared,
+                )
+        parsed = ctx.parsed(resource.name)
+        if parsed is None:
+            continue
+        rows = raw.get("rows")
+        if _count(rows) and rows != parsed.data_rows:
+            yield _stat(
+                resource.path,
+                "row-count",
+                "rows",
+                f"has {parsed.data_rows} data rows",
+                rows,
+                hint="; a quoted field left open, a deleted or an added row changes it",
+            )
+        fields = raw.get("fields")
+        if _count(fields) and fields != len(parsed.header):
+            yield _stat(
+                resource.path, "field-count", "fields", f"has {len(parsed.header)} columns", fields
+            )
+
+
+def _stat(path: str, code: str, key: str, actual: str, expected: object, hint: str = "") -> Issue:
+    message = (
+        f"the descriptor's {key} is {expected}, but the file {actual}: the file changed "
+        f"after the descriptor was written{hint}; record the new {key} in datapackage.json"
+    )
+    return Issue(path, None, None, code, message)
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

@@ -1,0 +1,104 @@
+"""Checks on evidence spans: every quoted text is exactly the seed's characters at its offsets.
+
+Computed a column at a time: offsets are read as canonical integers (`column_values.ints`;
+a cell in any other form is a type error, reported by `values.value_is_canonical`), the
+seed slices are compared in batches as Arrow string views (`seed_slices`), and single rows
+are looked at only where an issue is found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..csv.records import counting
+from ..report.issues import Issue
+from ..tables.seed_slices import SeedBytes
+from ..tables.values import flagged, ints
+
+if TYPE_CHECKING:
+    from ..tables.columns import ColumnContext
+
+BATCH = 1 << 16  # rows compared at once by span_matches_source
+
+
+def span_offsets_ordered(ctx: ColumnContext) -> Iterator[Issue]:
+    """A span's end_char is greater than its start_char, and start_char is not negative."""
+    import pyarrow.compute as pc
+
+    for table in ctx.span_tables():
+        start, end = ints(table, "start_char"), ints(table, "end_char")
+        negative = pc.less(start, 0)
+        disorder = pc.less_equal(end, start)
+        for i in flagged(pc.or_(pc.fill_null(negative, False), disorder)):
+            s, e = start[i].as_py(), end[i].as_py()
+            if s is not None and s < 0:
+                yield Issue(
+                    table.path, table.row(i), "start_char", "span-offsets",
+                    "start_char must be 0 or more", str(s),
+                )  # fmt: skip
+            if s is not None and e is not None and e <= s:
+                yield Issue(
+                    table.path, table.row(i), "end_char", "span-offsets",
+                    f"end_char must be greater than start_char ({s})", str(e),
+                )  # fmt: skip
+
+
+def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
+    """A span's text equals the source's text[start_char:end_char], character for character."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sources = ctx.rows.sources()
+    seeds = {k: v.text for k, v in sources.items() if v is not None and v.text is not None}
+    known = pa.array(list(seeds), pa.string())
+    lengths = pa.array([len(t) for t in seeds.values()], pa.int64())
+    seed_bytes = SeedBytes(seeds)
+    for table in ctx.span_tables():
+        ids = table.column("source_id")
+        if ids is None:
+            continue
+        start, end = ints(table, "start_char"), ints(table, "end_char")
+        size = pc.take(lengths, pc.index_in(ids, value_set=known))
+        usable = pc.and_(pc.greater_equal(start, 0), pc.greater(end, start))
+        usable = pc.fill_null(pc.and_(usable, pc.is_valid(size)), False)
+        beyond = pc.fill_null(pc.and_(usable, pc.greater(end, size)), False)
+        found: dict[int, Issue] = {}
+        for i in flagged(beyond):
+            source_id, e = ids[i].as_py(), end[i].as_py()
+            found[i] = Issue(
+                table.path, table.row(i), "end_char", "span-out-of-range",
+                f"end_char is past the end of {source_id} ({len(seeds[source_id])} characters)",
+                str(e),
+            )  # fmt: skip
+        text = table.column("text")
+        if text is None:
+            text = pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
+        checked = pc.and_(usable, pc.invert(beyond))
+        for first in range(0, table.num_rows, BATCH):  # in batches: less memory at once
+            part = checked.slice(first, BATCH)
+            parts = [c.slice(first, BATCH) for c in (ids, start, end, text)]
+            if pc.all(part).as_py():  # usually every row: no copies
+                index = pc.add(counting(len(part)), first - 1)
+            else:
+                local = pc.indices_nonzero(part)
+                index = pc.add(local, first)
+                parts = [pc.take(c, local) for c in parts]
+            span_ids, span_start, span_end, texts = parts
+            ids_array = (
+                span_ids.combine_chunks() if isinstance(span_ids, pa.ChunkedArray) else span_ids
+            )
+            expected = seed_bytes.slices(ids_array, span_start, span_end)
+            same = pc.fill_null(pc.equal(expected, texts.cast(pa.string_view())), False)
+            for j in pc.indices_nonzero(pc.invert(same)).to_pylist():
+                i = index[j].as_py()
+                source_id, s, e = ids[i].as_py(), start[i].as_py(), end[i].as_py()
+                value = text[i].as_py()
+                actual = seeds[source_id][s:e]
+                found[i] = Issue(
+                    table.path, table.row(i), "text", "span-mismatch",
+                    f"text differs from {source_id}[{s}:{e}], which reads {actual!r}",
+                    value or "",
+                )  # fmt: skip
+        for i in sorted(found):
+            yield found[i]

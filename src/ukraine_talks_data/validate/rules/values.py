@@ -1,0 +1,67 @@
+"""The canonical form of typed cells: every integer and date cell is written one way.
+
+Stock Frictionless reads an integer cell with Python's `int()` and a date with `strptime`,
+so ` 12`, `+3`, `1_000`, full-width digits or `2022-1-12` pass its type check, and then
+Arrow, pandas, SQLite or DuckDB cannot read them. This package's CSV form is stricter
+(`column_values.CANONICAL`): any other form is a `type-error`, with the same message the
+Table Schema pass gives a value that is no integer or date at all, so that both engines
+report the same issue whichever of them saw it first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..report.issues import Issue
+from ..tables.values import canonical, flagged
+
+if TYPE_CHECKING:
+    from ..tables.columns import ColumnContext
+
+TYPE_HINTS = {
+    "integer": "a whole number such as 42",
+    "number": "a number such as 3.5",
+    "boolean": "true or false",
+    "date": "a date written YYYY-MM-DD, that exists in the calendar",
+    "datetime": "a date and time written YYYY-MM-DDThh:mm:ss",
+    "time": "a time written hh:mm:ss",
+    "year": "a year such as 2022",
+    "yearmonth": "a month written YYYY-MM",
+    "duration": "an ISO 8601 duration such as P1D",
+}
+
+
+def type_message(field: dict[str, Any]) -> str:
+    """What a cell of `field` must look like, as a type error states it."""
+    kind = str(field.get("type", "value"))
+    fmt = field.get("format", "default")
+    if fmt not in (None, "default", "any"):
+        return f"not a valid {kind} in the format {fmt}"
+    hint = TYPE_HINTS.get(kind)
+    return f"not a valid {kind}" + (f": expected {hint}" if hint else "")
+
+
+def value_is_canonical(ctx: ColumnContext) -> Iterator[Issue]:
+    """Integer cells are ASCII digits with an optional leading '-' (no '+', padding, leading
+    zeros or separators, at most 18 digits); date cells are YYYY-MM-DD days of the calendar."""
+    import pyarrow.compute as pc
+
+    for resource in ctx.rows.descriptor.tables():
+        table, schema = ctx.table(resource.name), ctx.rows.schema(resource.name)
+        if table is None or schema is None:
+            continue
+        found: list[tuple[int, int, Issue]] = []
+        for position, field in enumerate(schema["fields"]):
+            kind, column = field.get("type"), table.column(field["name"])
+            if kind not in ("integer", "date") or field.get("format", "default") != "default":
+                continue
+            if column is None:
+                continue
+            for i in flagged(pc.invert(canonical(column, kind))):
+                issue = Issue(
+                    table.path, table.row(i), field["name"], "type-error",
+                    type_message(field), column[i].as_py(),
+                )  # fmt: skip
+                found.append((i, position, issue))
+        yield from (issue for _, _, issue in sorted(found, key=lambda item: item[:2]))

@@ -1,0 +1,245 @@
+"""The package's tables as Arrow columns, exactly as `Context.table` sees them, for column checks.
+
+`Context.table` gives a table's non-blank data rows, keyed by its schema's field names,
+empty cells as None, when its file parsed completely and its header is exactly the
+schema's field names (otherwise None). `ColumnContext.table` gives the same view as
+columns: from the Arrow records the schema pass read (`RecordsCache`) when the file is in
+plain form (`column_files.py`), else from `Context.table`'s rows, so that a table read
+in any form is checked by the same column checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..csv.plain import ArrowParsedCsv, has_control_bytes, line_count, plain_form
+from ..csv.records import (
+    EXCEL,
+    ROW,
+    CannotReadError,
+    NotUtf8Error,
+    RecordsCache,
+    UnreadableCsvError,
+    any_of,
+    head,
+)
+from ..inputs.resource_rules import declared_algorithm
+from .context import SPAN_FIELDS, Context
+from .rows import field_names
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ..csv.records import Records
+
+
+@dataclass
+class ColumnTable:
+    """A table's non-blank data rows: `rows` (Frictionless row numbers) and its columns."""
+
+    name: str
+    path: str
+    header: list[str]
+    rows: pa.ChunkedArray
+    columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
+    plain_text: bool = False  # known: no cell holds a line break or control character
+    typed: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # see column_values
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> pa.ChunkedArray | None:
+        """The column of field `name`; None if the table has no such field."""
+        return self.columns.get(name)
+
+    def row(self, index: int) -> int:
+        """The row number of the row at `index` (0-based)."""
+        return int(self.rows[index].as_py())
+
+    def cell(self, name: str, index: int) -> str | None:
+        column = self.columns.get(name)
+        return None if column is None else column[index].as_py()
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What a file's bytes tell before Arrow reads it."""
+
+    lines: int  # line_count
+    plain_text: bool  # in plain form, and no control character but tab and line feed
+    quotes: bool  # some double quote (else no cell can hold a line end)
+
+
+@dataclass
+class ColumnContext:
+    """The row-wise `Context` of a validation, and its tables as columns.
+
+    With `arrow`, tables in plain form are read once by Arrow (through `cache`, shared with
+    the schema pass) and `rows` is told their parse (`Context.use_parsed`), so that no
+    check reads them with the csv module.
+    """
+
+    rows: Context
+    cache: RecordsCache = field(default_factory=RecordsCache)
+    arrow: bool = True
+    _tables: dict[str, ColumnTable | None] = field(default_factory=dict)
+    _records: dict[str, Records] = field(default_factory=dict)
+    _plain_text: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if self.arrow:
+            for resource in self.rows.descriptor.tables():
+                scan = self._scan(resource.name)  # the bytes are dropped before Arrow reads
+                if scan is not None:
+                    self._read(resource.name, scan)
+
+    def _scan(self, name: str) -> _Scan | None:
+        """What the bytes of table `name` tell (None: not in plain form, or unreadable);
+        their size and declared hash go to the Context."""
+        resource = self.rows.descriptor.resource(name)
+        data = self.rows.data(name)
+        if resource is None or not isinstance(data, bytes):
+            return None
+        algorithm = declared_algorithm(resource.raw)
+        with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the scans
+            digest = pool.submit(hashlib.new, algorithm, data) if algorithm else None
+            plain = plain_form(data)
+            scan = _Scan(
+                lines=line_count(data),
+                plain_text=plain and not has_control_bytes(data),
+                quotes=b'"' in data,
+            )
+            digests = {algorithm: digest.result().hexdigest()} if algorithm and digest else {}
+        self.rows.remember(name, data, digests)
+        return scan if plain else None
+
+    def _read(self, name: str, scan: _Scan) -> None:
+        """Read a table in plain form with Arrow and give the Context its parse."""
+        resource = self.rows.descriptor.resource(name)
+        if resource is None:
+            return
+        file = self.rows.descriptor.root / resource.path
+        try:
+            first = head(file, "utf-8", EXCEL, 1)
+            if not first:
+                return
+            records = self.cache.get(
+                file, EXCEL, "utf-8", len(first[0]), quoted_newlines=scan.quotes
+            )
+        except (OSError, NotUtf8Error, UnreadableCsvError, CannotReadError):
+            return  # not UTF-8, or unreadable: parse_csv reports why
+        self._records[name] = records
+        parsed = ArrowParsedCsv(lambda: self._bytes(name), records, scan.lines)
+        self.rows.use_parsed(name, parsed)
+        if scan.plain_text and parsed.one_line_each():
+            self._plain_text.add(name)
+
+    def _bytes(self, name: str) -> bytes:
+        data = self.rows.data(name)
+        if not isinstance(data, bytes):  # the file went away since it was read
+            raise OSError(f"cannot read the file of {name} again")
+        return data
+
+    def table(self, name: str) -> ColumnTable | None:
+        """The named table as columns, or None where `Context.table` gives None."""
+        if name not in self._tables:
+            self._tables[name] = self._table(name)
+        return self._tables[name]
+
+    def span_tables(self) -> list[ColumnTable]:
+        """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""
+        out = []
+        for resource in self.rows.descriptor.tables():
+            names = set(field_names(self.rows.schema(resource.name) or {}))
+            if all(n in names for n in SPAN_FIELDS):
+                table = self.table(resource.name)
+                if table is not None:
+                    out.append(table)
+        return out
+
+    def _table(self, name: str) -> ColumnTable | None:
+        resource = self.rows.descriptor.resource(name)
+        records = self._records.get(name)
+        if resource is None or records is None:
+            return _from_rows(self.rows, name)
+        schema = self.rows.schema(name)
+        parsed = self.rows.parsed(name)
+        if schema is None or parsed is None or parsed.header != field_names(schema):
+            return None
+        table = _from_records(name, resource.path, parsed.header, records)
+        table.plain_text = name in self._plain_text
+        return table
+
+
+def _from_rows(ctx: Context, name: str) -> ColumnTable | None:
+    """`Context.table` as columns (tables not read by Arrow: small, or not in plain form)."""
+    import pyarrow as pa
+
+    table = ctx.table(name)
+    if table is None:
+        return None
+    rows = pa.chunked_array([pa.array([r.number for r in table.rows], pa.int64())])
+    columns = {
+        h: pa.chunked_array([pa.array([r.cells.get(h) for r in table.rows], pa.string())])
+        for h in table.header
+    }
+    return ColumnTable(table.name, table.path, list(table.header), rows, columns)
+
+
+def _from_records(name: str, path: str, header: list[str], records: Records) -> ColumnTable:
+    """The data rows of Arrow records, blank ones left out, empty cells null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = records.table.slice(1)  # the header is record 1
+    width = records.width
+    if _may_be_blank(table, width):
+        present: list[Any] = [
+            pc.fill_null(pc.not_equal(table.column(f"c{i}"), ""), False) for i in range(width)
+        ]
+        filled = any_of(present) if present else pa.repeat(pa.scalar(False), table.num_rows)
+        # Cells past the header's width (odd records only) count too.
+        odd = [n for n, cells in records.odd.items() if n > 1 and any(cells)]
+        if odd:
+            filled = pc.or_(filled, pc.is_in(table.column(ROW), pa.array(odd, pa.int64())))
+        table = table.filter(filled)
+    columns = {
+        label: pa.chunked_array(
+            [_empty_as_null(chunk) for chunk in table.column(f"c{i}").chunks], pa.string()
+        )
+        for i, label in enumerate(header)
+        if i < width
+    }
+    return ColumnTable(name, path, list(header), table.column(ROW), columns)
+
+
+def _may_be_blank(table: pa.Table, width: int) -> bool:
+    """Whether some row may be blank: every column has an empty (or missing) cell."""
+    import pyarrow.compute as pc
+
+    for i in range(width):
+        column = table.column(f"c{i}")
+        if not (column.null_count or pc.any(pc.equal(column, "")).as_py()):
+            return False
+    return True
+
+
+def _empty_as_null(chunk: pa.Array) -> pa.Array:
+    """The chunk with empty strings as nulls, sharing its text (only a validity bitmap is new)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if chunk.null_count or chunk.type != pa.string():  # short records padded with nulls
+        return pc.if_else(pc.equal(chunk, ""), pa.scalar(None, pa.string()), chunk)
+    _, offsets, data = chunk.buffers()
+    whole = pa.Array.from_buffers(pa.string(), chunk.offset + len(chunk), [None, offsets, data])
+    present = pc.not_equal(whole, "")  # computed from the buffers' start: bits line up
+    return pa.Array.from_buffers(
+        pa.string(), len(chunk), [present.buffers()[1], offsets, data], offset=chunk.offset
+    )

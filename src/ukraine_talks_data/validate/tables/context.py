@@ -1,0 +1,192 @@
+"""What every check reads: the package's files, tables and source texts, each read once.
+
+Files are read through `package_files` (inside the package, regular files, size-capped)
+and tables parsed once by `csv_files`; checks on rows only see a table whose file parsed
+completely and whose header is exactly its schema's field names — any other table has its
+own file or header error, and checking its rows would only add confusing echoes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...sources import SourceText, source_text
+from ..csv.form import ParsedCsv, parse_csv
+from ..inputs.descriptor import Descriptor
+from ..inputs.files import PackageFileError, read_package_file
+from ..inputs.schema_rules import field_names
+from .rows import Table, table_from_csv
+
+SPAN_FIELDS = ("source_id", "start_char", "end_char", "text")
+KEEP_BYTES = 1 << 24
+"""Files up to this size are kept in memory once read; larger ones are read again when asked
+(from the page cache), so that a large package is not held in memory beside its columns."""
+
+
+@dataclass
+class Context:
+    """Lazy access to a validated package's files, tables and seeds.
+
+    Safe to share between threads (the column engine runs checks side by side): what is
+    built lazily (parses, tables, seeds) is built under a lock and published whole.
+
+    `reference` maps table names to the reference Table Schemas (those bundled with this
+    distribution); when given, a table named there is validated against the reference
+    schema, whatever the package's own schema says.
+    """
+
+    descriptor: Descriptor
+    reference: Mapping[str, dict[str, Any]] | None = None
+    _files: dict[str, bytes | PackageFileError | None] = field(default_factory=dict)
+    _parsed: dict[str, ParsedCsv | None] = field(default_factory=dict)
+    _tables: dict[str, Table | None] = field(default_factory=dict)
+    _sources: dict[str, SourceText | None] | None = None
+    _source_errors: dict[str, PackageFileError] = field(default_factory=dict)
+    _sizes: dict[str, int] = field(default_factory=dict)
+    _digests: dict[tuple[str, str], str] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    def data(self, name: str) -> bytes | PackageFileError | None:
+        """The bytes of resource `name`'s file, the reason it cannot be read, or None if unknown."""
+        resource = self.descriptor.resource(name)
+        if resource is None:
+            return None
+        kept = self._files.get(name)
+        if kept is not None:
+            return kept
+        try:
+            data = read_package_file(self.descriptor.root, resource.path)
+        except PackageFileError as exc:
+            self._files[name] = exc
+            return exc
+        self._files[name] = data if len(data) <= KEEP_BYTES else None  # None: read again
+        return data
+
+    def size(self, name: str) -> int | None:
+        """The size in bytes of resource `name`'s file; None if it cannot be read."""
+        if name not in self._sizes:
+            data = self.data(name)
+            if not isinstance(data, bytes):
+                return None
+            self._sizes[name] = len(data)
+        return self._sizes[name]
+
+    def digest(self, name: str, algorithm: str) -> str | None:
+        """The hex digest of resource `name`'s file by `algorithm`; None if it cannot be read."""
+        if (name, algorithm) not in self._digests:
+            data = self.data(name)
+            if not isinstance(data, bytes):
+                return None
+            self._digests[(name, algorithm)] = hashlib.new(algorithm, data).hexdigest()
+        return self._digests[(name, algorithm)]
+
+    def remember(self, name: str, data: bytes, digests: Mapping[str, str]) -> None:
+        """Record the size of `data`, resource `name`'s bytes, and its `digests` (algorithm →
+        hex digest), computed by a reader that had the bytes, so they are not read again."""
+        self._sizes[name] = len(data)
+        for algorithm, digest in digests.items():
+            self._digests[(name, algorithm)] = digest
+
+    def file_error(self, name: str) -> PackageFileError | None:
+        """Why resource `name`'s file cannot be read, or None if it can (or is unknown)."""
+        if name not in self._files:
+            self.data(name)
+        found = self._files.get(name)
+        return found if isinstance(found, PackageFileError) else None
+
+    def parsed(self, name: str) -> ParsedCsv | None:
+        """Table `name`'s file parsed as CSV; None when it is not a table or cannot be read."""
+        with self._lock:
+            return self._parse(name)
+
+    def _parse(self, name: str) -> ParsedCsv | None:
+        if name not in self._parsed:
+            resource = self.descriptor.resource(name)
+            data = self.data(name) if resource is not None and resource.is_table else None
+            self._parsed[name] = parse_csv(data) if isinstance(data, bytes) else None
+        return self._parsed[name]
+
+    def use_parsed(self, name: str, parsed: ParsedCsv) -> None:
+        """Take `parsed` as table `name`'s parse (one settled without `parse_csv`, which
+        must equal what `parse_csv` would give: see column_files.py)."""
+        self._parsed[name] = parsed
+
+    def schema(self, name: str) -> dict[str, Any] | None:
+        """The schema table `name` is validated against: the reference one, else its own."""
+        resource = self.descriptor.resource(name)
+        if resource is None or not resource.is_table:
+            return None
+        if self.reference is not None and name in self.reference:
+            return self.reference[name]
+        return resource.schema
+
+    def table(self, name: str) -> Table | None:
+        """The named table's rows, or None if it is missing, unreadable or its header is off."""
+        with self._lock:
+            return self._table(name)
+
+    def _table(self, name: str) -> Table | None:
+        if name not in self._tables:
+            resource = self.descriptor.resource(name)
+            parsed = self.parsed(name)
+            schema = self.schema(name)
+            usable = (
+                resource is not None
+                and parsed is not None
+                and parsed.complete
+                and schema is not None
+                and parsed.header == field_names(schema)
+            )
+            self._tables[name] = (
+                table_from_csv(name, resource.path, parsed)
+                if usable and resource is not None and parsed is not None
+                else None
+            )
+        return self._tables[name]
+
+    def rows_checked(self) -> dict[str, int]:
+        """Table name → the number of its rows the checks read (tables they can read)."""
+        return {
+            r.name: len(table.rows)
+            for r in self.descriptor.tables()
+            if (table := self.table(r.name))
+        }
+
+    def span_tables(self) -> list[Table]:
+        """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""
+        out = []
+        for resource in self.descriptor.tables():
+            names = set(field_names(self.schema(resource.name) or {}))
+            if all(n in names for n in SPAN_FIELDS):
+                table = self.table(resource.name)
+                if table is not None:
+                    out.append(table)
+        return out
+
+    def sources(self) -> dict[str, SourceText | None]:
+        """source_id → the seed file's text; None where the file is missing or unsafe."""
+        with self._lock:  # checks run in threads: none may see a half-built dict
+            if self._sources is None:
+                sources: dict[str, SourceText | None] = {}
+                for row in self.table("sources") or []:
+                    source_id, path = row.get("source_id"), row.get("path")
+                    if source_id is None or path is None:
+                        continue
+                    try:
+                        data = read_package_file(self.descriptor.root, path)
+                    except PackageFileError as exc:
+                        sources[source_id] = None
+                        self._source_errors[source_id] = exc
+                        continue
+                    sources[source_id] = source_text(self.descriptor.root / path, data)
+                self._sources = sources
+            return self._sources
+
+    def source_error(self, source_id: str) -> PackageFileError | None:
+        """Why the seed of `source_id` could not be read, if it could not."""
+        self.sources()
+        return self._source_errors.get(source_id)

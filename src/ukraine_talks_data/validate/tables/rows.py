@@ -1,0 +1,101 @@
+"""Reading a package's CSV tables as rows of raw cells, numbered as Frictionless numbers them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..csv.form import ParsedCsv, parse_csv
+from ..inputs.files import PackageFileError, read_package_file
+from .values import CANONICAL
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: `number` is its Frictionless row number (header = 1, first row = 2)."""
+
+    number: int
+    cells: dict[str, str | None]
+
+    def get(self, name: str) -> str | None:
+        return self.cells.get(name)
+
+
+@dataclass
+class Table:
+    """A CSV resource read as text, for checks that Table Schema cannot express."""
+
+    name: str
+    path: str
+    header: list[str]
+    rows: list[Row]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def column(self, name: str) -> Iterator[tuple[Row, str]]:
+        """(row, value) for every non-empty cell of column `name`."""
+        for row in self.rows:
+            value = row.cells.get(name)
+            if value is not None:
+                yield row, value
+
+
+def read_table(root: Path, name: str, path: str) -> Table | None:
+    """Read `path` as the package's CSV form; None when it cannot be read or trusted.
+
+    Every reason for None (missing file, not UTF-8, a quote left open…) is reported by
+    the file checks, from the same parse (`csv_files.parse_csv`).
+    """
+    try:
+        data = read_package_file(root, path)
+    except PackageFileError:
+        return None
+    parsed = parse_csv(data)
+    return table_from_csv(name, path, parsed) if parsed.complete else None
+
+
+def table_from_csv(name: str, path: str, parsed: ParsedCsv) -> Table:
+    """Rows of a parsed CSV as dicts keyed by the header, blank records left out."""
+    header = parsed.header
+    rows: list[Row] = []
+    for number, record in enumerate(parsed.records[1:], start=2):
+        if not any(record):
+            continue
+        cells = {
+            h: (record[i] if i < len(record) and record[i] != "" else None)
+            for i, h in enumerate(header)
+        }
+        rows.append(Row(number, cells))
+    return Table(name, path, list(header), rows)
+
+
+def as_int(value: str | None) -> int | None:
+    """The cell as an integer; None if empty or not a canonical integer (a type error
+    reported by checks/values.py)."""
+    if value is None or not re.fullmatch(CANONICAL["integer"], value):
+        return None
+    return int(value)
+
+
+def as_date(value: str | None) -> dt.date | None:
+    """The cell as a date; None if empty or not a canonical date (`YYYY-MM-DD`, a day of
+    the calendar)."""
+    if value is None or not re.fullmatch(CANONICAL["date"], value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def field_names(schema: dict[str, Any]) -> list[str]:
+    """Names of a schema's fields (entries that are not objects with a name are skipped)."""
+    fields = schema.get("fields")
+    if not isinstance(fields, list):
+        return []
+    return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]

@@ -1,0 +1,86 @@
+"""Typed views of text columns, and the canonical forms that every tool of the package reads.
+
+A cell of an integer field is canonical when it is ASCII digits with an optional leading
+`-` (no `+`, no padding, no leading zeros, no separators, at most 18 digits: it fits a
+64-bit integer); a cell of a date field when it is `YYYY-MM-DD` and a day of the calendar
+(year 0001 or later). Python's `int()` and `strptime` accept more (` 12`, `+3`, `1_000`,
+full-width digits, `2022-1-12`), and so does stock Frictionless; Arrow, pandas, SQLite and
+DuckDB do not all read those. `checks/values.py` reports every other form as a type error;
+`ints` and `dates` give null for it, so no check compares a value no tool can read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .columns import ColumnTable
+
+CANONICAL = {
+    "integer": r"^(0|-?[1-9][0-9]{0,17})$",
+    "date": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+}
+"""Each type's canonical text (RE2 syntax, which Python's `re` reads alike); dates must
+also be days of the calendar (`canonical`)."""
+_ARROW_TYPE = {"integer": "int64", "date": "date32"}
+
+
+def ints(table: ColumnTable, name: str) -> pa.Array:
+    """The column's canonical integers as int64 (null where empty or not canonical)."""
+    return _typed(table, name, "integer")
+
+
+def dates(table: ColumnTable, name: str) -> pa.Array:
+    """The column's canonical dates as date32 (null where empty or not canonical)."""
+    return _typed(table, name, "date")
+
+
+def flagged(mask: pa.Array | pa.ChunkedArray) -> list[int]:
+    """Positions (0-based) of the rows where `mask` is true."""
+    import pyarrow.compute as pc
+
+    return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()]
+
+
+def canonical(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
+    """Whether each cell is in the canonical form of type `kind` (null where empty)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    match = pc.match_substring_regex(column, CANONICAL[kind])
+    if kind != "date":
+        return match
+    # strptime rolls 2022-02-30 over to March: a day of the calendar reads back the same.
+    text = pc.if_else(match, column, pa.scalar(None, pa.string()))
+    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    same = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text), False)
+    year_zero = pc.fill_null(pc.equal(pc.utf8_slice_codeunits(column, 0, 4), "0000"), False)
+    return pc.if_else(pc.is_valid(column), pc.and_(same, pc.invert(year_zero)), None)
+
+
+def _typed(table: ColumnTable, name: str, kind: str) -> pa.Array:
+    """A column's canonical values in their Arrow type; computed once per table even when
+    two checks in two threads ask at the same time."""
+    with table.lock:
+        if (name, kind) not in table.typed:
+            table.typed[(name, kind)] = _convert(table, name, kind)
+        return table.typed[(name, kind)]
+
+
+def _convert(table: ColumnTable, name: str, kind: str) -> pa.Array:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = getattr(pa, _ARROW_TYPE[kind])()
+    column = table.column(name)
+    if column is None:
+        return pa.nulls(table.num_rows, target)
+    column = column.combine_chunks()
+    text = pc.if_else(pc.fill_null(canonical(column, kind), False), column, None)
+    if kind == "integer":
+        return pc.cast(text, target)
+    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    return pc.cast(parsed, target)
