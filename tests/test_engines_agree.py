@@ -20,7 +20,7 @@ from damages import DAMAGES, Damage
 from test_corruption_corpus import *  # noqa: F403 - the corpus, collected again here
 from test_validator_safety import *  # noqa: F403
 from ukraine_talks_data import validate
-from ukraine_talks_data.validate.engine.columns import engine as column_engine
+from ukraine_talks_data.validate.engine import run
 from ukraine_talks_data.validate.report.issues import Report
 
 _reference = validate.validate_package
@@ -30,11 +30,11 @@ def both_engines(*args: Any, **kwargs: Any) -> Report:
     """`validate_package` by every engine and path; the reports must agree."""
     kwargs.pop("engine", None)
     expected = _reference(*args, engine="frictionless", **kwargs)
-    for small in (True, False):
+    for arrow in (True, False):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(column_engine, "is_small", lambda descriptor, small=small: small)
+            patch.setattr(run, "ARROW", arrow)
             got = _reference(*args, engine="columns", **kwargs)
-        assert Counter(got.issues) == Counter(expected.issues), f"small={small}"
+        assert Counter(got.issues) == Counter(expected.issues), f"arrow={arrow}"
         assert got.checked == expected.checked
     return expected
 

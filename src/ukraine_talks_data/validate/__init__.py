@@ -15,10 +15,10 @@ from typing import Literal
 
 from ..bundle import bundled_descriptor
 from ..schemas import table_names, table_schema
-from .engine.frictionless import schema_issues
+from .engine.run import column_validation, reference_validation
 from .inputs.descriptor import DescriptorError, read_descriptor
 from .report.issues import Issue, Report
-from .rules import Context, run_checks
+from .tables.context import Context
 
 Engine = Literal["columns", "frictionless"]
 ENGINES: tuple[Engine, ...] = ("columns", "frictionless")
@@ -40,11 +40,11 @@ def validate_package(
     with this distribution and any difference in the package's own schemas is an error;
     turn it off for a derived package whose schemas differ on purpose.
 
-    `engine` "columns" (the default) reads large tables once with Arrow and computes the
-    Table Schema pass and the dataset's checks column-wise (column_validate.py), wherever it
-    reproduces the reference exactly, and the reference otherwise. "frictionless" is the
-    reference pipeline: Frictionless on the strictly parsed rows, then the row-wise checks.
-    Both report the same issues (tests/test_engines_agree.py).
+    `engine` "columns" (the default) checks the Table Schema with this package's own
+    column-wise rules; "frictionless" (the reference, the tests' oracle) with stock
+    Frictionless on the strictly parsed rows. Both run the same rules for everything else,
+    and our stricter forms (canonical values, RE2 patterns), and report the same issues
+    (tests/test_engines_agree.py); see engine/run.py.
     """
     file = Path(path) if path is not None else bundled_descriptor()
     try:
@@ -63,14 +63,9 @@ def validate_package(
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
     ctx = Context(descriptor, reference=reference)
     if engine == "columns":
-        from .engine.run import column_validation
-
-        schema, checks, checked = column_validation(ctx, issues)
+        schema, checks, checked = column_validation(ctx)
     else:
-        from .tables.columns import ColumnContext
-
-        schema, checks = list(schema_issues(ctx)), run_checks(ColumnContext(ctx, arrow=False))
-        checked = ctx.rows_checked()
+        schema, checks, checked = reference_validation(ctx)
     report.extend(schema)
     report.extend(_dedupe(checks, report.issues))
     report.checked = checked

@@ -304,8 +304,6 @@ def _arrow_parse(
 
 
 def _read_python(path: Path, dialect: CsvDialect, *, encoding: str, width: int) -> Records:
-    import pyarrow as pa
-
     try:
         text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError as exc:
@@ -315,6 +313,13 @@ def _read_python(path: Path, dialect: CsvDialect, *, encoding: str, width: int) 
     except csv.Error as exc:
         raise UnreadableCsvError(str(exc)) from None
     del text
+    return records_of(rows, width)
+
+
+def records_of(rows: list[list[str]], width: int) -> Records:
+    """`Records` of rows read by the csv module (the first record numbered 1)."""
+    import pyarrow as pa
+
     odd = {n: r for n, r in enumerate(rows, start=1) if len(r) != width}
     columns = [
         pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)

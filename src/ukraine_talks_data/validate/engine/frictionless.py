@@ -15,24 +15,11 @@ from typing import Any, ClassVar
 
 from ..inputs.schema_rules import sanitised
 from ..report.issues import Issue
+from ..rules.constraints import constraint_message
+from ..rules.shape import BLANK_ROW, EXTRA_CELL, LABELS, MISSING_CELL, label_message
+from ..rules.unique import EMPTY_KEY, duplicate_message
 from ..rules.values import type_message
 from ..tables.context import Context
-
-_CONSTRAINTS = {
-    "required": "a value is required",
-    "pattern": "must match the pattern {}",
-    "minimum": "must be {} or more",
-    "maximum": "must be {} or less",
-    "exclusiveMinimum": "must be more than {}",
-    "exclusiveMaximum": "must be less than {}",
-    "minLength": "must be at least {} character(s) long",
-    "maxLength": "must be at most {} character(s) long",
-}
-_LABELS = {
-    "blank-label": "the header cell of this column is blank",
-    "missing-label": "the header lacks this column, which the schema defines; add it",
-    "extra-label": "the header has a column the schema does not define; remove it",
-}
 
 
 class _Offline:
@@ -108,7 +95,11 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     if code == "type-error":
         message = type_message(_field(schema, field))
     elif code == "constraint-error":
-        message = _constraint_message(_field(schema, field), note)
+        match = re.search(r'constraint "(\w+)"', note)
+        name = match.group(1) if match else ""
+        message = constraint_message(_field(schema, field), name)
+        if name == "required":
+            value = None  # Frictionless writes a missing cell as "None"
     elif code == "primary-key":
         key = schema.get("primaryKey") or []
         field = ",".join(key if isinstance(key, list) else [key]) or None
@@ -116,24 +107,18 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
         value = ", ".join(str(c) for c in key_cells(schema, e.get("cells") or [])) or None
     elif code == "unique-error":
         message = _duplicate_message("the value must be unique", note)
-    elif code in _LABELS:
-        message = _LABELS[code]
+    elif code in LABELS or code in {"duplicate-label", "incorrect-label"}:
         row, value = 1, e.get("label") or None
+        number = e.get("fieldNumber") or 0
         if code == "extra-label":
-            field = f"column {e.get('fieldNumber')}"
-    elif code in {"duplicate-label", "incorrect-label"}:
-        row, value = 1, e.get("label")
-        verb = "repeats a column name" if code == "duplicate-label" else "is misnamed"
-        message = f"header cell {e.get('fieldNumber')} {verb}: the schema names this column {field}"
+            field = f"column {number}"
+        message = label_message(code, number, field or "")
     elif code == "missing-cell":
-        message = "the row has fewer cells than the header: this column is missing"
-        value = None
+        message, value = MISSING_CELL, None
     elif code == "extra-cell":
-        message = "the row has more cells than the header"
-        field = f"column {e.get('fieldNumber')}"
+        message, field = EXTRA_CELL, f"column {e.get('fieldNumber')}"
     elif code == "blank-row":
-        message = "the row is blank; delete it"
-        value = None
+        message, value = BLANK_ROW, None
     else:
         message = note or _clean(e.get("message", code))
     if value == "":
@@ -141,23 +126,12 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     return Issue(file, row, field, code, message, None if value is None else str(value))
 
 
-def _constraint_message(field: dict[str, Any], note: str) -> str:
-    """What the cell breaks, stated from the schema: 'must be one of: …', 'must match …'."""
-    match = re.search(r'constraint "(\w+)"', note)
-    name = match.group(1) if match else ""
-    value = (field.get("constraints") or {}).get(name)
-    if name == "enum" and isinstance(value, list):
-        return "must be one of: " + ", ".join(str(v) for v in value)
-    template = _CONSTRAINTS.get(name)
-    return template.format(value) if template else f"breaks the schema's {note}"
-
-
 def _duplicate_message(what: str, note: str) -> str:
     if "are all" in note:
-        return "the primary key is empty"
+        return EMPTY_KEY
     match = re.search(r"row at position (\d+)", note)
     if match:
-        return f"{what}: row {match.group(1)} has the same value"
+        return duplicate_message(what, int(match.group(1)))
     return f"{what}: {note}" if note else what
 
 
@@ -176,7 +150,3 @@ def _field(schema: dict[str, Any], name: str | None) -> dict[str, Any]:
 
 def _clean(text: str) -> str:
     return " ".join(str(text).split())
-
-
-# The column engine (column_engine.py) turns its Frictionless-shaped errors into Issues here too.
-issue_from_error = _issue

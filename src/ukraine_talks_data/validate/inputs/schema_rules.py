@@ -95,16 +95,17 @@ def foreign_key_problems(
 
 def sanitised(schema: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a well-formed schema holding only what Frictionless needs to validate rows:
-    fields (type, format, constraints), primary key and missing values. Foreign keys are
-    left out; `checks/keys.py` checks them on the parsed rows."""
+    fields (type, format, constraints but patterns), primary key and missing values. Foreign
+    keys and patterns are left out: `rules/keys.py` and `rules/constraints.py` check them."""
     fields = []
     for f in schema["fields"]:
         out: dict[str, Any] = {"name": f["name"], "type": f.get("type", "string")}
         for key in (*_FIELD_STRINGS, *_FIELD_STRING_LISTS, "bareNumber"):
             if key in f:
                 out[key] = f[key]
-        if f.get("constraints"):
-            out["constraints"] = dict(f["constraints"])
+        constraints = {k: v for k, v in (f.get("constraints") or {}).items() if k != "pattern"}
+        if constraints:  # patterns run on RE2, by our own rule (rules/constraints.py)
+            out["constraints"] = constraints
         fields.append(out)
     result: dict[str, Any] = {"fields": fields}
     if schema.get("primaryKey"):

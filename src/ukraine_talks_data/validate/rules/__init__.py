@@ -20,6 +20,7 @@ from .cells import (
     cell_has_no_line_break,
     cell_is_not_a_formula,
 )
+from .constraints import cells_match_pattern, cells_meet_constraints
 from .dates import (
     end_date_not_before_date,
     inferred_date_explained,
@@ -35,8 +36,10 @@ from .evidence import (
 from .files import file_matches_descriptor, resource_file_readable
 from .keys import foreign_keys_resolve
 from .reference import reference_tables_present, schema_matches_reference
+from .shape import header_matches_schema, rows_fit_header
 from .sources import source_file_intact
 from .spans import span_matches_source, span_offsets_ordered
+from .unique import keys_are_unique
 from .values import value_is_canonical
 
 if TYPE_CHECKING:
@@ -44,12 +47,24 @@ if TYPE_CHECKING:
 
 Check = Callable[["ColumnContext"], Iterator[Issue]]
 
-CHECKS: tuple[Check, ...] = (
+STRICT: tuple[Check, ...] = (header_matches_schema, value_is_canonical, cells_match_pattern)
+"""Table Schema as this package reads it where it is stricter than stock Frictionless
+(labels exactly the field names, unpadded; canonical values; patterns on RE2): run by both
+engines."""
+
+TABLE_SCHEMA: tuple[Check, ...] = (
+    rows_fit_header,
+    cells_meet_constraints,
+    keys_are_unique,
+)
+"""The rest of Table Schema: the default engine's own pass (the reference engine runs
+stock Frictionless instead)."""
+
+DATASET: tuple[Check, ...] = (
     resource_file_readable,
     file_matches_descriptor,
     reference_tables_present,
     schema_matches_reference,
-    value_is_canonical,
     cell_fits_spreadsheets,
     cell_has_no_line_break,
     cell_has_no_control_character,
@@ -67,6 +82,10 @@ CHECKS: tuple[Check, ...] = (
     event_relation_with_event,
     disagreement_has_versions,
 )
+"""What Table Schema cannot express: the files, the reference schemas, cells, foreign keys,
+seeds, spans, dates, evidence."""
+
+CHECKS: tuple[Check, ...] = STRICT + TABLE_SCHEMA + DATASET
 
 
 def run_checks(
@@ -93,4 +112,4 @@ def _listed(check: Check, ctx: ColumnContext) -> list[Issue]:
     return list(check(ctx))
 
 
-__all__ = ["CHECKS", "Check", "Context", "run_checks"]
+__all__ = ["CHECKS", "DATASET", "STRICT", "TABLE_SCHEMA", "Check", "Context", "run_checks"]

@@ -1,4 +1,4 @@
-"""The canonical form of typed cells: every integer and date cell is written one way.
+"""The canonical form of typed cells: each integer, number, boolean and date is written one way.
 
 Stock Frictionless reads an integer cell with Python's `int()` and a date with `strptime`,
 so ` 12`, `+3`, `1_000`, full-width digits or `2022-1-12` pass its type check, and then
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..report.issues import Issue
-from ..tables.values import canonical, flagged
+from ..tables.values import CANONICAL, canonical, flagged
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
@@ -44,21 +44,22 @@ def type_message(field: dict[str, Any]) -> str:
 
 def value_is_canonical(ctx: ColumnContext) -> Iterator[Issue]:
     """Integer cells are ASCII digits with an optional leading '-' (no '+', padding, leading
-    zeros or separators, at most 18 digits); date cells are YYYY-MM-DD days of the calendar."""
+    zeros or separators, at most 18 digits); number cells such an integer with an optional
+    fraction and exponent; boolean cells true or false; date cells YYYY-MM-DD days of the
+    calendar."""
     import pyarrow.compute as pc
 
     for resource in ctx.rows.descriptor.tables():
-        table, schema = ctx.table(resource.name), ctx.rows.schema(resource.name)
-        if table is None or schema is None:
+        table = ctx.positional(resource.name)
+        if table is None:
             continue
         found: list[tuple[int, int, Issue]] = []
-        for position, field in enumerate(schema["fields"]):
-            kind, column = field.get("type"), table.column(field["name"])
-            if kind not in ("integer", "date") or field.get("format", "default") != "default":
+        for position, field in enumerate(table.fields):
+            if field.get("type") not in CANONICAL:
                 continue
-            if column is None:
-                continue
-            for i in flagged(pc.invert(canonical(column, kind))):
+            column = table.cells[position]
+            wrong = pc.and_(table.present(position), pc.invert(canonical(column, field["type"])))
+            for i in flagged(wrong):
                 issue = Issue(
                     table.path, table.row(i), field["name"], "type-error",
                     type_message(field), column[i].as_py(),

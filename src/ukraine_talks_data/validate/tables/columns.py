@@ -26,9 +26,11 @@ from ..csv.records import (
     UnreadableCsvError,
     any_of,
     head,
+    records_of,
 )
 from ..inputs.resource_rules import declared_algorithm
 from .context import SPAN_FIELDS, Context
+from .positional import Positional, positional
 from .rows import field_names
 
 if TYPE_CHECKING:
@@ -91,6 +93,8 @@ class ColumnContext:
     _tables: dict[str, ColumnTable | None] = field(default_factory=dict)
     _records: dict[str, Records] = field(default_factory=dict)
     _plain_text: set[str] = field(default_factory=set)
+    _positional: dict[str, Positional | None] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.arrow:
@@ -151,6 +155,24 @@ class ColumnContext:
         if name not in self._tables:
             self._tables[name] = self._table(name)
         return self._tables[name]
+
+    def positional(self, name: str) -> Positional | None:
+        """Table `name` as Table Schema reads it, by position; None unless its file parsed
+        completely and its schema is known."""
+        with self._lock:
+            if name not in self._positional:
+                self._positional[name] = self._read_positional(name)
+            return self._positional[name]
+
+    def _read_positional(self, name: str) -> Positional | None:
+        resource = self.rows.descriptor.resource(name)
+        parsed, schema = self.rows.parsed(name), self.rows.schema(name)
+        if resource is None or parsed is None or not parsed.complete or schema is None:
+            return None
+        records = self._records.get(name)
+        if records is None:
+            records = records_of(parsed.records, len(parsed.header))
+        return positional(name, resource.path, records, schema)
 
     def span_tables(self) -> list[ColumnTable]:
         """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""

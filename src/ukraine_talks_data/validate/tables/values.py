@@ -2,10 +2,12 @@
 
 A cell of an integer field is canonical when it is ASCII digits with an optional leading
 `-` (no `+`, no padding, no leading zeros, no separators, at most 18 digits: it fits a
-64-bit integer); a cell of a date field when it is `YYYY-MM-DD` and a day of the calendar
-(year 0001 or later). Python's `int()` and `strptime` accept more (` 12`, `+3`, `1_000`,
-full-width digits, `2022-1-12`), and so does stock Frictionless; Arrow, pandas, SQLite and
-DuckDB do not all read those. `checks/values.py` reports every other form as a type error;
+64-bit integer); of a number field, such an integer part with an optional `.digits` and
+exponent; of a boolean field, `true` or `false`; of a date field, `YYYY-MM-DD` and a day
+of the calendar (year 0001 or later). Python's `int()` and `strptime` accept more (` 12`,
+`+3`, `1_000`, full-width digits, `2022-1-12`), and so does stock Frictionless; Arrow,
+pandas, SQLite and DuckDB do not all read those. `rules/values.py` reports every other
+form as a type error;
 `ints` and `dates` give null for it, so no check compares a value no tool can read.
 """
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 CANONICAL = {
     "integer": r"^(0|-?[1-9][0-9]{0,17})$",
+    "number": r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+    "boolean": r"^(true|false)$",
     "date": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
 }
 """Each type's canonical text (RE2 syntax, which Python's `re` reads alike); dates must

@@ -1,0 +1,155 @@
+"""Table Schema constraints on cells: required, enum, pattern, bounds and lengths.
+
+Each constraint is checked column-wise on the cells that hold a value of their field's type
+(cells of any other form are `type-error`s, `values.value_is_canonical`); blank rows are
+left to `shape.rows_fit_header`. Patterns run on RE2 (Arrow's regular expressions), in
+linear time whatever the pattern; they are checked here for both engines, since Python's
+`re`, which Frictionless uses, can take exponential time on a pattern such as `(a+)+$`.
+The messages here are also the reference engine's (engine/frictionless.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from ..report.issues import Issue
+from ..tables.values import CANONICAL, canonical, flagged
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ..tables.columns import ColumnContext
+    from ..tables.positional import Positional
+
+MESSAGES = {
+    "required": "a value is required",
+    "pattern": "must match the pattern {}",
+    "minimum": "must be {} or more",
+    "maximum": "must be {} or less",
+    "minLength": "must be at least {} character(s) long",
+    "maxLength": "must be at most {} character(s) long",
+}
+ORDER = ("required", "minLength", "maxLength", "pattern", "minimum", "maximum", "enum")
+SUPPORTED = {
+    "string": {"required", "minLength", "maxLength", "pattern", "enum"},
+    "integer": {"required", "minimum", "maximum", "enum"},
+    "number": {"required", "minimum", "maximum", "enum"},
+    "boolean": {"required", "enum"},
+    "date": {"required", "minimum", "maximum", "enum"},
+    "list": {"required", "minLength", "maxLength"},
+    "any": {"required", "enum"},
+}
+"""The field types this validator reads, and the constraints each one has (as in Table
+Schema); `inputs/schema_rules.py` refuses any other type or constraint."""
+
+
+def constraint_message(field: dict[str, Any], name: str) -> str:
+    """What a cell breaking constraint `name` of `field` must be, stated from the schema."""
+    value = (field.get("constraints") or {}).get(name)
+    if name == "enum" and isinstance(value, list):
+        return "must be one of: " + ", ".join(str(v) for v in value)
+    template = MESSAGES.get(name)
+    return template.format(value) if template else f"breaks the schema's constraint {name}"
+
+
+def cells_meet_constraints(ctx: ColumnContext) -> Iterator[Issue]:
+    """Cells meet their field's required, enum, minimum, maximum, minLength and maxLength."""
+    yield from _check(ctx, lambda name: name != "pattern")
+
+
+def cells_match_pattern(ctx: ColumnContext) -> Iterator[Issue]:
+    """String cells match their field's pattern as a whole (RE2 syntax, linear time)."""
+    yield from _check(ctx, lambda name: name == "pattern")
+
+
+def _check(ctx: ColumnContext, wanted: Callable[[str], bool]) -> Iterator[Issue]:
+    import pyarrow.compute as pc
+
+    for resource in ctx.rows.descriptor.tables():
+        table = ctx.positional(resource.name)
+        if table is None:
+            continue
+        rows = pc.invert(table.blank())
+        found: list[tuple[int, int, int, Issue]] = []
+        for position, field in enumerate(table.fields):
+            constraints = field.get("constraints") or {}
+            supported = SUPPORTED.get(field.get("type", "string"), set())
+            for order, name in enumerate(ORDER):
+                if name not in constraints or name not in supported or not wanted(name):
+                    continue
+                broken = pc.and_(rows, _breaks(table, position, name, constraints[name]))
+                for i in flagged(broken):
+                    issue = Issue(
+                        table.path, table.row(i), field["name"], "constraint-error",
+                        constraint_message(field, name), table.cells[position][i].as_py() or None,
+                    )  # fmt: skip
+                    found.append((i, position, order, issue))
+        yield from (issue for *_, issue in sorted(found, key=lambda item: item[:3]))
+
+
+def _breaks(table: Positional, position: int, name: str, limit: Any) -> pa.Array:
+    """Whether each cell at `position` breaks constraint `name` (false where it cannot)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    field, column = table.fields[position], table.cells[position]
+    kind = field.get("type", "string")
+    present = table.present(position)
+    if name == "required":
+        return pc.and_(pc.invert(present), pa.scalar(bool(limit)))
+    if kind in CANONICAL:  # typed cells: only those in canonical form are values
+        present = pc.and_(present, pc.fill_null(canonical(column, kind), False))
+    if name == "pattern":
+        try:
+            matched = pc.match_substring_regex(column, f"^(?:{limit})$")
+        except pa.ArrowInvalid:  # not RE2 syntax: inputs/schema_rules.py refuses the schema
+            return pa.repeat(pa.scalar(False), len(column))
+        return pc.and_(present, pc.invert(pc.fill_null(matched, False)))
+    if name in ("minLength", "maxLength"):
+        if kind == "list":
+            delimiter = field.get("delimiter", ",")
+            size = pc.add(pc.count_substring(column, delimiter), 1)
+        else:
+            size = pc.utf8_length(column)
+        wrong = pc.less(size, limit) if name == "minLength" else pc.greater(size, limit)
+        return pc.and_(present, pc.fill_null(wrong, False))
+    return pc.and_(present, _by_value(column, kind, name, limit))
+
+
+def _by_value(column: pa.Array, kind: str, name: str, limit: Any) -> pa.Array:
+    """enum, minimum and maximum, decided once per distinct value of the column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    distinct = pc.unique(pc.drop_null(column))
+    if name == "enum":
+        allowed = {_value(kind, v) for v in limit} - {None}
+        fails = [_value(kind, v) not in allowed for v in distinct.to_pylist()]
+    else:
+        bound = _value(kind, limit)
+        values = [_value(kind, v) for v in distinct.to_pylist()]
+        fails = [
+            v is not None and bound is not None and (v < bound if name == "minimum" else v > bound)
+            for v in values
+        ]
+    wrong = pc.filter(distinct, pa.array(fails, pa.bool_()))
+    return pc.fill_null(pc.is_in(column, value_set=wrong), False)
+
+
+def _value(kind: str, value: Any) -> Any:
+    """A cell's text, or a schema's constraint value, as a comparable value of type `kind`."""
+    try:
+        if kind == "integer":
+            return int(value) if not isinstance(value, bool) else None
+        if kind == "number":
+            return Decimal(str(value)) if not isinstance(value, bool) else None
+        if kind == "date":
+            return dt.date.fromisoformat(value) if isinstance(value, str) else None
+        if kind == "boolean":
+            return value if isinstance(value, bool) else {"true": True, "false": False}.get(value)
+    except (ValueError, TypeError, InvalidOperation):
+        return None
+    return value

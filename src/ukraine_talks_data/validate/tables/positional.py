@@ -1,0 +1,117 @@
+"""A table as Table Schema reads it: header labels paired with schema fields by position.
+
+The Table Schema rules (`rules/shape.py`, `rules/constraints.py`, `rules/unique.py`) and the
+canonical-value rule read a table this way, as Frictionless does: the field at position i
+checks the cells at position i whatever the label says; a label past the schema's fields
+gets a field of type `any`. Every data record is here, blank ones too (`blank`), with its
+cells cut or padded to the header's width (`odd` keeps records of another width whole).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ..csv.records import Records
+
+
+@dataclass
+class Positional:
+    """A table's data records by position: `rows` (Frictionless row numbers) and `cells`."""
+
+    name: str
+    path: str
+    labels: list[str]
+    fields: list[dict[str, Any]]  # one per label: the schema's field there, or an `any` field
+    schema_fields: list[dict[str, Any]]
+    rows: pa.Array
+    cells: list[pa.Array]  # one per label: text, null where the record is shorter
+    odd: dict[int, list[str]]  # record number → every cell, for records of another width
+    missing_values: tuple[str, ...]
+    primary_key: Any = None  # as the schema gives it
+    _present: list[pa.Array] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.rows)
+
+    def row(self, index: int) -> int:
+        return int(self.rows[index].as_py())
+
+    def present(self, position: int) -> pa.Array:
+        """Whether each cell at `position` holds a value (not missing, not a missing value)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        with self._lock:  # rules in two threads ask at once: build the list whole, then publish
+            if not self._present:
+                present = []
+                for f, column in zip(self.fields, self.cells, strict=True):
+                    missing = pa.array(f.get("missingValues", self.missing_values), pa.string())
+                    given = pc.invert(pc.is_in(column, value_set=missing))
+                    present.append(pc.and_(pc.is_valid(column), pc.fill_null(given, False)))
+                self._present = present
+        return self._present[position]
+
+    def blank(self) -> pa.Array:
+        """Whether each record is blank: no cell at a label's position holds a value."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from ..csv.records import any_of
+
+        if not self.cells:
+            return pa.repeat(pa.scalar(True), self.num_rows)
+        return pc.invert(any_of([self.present(p) for p in range(len(self.cells))]))
+
+
+def positional(name: str, path: str, records: Records, schema: dict[str, Any]) -> Positional | None:
+    """The table of `records` read with `schema` by position; None without a header record."""
+    import pyarrow as pa
+
+    if records.count == 0:
+        return None
+    header = records.table.slice(0, 1).to_pylist()[0]
+    labels = [header[f"c{i}"] for i in range(records.width)]
+    schema_fields = list(schema["fields"])
+    names = _deduplicated(
+        [schema_fields[i]["name"] if i < len(schema_fields) else x for i, x in enumerate(labels)]
+    )
+    fields = [
+        schema_fields[i] if i < len(schema_fields) else {"name": names[i], "type": "any"}
+        for i in range(len(labels))
+    ]
+    data = records.table.slice(1)
+    width = min(len(labels), records.width)
+    cells = [data.column(f"c{i}").combine_chunks() for i in range(width)]
+    cells += [pa.nulls(data.num_rows, pa.string()) for _ in range(width, len(labels))]
+    return Positional(
+        name,
+        path,
+        labels,
+        fields,
+        schema_fields,
+        data.column("rn").combine_chunks(),
+        cells,
+        {n: c for n, c in records.odd.items() if n > 1},
+        tuple(schema.get("missingValues", [""])),
+        schema.get("primaryKey"),
+    )
+
+
+def _deduplicated(names: list[str]) -> list[str]:
+    """Names made unique as Frictionless makes a header's labels unique (x, x2, x3…)."""
+    result: list[str] = []
+    used: set[str] = set()
+    for name in names:
+        new, suffix = name, 2
+        while new in used:
+            new, suffix = f"{name}{suffix}", suffix + 1
+        result.append(new)
+        used.add(new)
+    return result
