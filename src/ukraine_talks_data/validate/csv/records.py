@@ -96,9 +96,6 @@ class Records:
     def column(self, position: int) -> pa.ChunkedArray:
         return self.table.column(f"c{position}")
 
-    def row_numbers(self) -> pa.ChunkedArray:
-        return self.table.column(ROW)
-
 
 def head(path: Path, encoding: str, dialect: CsvDialect, size: int = 100) -> list[list[str]]:
     """The first `size` records, parsed by the csv module (for labels and header detection).
@@ -115,18 +112,6 @@ def head(path: Path, encoding: str, dialect: CsvDialect, size: int = 100) -> lis
             raise NotUtf8Error(str(exc)) from None
         except csv.Error as exc:
             raise UnreadableCsvError(str(exc)) from None
-
-
-def read_rows(path: Path, dialect: CsvDialect, *, encoding: str) -> list[list[str]]:
-    """All records of a (small) file as lists of cells, read by the csv module."""
-    try:
-        text = path.read_bytes().decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise NotUtf8Error(str(exc)) from None
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), **dialect.python()))
-    except csv.Error as exc:
-        raise UnreadableCsvError(str(exc)) from None
 
 
 def read_records(

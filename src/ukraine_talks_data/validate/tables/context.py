@@ -148,14 +148,6 @@ class Context:
             )
         return self._tables[name]
 
-    def rows_checked(self) -> dict[str, int]:
-        """Table name → the number of its rows the checks read (tables they can read)."""
-        return {
-            r.name: len(table.rows)
-            for r in self.descriptor.tables()
-            if (table := self.table(r.name))
-        }
-
     def span_tables(self) -> list[Table]:
         """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""
         out = []

@@ -6,11 +6,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ..csv.form import ParsedCsv, parse_csv
-from ..inputs.files import PackageFileError, read_package_file
+from ..csv.form import ParsedCsv
 from .values import CANONICAL
 
 
@@ -43,20 +41,6 @@ class Table:
             value = row.cells.get(name)
             if value is not None:
                 yield row, value
-
-
-def read_table(root: Path, name: str, path: str) -> Table | None:
-    """Read `path` as the package's CSV form; None when it cannot be read or trusted.
-
-    Every reason for None (missing file, not UTF-8, a quote left open…) is reported by
-    the file checks, from the same parse (`csv_files.parse_csv`).
-    """
-    try:
-        data = read_package_file(root, path)
-    except PackageFileError:
-        return None
-    parsed = parse_csv(data)
-    return table_from_csv(name, path, parsed) if parsed.complete else None
 
 
 def table_from_csv(name: str, path: str, parsed: ParsedCsv) -> Table:
