@@ -33,21 +33,22 @@ app = typer.Typer(
 
 
 @contextmanager
-def _clean_errors(
-    *expected: type[Exception], code: int = 2, writing: object = None
-) -> Iterator[None]:
-    """Turn the library's `expected` errors into `error: …` on stderr and exit `code`.
+def _clean_errors(writing: object = None) -> Iterator[None]:
+    """Turn the package's errors (`UkraineTalksError`) into `error: …` on stderr.
 
-    An OSError exits 2, saying what could not be written when `writing` names it. Issues an
-    exception carries (BuildError, ReleaseError) are printed first, one line each.
+    Exit status 1 when the data is not fit to build or release (`PublishError`: its issues
+    are printed first, one line each), else 2. An OSError exits 2, saying what could not be
+    written when `writing` names it.
     """
+    from .errors import PublishError, UkraineTalksError
+
     try:
         yield
-    except expected as exc:
+    except UkraineTalksError as exc:
         for issue in getattr(exc, "issues", ()):
             typer.echo(issue.line(), err=True)
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code) from None
+        raise typer.Exit(1 if isinstance(exc, PublishError) else 2) from None
     except OSError as exc:
         detail = f"cannot write {writing}: {exc.strerror or exc}" if writing else str(exc)
         typer.echo(f"error: {detail}", err=True)
@@ -148,7 +149,7 @@ def validate(
 
     Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
     """  # noqa: E501 - typer prints docstring lines as written
-    from .atomic_files import write_text_atomic
+    from ._atomic import write_text_atomic
     from .validate import validate_package
     from .validate.inputs.descriptor import DescriptorError
     from .validate.report.formats import render, summary
@@ -189,10 +190,10 @@ def locate(
     occurrence: Annotated[int, typer.Option(min=1, help="Which occurrence (1 = first).")] = 1,
 ) -> None:
     """Print start_char and end_char of TEXT in a bundled source, for annotators."""
-    from .accessor import load
-    from .bundle import bundle_dir
-    from .sources import locate as locate_text
-    from .sources import read_source
+    from .loading.accessor import load
+    from .package.bundle import bundle_dir
+    from .package.sources import locate as locate_text
+    from .package.sources import read_source
 
     paths = {r["source_id"]: r["path"] for r in load("sources").to_pylist()}
     if source_id not in paths:
@@ -237,11 +238,9 @@ def export(
     ] = ExportFormat.sqlite,
 ) -> None:
     """Export every table to SQLite, DuckDB or JSON Lines."""
-    from .export import ExportError
     from .export import export as export_tables
-    from .extras import MissingExtraError
 
-    with _clean_errors(ExportError, MissingExtraError, writing=out):
+    with _clean_errors(writing=out):
         export_tables(fmt.value, out)
     typer.echo(f"wrote {out}")
 
@@ -263,24 +262,13 @@ def coverage(
     Spans that are not speech are covered by a coverage_exclusions row instead. Exit status 1
     when any span is uncovered.
     """
-    from .coverage import coverage as compute
-    from .validate.inputs.descriptor import DescriptorError
+    from .views.coverage import coverage as compute
 
-    try:
+    with _clean_errors():
         spans = compute(datapackage)
-    except DescriptorError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     missing = [q for q in spans if not q.covered]
     for q in missing if uncovered else spans:
-        where = f"{q.source_id}:{q.span.start}-{q.span.end}"
-        if q.statements:
-            by = "statements " + ",".join(q.statements)
-        elif q.exclusion is not None:
-            by = f"excluded: {q.exclusion}"
-        else:
-            by = "UNCOVERED"
-        typer.echo(f"{where}\t{by}\t{q.text!r}")
+        typer.echo(q.line())
     typer.echo(f"{len(spans) - len(missing)} of {len(spans)} quotation spans covered")
     raise typer.Exit(1 if missing else 0)
 
@@ -318,8 +306,8 @@ def show(
 
     Example: ukraine-talks show statements --speaker Lavrov --from 2022-01-14 --to 2022-01-27
     """
-    from .query import Filters, QueryError, select
-    from .terminal import print_selection
+    from .views.query import Filters, select
+    from .views.terminal import print_selection
 
     filters = Filters(
         speaker=speaker,
@@ -330,11 +318,8 @@ def show(
         search=search,
     )
     chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
-    try:
+    with _clean_errors():
         selection = select(table, filters, chosen)
-    except QueryError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     print_selection(selection)
 
 
@@ -348,10 +333,9 @@ def timeline(
     ],
 ) -> None:
     """Draw the talks as a timeline: events, statements by speaker, demands and their answers."""
-    from .extras import MissingExtraError
-    from .timeline import TimelineError, write_timeline
+    from .views.timeline import write_timeline
 
-    with _clean_errors(TimelineError, MissingExtraError, writing=out):
+    with _clean_errors(writing=out):
         write_timeline(out)
     typer.echo(f"wrote {out}")
 
@@ -371,11 +355,9 @@ def serve(
 
     Needs the 'explorer' extra: pip install 'ukraine-talks-data[explorer]'.
     """
-    from .explorer import ExplorerError
-    from .explorer import serve as run
-    from .extras import MissingExtraError
+    from .views.explorer import serve as run
 
-    with _clean_errors(ExplorerError, MissingExtraError, writing="the explorer's files"):
+    with _clean_errors(writing="the explorer's files"):
         status = run(port, folder, announce=typer.echo)
     raise typer.Exit(status)
 
@@ -409,10 +391,10 @@ def build(
     data/parquet/datapackage.json, and docs/data-dictionary.md. Exit 1 when the data is
     invalid (nothing is written) or, with --check, when something is stale.
     """
-    from .build import BUILD_COMMAND, BuildError, stale_files
-    from .build import build as build_package
+    from .publish.build import BUILD_COMMAND, stale_files
+    from .publish.build import build as build_package
 
-    with _clean_errors(BuildError, code=1):
+    with _clean_errors():
         if check:
             stale = stale_files(root)
             for line in stale:
@@ -423,14 +405,8 @@ def build(
             typer.echo("up to date")
             return
         result = build_package(root, force=force)
-    for rel in result.written:
-        typer.echo(f"wrote {rel}")
-    for rel in result.removed:
-        typer.echo(f"removed {rel}")
-    typer.echo(
-        f"built {result.root}: {len(result.written)} written, {len(result.removed)} removed, "
-        f"{len(result.unchanged)} unchanged"
-    )
+    for line in result.lines():
+        typer.echo(line)
 
 
 @app.command()
@@ -451,9 +427,9 @@ def release(
     ] = None,
 ) -> None:
     """Assemble the files to attach to a release: Parquet, CSV, descriptors, SHA256SUMS, a zip."""
-    from .release import ReleaseError, make_release
+    from .publish.release import make_release
 
-    with _clean_errors(ReleaseError, code=1):
+    with _clean_errors():
         result = make_release(out, root)
     for name in result.files:
         typer.echo(f"{result.folder / name}")
@@ -468,30 +444,20 @@ def info(
     """Print the version, the tables with their row counts, and the sources."""
     import json
 
-    from .info import package_info
+    from .views.info import package_info
 
     details = package_info()
     if json_output:
         typer.echo(json.dumps(details.to_dict(), indent=2, ensure_ascii=False))
         return
-    typer.echo(f"ukraine-talks-data {details.version}: {details.title}")
-    typer.echo(f"data licence: {', '.join(details.licences)}; code licence: MIT")
-    typer.echo("tables (rows):")
-    width = max(len(t.name) for t in details.tables)
-    for table in details.tables:
-        typer.echo(f"  {table.name:<{width}}  {table.rows}")
-    typer.echo("sources:")
-    for source in details.sources:
-        date = source.published or "date unknown"
-        if source.inferred:
-            date += " (inferred)"
-        typer.echo(f"  {source.source_id}  {date}  {source.title}")
+    for line in details.lines():
+        typer.echo(line)
 
 
 @app.command("clear-cache")
 def clear_cache() -> None:
     """Delete the Parquet files downloaded by load(..., source="remote")."""
-    from .accessor import clear_cache as clear
+    from .loading.accessor import clear_cache as clear
 
     removed = clear()
     for path in removed:

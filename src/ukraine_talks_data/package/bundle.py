@@ -15,7 +15,7 @@ def bundle_dir() -> Path:
     In an installed wheel this is ``ukraine_talks_data/_bundle``; in a source
     checkout or an editable install it is the repository root.
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the ukraine_talks_data folder
     for candidate in (here / "_bundle", here.parent.parent):
         if (candidate / DESCRIPTOR).is_file():
             return candidate

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
-from . import relations
-from .schemas import primary_key, table_names, table_schema
-from .validate.tables.context import SPAN_FIELDS
+from ..errors import QueryError as QueryError
+from ..package import relations
+from ..package.relations import SPAN_FIELDS
+from ..package.schemas import primary_key, table_names, table_schema
 
 _T = TypeVar("_T")
 
@@ -30,10 +31,6 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "evidence": ("evidence_id", "row_table", "row_id"),
 }
 _HIDDEN = {"notes", "sha256", "path"}
-
-
-class QueryError(ValueError):
-    """A filter that cannot apply: unknown table, speaker or event, or a table without dates."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +110,7 @@ RowSource = Callable[[str], Sequence[dict[str, Any]]]
 @cache
 def bundled_rows(table: str) -> tuple[dict[str, Any], ...]:
     """The rows of a bundled table as dicts of typed values (read once per process)."""
-    from .accessor import load
+    from ..loading.accessor import load
 
     return tuple(load(table).to_pylist())
 

@@ -7,22 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic_files import atomic_path
-from .export import ExportError, create_table_sql, dependency_order, referenced_keys
-from .extras import require
-from .schemas import table_schema
+from .._atomic import atomic_path
+from .._optional import require
+from ..errors import ExportError
+from ..package.schemas import table_schema
+from .sql import create_table_sql, dependency_order, referenced_keys
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-DUCKDB_TYPES = {
-    "string": "VARCHAR",
-    "integer": "BIGINT",
-    "number": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "list": "VARCHAR[]",
-}
 
 
 def _quote(text: str) -> str:
@@ -70,7 +62,7 @@ def insertion_levels(name: str, table: pa.Table, schema: dict[str, Any]) -> list
 
 def export_duckdb(out: Path) -> Path:
     """Write every bundled table to a new DuckDB database at `out` (atomically replaced)."""
-    from .accessor import load
+    from ..loading.accessor import load
 
     duckdb = require("duckdb", "duckdb", "export --format duckdb")
     import pyarrow as pa
@@ -83,7 +75,7 @@ def export_duckdb(out: Path) -> Path:
             for name in dependency_order():
                 schema = table_schema(name)
                 con.execute(
-                    create_table_sql(name, schema, unique.get(name), DUCKDB_TYPES, comments=False)
+                    create_table_sql(name, schema, unique.get(name), "duckdb", comments=False)
                 )
                 if schema.get("description"):
                     con.execute(f'COMMENT ON TABLE "{name}" IS {_quote(schema["description"])}')

@@ -1,5 +1,5 @@
 """Pydantic models, one per table. GENERATED from schemas/*.json by
-``python -m ukraine_talks_data.codegen``: do not edit by hand."""
+``python -m ukraine_talks_data.package.codegen``: do not edit by hand."""
 
 from __future__ import annotations
 

@@ -16,35 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._version import __version__
-from .atomic_files import write_bytes_atomic, write_text_atomic
-from .bundle import DESCRIPTOR, bundle_dir
+from .._atomic import write_bytes_atomic, write_text_atomic
+from .._version import __version__
+from ..errors import BuildError as BuildError
+from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, read_parquet_file
+from ..package.bundle import DESCRIPTOR, bundle_dir
+from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
 from .descriptor_stats import dump_descriptor, refresh_descriptor, refreshed
-from .parquet import (
-    PARQUET_DESCRIPTOR,
-    PARQUET_DIR,
-    WRITE_OPTIONS,
-    parquet_bytes,
-    parquet_descriptor,
-    parquet_file_name,
-    parquet_table,
-    read_parquet_file,
-)
-from .validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
-from .validate.report.issues import Issue
+from .parquet import WRITE_OPTIONS, parquet_bytes, parquet_descriptor, parquet_table
 
 # Issues a build fixes rather than reports: the descriptor's statistics of changed files.
 STATS_CODES = frozenset({"hash-count", "byte-count", "row-count"})
 BUILD_COMMAND = "ukraine-talks build"
-
-
-class BuildError(Exception):
-    """The package is invalid (or unusable), so nothing was built; `issues` says why."""
-
-    def __init__(self, message: str, issues: list[Issue] | None = None) -> None:
-        super().__init__(message)
-        self.issues = issues or []
 
 
 @dataclass
@@ -55,6 +39,15 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """What `ukraine-talks build` prints: each file written or removed, then a summary."""
+        return [
+            *(f"wrote {rel}" for rel in self.written),
+            *(f"removed {rel}" for rel in self.removed),
+            f"built {self.root}: {len(self.written)} written, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged",
+        ]
 
 
 def _descriptor(root: Path) -> Descriptor:
@@ -72,7 +65,7 @@ def _schemas(descriptor: Descriptor) -> dict[str, dict[str, Any]]:
 
 
 def _validate(root: Path) -> None:
-    from .validate import validate_package
+    from ..validate import validate_package
 
     report = validate_package(root / DESCRIPTOR)
     blocking = [i for i in report.sorted() if i.severity == "error" and i.code not in STATS_CODES]

@@ -1,6 +1,6 @@
 """Generating models.py — one pydantic class per table — from the Table Schemas.
 
-Run ``python -m ukraine_talks_data.codegen`` after editing schemas/; a test fails while
+Run ``python -m ukraine_talks_data.package.codegen`` after editing schemas/; a test fails while
 models.py is stale, so the models can never drift from the schemas.
 """
 
@@ -11,16 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from .schemas import is_required, table_names, table_schema
+from .types import type_forms
 
 _SINGULAR = {"evidence": "Evidence", "categories": "Category"}
-_PY_TYPES = {
-    "string": "str",
-    "integer": "int",
-    "number": "float",
-    "boolean": "bool",
-    "date": "dt.date",
-    "list": "list[str]",
-}
 _FIELD_ARGS = {
     "pattern": "pattern",
     "minimum": "ge",
@@ -42,11 +35,7 @@ def class_name(table: str) -> str:
 
 def _annotation(field: dict[str, Any]) -> str:
     enum = field.get("constraints", {}).get("enum")
-    base = (
-        f"Literal[{', '.join(repr(v) for v in enum)}]"
-        if enum
-        else _PY_TYPES[field.get("type", "string")]
-    )
+    base = f"Literal[{', '.join(repr(v) for v in enum)}]" if enum else type_forms(field).python
     return base if is_required(field) else f"{base} | None"
 
 
@@ -64,7 +53,7 @@ def render_models() -> str:
     """The source of models.py for the bundled schemas."""
     out = [
         '"""Pydantic models, one per table. GENERATED from schemas/*.json by',
-        '``python -m ukraine_talks_data.codegen``: do not edit by hand."""',
+        '``python -m ukraine_talks_data.package.codegen``: do not edit by hand."""',
         "",
         "from __future__ import annotations",
         "",

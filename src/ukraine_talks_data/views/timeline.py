@@ -19,18 +19,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import TimelineError as TimelineError
+from ..package.relations import field
 from .query import RowSource, bundled_rows
-from .relations import field
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 FORMATS = (".png", ".svg", ".html")
 DIGEST_PREFIX = "timeline-data-sha256:"
-
-
-class TimelineError(ValueError):
-    """The timeline cannot be written where asked (e.g. an unknown file extension)."""
 
 
 @dataclass(frozen=True)
@@ -385,7 +382,7 @@ def render(timeline: Timeline, fmt: str) -> bytes:
 
 def write_timeline(out: Path, rows: RowSource = bundled_rows) -> Path:
     """Draw the timeline of the data into `out` (format from its extension), atomically."""
-    from .extras import require
+    from .._optional import require
 
     out = Path(out)
     fmt = out.suffix.lower()

@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic_files import atomic_folder
+from .._atomic import atomic_folder
+from ..errors import ReleaseError as ReleaseError
+from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
+from ..package.bundle import DESCRIPTOR, bundle_dir
+from ..validate.inputs.descriptor import read_descriptor
 from .build import BUILD_COMMAND, stale_files
-from .bundle import DESCRIPTOR, bundle_dir
 from .csv_export import write_csv_export
 from .data_dictionary import DATA_DICTIONARY
 from .descriptor_stats import dump_descriptor, resource_stats
-from .parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
-from .validate.inputs.descriptor import read_descriptor
-from .validate.report.issues import Issue
 
 CSV_DESCRIPTOR = "datapackage.json"
 PARQUET_RELEASE_DESCRIPTOR = "datapackage-parquet.json"
@@ -43,14 +43,6 @@ FLAT_NOTE = (
     "This descriptor describes the tables as flat release files; the zip beside them holds "
     "the whole package, with the source articles."
 )
-
-
-class ReleaseError(Exception):
-    """The package is not ready to release (stale build files or invalid data)."""
-
-    def __init__(self, message: str, issues: list[Issue] | None = None) -> None:
-        super().__init__(message)
-        self.issues = issues or []
 
 
 @dataclass
@@ -125,7 +117,7 @@ def _check_ready(root: Path) -> None:
         raise ReleaseError(
             f"the build files are stale; run `{BUILD_COMMAND}` first:\n  " + "\n  ".join(stale)
         )
-    from .validate import validate_package
+    from ..validate import validate_package
 
     report = validate_package(root / DESCRIPTOR)
     if not report.valid:

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from .schemas import primary_key, table_names, table_schema
-from .validate.tables.context import SPAN_FIELDS
+
+SPAN_FIELDS = ("source_id", "start_char", "end_char", "text")
+"""The fields of a row that carries its own evidence span: `text` is `seed[start_char:end_char]`
+of the seed of `source_id`."""
 
 # Field names that hold a row's human-readable label, in order of preference.
 LABEL_FIELDS = ("name", "title", "summary", "cameo_label")

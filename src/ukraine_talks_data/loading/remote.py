@@ -18,10 +18,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ._version import __version__
-from .bundle import bundle_dir
-from .descriptor_stats import file_sha256
-from .extras import require
+from .._optional import require
+from .._version import __version__
+from ..errors import HashMismatchError as HashMismatchError
+from ..errors import RemoteError as RemoteError
+from ..package.bundle import bundle_dir
+from ..package.digest import file_sha256
 from .parquet import PARQUET_DESCRIPTOR, file_resource, parquet_file_name
 
 BASE_URL_ENV = "UKRAINE_TALKS_BASE_URL"
@@ -29,14 +31,6 @@ CACHE_ENV = "UKRAINE_TALKS_CACHE"
 DEFAULT_TIMEOUT = 30.0
 APP_NAME = "ukraine-talks-data"
 _CACHED = re.compile(r"^[a-z0-9_]+-[0-9a-f]{16}\.parquet$")
-
-
-class RemoteError(Exception):
-    """A table could not be downloaded (no URL, not found, no answer, wrong file)."""
-
-
-class HashMismatchError(RemoteError):
-    """A downloaded file's SHA-256 differs from the bundled descriptor's; it was not cached."""
 
 
 def cache_dir() -> Path:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from .extras import MissingExtraError, require
+from .._optional import require
+from ..errors import MissingExtraError
 
 if TYPE_CHECKING:
     import pyarrow as pa

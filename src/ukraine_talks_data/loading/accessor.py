@@ -6,26 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from ..errors import UnknownTableError as UnknownTableError
+from ..package.bundle import bundle_dir
+from ..package.schemas import table_names, table_path, table_schema
 from .backends import BACKENDS, Backend, to_backend
-from .bundle import bundle_dir
-from .schemas import table_names, table_path, table_schema
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
     import pyarrow as pa
 
-    from .models import Record
+    from ..package.models import Record
 
 Source = Literal["bundled", "remote"]
 SOURCES: tuple[Source, ...] = ("bundled", "remote")
-
-
-class UnknownTableError(KeyError):
-    """Raised for a table name the package does not have; the message lists the valid names."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 def tables() -> list[str]:
@@ -112,7 +106,7 @@ def load(
     backend: "arrow" (a `pyarrow.Table`), "pandas" or "polars" (extras of the same names).
     source: "bundled" reads the files installed with the package; "remote" downloads the
     release's Parquet file from `base_url` (or `UKRAINE_TALKS_BASE_URL`), checks its SHA-256
-    against the bundled descriptor and caches it (see `ukraine_talks_data.remote`);
+    against the bundled descriptor and caches it (see `ukraine_talks_data.loading.remote`);
     `timeout` bounds each network wait, in seconds.
     """
     _check_name(name)
@@ -136,7 +130,7 @@ def clear_cache() -> list[str]:
 
 def records(name: str) -> Iterator[Record]:
     """The rows of table `name` as pydantic models (one class per table, see `models`)."""
-    from .models import MODELS
+    from ..package.models import MODELS
 
     model = MODELS.get(name)
     if model is None:

@@ -11,16 +11,14 @@ value for truth), so an empty table is guarded by its hash and size only.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .atomic_files import write_text_atomic
-
-_CHUNK = 1 << 20
+from .._atomic import write_text_atomic
+from ..package.digest import file_sha256
 
 
 @dataclass(frozen=True)
@@ -42,15 +40,6 @@ class ResourceStats:
         if self.rows is not None:
             out["rows"] = self.rows
         return out
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def csv_rows(path: Path, dialect: dict[str, Any] | None = None) -> int:

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import relations
-from .bundle import bundle_dir, bundled_descriptor
-from .schemas import primary_key, table_names, table_schema
+from ..errors import ExplorerError as ExplorerError
+from ..package import relations
+from ..package.bundle import bundle_dir, bundled_descriptor
+from ..package.schemas import primary_key, table_names, table_schema
 
 DATABASE = "talks"
 HOST = "127.0.0.1"
@@ -38,10 +39,6 @@ SOURCE_TEXTS = "source_texts"
 # Canned queries (titles appear on the database page and in README).
 SPAN_QUERY = "source_span"
 SAID_QUERY = "said_between"
-
-
-class ExplorerError(RuntimeError):
-    """The explorer could not start (port taken, Datasette failed); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ def _add_source_texts_and_search(db: sqlite3.Connection) -> None:
         '  "source_id" TEXT NOT NULL PRIMARY KEY REFERENCES "sources" ("source_id"),\n'
         '  "text" TEXT NOT NULL\n)'
     )
-    from .sources import read_source
+    from ..package.sources import read_source
 
     for source_id, path in db.execute("SELECT source_id, path FROM sources ORDER BY source_id"):
         text = read_source(bundle_dir() / path).text
@@ -88,7 +85,7 @@ def _add_source_texts_and_search(db: sqlite3.Connection) -> None:
 
 def build_database(out: Path) -> Path:
     """The exported tables plus source texts and search indexes, at `out` (atomically)."""
-    from .export import export_sqlite
+    from ..export.sqlite import export_sqlite
 
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
@@ -295,7 +292,7 @@ def start_explorer(
     The caller stops the process. Raises ExplorerError if the port is taken or Datasette
     exits or does not answer within `timeout` seconds.
     """
-    from .extras import require
+    from .._optional import require
 
     require("datasette", "explorer", "ukraine-talks serve")
     if not port_is_free(port, host):

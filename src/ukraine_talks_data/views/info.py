@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ._version import __version__
+from .._version import __version__
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,30 @@ class PackageInfo:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def lines(self) -> list[str]:
+        """What `ukraine-talks info` prints: version and title, licences, tables, sources."""
+        width = max((len(t.name) for t in self.tables), default=0)
+        out = [
+            f"ukraine-talks-data {self.version}: {self.title}",
+            f"data licence: {', '.join(self.licences)}; code licence: MIT",
+            "tables (rows):",
+            *(f"  {t.name:<{width}}  {t.rows}" for t in self.tables),
+            "sources:",
+        ]
+        for source in self.sources:
+            date = source.published or "date unknown"
+            if source.inferred:
+                date += " (inferred)"
+            out.append(f"  {source.source_id}  {date}  {source.title}")
+        return out
+
 
 def package_info() -> PackageInfo:
     """Version, tables with their row counts (counted from the data) and sources of the bundle."""
     import json
 
-    from .accessor import load, tables
-    from .bundle import bundled_descriptor
+    from ..loading.accessor import load, tables
+    from ..package.bundle import bundled_descriptor
 
     raw = json.loads(bundled_descriptor().read_text(encoding="utf-8"))
     titles = {r["name"]: r.get("title", r["name"]) for r in raw["resources"]}

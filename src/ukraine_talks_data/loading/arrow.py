@@ -6,20 +6,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .schemas import is_required, primary_key
+from ..package.schemas import is_required, primary_key
+from ..package.types import TYPES
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 # Table Schema type → name of the pyarrow type factory; "list" is a list of strings.
-ARROW_TYPES = {
-    "string": "string",
-    "integer": "int64",
-    "number": "float64",
-    "boolean": "bool_",
-    "date": "date32",
-    "list": "list_",
-}
+ARROW_TYPES = {kind: forms.arrow for kind, forms in TYPES.items()}
 
 
 def arrow_type(field: dict[str, Any]) -> pa.DataType:

@@ -14,8 +14,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from .atomic_files import write_text_atomic
-from .spreadsheet_safety import TEXT_TYPES, neutralise_formula
+from .._atomic import write_text_atomic
+from ..spreadsheet_safety import TEXT_TYPES, neutralise_formula
 
 
 def spreadsheet_cell(value: str, field: dict[str, Any]) -> str:

@@ -2,7 +2,7 @@
 
 Every table (description, files, primary and foreign keys) and every field (type, required,
 constraints and vocabulary, description). `ukraine-talks build` writes it; a test fails while
-the committed file is stale. ``python -m ukraine_talks_data.data_dictionary`` prints it.
+the committed file is stale. ``python -m ukraine_talks_data.publish.data_dictionary`` prints it.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .parquet import PARQUET_DIR, parquet_file_name
-from .schemas import is_required, primary_key
-from .validate.inputs.descriptor import Descriptor, read_descriptor
+from ..loading.parquet import PARQUET_DIR, parquet_file_name
+from ..package.schemas import is_required, primary_key
+from ..validate.inputs.descriptor import Descriptor, read_descriptor
 
 DATA_DICTIONARY = "docs/data-dictionary.md"
 _CONSTRAINT_ORDER = ("unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength")
@@ -148,7 +148,7 @@ def data_dictionary_for(root: Path) -> str:
 
 def main() -> None:
     """Print the data dictionary of the bundled package."""
-    from .bundle import bundle_dir
+    from ..package.bundle import bundle_dir
 
     sys.stdout.write(data_dictionary_for(bundle_dir()))
 

@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .atomic_files import write_text_atomic
-from .schemas import table_names
+from .._atomic import write_text_atomic
+from ..package.schemas import table_names
 
 
 def _json_default(value: Any) -> Any:
@@ -22,7 +22,7 @@ def _json_default(value: Any) -> Any:
 
 def table_jsonl(name: str) -> str:
     """Table `name` as JSON Lines text."""
-    from .accessor import load
+    from ..loading.accessor import load
 
     return "".join(
         json.dumps(row, ensure_ascii=False, default=_json_default) + "\n"
