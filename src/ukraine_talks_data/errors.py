@@ -6,15 +6,23 @@ capability failed. Classes that were once plain built-in errors keep that base t
 `except` clauses still match. The validator's own `DescriptorError` (no descriptor at all)
 stays in `validate/`; callers outside it turn it into one of these.
 
-This module imports nothing: every layer may raise these.
+This module imports nothing of the package: every layer may raise these.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .validate.report.issues import Issue
+
+class Issue(Protocol):
+    """What an error may carry to explain itself: the validator's `Issue` is one (this
+    module imports nothing, so it names only what it needs of it)."""
+
+    @property
+    def code(self) -> str: ...
+
+    def line(self) -> str: ...
 
 
 class UkraineTalksError(Exception):
@@ -49,9 +57,9 @@ class HashMismatchError(RemoteError):
 class PublishError(UkraineTalksError):
     """The package cannot be built or released; `issues` (validator issues) say why."""
 
-    def __init__(self, message: str, issues: list[Issue] | None = None) -> None:
+    def __init__(self, message: str, issues: Sequence[Issue] = ()) -> None:
         super().__init__(message)
-        self.issues: list[Issue] = issues or []
+        self.issues: list[Issue] = list(issues)
 
 
 class BuildError(PublishError):
