@@ -1,6 +1,6 @@
 """The browsable explorer: a SQLite database, Datasette metadata from the schemas, and the server.
 
-`build_explorer()` writes into a folder: `talks.db` (`export.export_sqlite()` plus the source
+`build_explorer()` writes into a folder: `talks.db` (`export.sqlite.export_sqlite()` plus the source
 articles' text in `source_texts` and full-text indexes), `talks-metadata.json` (table and
 column descriptions, label columns so that ids show as names, facets, canned queries) and
 `talks-templates/`, a copy of `explorer_templates/` (a link from every row to its evidence;
