@@ -24,7 +24,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ukraine_talks_data.descriptor_stats import refresh_descriptor
+from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -353,7 +353,7 @@ def write_parquet(target: Path) -> None:
     """Each table also as data/parquet/<table>.parquet, typed per its Table Schema."""
     import pyarrow.parquet as pq
 
-    from ukraine_talks_data.arrow import read_csv
+    from ukraine_talks_data.loading.arrow import read_csv
 
     descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
     (target / "data" / "parquet").mkdir(exist_ok=True)

@@ -167,8 +167,8 @@ def bench_load(labels: list[str], repeat: int) -> list[dict[str, Any]]:
         ours = median_run(
             python(
                 "import pathlib; "
-                "from ukraine_talks_data.accessor import table_schema; "
-                "from ukraine_talks_data.parquet import fresh_parquet; "
+                "from ukraine_talks_data.loading.accessor import table_schema; "
+                "from ukraine_talks_data.loading.parquet import fresh_parquet; "
                 f"root = pathlib.Path({str(root)!r}); "
                 "t = fresh_parquet(root / 'data/parquet/statements.parquet', "
                 "root / 'data/statements.csv', table_schema('statements')); "

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ukraine_talks_data.bundle import bundle_dir
-from ukraine_talks_data.descriptor_stats import refresh_descriptor
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
 
 PACKAGE_PARTS = ("datapackage.json", "schemas", "data", "seeds")
 

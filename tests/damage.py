@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from conftest import read_rows, write_rows
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.descriptor_stats import refresh_descriptor
+from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
 from ukraine_talks_data.validate.csv.form import data_rows
 
 runner = CliRunner()

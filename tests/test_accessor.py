@@ -9,8 +9,8 @@ import pytest
 
 import ukraine_talks_data as u
 from conftest import read_rows
-from ukraine_talks_data.bundle import bundle_dir
-from ukraine_talks_data.schemas import table_path
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import table_path
 
 
 @pytest.mark.parametrize("table", u.tables())
@@ -25,7 +25,7 @@ def test_load_has_every_csv_row(table: str) -> None:
 
 @pytest.mark.parametrize("table", u.tables())
 def test_records_are_models_of_the_table(table: str) -> None:
-    from ukraine_talks_data.models import MODELS
+    from ukraine_talks_data.package.models import MODELS
 
     records = list(u.records(table))
     assert len(records) == u.load(table).num_rows

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ukraine_talks_data.atomic_files import atomic_folder, atomic_path, write_bytes_atomic
+from ukraine_talks_data._atomic import atomic_folder, atomic_path, write_bytes_atomic
 
 
 def test_killed_writer_leaves_previous_file(tmp_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_killed_writer_leaves_previous_file(tmp_path: Path) -> None:
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from ukraine_talks_data.atomic_files import atomic_path\n"
+        "from ukraine_talks_data._atomic import atomic_path\n"
         f"with atomic_path(Path({str(target)!r})) as tmp:\n"
         "    tmp.write_bytes(b'half of the new')\n"
         "    print('writing', flush=True)\n"

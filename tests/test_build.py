@@ -13,19 +13,16 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import copy_package, read_rows, set_cell, write_rows
-from ukraine_talks_data import build as build_module
-from ukraine_talks_data.build import BUILD_COMMAND, BuildError, build, stale_files
-from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.data_dictionary import DATA_DICTIONARY
-from ukraine_talks_data.descriptor_stats import csv_rows, file_sha256
-from ukraine_talks_data.parquet import (
-    PARQUET_DESCRIPTOR,
-    PARQUET_DIR,
-    parquet_bytes,
-    parquet_table,
-)
-from ukraine_talks_data.schemas import table_names, table_path, table_schema
+from ukraine_talks_data.loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.digest import file_sha256
+from ukraine_talks_data.package.schemas import table_names, table_path, table_schema
+from ukraine_talks_data.publish import build as build_module
+from ukraine_talks_data.publish.build import BUILD_COMMAND, BuildError, build, stale_files
+from ukraine_talks_data.publish.data_dictionary import DATA_DICTIONARY
+from ukraine_talks_data.publish.descriptor_stats import csv_rows
+from ukraine_talks_data.publish.parquet import parquet_bytes, parquet_table
 
 ROOT = bundle_dir()
 GENERATED = [

@@ -11,7 +11,7 @@ import copy
 import pytest
 from frictionless import Schema
 
-from ukraine_talks_data.schemas import table_names, table_schema
+from ukraine_talks_data.package.schemas import table_names, table_schema
 from ukraine_talks_data.validate.inputs.schema_rules import (
     frictionless_problems,
     is_bundled_schema,

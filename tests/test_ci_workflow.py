@@ -9,8 +9,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
+from ukraine_talks_data.package.bundle import bundle_dir
 
 ROOT = bundle_dir()
 WORKFLOW = ROOT / ".github" / "workflows" / "validate.yml"

@@ -122,8 +122,8 @@ def test_threads_never_see_half_read_seeds(monkeypatch: pytest.MonkeyPatch) -> N
     first to finish reading the seeds instead of getting the ones read so far."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ukraine_talks_data.bundle import bundled_descriptor
-    from ukraine_talks_data.sources import source_text
+    from ukraine_talks_data.package.bundle import bundled_descriptor
+    from ukraine_talks_data.package.sources import source_text
     from ukraine_talks_data.validate.inputs.descriptor import read_descriptor
     from ukraine_talks_data.validate.tables.context import Context
 

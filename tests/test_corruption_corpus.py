@@ -34,7 +34,7 @@ from damage import (
     validate_cli,
 )
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.schemas import table_names, table_schema
+from ukraine_talks_data.package.schemas import table_names, table_schema
 
 FOREIGN_KEYS = [
     (table, index)

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from conftest import read_rows, write_rows
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.coverage import coverage
+from ukraine_talks_data.views.coverage import coverage
 
 runner = CliRunner()
 

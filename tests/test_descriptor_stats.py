@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from conftest import read_rows, write_rows
-from ukraine_talks_data.descriptor_stats import refresh_descriptor, resource_stats
-from ukraine_talks_data.schemas import table_names, table_path
+from ukraine_talks_data.package.schemas import table_names, table_path
+from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor, resource_stats
 from ukraine_talks_data.validate import validate_package
 
 STATS = ("byte-count", "hash-count", "row-count")

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from test_fuzz_validate import FILES, FUZZ, SPECIAL_BYTES, SPECIAL_TEXT, scratch_package
-from ukraine_talks_data.schemas import table_names, table_path
+from ukraine_talks_data.package.schemas import table_names, table_path
 from ukraine_talks_data.validate import validate_package
 from ukraine_talks_data.validate.engine import run
 

@@ -23,10 +23,12 @@ from typer.testing import CliRunner
 
 import ukraine_talks_data as u
 from test_show import TINY
-from ukraine_talks_data import relations
-from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.explorer import (
+from ukraine_talks_data.package import relations
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import table_schema
+from ukraine_talks_data.package.sources import read_source
+from ukraine_talks_data.views.explorer import (
     DATABASE,
     SAID_QUERY,
     SOURCE_TEXTS,
@@ -38,9 +40,7 @@ from ukraine_talks_data.explorer import (
     start_explorer,
     stop,
 )
-from ukraine_talks_data.query import Filters, select
-from ukraine_talks_data.schemas import table_schema
-from ukraine_talks_data.sources import read_source
+from ukraine_talks_data.views.query import Filters, select
 
 BASE = "http://127.0.0.1:1"
 

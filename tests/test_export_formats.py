@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 
 import ukraine_talks_data as u
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.export import ExportError, dependency_order
-from ukraine_talks_data.export_duckdb import insertion_levels
-from ukraine_talks_data.schemas import primary_key, table_schema
+from ukraine_talks_data.export import ExportError
+from ukraine_talks_data.export.duckdb import insertion_levels
+from ukraine_talks_data.export.sql import dependency_order
+from ukraine_talks_data.package.schemas import primary_key, table_schema
 
 runner = CliRunner()
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import ukraine_talks_data as u
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.schemas import primary_key, table_schema
+from ukraine_talks_data.package.schemas import primary_key, table_schema
 
 
 def test_export_has_every_table_row_and_key(tmp_path: Path) -> None:

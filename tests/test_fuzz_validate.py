@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 from conftest import copy_package
 from damage import deadline, runner
-from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.schemas import table_names, table_path
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import table_names, table_path
 
 EXAMPLES = int(os.environ.get("UKRAINE_TALKS_FUZZ_EXAMPLES", "8"))
 TIME_LIMIT = 120

@@ -11,8 +11,8 @@ import pytest
 
 import ukraine_talks_data as u
 from conftest import read_rows
-from ukraine_talks_data.bundle import bundle_dir
-from ukraine_talks_data.schemas import table_path, table_schema
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import table_path, table_schema
 
 ROOT = bundle_dir()
 

@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 
 import ukraine_talks_data as u
 from conftest import read_rows
-from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.data_dictionary import DATA_DICTIONARY, data_dictionary_for
-from ukraine_talks_data.parquet import PARQUET_DESCRIPTOR
-from ukraine_talks_data.schemas import table_path, table_schema
+from ukraine_talks_data.loading.parquet import PARQUET_DESCRIPTOR
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import table_path, table_schema
+from ukraine_talks_data.publish.data_dictionary import DATA_DICTIONARY, data_dictionary_for
 
 ROOT = bundle_dir()
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
@@ -90,7 +90,7 @@ def test_info_lists_version_tables_and_sources() -> None:
 
 
 def test_info_json_matches_the_library() -> None:
-    from ukraine_talks_data.info import package_info
+    from ukraine_talks_data.views.info import package_info
 
     result = CliRunner().invoke(app, ["info", "--json"])
     assert json.loads(result.stdout) == package_info().to_dict()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import read_rows
-from ukraine_talks_data.bundle import bundle_dir
-from ukraine_talks_data.schemas import primary_key, table_names, table_path, table_schema
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import primary_key, table_names, table_path, table_schema
 
 ROOT = bundle_dir()
 SHARED = ROOT.parent / "shared" / "seeds"

@@ -13,17 +13,17 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import read_rows, set_cell
-from ukraine_talks_data.accessor import bundled_table
-from ukraine_talks_data.arrow import arrow_schema, read_csv
-from ukraine_talks_data.build import build
-from ukraine_talks_data.bundle import bundle_dir
-from ukraine_talks_data.parquet import (
+from ukraine_talks_data.loading.accessor import bundled_table
+from ukraine_talks_data.loading.arrow import arrow_schema, read_csv
+from ukraine_talks_data.loading.parquet import (
     CSV_SHA256_KEY,
     PARQUET_DIR,
     fresh_parquet,
     read_parquet_file,
 )
-from ukraine_talks_data.schemas import primary_key, table_names, table_path, table_schema
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import primary_key, table_names, table_path, table_schema
+from ukraine_talks_data.publish.build import build
 
 ROOT = bundle_dir()
 TABLES = table_names()

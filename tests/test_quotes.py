@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ukraine_talks_data.quotes import quote_spans
+from ukraine_talks_data.package.quotes import quote_spans
 
 
 def spans(text: str) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ukraine_talks_data.bundle import bundle_dir
+from ukraine_talks_data.package.bundle import bundle_dir
 
 ROOT = bundle_dir()
 

@@ -14,12 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 import ukraine_talks_data as u
-from ukraine_talks_data import csv_export
-from ukraine_talks_data.build import build
-from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.release import ReleaseError, make_release, zip_name
-from ukraine_talks_data.schemas import table_names, table_path
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import table_names, table_path
+from ukraine_talks_data.publish import csv_export
+from ukraine_talks_data.publish.build import build
+from ukraine_talks_data.publish.release import ReleaseError, make_release, zip_name
 from ukraine_talks_data.validate import validate_package
 
 ROOT = bundle_dir()

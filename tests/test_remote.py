@@ -15,10 +15,10 @@ import platformdirs
 import pytest
 
 import ukraine_talks_data as u
-from ukraine_talks_data import remote
-from ukraine_talks_data.descriptor_stats import file_sha256
-from ukraine_talks_data.release import make_release
-from ukraine_talks_data.remote import HashMismatchError, RemoteError
+from ukraine_talks_data.loading import remote
+from ukraine_talks_data.loading.remote import HashMismatchError, RemoteError
+from ukraine_talks_data.package.digest import file_sha256
+from ukraine_talks_data.publish.release import make_release
 
 TABLE = "actors"
 

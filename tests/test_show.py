@@ -11,13 +11,13 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import ukraine_talks_data as u
-from ukraine_talks_data import relations
-from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.query import DEFAULT_COLUMNS, Filters, QueryError, select, speaker_ids
-from ukraine_talks_data.schemas import primary_key, table_schema
-from ukraine_talks_data.sources import read_source
-from ukraine_talks_data.terminal import print_selection
+from ukraine_talks_data.package import relations
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import primary_key, table_schema
+from ukraine_talks_data.package.sources import read_source
+from ukraine_talks_data.views.query import DEFAULT_COLUMNS, Filters, QueryError, select, speaker_ids
+from ukraine_talks_data.views.terminal import print_selection
 
 D = dt.date
 

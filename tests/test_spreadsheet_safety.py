@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ukraine_talks_data.csv_export import export_csv_text, spreadsheet_cell
+from ukraine_talks_data.publish.csv_export import export_csv_text, spreadsheet_cell
 from ukraine_talks_data.spreadsheet_safety import TRIGGERS, looks_like_formula, neutralise_formula
 
 FORMULAS = [

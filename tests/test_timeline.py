@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 import ukraine_talks_data as u
-from ukraine_talks_data.bundle import bundle_dir
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.timeline import DIGEST_PREFIX, build_timeline, render
+from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.views.timeline import DIGEST_PREFIX, build_timeline, render
 
 README_IMAGE = "docs/timeline.svg"
 D = dt.date

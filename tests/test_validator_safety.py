@@ -328,7 +328,7 @@ def test_loosened_schema_is_reported_and_the_reference_still_applies(package: Pa
     code, lines = validate_cli(package)
     assert code == 1
     from ukraine_talks_data._version import __version__
-    from ukraine_talks_data.schemas import table_schema
+    from ukraine_talks_data.package.schemas import table_schema
 
     enum = next(f for f in table_schema("statements")["fields"] if f["name"] == "quote_type")[
         "constraints"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ukraine_talks_data.bundle import bundle_dir
+from ukraine_talks_data.package.bundle import bundle_dir
 
 ROOT = bundle_dir()
 
@@ -52,7 +52,7 @@ def test_validate_and_load_from_the_wheel_in_an_empty_folder(
 ) -> None:
     env = {**os.environ, "PYTHONPATH": str(unpacked_wheel)}
     code = (
-        "import ukraine_talks_data as u, ukraine_talks_data.bundle as b;"
+        "import ukraine_talks_data as u, ukraine_talks_data.package.bundle as b;"
         "from ukraine_talks_data.validate import validate_package;"
         "print(b.bundle_dir().name, validate_package().valid, len(u.load('statements')))"
     )

@@ -12,8 +12,8 @@ from ._version import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .accessor import UnknownTableError, clear_cache, load, records, tables
-    from .extras import MissingExtraError
+    from .errors import MissingExtraError, UnknownTableError
+    from .loading.accessor import clear_cache, load, records, tables
 
 __all__ = [
     "MissingExtraError",
@@ -26,12 +26,12 @@ __all__ = [
 ]
 
 _LAZY = {
-    "MissingExtraError": "extras",
-    "UnknownTableError": "accessor",
-    "clear_cache": "accessor",
-    "load": "accessor",
-    "records": "accessor",
-    "tables": "accessor",
+    "MissingExtraError": "errors",
+    "UnknownTableError": "errors",
+    "clear_cache": "loading.accessor",
+    "load": "loading.accessor",
+    "records": "loading.accessor",
+    "tables": "loading.accessor",
 }
 
 

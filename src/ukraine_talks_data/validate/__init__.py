@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from ..bundle import bundled_descriptor
-from ..schemas import table_names, table_schema
+from ..package.bundle import bundled_descriptor
+from ..package.schemas import table_names, table_schema
 from .engine.run import column_validation, reference_validation
 from .inputs.descriptor import DescriptorError, read_descriptor
 from .report.issues import Issue, Report

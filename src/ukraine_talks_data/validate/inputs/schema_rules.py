@@ -283,7 +283,7 @@ def frictionless_problems(schema: Mapping[str, Any], file: str, prefix: str = ""
 
 def is_bundled_schema(schema: Mapping[str, Any]) -> bool:
     """Whether `schema` equals one of the Table Schemas bundled with this distribution."""
-    from ...schemas import table_names, table_schema
+    from ...package.schemas import table_names, table_schema
 
     return any(schema == table_schema(name) for name in table_names())
 

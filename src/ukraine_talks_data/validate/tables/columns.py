@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ...package.relations import SPAN_FIELDS
 from ..csv.plain import ArrowParsedCsv, has_control_bytes, line_count, plain_form
 from ..csv.records import (
     EXCEL,
@@ -29,7 +30,7 @@ from ..csv.records import (
     records_of,
 )
 from ..inputs.resource_rules import declared_algorithm
-from .context import SPAN_FIELDS, Context
+from .context import Context
 from .positional import Positional, positional
 from .rows import field_names
 

@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...sources import SourceText, source_text
+from ...package.relations import SPAN_FIELDS
+from ...package.sources import SourceText, source_text
 from ..csv.form import ParsedCsv, parse_csv
 from ..inputs.descriptor import Descriptor
 from ..inputs.files import PackageFileError, read_package_file
 from ..inputs.schema_rules import field_names
 from .rows import Table, table_from_csv
 
-SPAN_FIELDS = ("source_id", "start_char", "end_char", "text")
 KEEP_BYTES = 1 << 24
 """Files up to this size are kept in memory once read; larger ones are read again when asked
 (from the page cache), so that a large package is not held in memory beside its columns."""

@@ -1,0 +1,83 @@
+"""`ukraine-talks build` and `release`: regenerating the derived files, assembling a release."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._app import app, clean_errors
+
+
+@app.command()
+def build(
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder holding the datapackage.json to build. Default: this checkout (or the "
+            "installed bundle).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; list the files a build would change and exit 1 if any."
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Rewrite every Parquet file even when its content is up to date."
+        ),
+    ] = False,
+) -> None:
+    """Validate the CSVs, then regenerate everything derived from them.
+
+    Writes the sizes, hashes and row counts in datapackage.json, data/parquet/*.parquet and
+    data/parquet/datapackage.json, and docs/data-dictionary.md. Exit 1 when the data is
+    invalid (nothing is written) or, with --check, when something is stale.
+    """
+    from ..publish.build import BUILD_COMMAND, stale_files
+    from ..publish.build import build as build_package
+
+    with clean_errors():
+        if check:
+            stale = stale_files(root)
+            for line in stale:
+                typer.echo(line)
+            if stale:
+                typer.echo(f"stale: run `{BUILD_COMMAND}`", err=True)
+                raise typer.Exit(1)
+            typer.echo("up to date")
+            return
+        result = build_package(root, force=force)
+    for line in result.lines():
+        typer.echo(line)
+
+
+@app.command()
+def release(
+    out: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Release folder to create or replace. Default: release/v<version>/.",
+            show_default=False,
+        ),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder holding the datapackage.json to release. Default: this checkout.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Assemble the files to attach to a release: Parquet, CSV, descriptors, SHA256SUMS, a zip."""
+    from ..publish.release import make_release
+
+    with clean_errors():
+        result = make_release(out, root)
+    for name in result.files:
+        typer.echo(f"{result.folder / name}")

@@ -1,0 +1,124 @@
+"""`ukraine-talks validate`: the validator's report, as text, GitHub annotations or JSON."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._app import app, clean_errors
+
+
+class EngineChoice(StrEnum):
+    """The validation engines (see validate.ENGINES)."""
+
+    columns = "columns"
+    frictionless = "frictionless"
+
+
+class ReportFormat(StrEnum):
+    """How `validate` prints its report."""
+
+    text = "text"
+    github = "github"
+    json = "json"
+
+
+@app.command()
+def validate(
+    datapackage: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A datapackage.json, or the folder holding one. Default: the data bundled with "
+            "this package.",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the whole report as JSON (same as --format json).")
+    ] = False,
+    output_format: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            help="text: one line per issue; github: pull-request annotations (::error "
+            "file=…,line=…); json: the whole report for machines.",
+        ),
+    ] = ReportFormat.text,
+    max_errors: Annotated[
+        int,
+        typer.Option(
+            "--max-errors",
+            min=0,
+            help="Print at most this many errors (and as many warnings); 0 prints all. The exit "
+            "status still counts every error. JSON always holds every issue.",
+        ),
+    ] = 100,
+    allow_schema_changes: Annotated[
+        bool,
+        typer.Option(
+            "--allow-schema-changes",
+            help="Validate against the package's own schemas/*.json instead of the reference "
+            "schemas bundled with this distribution (for a derived package whose schemas differ "
+            "on purpose); without it, any difference is a schema-changed error.",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (written whole or not at all) and print only "
+            "the summary line.",
+            show_default=False,
+        ),
+    ] = None,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            "--engine",
+            help="columns (default): tables read once by Arrow, the Table Schema pass and the "
+            "dataset's checks computed column-wise (Arrow + DuckDB), falling back to the "
+            "reference wherever it cannot reproduce it; frictionless: the reference pipeline, "
+            "Frictionless on the strictly parsed rows plus the row-wise checks, much slower on "
+            "large packages. Both report the same issues.",
+        ),
+    ] = EngineChoice.columns,
+) -> None:
+    """Validate a data package: files, Table Schemas, evidence spans, seed hashes, dates, links.
+
+    Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
+    """  # noqa: E501 - typer prints docstring lines as written
+    from .._atomic import write_text_atomic
+    from ..validate import validate_package
+    from ..validate.inputs.descriptor import DescriptorError
+    from ..validate.report.formats import render, summary
+
+    fmt = ReportFormat.json if json_output else output_format
+    try:
+        report = validate_package(
+            datapackage, reference_schemas=not allow_schema_changes, engine=engine.value
+        )
+    except DescriptorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:  # a CI tool ends with a message and exit 2, never a traceback
+        typer.echo(
+            f"error: the validator failed unexpectedly ({type(exc).__name__}: {exc}); "
+            "please report this, with the package that caused it",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = render(report, fmt.value, max_errors=max_errors or None, color=color)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        with clean_errors(writing=output):
+            write_text_atomic(output, text)
+        typer.echo(summary(report))
+    raise typer.Exit(0 if report.valid else 1)
