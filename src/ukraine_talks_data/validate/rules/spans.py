@@ -84,11 +84,10 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
                 local = pc.indices_nonzero(part)
                 index = pc.add(local, first)
                 parts = [pc.take(c, local) for c in parts]
-            span_ids, span_start, span_end, texts = parts
-            ids_array = (
-                span_ids.combine_chunks() if isinstance(span_ids, pa.ChunkedArray) else span_ids
-            )
-            expected = seed_bytes.slices(ids_array, span_start, span_end)
+            span_ids, span_start, span_end, texts = (
+                c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in parts
+            )  # a batch's slices: small copies
+            expected = seed_bytes.slices(span_ids, span_start, span_end)
             same = pc.fill_null(pc.equal(expected, texts.cast(pa.string_view())), False)
             for j in pc.indices_nonzero(pc.invert(same)).to_pylist():
                 i = index[j].as_py()

@@ -28,8 +28,8 @@ class Positional:
     labels: list[str]
     fields: list[dict[str, Any]]  # one per label: the schema's field there, or an `any` field
     schema_fields: list[dict[str, Any]]
-    rows: pa.Array
-    cells: list[pa.Array]  # one per label: text, null where the record is shorter
+    rows: pa.ChunkedArray
+    cells: list[pa.ChunkedArray]  # one per label: text, null where the record is shorter
     odd: dict[int, list[str]]  # record number → every cell, for records of another width
     missing_values: tuple[str, ...]
     primary_key: Any = None  # as the schema gives it
@@ -88,15 +88,18 @@ def positional(name: str, path: str, records: Records, schema: dict[str, Any]) -
     ]
     data = records.table.slice(1)
     width = min(len(labels), records.width)
-    cells = [data.column(f"c{i}").combine_chunks() for i in range(width)]
-    cells += [pa.nulls(data.num_rows, pa.string()) for _ in range(width, len(labels))]
+    cells = [data.column(f"c{i}") for i in range(width)]  # Arrow's buffers, not copies
+    cells += [
+        pa.chunked_array([pa.nulls(data.num_rows, pa.string())])
+        for _ in range(width, len(labels))
+    ]
     return Positional(
         name,
         path,
         labels,
         fields,
         schema_fields,
-        data.column("rn").combine_chunks(),
+        data.column("rn"),
         cells,
         {n: c for n, c in records.odd.items() if n > 1},
         tuple(schema.get("missingValues", [""])),

@@ -53,7 +53,6 @@ def canonical(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     match = pc.match_substring_regex(column, CANONICAL[kind])
     if kind != "date":
         return match
@@ -82,7 +81,6 @@ def _convert(table: ColumnTable, name: str, kind: str) -> pa.Array:
     column = table.column(name)
     if column is None:
         return pa.nulls(table.num_rows, target)
-    column = column.combine_chunks()
     text = pc.if_else(pc.fill_null(canonical(column, kind), False), column, None)
     if kind == "integer":
         return pc.cast(text, target)
