@@ -200,12 +200,23 @@ def _many_errors(root: Path) -> None:
     write_records(root, "categories", rows)
 
 
-def _python_only_pattern(root: Path) -> None:
+def _re2_pattern(root: Path) -> None:
+    """Where RE2 and Python's re differ: RE2's `\\w` is ASCII only, its `$` is the very end."""
+
+    def edit(schema: dict[str, Any]) -> None:
+        schema["fields"][0]["constraints"]["pattern"] = r"\w+"
+        schema["fields"][1]["constraints"]["pattern"] = r"[^!]+$"
+
+    edit_schema(root, "actors", edit)
+    set_cell("actors", "actor_id", "Über")(root)
+    set_cell("actors", "name", "Name\n")(root)
+
+
+def _look_ahead_pattern(root: Path) -> None:
     def edit(schema: dict[str, Any]) -> None:
         schema["fields"][0]["constraints"]["pattern"] = r"(?=[a-z])\w+"
 
     edit_schema(root, "actors", edit)
-    set_cell("actors", "actor_id", "Über")(root)
 
 
 def _unsupported_format(root: Path) -> None:
@@ -295,7 +306,8 @@ DAMAGES: list[tuple[str, Damage]] = [
     ("tampered seed", _tamper_seed),
     ("missing seed", _missing_seed),
     ("more than 1000 errors", _many_errors),
-    ("pattern only Python decides", _python_only_pattern),
+    ("pattern in RE2's meaning", _re2_pattern),
+    ("pattern RE2 refuses", _look_ahead_pattern),
     ("unsupported field format", _unsupported_format),
     ("wrong hash and size on a table", _hash_on_table),
     ("right md5 and size on a table", _right_hash_on_table),

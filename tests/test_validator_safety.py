@@ -3,6 +3,7 @@ special file, reach the network or loosen the rules: each attempt is one exact e
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import socket
@@ -19,6 +20,7 @@ from damage import (
     edit_descriptor,
     edit_schema,
     resource,
+    restamp,
     validate_cli,
 )
 from ukraine_talks_data.validate import validate_package
@@ -108,6 +110,83 @@ def test_descriptor_that_is_a_fifo(tmp_path: Path) -> None:
             "datapackage.json: descriptor-error: is not a regular file (a FIFO, socket or "
             "device is never read)"
         ],
+    )
+
+
+# Pathological sizes finish in seconds with a bounded report ---------------------------------
+
+
+def test_a_row_with_200000_extra_cells_is_cut_after_100(package: Path) -> None:
+    path = csv_path(package, "actors")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    width = len(next(csv.reader([lines[0]])))
+    lines[1] += ",x" * 200_000
+    path.write_text("\n".join(lines), encoding="utf-8")
+    restamp(path, package)
+    with deadline(300):
+        code, out = validate_cli(package)
+    assert code == 1
+    listed = [
+        f"data/actors.csv:2:column {width + n}: extra-cell: the row has more cells than the "
+        "header (value: 'x')"
+        for n in range(1, 101)
+    ]
+    summary = (
+        f"data/actors.csv:2:column {width + 101}: extra-cell: the row has 200000 cells more than "
+        "the header; the first 100 are reported one by one, the other 199900 (columns "
+        f"{width + 101} to {width + 200_000}) only here (value: 'x')"
+    )
+    assert sorted(out) == sorted([*listed, summary])
+
+
+def test_a_path_of_100000_characters_is_refused(package: Path) -> None:
+    _actors(package, path="a" * 100_000)
+    with deadline(60):
+        code, lines = validate_cli(package)
+    assert code == 1
+    assert lines == [
+        "datapackage.json::actors.path: unsafe-path: resource path is too long (100000 bytes, "
+        "the longest name 100000); a path may have at most 1024 bytes, 255 per name (value: "
+        f"'{'a' * 59}…{'a' * 59}')"
+    ]
+
+
+def test_a_catastrophic_pattern_runs_in_linear_time(package: Path) -> None:
+    # Python's re takes about 2**40 steps for this cell; RE2, forty-one.
+    def nested(s: dict[str, Any]) -> None:
+        field = next(f for f in s["fields"] if f["name"] == "name")
+        field["constraints"]["pattern"] = "([^!]+)+"
+
+    edit_schema(package, "actors", nested)
+    value = "a" * 40 + "!"
+    number = set_cell(csv_path(package, "actors"), 0, "name", value)
+    with deadline(120):
+        code, lines = validate_cli(package, "--allow-schema-changes")
+    assert code == 1
+    assert lines == [
+        f"data/actors.csv:{number}:name: constraint-error: must match the pattern ([^!]+)+ "
+        f"(value: {value!r})"
+    ]
+
+
+def test_a_descriptor_of_20000_resources_is_read_in_linear_time(package: Path) -> None:
+    count = 20_000
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+
+    def many(d: dict[str, Any]) -> None:
+        d["resources"] += [
+            {"name": f"extra{i}", "path": f"data/none{i}.csv", "schema": schema}
+            for i in range(count)
+        ]
+
+    edit_descriptor(package, many)
+    with deadline(600):
+        code, lines = validate_cli(package, "--allow-schema-changes")
+    assert code == 1
+    assert sorted(lines) == sorted(
+        f"data/none{i}.csv: file-missing: no file at this path (resource 'extra{i}' in "
+        "datapackage.json)"
+        for i in range(count)
     )
 
 
@@ -273,8 +352,14 @@ def test_resource_name_with_odd_characters(package: Path) -> None:
         (
             lambda s: s["fields"][0].__setitem__("constraints", {"pattern": "(("}),
             "{0}.constraints.pattern",
-            "is not a valid regular expression (missing ), unterminated subpattern at position 1) "
-            "(value: '((')",
+            "is not a valid RE2 regular expression (missing ): ((); patterns run on RE2, which "
+            "has no backreferences or look-arounds (value: '((')",
+        ),
+        (
+            lambda s: s["fields"][0].__setitem__("constraints", {"pattern": "(?=a)a"}),
+            "{0}.constraints.pattern",
+            "is not a valid RE2 regular expression (invalid perl operator: (?=); patterns run on "
+            "RE2, which has no backreferences or look-arounds (value: '(?=a)a')",
         ),
         (
             lambda s: s["fields"][0].__setitem__("type", "object"),
@@ -301,6 +386,7 @@ def test_resource_name_with_odd_characters(package: Path) -> None:
     ids=[
         "field-not-object",
         "bad-pattern",
+        "look-ahead-pattern",
         "json-type",
         "primary-key",
         "no-fields",

@@ -12,10 +12,17 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 csv.field_size_limit(2**31 - 1)
 
 BOM = b"\xef\xbb\xbf"
+MAX_EXTRA_CELLS = 100
+"""Extra cells (beyond the header's width) reported one by one in a record; the rest of a
+wider record is cut off here and stated in one `extra-cell` problem (docs/codebook.md)."""
 _ESCAPED = re.compile("[\udc80-\udcff]+")
 
 
@@ -67,6 +74,14 @@ class ParsedCsv:
         """Whether some record spans several physical lines (rows and lines then differ)."""
         return any(line != index for index, line in enumerate(self.lines, start=1))
 
+    def cells(self, position: int) -> pa.Array | pa.ChunkedArray:
+        """The cells at `position` of the data rows (row 2 on), as Arrow strings; null where
+        a record is shorter."""
+        import pyarrow as pa
+
+        cells = [r[position] if position < len(r) else None for r in self.records[1:]]
+        return pa.array(cells, pa.string())
+
 
 def parse_csv(data: bytes) -> ParsedCsv:
     """Parse `data` as the package's CSV form, recording every deviation as a CsvProblem."""
@@ -100,7 +115,27 @@ def parse_csv(data: bytes) -> ParsedCsv:
         parsed.complete = False
         parsed.problems.append(exc.problem)
         parsed.records, parsed.lines = _read(text, strict=False)
+        return parsed
+    _cut_wide_records(parsed)
     return parsed
+
+
+def _cut_wide_records(parsed: ParsedCsv) -> None:
+    """Cut every record holding more than `MAX_EXTRA_CELLS` cells past the header's width to
+    that many, with one problem stating the rest: a line of a million commas is reported in
+    a bounded number of issues, and no later reader holds a million cells."""
+    limit = len(parsed.header) + MAX_EXTRA_CELLS
+    for row, record in enumerate(parsed.records[1:], start=2):
+        if len(record) <= limit:
+            continue
+        extra = len(record) - len(parsed.header)
+        message = (
+            f"the row has {extra} cells more than the header; the first {MAX_EXTRA_CELLS} are "
+            f"reported one by one, the other {extra - MAX_EXTRA_CELLS} (columns {limit + 1} to "
+            f"{len(record)}) only here"
+        )
+        parsed.problems.append(CsvProblem("extra-cell", message, row, limit, _head(record[limit])))
+        del record[limit:]
 
 
 def data_rows(data: bytes) -> int:

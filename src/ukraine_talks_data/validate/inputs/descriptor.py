@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.issues import Issue
-from .files import PackageFileError, path_problem, read_file, read_package_file
+from .files import PackageFileError, path_problem, read_file, read_package_file, real_folder
 from .resource_rules import dialect_problems, resource_key_problems, shown
 from .schema_rules import foreign_key_problems, frictionless_problems, schema_problems
 
@@ -73,16 +73,33 @@ class Descriptor:
     file: Path
     raw: dict[str, Any]
     resources: list[Resource] = field(default_factory=list)
+    _by_name: dict[str, Resource] = field(default_factory=dict, repr=False, compare=False)
+    _tables: list[Resource] = field(default_factory=list, repr=False, compare=False)
+    _indexed: int = field(default=-1, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
         return self.file.parent
 
     def resource(self, name: str) -> Resource | None:
-        return next((r for r in self.resources if r.name == name), None)
+        """The resource named `name` (a dict lookup: checks ask once per resource)."""
+        self._index()
+        return self._by_name.get(name)
 
     def tables(self) -> list[Resource]:
-        return [r for r in self.resources if r.is_table]
+        """The table resources, in descriptor order (a copy of a list kept with the index)."""
+        self._index()
+        return list(self._tables)
+
+    def _index(self) -> None:
+        """Index `resources` by name, again whenever the list has grown or shrunk."""
+        if self._indexed == len(self.resources):
+            return
+        by_name: dict[str, Resource] = {}
+        for r in self.resources:
+            by_name.setdefault(r.name, r)
+        self._by_name, self._tables = by_name, [r for r in self.resources if r.is_table]
+        self._indexed = len(self.resources)
 
 
 def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
@@ -93,6 +110,7 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
     """
     if file.is_dir():
         file = file / "datapackage.json"
+    real_folder.cache_clear()  # the folder is resolved afresh for each validation
     try:
         data = read_file(file, MAX_DESCRIPTOR_BYTES)
     except PackageFileError as exc:

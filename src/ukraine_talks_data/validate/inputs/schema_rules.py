@@ -9,8 +9,8 @@ network, no JSON-valued field types).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -93,18 +93,22 @@ def foreign_key_problems(
     return issues
 
 
-def sanitised(schema: Mapping[str, Any]) -> dict[str, Any]:
+def sanitised(schema: Mapping[str, Any], *, patterns: bool = False) -> dict[str, Any]:
     """A copy of a well-formed schema holding only what Frictionless needs to validate rows:
-    fields (type, format, constraints but patterns), primary key and missing values. Foreign
-    keys and patterns are left out: `rules/keys.py` and `rules/constraints.py` check them."""
+    fields (type, format, constraints), primary key and missing values. Foreign keys and
+    `pattern` constraints are left out (unless `patterns`, for the profile check, which
+    never matches one): `rules/keys.py` checks the keys, `rules/constraints.py` the
+    patterns, on RE2; Python's `re` never runs a package's pattern."""
     fields = []
     for f in schema["fields"]:
         out: dict[str, Any] = {"name": f["name"], "type": f.get("type", "string")}
         for key in (*_FIELD_STRINGS, *_FIELD_STRING_LISTS, "bareNumber"):
             if key in f:
                 out[key] = f[key]
-        constraints = {k: v for k, v in (f.get("constraints") or {}).items() if k != "pattern"}
-        if constraints:  # patterns run on RE2, by our own rule (rules/constraints.py)
+        constraints = dict(f.get("constraints") or {})
+        if not patterns:
+            constraints.pop("pattern", None)
+        if constraints:
             out["constraints"] = constraints
         fields.append(out)
     result: dict[str, Any] = {"fields": fields}
@@ -203,10 +207,15 @@ def _constraint_problems(
         if not isinstance(value, str):
             yield _issue(file, where, "must be a string", _show(value))
             return
-        try:
-            re.compile(value)
-        except (re.error, RecursionError, OverflowError) as exc:
-            yield _issue(file, where, f"is not a valid regular expression ({exc})", value)
+        problem = pattern_problem(value)
+        if problem is not None:
+            yield _issue(
+                file,
+                where,
+                f"is not a valid RE2 regular expression ({problem}); patterns run on RE2, "
+                "which has no backreferences or look-arounds",
+                value,
+            )
     elif key == "enum":
         scalars = isinstance(value, list) and all(
             isinstance(v, str | int | float | bool) for v in value
@@ -269,16 +278,28 @@ def frictionless_problems(schema: Mapping[str, Any], file: str, prefix: str = ""
     """
     if is_bundled_schema(schema):
         return []
+    found = _profile_errors(json.dumps(sanitised(schema, patterns=True)))
+    if found is None:
+        return []
+    issues = [_issue(file, f"{prefix}{name}", note) for name, note in found]
+    return issues or [_issue(file, prefix.rstrip(".") or None, "Frictionless rejects this schema")]
+
+
+@functools.lru_cache(maxsize=1024)
+def _profile_errors(text: str) -> tuple[tuple[str, str], ...] | None:
+    """None if Frictionless's profile accepts the sanitised schema (JSON `text`), else each
+    field's errors as (name, note): a package repeating one schema for many resources asks
+    once."""
     from frictionless import Schema
 
-    if Schema.validate_descriptor(sanitised(schema)).valid:
-        return []
-    issues = []
+    schema = json.loads(text)
+    if Schema.validate_descriptor(schema).valid:
+        return None
+    found: list[tuple[str, str]] = []
     for f in schema["fields"]:
-        report = Schema.validate_descriptor(sanitised({"fields": [f]}))
-        for error in report.errors:
-            issues.append(_issue(file, f"{prefix}{f['name']}", _clean(error.note or error.message)))
-    return issues or [_issue(file, prefix.rstrip(".") or None, "Frictionless rejects this schema")]
+        report = Schema.validate_descriptor({"fields": [f]})
+        found.extend((f["name"], _clean(e.note or e.message)) for e in report.errors)
+    return tuple(found)
 
 
 def is_bundled_schema(schema: Mapping[str, Any]) -> bool:
@@ -338,3 +359,17 @@ def _show(value: object, limit: int = 80) -> str:
     """A schema value as written in JSON (a string as itself), cut after `limit` characters."""
     text = value if isinstance(value, str) else json.dumps(value)
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why RE2 (Arrow's regular expressions, which run patterns) cannot compile `pattern`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern)
+    except pa.ArrowInvalid as exc:
+        return str(exc).removeprefix("Invalid regular expression: ")
+    except UnicodeError:
+        return "not encodable as UTF-8"
+    return None

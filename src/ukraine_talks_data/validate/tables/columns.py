@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...package.relations import SPAN_FIELDS
+from ..csv.form import MAX_EXTRA_CELLS
 from ..csv.plain import ArrowParsedCsv, has_control_bytes, line_count, plain_form
 from ..csv.records import (
     EXCEL,
@@ -139,6 +140,8 @@ class ColumnContext:
             )
         except (OSError, NotUtf8Error, UnreadableCsvError, CannotReadError):
             return  # not UTF-8, or unreadable: parse_csv reports why
+        if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
+            return  # a record too wide: parse_csv cuts it and reports it
         self._records[name] = records
         parsed = ArrowParsedCsv(lambda: self._bytes(name), records, scan.lines)
         self.rows.use_parsed(name, parsed)

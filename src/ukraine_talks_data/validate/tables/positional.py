@@ -90,8 +90,7 @@ def positional(name: str, path: str, records: Records, schema: dict[str, Any]) -
     width = min(len(labels), records.width)
     cells = [data.column(f"c{i}") for i in range(width)]  # Arrow's buffers, not copies
     cells += [
-        pa.chunked_array([pa.nulls(data.num_rows, pa.string())])
-        for _ in range(width, len(labels))
+        pa.chunked_array([pa.nulls(data.num_rows, pa.string())]) for _ in range(width, len(labels))
     ]
     return Positional(
         name,
