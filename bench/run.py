@@ -3,6 +3,7 @@
     python bench/run.py                         # 10k and 100k statements (a few minutes)
     python bench/run.py --sizes 10k,100k,1M     # the 1M baseline (stock Frictionless) takes minutes
     python bench/run.py --sizes 1M --skip import,load,shipped
+    python bench/run.py --shape real --real-sizes 100k,1M --skip import,load  # real-shaped
 
 Measured, each in a fresh process on this machine:
 
@@ -15,6 +16,15 @@ Measured, each in a fresh process on this machine:
   `pyarrow.parquet.read_table` of the same Parquet file.
 - shipped: `ukraine-talks validate` against `frictionless validate datapackage.json` on the
   package in this repository.
+- real (--shape real or both): on real-shaped packages (bench/generate_real.py: the shipped
+  tables replicated with renumbered keys; cached in bench/out/real-<size>/), one run per
+  size of `ukraine-talks validate`, stock `frictionless validate` (--real-baseline-sizes,
+  up to 1M) and a bare `pyarrow.csv.read_csv` of the same table files (--pyarrow-sizes).
+
+Every measured command runs under a guard (--guard-mib, --guard-seconds): a child whose
+resident memory or wall time passes it is killed and reported as such, so that a 10M run
+cannot exhaust the machine. The targets of the issue are printed at the end, MET or NOT
+MET, for whatever this run measured.
 
 Results also go to bench/out/results.json. Benchmarks are run on demand, never as tests.
 """
@@ -30,26 +40,79 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import OUT, ROOT, package_path, size_of
+from generate_real import copies_of, real_package_path
 
 BIN = Path(sys.executable).parent
+# Children import this worktree's package (the venv's editable install may point elsewhere).
+CHILD_ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p
+    ),
+}
+KILLED = -9  # exit status reported for a child the guard killed
+
+
+class Guard(NamedTuple):
+    """Limits for a measured child: resident MiB and wall seconds (0: none)."""
+
+    mib: int = 0
+    seconds: float = 0
+
+
+GUARD = Guard()  # set by main() from --guard-mib and --guard-seconds
+
+
+def _rss_mib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
-    """Run `command` once: (wall seconds, peak RSS in MiB, exit status)."""
+    """Run `command` once: (wall seconds, peak RSS in MiB, exit status).
+
+    Under GUARD, a watchdog thread kills a child above its memory or time limit: status
+    KILLED. The wait itself blocks, so the guard adds nothing to short timings.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV
     )
+    done = threading.Event()
+    killed: list[str] = []
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            if GUARD.seconds and time.perf_counter() - start > GUARD.seconds:
+                killed.append("time")
+            elif GUARD.mib and _rss_mib(process.pid) > GUARD.mib:
+                killed.append("memory")
+            if killed:
+                process.kill()
+                return
+
+    watchdog = threading.Thread(target=watch, daemon=True)
+    if any(GUARD):
+        watchdog.start()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    return wall, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+    done.set()
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must not wait again
+    code = KILLED if killed else process.returncode
+    return wall, usage.ru_maxrss // 1024, code
 
 
 def median_run(command: list[str], repeat: int, cwd: Path | None = None) -> float:
@@ -120,6 +183,7 @@ def engines_agree(package: Path) -> bool:
             capture_output=True,
             text=True,
             check=False,
+            env=CHILD_ENV,
         )
         reports.append(json.loads(out.stdout))
     return bool(reports[0] == reports[1])
@@ -142,6 +206,144 @@ def _validate_line(e: dict[str, Any]) -> str:
     if "engines_agree" in e:
         line += ", engines agree" if e["engines_agree"] else ", ENGINES DISAGREE"
     return line
+
+
+# A bare read of a package's table files: every column as text, as the validator reads them
+# (type inference would also fail on columns whose first block is empty), all tables kept.
+_PYARROW_READ = """
+import sys, pyarrow as pa, pyarrow.csv as c
+tables = []
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        names = next(__import__("csv").reader(fh))
+    options = c.ConvertOptions(column_types={n: pa.string() for n in names})
+    tables.append(c.read_csv(path, convert_options=options))
+"""
+
+
+def _declared(package: Path) -> tuple[int, int, int]:
+    """(data rows, table bytes, statements) as the package's descriptor declares them."""
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    tables = [r for r in descriptor["resources"] if r.get("type") == "table"]
+    statements = next(r["rows"] for r in tables if r["name"] == "statements")
+    return sum(r["rows"] for r in tables), sum(r["bytes"] for r in tables), statements
+
+
+def _status(code: int) -> str:
+    return "killed by the guard" if code == KILLED else f"exit {code}"
+
+
+def bench_real(
+    labels: list[str], baseline: set[str], pyarrow_sizes: set[str], repeat: int
+) -> list[dict[str, Any]]:
+    """Real-shaped packages: ours, stock Frictionless and a bare pyarrow read, one run each."""
+    results = []
+    for label in labels:
+        package = real_package_path(label)
+        rows, size, statements = _declared(package)
+        files = sorted(str(p) for p in (package.parent / "data").glob("*.csv"))
+        ours = median_of([str(BIN / "ukraine-talks"), "validate", str(package)], repeat)
+        entry: dict[str, Any] = {
+            "size": label,
+            "copies": copies_of(label),
+            "statements": statements,
+            "rows": rows,
+            "mb": size / 1e6,
+            "columns_s": ours[0],
+            "columns_mib": ours[1],
+            "columns_exit": ours[2],
+        }
+        line = (
+            f"real {label:>4} ({statements:,} statements, {rows:,} rows, {size / 1e6:,.1f} MB): "
+            f"ukraine-talks {ours[0]:.2f} s, {ours[1]} MiB, {_status(ours[2])}"
+        )
+        if label in pyarrow_sizes:
+            bare = run(python(_PYARROW_READ) + files)
+            entry.update(pyarrow_s=bare[0], pyarrow_mib=bare[1], pyarrow_exit=bare[2])
+            line += (
+                f"; pyarrow read {bare[0]:.2f} s, {bare[1]} MiB, {_status(bare[2])}"
+                f" -> ours/pyarrow {ours[0] / bare[0]:.2f}x"
+            )
+        if label in baseline:
+            stock = run([str(BIN / "frictionless"), "validate", "datapackage.json"], package.parent)
+            entry.update(
+                frictionless_s=stock[0], frictionless_mib=stock[1], frictionless_exit=stock[2]
+            )
+            line += (
+                f"; frictionless {stock[0]:.1f} s, {stock[1]} MiB, {_status(stock[2])}"
+                f" -> {stock[0] / ours[0]:.1f}x faster"
+            )
+        results.append(entry)
+        print(line, flush=True)
+    return results
+
+
+def _target(name: str, checks: list[tuple[bool, str]] | None, missing: str = "") -> str:
+    if checks is None:
+        return f"  NOT MEASURED  {name} ({missing})"
+    failed = [why for ok, why in checks if not ok]
+    verdict = "NOT MET" if failed else "MET"
+    return f"  {verdict:<12}  {name}: " + "; ".join(why for _, why in checks)
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """The issue's targets, MET or NOT MET, for whatever `results` measured."""
+    real = {e["size"]: e for e in results.get("real", [])}
+    synthetic = {e["size"]: e for e in results.get("validate", [])}
+    lines = []
+    e = real.get("100k")
+    name = "real-shaped 100k at least 20x faster than stock Frictionless"
+    if e and "frictionless_s" in e:
+        ratio = e["frictionless_s"] / e["columns_s"]
+        checks = [
+            (e["columns_exit"] == 0, f"ukraine-talks {_status(e['columns_exit'])}"),
+            (e["frictionless_exit"] == 0, f"frictionless {_status(e['frictionless_exit'])}"),
+            (ratio >= 20, f"{ratio:.1f}x"),
+        ]
+        lines.append(_target(name, checks))
+    else:
+        lines.append(_target(name, None, "needs --shape real, 100k in --real-baseline-sizes"))
+    e = real.get("1M")
+    name = "real-shaped 1M valid, within 2x a bare pyarrow read, under 1 GiB"
+    if e and "pyarrow_s" in e:
+        ratio = e["columns_s"] / e["pyarrow_s"]
+        checks = [
+            (e["columns_exit"] == 0, _status(e["columns_exit"])),
+            (ratio <= 2, f"{ratio:.2f}x the pyarrow read"),
+            (e["columns_mib"] < 1024, f"{e['columns_mib']} MiB"),
+        ]
+        lines.append(_target(name, checks))
+    else:
+        lines.append(_target(name, None, "needs --shape real, 1M in --pyarrow-sizes"))
+    e = real.get("10M")
+    name = "real-shaped 10M completes under 1 GiB"
+    if e:
+        checks = [
+            (e["columns_exit"] == 0, _status(e["columns_exit"])),
+            (e["columns_mib"] < 1024, f"{e['columns_mib']} MiB, {e['columns_s']:.0f} s"),
+        ]
+        lines.append(_target(name, checks))
+    else:
+        lines.append(_target(name, None, "needs --shape real --real-sizes ...,10M"))
+    e = synthetic.get("1M")
+    name = "synthetic 1M at least 40x faster than stock Frictionless (under 1 GiB)"
+    if e and "frictionless_s" in e:
+        ratio = e["frictionless_s"] / e["columns_s"]
+        checks = [
+            (e["columns_exit"] == 0, _status(e["columns_exit"])),
+            (ratio >= 40, f"{ratio:.1f}x"),
+            (e["columns_mib"] < 1024, f"{e['columns_mib']} MiB"),
+        ]
+        lines.append(_target(name, checks))
+    else:
+        lines.append(_target(name, None, "needs --shape synthetic --sizes ...,1M with baseline"))
+    e = results.get("shipped")
+    name = "shipped package at least 2x faster than frictionless validate"
+    if e:
+        lines.append(_target(name, [(e["ratio"] >= 2, f"{e['ratio']:.1f}x")]))
+    else:
+        lines.append(_target(name, None, "skipped"))
+    return lines
 
 
 def bench_import(repeat: int) -> dict[str, Any]:
@@ -236,6 +438,41 @@ def main(argv: list[str] | None = None) -> None:
         help="sizes whose damaged copy both engines validate, to compare their reports "
         "(the frictionless engine takes minutes at 1M)",
     )
+    parser.add_argument(
+        "--shape",
+        choices=["synthetic", "real", "both"],
+        default="synthetic",
+        help="validate synthetic packages (--sizes), real-shaped ones (--real-sizes) or both",
+    )
+    parser.add_argument(
+        "--real-sizes", default="100k,1M", help="real-shaped package sizes: c50,100k,1M,10M"
+    )
+    parser.add_argument(
+        "--real-baseline-sizes",
+        default="100k",
+        help="real-shaped sizes on which to run stock frictionless too (up to 1M: it takes "
+        "tens of minutes at 1M; 'none' for none)",
+    )
+    parser.add_argument(
+        "--pyarrow-sizes",
+        default="c50,100k,1M",
+        help="real-shaped sizes on which to time a bare pyarrow read (it holds every table)",
+    )
+    parser.add_argument(
+        "--real-repeat", type=int, default=1, help="runs of ukraine-talks validate per real size"
+    )
+    parser.add_argument(
+        "--guard-mib",
+        type=int,
+        default=8192,
+        help="kill a measured child whose resident memory passes this (0: no limit)",
+    )
+    parser.add_argument(
+        "--guard-seconds",
+        type=float,
+        default=3600,
+        help="kill a measured child that runs longer than this (0: no limit)",
+    )
     parser.add_argument("--skip", default="", help="parts to skip: validate,import,load,shipped")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions of short timings")
     parser.add_argument(
@@ -246,9 +483,17 @@ def main(argv: list[str] | None = None) -> None:
         "Frictionless runs once, its minutes making one run's noise small)",
     )
     args = parser.parse_args(argv)
+    global GUARD
+    GUARD = Guard(args.guard_mib, args.guard_seconds)
     labels = [s for s in args.sizes.split(",") if s]
     for label in labels:
         size_of(label)  # fails early on a bad size
+    real_labels = [s for s in args.real_sizes.split(",") if s]
+    real_baseline = set(args.real_baseline_sizes.split(","))
+    for label in real_labels:
+        copies = copies_of(label)  # fails early on a bad size
+        if label in real_baseline and copies > copies_of("1M"):
+            sys.exit(f"stock frictionless on the real-shaped {label} would take hours: up to 1M")
     baseline = set((args.baseline_sizes or args.sizes).split(","))
     skip = set(args.skip.split(","))
     if not shutil.which("frictionless", path=str(BIN)):
@@ -258,7 +503,11 @@ def main(argv: list[str] | None = None) -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     results: dict[str, Any] = {"machine": machine(), "command": " ".join(sys.argv)}
     print(json.dumps(results["machine"]), flush=True)
-    if "validate" not in skip:
+    if "validate" not in skip and args.shape in ("real", "both"):
+        results["real"] = bench_real(
+            real_labels, real_baseline, set(args.pyarrow_sizes.split(",")), args.real_repeat
+        )
+    if "validate" not in skip and args.shape in ("synthetic", "both"):
         agree = set(args.agree_sizes.split(","))
         results["validate"] = bench_validate(labels, baseline, agree, args.validate_repeat)
     if "import" not in skip:
@@ -268,6 +517,10 @@ def main(argv: list[str] | None = None) -> None:
     if "shipped" not in skip:
         results["shipped"] = bench_shipped(args.repeat)
     results["load_average_after"] = os.getloadavg()
+    results["targets"] = targets(results)
+    print("targets:")
+    for line in results["targets"]:
+        print(line)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"load average after: {results['load_average_after']}; results in {OUT}/results.json")
