@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from conftest import read_rows, set_cell, write_rows
+from conftest import copy_package, read_rows, set_cell, write_rows
+from damages import DAMAGES
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.validate import validate_package
 
@@ -147,3 +151,23 @@ def test_missing_descriptor(tmp_path: Path) -> None:
     code, _, err = run(str(tmp_path / "nope.json"))
     assert code == 2
     assert err.strip() == f"error: {tmp_path / 'nope.json'}: no such file"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["every foreign key", "every pattern", "every date impossible", "more than 1000 errors",
+     "pattern in RE2's meaning", "short row", "unicode digits", "not UTF-8", "CRLF line ends",
+     "tampered seed", "duplicate composite key"],
+)  # fmt: skip
+def test_the_command_itself_reports_what_the_library_reports(tmp_path: Path, name: str) -> None:
+    """`ukraine-talks validate` runs in a process where pandas and numpy are kept out of
+    reach (cli.main); on damaged packages it prints exactly what the in-process app prints."""
+    damage = dict(DAMAGES)[name]
+    package = copy_package(tmp_path / "pkg")
+    damage(package.parent)
+    args = ["validate", str(package), "--max-errors", "0", "--allow-schema-changes"]
+    command = [sys.executable, "-m", "ukraine_talks_data.cli", *args]
+    process = subprocess.run(command, capture_output=True, text=True, check=False)
+    expected = CliRunner().invoke(app, args)
+    assert process.stderr == ""
+    assert (process.returncode, process.stdout) == (expected.exit_code, expected.stdout)

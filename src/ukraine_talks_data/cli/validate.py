@@ -81,11 +81,10 @@ def validate(
         EngineChoice,
         typer.Option(
             "--engine",
-            help="columns (default): tables read once by Arrow, the Table Schema pass and the "
-            "dataset's checks computed column-wise (Arrow + DuckDB), falling back to the "
-            "reference wherever it cannot reproduce it; frictionless: the reference pipeline, "
-            "Frictionless on the strictly parsed rows plus the row-wise checks, much slower on "
-            "large packages. Both report the same issues.",
+            help="columns (default): this package's own Table Schema rules, column-wise on "
+            "tables read once by Arrow; frictionless: stock Frictionless checks the Table "
+            "Schema instead (the reference, much slower on large packages). Both run the same "
+            "dataset rules and report the same issues.",
         ),
     ] = EngineChoice.columns,
 ) -> None:
