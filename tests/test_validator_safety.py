@@ -460,3 +460,43 @@ def test_formula_in_a_text_cell_is_a_warning(package: Path) -> None:
     report = validate_package(package)
     assert report.valid
     assert [(i.code, i.severity) for i in report.issues] == [("formula-injection", "warning")]
+
+
+def test_table_files_have_no_size_limit_seeds_do(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table file of any size is read (a 1M-statement package has 400 MB tables); other
+    files keep their limit. Here the limit is lowered below every seed's size."""
+    from ukraine_talks_data.validate.tables import context
+
+    root = package.parent
+    seeds = sorted(p.relative_to(root).as_posix() for p in (root / "seeds").iterdir())
+    limit = min((root / s).stat().st_size for s in seeds) - 1
+    tables = [p for p in (root / "data").glob("*.csv") if p.stat().st_size > limit]
+    monkeypatch.setattr(context, "MAX_FILE_BYTES", limit)
+    report = validate_package(package)
+    assert tables  # some table files are larger than the limit, and no issue names them
+    assert not [i for i in report.issues if i.file.startswith("data/") and i.field != "path"]
+    unreadable = [i for i in report.issues if i.code == "source-unreadable"]
+    assert {i.message for i in unreadable} == {f"the seed file is larger than {limit:,} bytes"}
+    assert sorted(str(i.value) for i in unreadable) == seeds
+    resources = [i for i in report.issues if i.code == "file-too-large"]
+    assert sorted(i.file for i in resources) == seeds
+
+
+def test_a_length_beyond_any_text_is_checked_not_crashed_on(package: Path) -> None:
+    """JSON allows minLength 10**30: every name is shorter, none is refused with a crash."""
+
+    def huge(s: dict[str, Any]) -> None:
+        field = next(f for f in s["fields"] if f["name"] == "name")
+        field["constraints"]["minLength"] = 10**30
+
+    edit_schema(package, "actors", huge)
+    code, lines = validate_cli(package, "--allow-schema-changes")
+    names = [r["name"] for r in csv.DictReader(csv_path(package, "actors").open(encoding="utf-8"))]
+    assert code == 1
+    assert lines == [
+        f"data/actors.csv:{n}:name: constraint-error: must be at least {10**30} character(s) "
+        f"long (value: {name!r})"
+        for n, name in enumerate(names, start=2)
+    ]

@@ -15,7 +15,9 @@ import stat
 from pathlib import Path
 
 MAX_FILE_BYTES = 256 * 2**20
-"""Largest file the validator reads (256 MiB); a package file beyond this is an error."""
+"""Largest descriptor, schema, dialect or seed file the validator reads (256 MiB); beyond
+this it is an error. Table files have no such limit (`NO_LIMIT`)."""
+NO_LIMIT = 2**63 - 1
 
 MAX_PATH_BYTES = 1024
 MAX_NAME_BYTES = 255
@@ -132,7 +134,7 @@ def read_file(file: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         if problem:
             raise problem
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(limit + 1)
+            data = fh.read() if limit == NO_LIMIT else fh.read(limit + 1)
     except OSError as exc:
         raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
     finally:

@@ -114,6 +114,7 @@ def _breaks(table: Positional, position: int, name: str, limit: Any) -> pa.Array
             size = pc.add(pc.count_substring(column, delimiter), 1)
         else:
             size = pc.utf8_length(column)
+        limit = max(min(int(limit), 2**62), -(2**62))  # beyond any text: JSON allows 10**30
         wrong = pc.less(size, limit) if name == "minLength" else pc.greater(size, limit)
         return pc.and_(present, pc.fill_null(wrong, False))
     return pc.and_(present, _by_value(column, kind, name, limit))
