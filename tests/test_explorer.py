@@ -87,6 +87,28 @@ def test_database_has_every_source_text(database: Path) -> None:
     assert texts == {s["source_id"]: read_source(bundle_dir() / s["path"]).text for s in sources}
 
 
+def test_full_text_indexes_find_rows_and_datasette_sees_them(database: Path) -> None:
+    from datasette.utils import detect_fts
+
+    with sqlite3.connect(database) as db:
+        (fk,) = db.execute(f'PRAGMA foreign_key_list("{SOURCE_TEXTS}")').fetchall()
+        assert (fk[2], fk[3], fk[4]) == ("sources", "source_id", "source_id")
+        for name in u.tables():
+            columns = [c for c in ("text", relations.label_field(name)) if c]
+            columns = [c for c in columns if c in relations.field_names(name)]
+            assert detect_fts(db, name) == (f"{name}_fts" if columns else None), name
+            if not columns:
+                continue
+            rowid, value = db.execute(
+                f'SELECT rowid, "{columns[0]}" FROM "{name}" ORDER BY rowid LIMIT 1'
+            ).fetchone()
+            word = max(value.split(), key=len).strip(".,;:!?()\"“”‘’'«»[]")
+            hits = db.execute(
+                f'SELECT rowid FROM "{name}_fts" WHERE "{name}_fts" MATCH ?', [f'"{word}"']
+            ).fetchall()
+            assert (rowid,) in hits, (name, word)
+
+
 def test_span_query_gives_every_span_exactly(database: Path) -> None:
     """SQLite's substr() counts characters as Python does: every span comes back verbatim."""
     sql = metadata(BASE)["databases"][DATABASE]["queries"][SPAN_QUERY]["sql"]

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 
 from conftest import set_cell
 from damage import csv_path, runner
@@ -66,7 +67,21 @@ def test_colour_only_when_asked(tmp_path: Path) -> None:
     assert coloured.splitlines()[2].startswith(
         "\x1b[1mdata/a.csv:4:note\x1b[0m: \x1b[33mwarning: formula-injection\x1b[0m: runs"
     )
-    assert coloured.splitlines()[-1].startswith("\x1b[1m\x1b[31mINVALID\x1b[0m: ")
+    assert coloured.splitlines()[-1].startswith("\x1b[1;31mINVALID\x1b[0m: ")
+    # The same text, only coloured.
+    assert "".join(Text.from_ansi(line).plain + "\n" for line in coloured.splitlines()) == plain
+
+
+def test_colour_never_reads_data_as_markup_nor_wraps(tmp_path: Path) -> None:
+    report = Report(package=str(tmp_path / "datapackage.json"))
+    message = "[bold]not markup[/] [/x] 日本語 " + "word " * 60
+    report.extend([Issue("data/[red]a.csv", 2, "f", "type-error", message, "[/] ")])
+    report.checked = {"a": 2}
+    coloured = render_text(report, color=True, max_errors=1)
+    assert [Text.from_ansi(line).plain for line in coloured.splitlines()] == (
+        render_text(report, max_errors=1).splitlines()
+    )
+    assert len(coloured.splitlines()) == 2
 
 
 def test_github_annotations(tmp_path: Path) -> None:

@@ -194,3 +194,10 @@ def test_cli_show_errors() -> None:
     result = CliRunner().invoke(app, ["show", "statements", "--on", "14 January"])
     assert result.exit_code == 2
     assert "Invalid value for '--on'" in result.stderr
+
+
+def test_terminal_title_shows_the_search_verbatim() -> None:
+    for search, rows in (("[sic]", "1 row"), ("[/x]", "0 rows")):
+        console = Console(record=True, width=200)
+        print_selection(select("statements", Filters(search=search), rows=tiny), console)
+        assert f"statements: {rows} (--search {search})" in console.export_text()

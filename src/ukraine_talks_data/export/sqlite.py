@@ -1,26 +1,19 @@
-"""Exporting the tables to SQLite: typed columns, NOT NULL, primary, unique and foreign keys
-(`sql`), lists as JSON arrays, dates as ISO text, descriptions as `--` comments kept in the
-stored CREATE TABLE statements.
+"""Exporting the tables to SQLite with sqlite-utils: typed columns, NOT NULL, primary,
+unique and foreign keys and the descriptions as `--` comments (the CREATE TABLE of `sql`),
+lists as JSON arrays and dates as ISO text (sqlite-utils' `insert_all`).
+
+The CREATE TABLE statements stay ours: sqlite-utils' `create()` has no way to write
+comments, and SQLite keeps a table's documentation only as comments in the statement it
+stores; `sql.create_table_sql()` writes DuckDB's tables too.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 from .._atomic import atomic_path
 from ..package.schemas import table_schema
 from .sql import create_table_sql, dependency_order, referenced_keys
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def export_sqlite(out: Path) -> Path:
@@ -29,21 +22,20 @@ def export_sqlite(out: Path) -> Path:
     Lists are stored as JSON arrays, dates as ISO text; descriptions are comments in each
     table's stored CREATE TABLE statement.
     """
+    import sqlite_utils
+
     from ..loading.accessor import load
 
     out = Path(out)
     unique = referenced_keys()
     with atomic_path(out) as tmp:
-        db = sqlite3.connect(tmp)
+        db = sqlite_utils.Database(tmp)
         try:
-            with db:
-                for name in dependency_order():
-                    schema = table_schema(name)
-                    db.execute(create_table_sql(name, schema, unique.get(name)))
-                    columns = [f["name"] for f in schema["fields"]]
-                    marks = ", ".join("?" for _ in columns)
-                    rows = ([_cell(r[c]) for c in columns] for r in load(name).to_pylist())
-                    db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+            for name in dependency_order():
+                db.execute(create_table_sql(name, table_schema(name), unique.get(name)))
+                # sqlite-utils stores a list as its JSON array (ensure_ascii=False) and a
+                # date as its isoformat(), which is how this export has always written them.
+                db.table(name).insert_all(load(name).to_pylist())
         finally:
             db.close()
     return out

@@ -99,11 +99,12 @@ def fetch(table: str, base_url: str | None = None, timeout: float | None = None)
     expected = expected_sha256(table)
     folder = cache_dir()
     name = cached_file_name(table, expected)
-    cached = folder / name
-    if cached.is_file() and file_sha256(cached) == expected:
-        return cached
     base = base_url or os.environ.get(BASE_URL_ENV)
     if not base:
+        # Offline: pooch needs a URL, so the cached copy is checked here.
+        cached = folder / name
+        if cached.is_file() and file_sha256(cached) == expected:
+            return cached
         raise RemoteError(
             f"no cached copy of {table} and no base URL: pass base_url=... or set {BASE_URL_ENV} "
             "to the address of a release's files"
@@ -113,25 +114,41 @@ def fetch(table: str, base_url: str | None = None, timeout: float | None = None)
     import requests
 
     seconds = DEFAULT_TIMEOUT if timeout is None else timeout
-    downloader = pooch.HTTPDownloader(timeout=seconds, progressbar=False)
+    download = _Verified(pooch.HTTPDownloader(timeout=seconds, progressbar=False), expected)
     try:
+        # pooch uses the cached file if its hash is `known_hash`, else downloads to a
+        # temporary file, checks it and only then moves it into the cache.
         path = pooch.retrieve(
-            url, known_hash=f"sha256:{expected}", fname=name, path=folder, downloader=downloader
+            url, known_hash=f"sha256:{expected}", fname=name, path=folder, downloader=download
         )
     except (requests.exceptions.RequestException, OSError) as exc:
         raise RemoteError(_download_message(url, seconds, exc)) from None
-    except ValueError as exc:  # pooch's hash check (after requests' own ValueErrors above)
-        raise HashMismatchError(_mismatch_message(url, expected, exc)) from None
     return Path(path)
 
 
-def _mismatch_message(url: str, expected: str, exc: ValueError) -> str:
-    found = re.search(r"but got ([0-9a-f]{64})", str(exc))
-    actual = f"its SHA-256 is {found.group(1)}, but " if found else ""
-    return (
-        f"refused {url}: {actual}ukraine-talks-data {__version__} expects {expected}; the "
-        "file was not cached (is the base URL the release of this version?)"
-    )
+class _Verified:
+    """A pooch downloader: pooch's HTTPDownloader, then the SHA-256 of what it wrote.
+
+    pooch checks `known_hash` too, but says what it found only in its error's message; this
+    check runs first, on the same temporary file, and raises HashMismatchError naming the
+    hash found. pooch then deletes the temporary file, so nothing is cached.
+    """
+
+    def __init__(self, http: Any, expected: str) -> None:
+        self.http = http
+        self.expected = expected
+
+    def __call__(self, url: str, output_file: Any, pooch: Any, check_only: bool = False) -> Any:
+        result = self.http(url, output_file, pooch, check_only=check_only)
+        if not check_only:
+            actual = file_sha256(Path(output_file))
+            if actual != self.expected:
+                raise HashMismatchError(
+                    f"refused {url}: its SHA-256 is {actual}, but ukraine-talks-data "
+                    f"{__version__} expects {self.expected}; the file was not cached (is the "
+                    "base URL the release of this version?)"
+                )
+        return result
 
 
 def _download_message(url: str, timeout: float, exc: Exception) -> str:
@@ -146,7 +163,19 @@ def _download_message(url: str, timeout: float, exc: Exception) -> str:
     return f"cannot download {url}: {exc}"
 
 
-def _reason(exc: Any) -> str:
-    text = str(exc)
-    match = re.search(r"\[Errno [^\]]+\] ([^'\")]+)", text)
-    return match.group(1).strip() if match else type(exc).__name__
+def _reason(exc: BaseException) -> str:
+    """The operating system's words for why a connection failed (e.g. "Connection refused"),
+    found on the OSError that caused it, else the exception's type."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        cause = todo.pop()
+        if cause is None or id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        if isinstance(cause, OSError) and cause.strerror:
+            return str(cause.strerror)
+        # urllib3 keeps the cause as `reason`; requests and urllib3 chain it too.
+        todo += [cause.__cause__, cause.__context__, getattr(cause, "reason", None)]
+        todo += [arg for arg in cause.args if isinstance(arg, BaseException)]
+    return type(exc).__name__

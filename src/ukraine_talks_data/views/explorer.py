@@ -11,10 +11,8 @@ it until interrupted. No Datasette plugin is needed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,12 +22,16 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .._atomic import atomic_path, write_text_atomic
 from ..errors import ExplorerError as ExplorerError
 from ..package import relations
 from ..package.bundle import bundle_dir, bundled_descriptor
 from ..package.schemas import primary_key, table_names, table_schema
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DATABASE = "talks"
 HOST = "127.0.0.1"
@@ -58,48 +60,44 @@ def _fts_columns(table: str) -> list[str]:
     return [c for c in ("text", label) if c and c in names]
 
 
-def _add_source_texts_and_search(db: sqlite3.Connection) -> None:
-    db.execute(
-        f'CREATE TABLE "{SOURCE_TEXTS}" (\n'
-        '  "source_id" TEXT NOT NULL PRIMARY KEY REFERENCES "sources" ("source_id"),\n'
-        '  "text" TEXT NOT NULL\n)'
-    )
+def _add_source_texts_and_search(db: sqlite_utils.Database) -> None:
+    """Add `source_texts` (each article's text) and an FTS5 index per table with text.
+
+    sqlite-utils writes both: the table with its key, NOT NULL and foreign key, and each
+    index as `<table>_fts` with `content="<table>"`, the form Datasette finds by itself.
+    """
     from ..package.sources import read_source
 
-    for source_id, path in db.execute("SELECT source_id, path FROM sources ORDER BY source_id"):
-        text = read_source(bundle_dir() / path).text
-        if text is not None:
-            db.execute(f'INSERT INTO "{SOURCE_TEXTS}" VALUES (?, ?)', (source_id, text))
+    db.table(SOURCE_TEXTS).create(
+        {"source_id": "TEXT", "text": "TEXT"},
+        pk="source_id",
+        not_null={"source_id", "text"},
+        foreign_keys=[("source_id", "sources", "source_id")],
+    )
+    sources = db.execute("SELECT source_id, path FROM sources ORDER BY source_id").fetchall()
+    texts = ((source_id, read_source(bundle_dir() / path).text) for source_id, path in sources)
+    db.table(SOURCE_TEXTS).insert_all(
+        {"source_id": source_id, "text": text} for source_id, text in texts if text is not None
+    )
     for table in table_names():
         columns = _fts_columns(table)
         if columns:
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            db.execute(
-                f'CREATE VIRTUAL TABLE "{table}_fts" USING fts5({quoted}, '
-                f'content="{table}", content_rowid="rowid")'
-            )
-            db.execute(
-                f'INSERT INTO "{table}_fts" (rowid, {quoted}) SELECT rowid, {quoted} FROM "{table}"'
-            )
+            db.table(table).enable_fts(columns, fts_version="FTS5")
 
 
 def build_database(out: Path) -> Path:
     """The exported tables plus source texts and search indexes, at `out` (atomically)."""
+    import sqlite_utils
+
     from ..export.sqlite import export_sqlite
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out) as tmp:
         export_sqlite(tmp)
-        with sqlite3.connect(tmp) as db:
+        db = sqlite_utils.Database(tmp)
+        try:
             _add_source_texts_and_search(db)
-        db.close()
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        finally:
+            db.close()
     return out
 
 
@@ -243,9 +241,7 @@ def build_explorer(folder: Path, base_url: str) -> Explorer:
     folder.mkdir(parents=True, exist_ok=True)
     database = build_database(folder / f"{DATABASE}.db")
     meta = folder / f"{DATABASE}-metadata.json"
-    tmp = meta.with_name(f".{meta.name}.tmp")
-    tmp.write_text(json.dumps(metadata(base_url), indent=2, ensure_ascii=False), "utf-8")
-    tmp.replace(meta)
+    write_text_atomic(meta, json.dumps(metadata(base_url), indent=2, ensure_ascii=False))
     templates = folder / f"{DATABASE}-templates"
     shutil.copytree(
         TEMPLATES, templates, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True

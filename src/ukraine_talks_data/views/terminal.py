@@ -39,8 +39,9 @@ def print_selection(selection: Selection, console: Console | None = None) -> Non
     title = f"{selection.table}: {count} row{'s' * (count != 1)}"
     if selection.filters.describe():
         title += f" ({selection.filters.describe()})"
-    table = Table(title=title, show_lines=True, title_justify="left", expand=True)
-    table.add_column(selection.table, ratio=2, overflow="fold")
+    # The title holds what the user searched for: Text, so `--search "[/x]"` is not markup.
+    table = Table(title=Text(title), show_lines=True, title_justify="left", expand=True)
+    table.add_column(Text(selection.table), ratio=2, overflow="fold")
     header = Text("evidence: source [start:end], text, title")
     table.add_column(header, ratio=3, overflow="fold")
     for row in selection.rows:
@@ -51,7 +52,7 @@ def print_selection(selection: Selection, console: Console | None = None) -> Non
             value = selection.display(row, column)
             if value:
                 # Text(), never markup: the data may hold square brackets.
-                fields.add_row(column, Text(value))
+                fields.add_row(Text(column), Text(value))
         evidence = Text("\n\n").join(span_text(s) for s in row.spans) if row.spans else Text("—")
         table.add_row(fields, evidence)
     console.print(table)

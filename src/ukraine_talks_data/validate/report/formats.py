@@ -2,7 +2,9 @@
 
 - text: one line per issue, `file:row:field: code: message (value: …)` (warnings read
   `file:row:field: warning: code: …`), grouped by file with each file's errors before its
-  warnings, then one summary line. Colour only when asked (the CLI asks on a terminal).
+  warnings, then one summary line. Colour only when asked (the CLI asks on a terminal):
+  each line is a rich `Text` (the data never read as markup), printed by rich in colour,
+  else its plain text.
 - github: one workflow command per issue, `::error file=…,line=…,title=code::line`
   (`::warning` for warnings), so that each appears on the pull request's diff; `line` is
   the physical line where the row starts.
@@ -14,13 +16,17 @@ says how many were left out, and the exit code still reflects them all.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .issues import Issue, Report
 
+if TYPE_CHECKING:
+    from rich.text import Text
+
 FORMATS = ("text", "github", "json")
-_BOLD, _RED, _YELLOW, _GREEN, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[0m"
 
 
 def render(
@@ -44,10 +50,14 @@ def render(
 def render_text(report: Report, *, max_errors: int | None = None, color: bool = False) -> str:
     """One line per issue, grouped by file, then what was left out and the summary."""
     shown, hidden = _limited(report, max_errors)
-    lines = [_styled(issue, color) for issue in shown]
-    lines.extend(_left_out(hidden, max_errors))
-    lines.append(summary(report, color=color))
-    return "\n".join(lines) + "\n"
+    left_out = _left_out(hidden, max_errors)
+    if not color:
+        lines = [issue.line() for issue in shown] + left_out + [summary(report)]
+        return "\n".join(lines) + "\n"
+    from rich.text import Text
+
+    styled = [_styled(issue) for issue in shown] + [Text(line) for line in left_out]
+    return _ansi([*styled, _summary_text(report)])
 
 
 def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | None = None) -> str:
@@ -71,14 +81,24 @@ def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | 
 
 def summary(report: Report, *, color: bool = False) -> str:
     """`valid: …` or `INVALID: …` with the counts of errors, warnings, tables and rows."""
-    rows = sum(report.checked.values())
-    status = "valid" if report.valid else "INVALID"
     if color:
-        status = f"{_BOLD}{_GREEN if report.valid else _RED}{status}{_RESET}"
+        return _ansi([_summary_text(report)]).removesuffix("\n")
+    rows = sum(report.checked.values())
     return (
-        f"{status}: {report.package}: {len(report.errors)} errors, "
-        f"{len(report.warnings)} warnings; {len(report.checked)} tables, {rows} rows checked"
+        f"{'valid' if report.valid else 'INVALID'}: {report.package}: "
+        f"{len(report.errors)} errors, {len(report.warnings)} warnings; "
+        f"{len(report.checked)} tables, {rows} rows checked"
     )
+
+
+def _summary_text(report: Report) -> Text:
+    """The summary with its status in bold green (valid) or bold red (INVALID)."""
+    from rich.text import Text
+
+    text = Text(summary(report))
+    status = len("valid" if report.valid else "INVALID")
+    text.stylize("bold green" if report.valid else "bold red", 0, status)
+    return text
 
 
 def _ordered(report: Report) -> list[Issue]:
@@ -114,16 +134,41 @@ def _left_out(hidden: dict[str, int], max_errors: int | None) -> list[str]:
     return [f"… {' and '.join(parts)} not shown (--max-errors {max_errors}; 0 shows all)"]
 
 
-def _styled(issue: Issue, color: bool) -> str:
-    """The issue's line; with colour, the address in bold and the code in red or yellow."""
+def _styled(issue: Issue) -> Text:
+    """The issue's line with the address in bold and the code in red (warnings yellow)."""
+    from rich.text import Text
+
     line = issue.line()
-    if not color:
-        return line
     where = issue.where()
     label = ("warning: " if issue.severity == "warning" else "") + issue.code
-    tail = line[len(where) + 2 + len(label) :]
-    tint = _RED if issue.severity == "error" else _YELLOW
-    return f"{_BOLD}{where}{_RESET}: {tint}{label}{_RESET}{tail}"
+    text = Text(line)  # the data as it is, never markup
+    text.stylize("bold", 0, len(where))
+    start = len(where) + 2
+    text.stylize("red" if issue.severity == "error" else "yellow", start, start + len(label))
+    return text
+
+
+def _ansi(lines: list[Text]) -> str:
+    """The lines in ANSI colour, one per line and never wrapped, whatever the environment
+    says (NO_COLOR, TERM, the terminal's width): colour was asked for."""
+    from rich.console import Console
+
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        force_terminal=True,
+        no_color=False,
+        color_system="standard",
+        width=max((line.cell_len for line in lines), default=80) + 1,
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    for line in lines:
+        console.print(line)
+    return out.getvalue()
 
 
 def _repository_prefix(package_dir: Path, cwd: Path) -> str | None:
