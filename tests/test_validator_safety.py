@@ -467,13 +467,13 @@ def test_table_files_have_no_size_limit_seeds_do(
 ) -> None:
     """A table file of any size is read (a 1M-statement package has 400 MB tables); other
     files keep their limit. Here the limit is lowered below every seed's size."""
-    from ukraine_talks_data.validate.tables import context
+    from ukraine_talks_data.validate.inputs import files
 
     root = package.parent
     seeds = sorted(p.relative_to(root).as_posix() for p in (root / "seeds").iterdir())
     limit = min((root / s).stat().st_size for s in seeds) - 1
     tables = [p for p in (root / "data").glob("*.csv") if p.stat().st_size > limit]
-    monkeypatch.setattr(context, "MAX_FILE_BYTES", limit)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", limit)
     report = validate_package(package)
     assert tables  # some table files are larger than the limit, and no issue names them
     assert not [i for i in report.issues if i.file.startswith("data/") and i.field != "path"]

@@ -104,24 +104,25 @@ def _real_path(base: str, path: str) -> str:
     return current
 
 
-def file_problem(file: Path) -> PackageFileError | None:
-    """Why `file` cannot be read as a package file (missing, not a regular file, too big)."""
+def file_problem(file: Path, limit: int | None = None) -> PackageFileError | None:
+    """Why `file` cannot be read as a package file (missing, not a regular file, over
+    `limit` bytes)."""
     try:
         info = file.stat()
     except FileNotFoundError:
         return PackageFileError("file-missing", "no file at this path")
     except (OSError, ValueError) as exc:
         return PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})")
-    return _kind_problem(info)
+    return _kind_problem(info, limit)
 
 
-def read_file(file: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_file(file: Path, limit: int | None = None) -> bytes:
     """The bytes of the regular file `file`; raises PackageFileError instead of blocking.
 
     The path is opened non-blocking (a FIFO swapped in after the check cannot hang the
     read) and the open handle is checked again to be a regular file of at most `limit` bytes.
     """
-    problem = file_problem(file)
+    problem = file_problem(file, limit)
     if problem:
         raise problem
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -134,6 +135,7 @@ def read_file(file: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         if problem:
             raise problem
         with os.fdopen(fd, "rb", closefd=False) as fh:
+            limit = MAX_FILE_BYTES if limit is None else limit
             data = fh.read() if limit == NO_LIMIT else fh.read(limit + 1)
     except OSError as exc:
         raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
@@ -144,7 +146,7 @@ def read_file(file: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
-def read_package_file(root: Path, path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_package_file(root: Path, path: str, limit: int | None = None) -> bytes:
     """The bytes of `path` inside the package at `root`, after path_problem() allows it."""
     problem = path_problem(root, path)
     if problem:
@@ -152,13 +154,14 @@ def read_package_file(root: Path, path: str, limit: int = MAX_FILE_BYTES) -> byt
     return read_file(root / path, limit)
 
 
-def _kind_problem(info: os.stat_result, limit: int = MAX_FILE_BYTES) -> PackageFileError | None:
+def _kind_problem(info: os.stat_result, limit: int | None = None) -> PackageFileError | None:
     if stat.S_ISDIR(info.st_mode):
         return PackageFileError("not-a-file", "is a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
         return PackageFileError(
             "not-a-file", "is not a regular file (a FIFO, socket or device is never read)"
         )
+    limit = MAX_FILE_BYTES if limit is None else limit  # read when called: tests lower it
     if info.st_size > limit:
         return PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
     return None

@@ -18,7 +18,7 @@ from ...package.relations import SPAN_FIELDS
 from ...package.sources import SourceText, source_text
 from ..csv.form import ParsedCsv, parse_csv
 from ..inputs.descriptor import Descriptor
-from ..inputs.files import MAX_FILE_BYTES, NO_LIMIT, PackageFileError, read_package_file
+from ..inputs.files import NO_LIMIT, PackageFileError, read_package_file
 from ..inputs.schema_rules import field_names
 from .rows import Table, table_from_csv
 
@@ -58,7 +58,7 @@ class Context:
         kept = self._files.get(name)
         if kept is not None:
             return kept
-        limit = NO_LIMIT if resource.is_table else MAX_FILE_BYTES  # tables of any size
+        limit = NO_LIMIT if resource.is_table else None  # tables of any size
         try:
             data = read_package_file(self.descriptor.root, resource.path, limit)
         except PackageFileError as exc:
@@ -170,7 +170,7 @@ class Context:
                     if source_id is None or path is None:
                         continue
                     try:
-                        data = read_package_file(self.descriptor.root, path, MAX_FILE_BYTES)
+                        data = read_package_file(self.descriptor.root, path)
                     except PackageFileError as exc:
                         sources[source_id] = None
                         self._source_errors[source_id] = exc
