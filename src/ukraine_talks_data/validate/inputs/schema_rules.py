@@ -16,27 +16,29 @@ from typing import Any
 
 from ..report.issues import Issue
 
-SUPPORTED_TYPES = (
-    "string",
-    "integer",
-    "number",
-    "boolean",
-    "date",
-    "datetime",
-    "time",
-    "year",
-    "yearmonth",
-    "duration",
-    "list",
-    "any",
-)
-_NUMERIC = {"integer", "number", "year"}
-_TEMPORAL = {"date", "datetime", "time", "yearmonth", "duration"}
+CONSTRAINTS: dict[str, tuple[str, ...]] = {
+    "string": ("required", "unique", "minLength", "maxLength", "pattern", "enum"),
+    "integer": ("required", "unique", "minimum", "maximum", "enum"),
+    "number": ("required", "unique", "minimum", "maximum", "enum"),
+    "boolean": ("required", "unique", "enum"),
+    "date": ("required", "unique", "minimum", "maximum", "enum"),
+    "list": ("required", "unique", "minLength", "maxLength"),
+    "any": ("required", "unique", "enum"),
+}
+"""The field types the validator reads, each with the constraints Table Schema gives it:
+the one registry that `rules/constraints.py` checks by and that a schema must keep to
+(other types, formats and constraints are refused here rather than half-honoured)."""
+SUPPORTED_TYPES = tuple(CONSTRAINTS)
+_NUMERIC = {"integer", "number"}
+_TEMPORAL = {"date"}
 _BOOL = ("required", "unique")
 _LENGTH = ("minLength", "maxLength")
-_BOUND = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
-_FIELD_STRINGS = ("format", "groupChar", "decimalChar", "delimiter", "itemType")
-_FIELD_STRING_LISTS = ("trueValues", "falseValues", "missingValues")
+_BOUND = ("minimum", "maximum")
+_FIELD_STRINGS = ("delimiter", "itemType")
+_FIELD_STRING_LISTS = ("missingValues",)
+_CANONICAL_ONLY = ("format", "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar")
+"""Field properties that let a cell be written in another form: refused, since every
+typed cell must be in its canonical form (`tables/values.py`)."""
 DOC_KEYS = frozenset({"description", "title", "example", "examples", "rdfType", "$schema"})
 """Keys that document a schema or field without changing what is valid."""
 
@@ -164,23 +166,35 @@ def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]
             str(kind),
         )
         return
+    for key in _CANONICAL_ONLY:
+        if key in f and not (key == "format" and f[key] == "default"):
+            yield _issue(
+                file, f"{where}.{key}",
+                "is not supported: typed cells are written in one canonical form "
+                "(integers 42, numbers 3.5, booleans true/false, dates 2022-01-31)",
+                _show(f[key]),
+            )  # fmt: skip
     for key in _FIELD_STRINGS:
         if key in f and not isinstance(f[key], str):
             yield _issue(file, f"{where}.{key}", "must be a string", _show(f[key]))
     if "delimiter" in f and not f["delimiter"]:
         yield _issue(file, f"{where}.delimiter", "must not be empty")
-    if f.get("itemType", "string") not in SUPPORTED_TYPES:
+    if f.get("itemType", "string") != "string":
         yield _issue(file, f"{where}.itemType", "item type is not supported", _show(f["itemType"]))
     for key in _FIELD_STRING_LISTS:
         if key in f and not _strings(f[key]):
             yield _issue(file, f"{where}.{key}", "must be a list of strings", _show(f[key]))
-    if "bareNumber" in f and not isinstance(f["bareNumber"], bool):
-        yield _issue(file, f"{where}.bareNumber", "must be true or false", _show(f["bareNumber"]))
     constraints = f.get("constraints", {})
     if not isinstance(constraints, dict):
         yield _issue(file, f"{where}.constraints", "must be a JSON object", _show(constraints))
         return
     for key, value in constraints.items():
+        if key in {c for cs in CONSTRAINTS.values() for c in cs} - set(CONSTRAINTS[kind]):
+            yield _issue(
+                file, f"{where}.constraints.{key}", f"does not apply to a {kind} field",
+                _show(value),
+            )  # fmt: skip
+            continue
         yield from _constraint_problems(kind, key, value, file, f"{where}.constraints.{key}")
 
 
@@ -310,20 +324,11 @@ def is_bundled_schema(schema: Mapping[str, Any]) -> bool:
 
 
 def _iso(kind: str, value: object) -> bool:
-    """Whether `value` is a string Frictionless can read as a bound of a `kind` field."""
+    """Whether `value` is a bound of a `kind` (date) field: an ISO date string."""
     if not isinstance(value, str):
         return False
     try:
-        if kind == "date":
-            dt.date.fromisoformat(value)
-        elif kind == "datetime":
-            dt.datetime.fromisoformat(value)
-        elif kind == "time":
-            dt.time.fromisoformat(value)
-        elif kind == "yearmonth":
-            dt.datetime.strptime(value, "%Y-%m")
-        else:
-            return False
+        dt.date.fromisoformat(value)
     except ValueError:
         return False
     return True

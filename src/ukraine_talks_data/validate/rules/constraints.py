@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from ..inputs.schema_rules import CONSTRAINTS
 from ..report.issues import Issue
 from ..tables.values import CANONICAL, canonical, flagged
 
@@ -33,17 +34,6 @@ MESSAGES = {
     "maxLength": "must be at most {} character(s) long",
 }
 ORDER = ("required", "minLength", "maxLength", "pattern", "minimum", "maximum", "enum")
-SUPPORTED = {
-    "string": {"required", "minLength", "maxLength", "pattern", "enum"},
-    "integer": {"required", "minimum", "maximum", "enum"},
-    "number": {"required", "minimum", "maximum", "enum"},
-    "boolean": {"required", "enum"},
-    "date": {"required", "minimum", "maximum", "enum"},
-    "list": {"required", "minLength", "maxLength"},
-    "any": {"required", "enum"},
-}
-"""The field types this validator reads, and the constraints each one has (as in Table
-Schema); `inputs/schema_rules.py` refuses any other type or constraint."""
 
 
 def constraint_message(field: dict[str, Any], name: str) -> str:
@@ -76,7 +66,7 @@ def _check(ctx: ColumnContext, wanted: Callable[[str], bool]) -> Iterator[Issue]
         found: list[tuple[int, int, int, Issue]] = []
         for position, field in enumerate(table.fields):
             constraints = field.get("constraints") or {}
-            supported = SUPPORTED.get(field.get("type", "string"), set())
+            supported = CONSTRAINTS.get(field.get("type", "string"), ())
             for order, name in enumerate(ORDER):
                 if name not in constraints or name not in supported or not wanted(name):
                     continue
