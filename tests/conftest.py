@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,21 @@ def copy_package(target: Path) -> Path:
 def package(tmp_path: Path) -> Path:
     """Path of datapackage.json in a fresh, valid copy of the bundled package."""
     return copy_package(tmp_path / "pkg")
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record (and refuse) every attempt to resolve a host or open a connection."""
+    attempts: list[str] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(repr(args[:2]))
+        raise OSError("network use during validation")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
