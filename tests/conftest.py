@@ -8,6 +8,8 @@ import socket
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
 from ukraine_talks_data.package.bundle import bundle_dir
 from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
@@ -83,3 +85,13 @@ def set_cell(path: Path, index: int, field: str, value: str) -> int:
     rows[index][field] = value
     write_rows(path, rows)
     return index + 2
+
+
+def stock_frictionless_validate(descriptor: str, cwd: Path) -> Result:
+    """`frictionless validate --json DESCRIPTOR` run in `cwd`: stock Frictionless's own
+    command, invoked in this process (a new interpreter would spend seconds importing it)."""
+    from frictionless.console import console
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(cwd)
+        return CliRunner().invoke(console, ["validate", "--json", descriptor])
