@@ -8,8 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from ukraine_talks_data.package.bundle import bundle_dir
 from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
@@ -90,7 +89,7 @@ def set_cell(path: Path, index: int, field: str, value: str) -> int:
 def stock_frictionless_validate(descriptor: str, cwd: Path) -> Result:
     """`frictionless validate --json DESCRIPTOR` run in `cwd`: stock Frictionless's own
     command, invoked in this process (a new interpreter would spend seconds importing it)."""
-    from frictionless.console import console
+    from frictionless.console.console import console
 
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(cwd)
