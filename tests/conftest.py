@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
 from ukraine_talks_data.package.bundle import bundle_dir
 from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
@@ -30,6 +32,21 @@ def copy_package(target: Path) -> Path:
 def package(tmp_path: Path) -> Path:
     """Path of datapackage.json in a fresh, valid copy of the bundled package."""
     return copy_package(tmp_path / "pkg")
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record (and refuse) every attempt to resolve a host or open a connection."""
+    attempts: list[str] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(repr(args[:2]))
+        raise OSError("network use during validation")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -67,3 +84,13 @@ def set_cell(path: Path, index: int, field: str, value: str) -> int:
     rows[index][field] = value
     write_rows(path, rows)
     return index + 2
+
+
+def stock_frictionless_validate(descriptor: str, cwd: Path) -> Result:
+    """`frictionless validate --json DESCRIPTOR` run in `cwd`: stock Frictionless's own
+    command, invoked in this process (a new interpreter would spend seconds importing it)."""
+    from frictionless.console.console import console
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(cwd)
+        return CliRunner().invoke(console, ["validate", "--json", descriptor])

@@ -2,6 +2,10 @@
 
 Nothing here hard-codes ids or row counts: values are read from the copy's own CSVs and
 schemas, so the tests keep working when the annotation grows.
+
+The corpus (test_corruption_corpus.py, test_validator_safety.py) is a table of `Case`s: a
+case's damage edits a fresh copy and returns what the validator must say about it, an
+`Expected` (exit code and exact lines), computed from the copy's own data.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ import re
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import read_rows, write_rows
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
 from ukraine_talks_data.validate.csv.form import data_rows
+from ukraine_talks_data.validate.report.formats import render
+from ukraine_talks_data.validate.report.issues import Report
 
 runner = CliRunner()
 SUMMARY = ("valid:", "INVALID:")
@@ -33,6 +41,81 @@ def validate_cli(package: Path, *args: str) -> tuple[int, list[str]]:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     lines = [line for line in result.stdout.splitlines() if not line.startswith(SUMMARY)]
     return result.exit_code, lines
+
+
+def report_lines(report: Report) -> tuple[int, list[str]]:
+    """What `validate_cli` returns for `report`: the CLI's exit code and its issue lines."""
+    text = render(report, "text", max_errors=None, color=False)
+    return (0 if report.valid else 1), [
+        line for line in text.splitlines() if not line.startswith(SUMMARY)
+    ]
+
+
+# The corpus as data ------------------------------------------------------------------------
+
+
+class Prefix(str):
+    """An expected line of which only the start is fixed (the rest quotes a long value)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What validating a damaged copy must give: the exit code and the issue lines, in order.
+
+    A `Prefix` line matches any line starting with it. With `then_any`, the listed lines
+    are the first ones printed and any may follow. With `others`, the listed lines need
+    only be among those printed, and every printed line must start with `others`.
+    `args` are the extra `ukraine-talks validate` options the case runs with.
+    """
+
+    code: int
+    lines: tuple[str, ...]
+    args: tuple[str, ...] = ()
+    then_any: bool = False
+    others: str | None = None
+
+    @property
+    def reference_schemas(self) -> bool:
+        """`validate_package`'s `reference_schemas` for these `args`."""
+        return "--allow-schema-changes" not in self.args
+
+    def check(self, code: int, lines: list[str]) -> None:
+        assert code == self.code, lines
+        if self.others is not None:
+            for line in self.lines:
+                assert line in lines, lines
+            assert all(line.startswith(self.others) for line in lines), lines
+            return
+        if self.then_any:
+            assert len(lines) >= len(self.lines), lines
+            lines = lines[: len(self.lines)]
+        assert len(lines) == len(self.lines), lines
+        for got, want in zip(lines, self.lines, strict=True):
+            if isinstance(want, Prefix):
+                assert got.startswith(want), (got, want)
+            else:
+                assert got == want
+
+
+def invalid(*lines: str, args: tuple[str, ...] = ()) -> Expected:
+    """Exit 1 with exactly these lines."""
+    return Expected(1, lines, args)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One kind of damage: `damage` edits a fresh copy (the path of its datapackage.json)
+    and returns what the validator must say about it."""
+
+    id: str
+    damage: Callable[[Path], Expected]
+
+
+def params(cases: list[Case], *marks: pytest.MarkDecorator) -> list[Any]:
+    """The cases as pytest parameters, each with its id (and `marks`)."""
+    return [pytest.param(case, id=case.id, marks=marks) for case in cases]
 
 
 def descriptor(package: Path) -> dict[str, Any]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from conftest import copy_package, read_rows, set_cell, write_rows
+from conftest import copy_package, read_rows, set_cell, stock_frictionless_validate, write_rows
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR
 from ukraine_talks_data.package.bundle import bundle_dir
@@ -111,13 +109,8 @@ def test_every_declared_size_hash_and_row_count_matches(descriptor: str) -> None
 
 @pytest.mark.parametrize("descriptor", ["datapackage.json", PARQUET_DESCRIPTOR])
 def test_stock_frictionless_cli_accepts_descriptor(descriptor: str) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "frictionless", "validate", "--json", descriptor],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    out = stock_frictionless_validate(descriptor, ROOT)
+    assert out.exit_code == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert json.loads(out.stdout)["valid"] is True
 
 

@@ -1,55 +1,58 @@
 """Differential test: the column engine reports exactly what the reference engine reports.
 
-Two corpora: the corruption corpus and the validator-safety tests (their tests are
-collected again here, with every `validate_package` call made by both engines and both
-paths of the column engine — the csv module for small packages, Arrow + DuckDB for large
-ones — and the reports compared before the test's own assertions run on the reference
-report), and the damaged copies in `damages.DAMAGES`.
+Two corpora: the case tables of the corruption corpus and the validator-safety tests (each
+case's damaged copy validated by the reference engine and by both paths of the column
+engine — Arrow reading the plain files, and the csv module's records — the reports
+compared, then the case's own expected lines checked on the reference report), and the
+damaged copies in `damages.DAMAGES`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conftest import copy_package
+from damage import Case, deadline, params, report_lines
 from damages import DAMAGES, Damage
-from test_corruption_corpus import *  # noqa: F403 - the corpus, collected again here
-from test_validator_safety import *  # noqa: F403
-from ukraine_talks_data import validate
+from test_corruption_corpus import CASES as CORPUS
+from test_validator_safety import CASES as SAFETY
+from test_validator_safety import POSIX
+from ukraine_talks_data.validate import validate_package
 from ukraine_talks_data.validate.engine import run
 from ukraine_talks_data.validate.report.issues import Report
 
-_reference = validate.validate_package
 
-
-def both_engines(*args: Any, **kwargs: Any) -> Report:
-    """`validate_package` by every engine and path; the reports must agree."""
-    kwargs.pop("engine", None)
-    expected = _reference(*args, engine="frictionless", **kwargs)
+def compare_engines(package: Path | None = None, *, reference_schemas: bool = True) -> Report:
+    """`validate_package` by every engine and path; the reports must agree. Returns the
+    reference report."""
+    expected = validate_package(package, engine="frictionless", reference_schemas=reference_schemas)
     for arrow in (True, False):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(run, "ARROW", arrow)
-            got = _reference(*args, engine="columns", **kwargs)
+            got = validate_package(package, engine="columns", reference_schemas=reference_schemas)
         assert Counter(got.issues) == Counter(expected.issues), f"arrow={arrow}"
         assert got.checked == expected.checked
     return expected
 
 
-@pytest.fixture(autouse=True)
-def _compare_engines(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(validate, "validate_package", both_engines)
+@pytest.mark.parametrize("case", params(CORPUS) + params(SAFETY, POSIX))
+def test_engines_agree_on_the_corpus(package: Path, case: Case, no_network: list[str]) -> None:
+    expected = case.damage(package)
+    with deadline(60):
+        report = compare_engines(package, reference_schemas=expected.reference_schemas)
+    expected.check(*report_lines(report))
+    assert no_network == []
 
 
 @pytest.mark.parametrize(("name", "damage"), DAMAGES, ids=[name for name, _ in DAMAGES])
 def test_engines_report_the_same_issues(tmp_path: Path, name: str, damage: Damage) -> None:
     package = copy_package(tmp_path / "pkg")
     damage(package.parent)
-    validate.validate_package(package)  # both_engines compares the engines' reports
+    compare_engines(package)
 
 
 def test_the_shipped_package_is_valid_by_both_engines() -> None:
-    assert validate.validate_package().valid
+    assert compare_engines().valid

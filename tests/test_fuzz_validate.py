@@ -4,7 +4,7 @@ of the good package never ends in a traceback, a hang or a partial report.
 Each example damages a fresh scratch copy, runs the command with `--output`, and checks:
 exit 0 or 1, a complete JSON report whose `valid` agrees with the exit code, nothing but
 that report in the output folder, all within a time bound. The default run is short for
-CI; set UKRAINE_TALKS_FUZZ_EXAMPLES (examples per property, default 8) for a longer one:
+CI; set UKRAINE_TALKS_FUZZ_EXAMPLES (examples per property, default 5) for a longer one:
 
     UKRAINE_TALKS_FUZZ_EXAMPLES=500 python -m pytest tests/test_fuzz_validate.py
 """
@@ -30,7 +30,7 @@ from ukraine_talks_data.cli import app
 from ukraine_talks_data.package.bundle import bundle_dir
 from ukraine_talks_data.package.schemas import table_names, table_path
 
-EXAMPLES = int(os.environ.get("UKRAINE_TALKS_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("UKRAINE_TALKS_FUZZ_EXAMPLES", "5"))
 TIME_LIMIT = 120
 """Seconds one validation may take before the example counts as a hang (a generous bound:
 this catches blocking, not slowness)."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ukraine_talks_data as u
+from conftest import stock_frictionless_validate
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.package.bundle import bundle_dir
 from ukraine_talks_data.package.schemas import table_names, table_path
@@ -67,13 +66,8 @@ def test_release_files_are_the_built_files(release: Path) -> None:
 
 @pytest.mark.parametrize("descriptor", ["datapackage.json", "datapackage-parquet.json"])
 def test_stock_frictionless_accepts_release_descriptors(release: Path, descriptor: str) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "frictionless", "validate", "--json", descriptor],
-        cwd=release,
-        capture_output=True,
-        text=True,
-    )
-    assert out.returncode == 0, out.stdout[-3000:]
+    out = stock_frictionless_validate(descriptor, release)
+    assert out.exit_code == 0, out.stdout[-3000:]
     raw = json.loads((release / descriptor).read_text(encoding="utf-8"))
     assert all((release / r["path"]).is_file() for r in raw["resources"])
     assert raw["version"] == VERSION

@@ -104,10 +104,28 @@ def test_timeline_data_has_every_event_speaker_and_demand_of_the_data() -> None:
     }
 
 
-def test_svg_names_every_event_and_speaker_and_records_its_data() -> None:
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`ukraine-talks timeline` run once per format on the bundled data (drawing the whole
+    data takes seconds): the folder holding t.svg, t.PNG and t.html."""
     pytest.importorskip("matplotlib")
+    out = tmp_path_factory.mktemp("timeline")
+    for name in ("t.svg", "t.PNG", "t.html"):
+        result = CliRunner().invoke(app, ["timeline", "--out", str(out / name)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == f"wrote {out / name}\n"
+    return out
+
+
+def test_cli_writes_each_format(drawn: Path) -> None:
+    assert sorted(p.name for p in drawn.iterdir()) == ["t.PNG", "t.html", "t.svg"]
+    assert (drawn / "t.PNG").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert (drawn / "t.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_svg_names_every_event_and_speaker_and_records_its_data(drawn: Path) -> None:
     timeline = build_timeline()
-    svg = render(timeline, ".svg").decode("utf-8")
+    svg = (drawn / "t.svg").read_text(encoding="utf-8")  # render(timeline, ".svg"), by the CLI
     assert f"<dc:description>{DIGEST_PREFIX}{timeline.digest()}</dc:description>" in svg
     texts = html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)))
     for event in timeline.events:
@@ -121,24 +139,26 @@ def test_svg_names_every_event_and_speaker_and_records_its_data() -> None:
 def test_outputs_are_deterministic_and_in_their_format() -> None:
     pytest.importorskip("matplotlib")
     timeline = build_timeline(tiny)
-    for fmt in (".svg", ".png", ".html"):
-        assert render(timeline, fmt) == render(timeline, fmt), fmt
-    png = render(timeline, ".png")
+    drawn = {fmt: render(timeline, fmt) for fmt in (".svg", ".png", ".html")}
+    for fmt, first in drawn.items():
+        assert render(timeline, fmt) == first, fmt
+    png = drawn[".png"]
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert (DIGEST_PREFIX + timeline.digest()).encode() in png
-    page = render(timeline, ".html").decode("utf-8")
+    page = drawn[".html"].decode("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "<svg" in page and "Sergey Lavrov" in page and "<?xml" not in page
 
 
-def test_readme_image_is_current() -> None:
+def test_readme_image_is_current(drawn: Path) -> None:
     """docs/timeline.svg shows today's data (and, with the same matplotlib, is byte-identical).
 
     The data digest in its metadata is checked always; bytes only with the matplotlib version
     that drew it, since another version may draw the same data with different path numbers.
     Regenerate with: ukraine-talks timeline --out docs/timeline.svg
     """
-    matplotlib = pytest.importorskip("matplotlib")
+    import matplotlib
+
     image = bundle_dir() / README_IMAGE
     if not image.is_file():
         pytest.skip("not a source checkout")
@@ -150,16 +170,7 @@ def test_readme_image_is_current() -> None:
     assert f"{DIGEST_PREFIX}{timeline.digest()}<" in stored, fix
     drawn_with = re.search(r"<dc:title>Matplotlib v([^,]+),", stored)
     if drawn_with and drawn_with.group(1) == matplotlib.__version__:
-        assert render(timeline, ".svg").decode("utf-8") == stored, fix
-
-
-def test_cli_writes_each_format(tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
-    for name in ("t.svg", "t.PNG", "t.html"):
-        result = CliRunner().invoke(app, ["timeline", "--out", str(tmp_path / name)])
-        assert result.exit_code == 0, result.output
-        assert result.stdout == f"wrote {tmp_path / name}\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.PNG", "t.html", "t.svg"]
+        assert (drawn / "t.svg").read_text(encoding="utf-8") == stored, fix
 
 
 def test_cli_unknown_format_is_a_clean_error(tmp_path: Path) -> None:
