@@ -112,6 +112,34 @@ def both(*damages: Damage) -> Damage:
     return damage
 
 
+def extra_table(schema: dict[str, Any], text: str, name: str = "zz_extra") -> Damage:
+    """A table of our own, added to the descriptor with its own schema and CSV text."""
+
+    def damage(root: Path) -> None:
+        def edit(descriptor: dict[str, Any]) -> None:
+            descriptor["resources"].append(
+                {
+                    "name": name,
+                    "path": f"data/{name}.csv",
+                    "profile": "tabular-data-resource",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "schema": f"schemas/{name}.json",
+                }
+            )
+
+        edit_descriptor(root, edit)
+        (root / "schemas" / f"{name}.json").write_text(json.dumps(schema), encoding="utf-8")
+        csv_path(root, name).write_bytes(text.encode("utf-8"))
+
+    return damage
+
+
+def _one_field(ftype: str, **extra: Any) -> dict[str, Any]:
+    return {"fields": [{"name": "a", "type": ftype, **extra}]}
+
+
 # Damages that depend on the schemas: every foreign key, enum, pattern and typed field.
 
 
@@ -358,5 +386,101 @@ DAMAGES: list[tuple[str, Damage]] = [
     (
         "disagreement with one version",
         edit_rows("disagreement_versions", lambda r: r.__delitem__(1)),
+    ),
+    # Found by attacking the validator (engines disagree, or one crashes); see the report.
+    (
+        "NaN under a number's maximum",
+        extra_table(_one_field("number", constraints={"maximum": 1}), "a\nNaN\n"),
+    ),
+    (
+        "integer enum of a fraction",
+        extra_table(_one_field("integer", constraints={"enum": [1.5]}), "a\n1\n2\n"),
+    ),
+    (
+        "integer minimum of a fraction",
+        extra_table(_one_field("integer", constraints={"minimum": 0.5}), "a\n1\n"),
+    ),
+    (
+        "unique numbers written differently",
+        extra_table(
+            _one_field("number", constraints={"unique": True}), "a\n1.0\n1\n1e5\n100000\n-0\n0\n"
+        ),
+    ),
+    (
+        "unique list field",
+        extra_table(
+            _one_field("list", delimiter="|", constraints={"unique": True}), "a\nx|y\nx|y\n"
+        ),
+    ),
+    (
+        "duplicate after a non-canonical duplicate",
+        extra_table(_one_field("integer", constraints={"unique": True}), "a\n1\n+1\n1\n"),
+    ),
+    (
+        "duplicate boolean after a non-canonical one",
+        extra_table(_one_field("boolean", constraints={"unique": True}), "a\ntrue\nTrue\ntrue\n"),
+    ),
+    (
+        "unique empty strings not missing",
+        extra_table(
+            {**_one_field("string", constraints={"unique": True}), "missingValues": []},
+            'a\n""\nx\n""\n',
+        ),
+    ),
+    (
+        "blank line where the empty string is not missing",
+        extra_table(
+            {**_one_field("integer", constraints={"minimum": 1}), "missingValues": []}, "a\n1\n\n"
+        ),
+    ),
+    (
+        "blank line with field missing values",
+        extra_table(
+            {
+                "fields": [
+                    {"name": "a", "type": "string"},
+                    {"name": "b", "type": "number", "missingValues": ["-"]},
+                ]
+            },
+            "a,b\nx,1\n\ny,2\n",
+        ),
+    ),
+    (
+        "invalid cells in a primary key",
+        extra_table({**_one_field("date"), "primaryKey": ["a"]}, "a\nNA\ntrue\n2022-01-10\n"),
+    ),
+    (
+        "space in an integer primary key",
+        extra_table(
+            {**_one_field("integer", constraints={"required": True}), "primaryKey": ["a"]},
+            "a\n0\n \n",
+        ),
+    ),
+    (
+        "composite key with a missing cell",
+        extra_table(
+            {
+                "fields": [
+                    {"name": "a", "type": "boolean", "missingValues": ["", "NA"]},
+                    {"name": "b", "type": "string", "missingValues": []},
+                ],
+                "primaryKey": ["a", "b"],
+            },
+            "a,b\n0\n0\n",
+        ),
+    ),
+    (
+        "short rows after a wide header, then a blank line",
+        extra_table(
+            {
+                "fields": [
+                    {"name": "f0", "type": "integer"},
+                    {"name": "f1", "type": "date"},
+                    {"name": "f2", "type": "date"},
+                ],
+                "missingValues": ["NA"],
+            },
+            "f0,f1,f2\n1.0\n1.0\n\n",
+        ),
     ),
 ]
