@@ -10,9 +10,11 @@ guard it runs untrusted, with an HTTP session that refuses every request.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import replace
 from typing import Any, ClassVar
 
+from ..csv.form import ParsedCsv
 from ..inputs.schema_rules import sanitised
 from ..report.issues import Issue
 from ..rules.constraints import constraint_message
@@ -33,7 +35,9 @@ class _Offline:
     get = head = post = request
 
 
-def schema_issues(ctx: Context) -> Iterator[Issue]:
+def schema_issues(
+    ctx: Context, retyped: Collection[tuple[str, int | None, str | None]] = ()
+) -> Iterator[Issue]:
     """Validate every readable table with Frictionless (types, constraints, header, primary
     and unique keys; foreign keys are checked in checks/keys.py)."""
     from frictionless import FrictionlessException, Package, system
@@ -49,10 +53,11 @@ def schema_issues(ctx: Context) -> Iterator[Issue]:
         {
             "name": name,
             "type": "table",
-            "data": parsed.records,
+            "data": _records(resource.path, parsed.records, schema, retyped),
             "schema": sanitised(schema),
+            "dialect": {"headerRows": [1]},  # never guessed from the rows' widths
         }
-        for name, (_, parsed, schema) in usable.items()
+        for name, (resource, parsed, schema) in usable.items()
     ]
     with system.use_context(trusted=False, http_session=_Offline()):
         try:
@@ -63,9 +68,48 @@ def schema_issues(ctx: Context) -> Iterator[Issue]:
     for error in report.errors:
         yield _package_issue(ctx, error.type, error.note or error.message)
     for task in report.tasks:
-        resource, _, schema = usable[task.name]
-        found = [_issue(resource.path, schema, e.to_descriptor()) for e in task.errors]
+        resource, parsed, schema = usable[task.name]
+        found = [
+            _as_written(_issue(resource.path, schema, e.to_descriptor()), parsed, schema)
+            for e in task.errors
+        ]
         yield from without_echoes(found)
+
+
+def _as_written(issue: Issue, parsed: ParsedCsv, schema: dict[str, Any]) -> Issue:
+    """A unique-error or primary-key issue with the cells as written in the file
+    (Frictionless gives the values it read: `True` for `true`, our stand-in for a cell
+    not in canonical form)."""
+    names = [f["name"] for f in schema["fields"]]
+    if issue.code == "primary-key" and issue.row is not None:
+        value = ", ".join(str(c) for c in key_cells(schema, parsed.record(issue.row)))
+        return replace(issue, value=value or None)
+    if issue.code != "unique-error" or issue.row is None or issue.field not in names:
+        return issue
+    cells = parsed.record(issue.row)
+    position = names.index(issue.field)
+    return replace(issue, value=(cells[position] or None) if position < len(cells) else None)
+
+
+def _records(
+    path: str,
+    records: list[list[str]],
+    schema: dict[str, Any],
+    retyped: Collection[tuple[str, int | None, str | None]],
+) -> list[list[str]]:
+    """`records` with each cell of `retyped` (file, row, field) replaced by a text of its own
+    that no type reads: Frictionless then sees such a cell as we do, a type error that
+    neither matches nor empties a key (it would read `+1` as 1, a duplicate of `1`)."""
+    names = [f["name"] for f in schema["fields"]]
+    cells = [(row, names.index(f)) for file, row, f in retyped if file == path and f in names]
+    if not cells:
+        return records
+    out = list(records)
+    for row, position in cells:
+        if row is not None and 1 < row <= len(out) and position < len(out[row - 1]):
+            out[row - 1] = list(out[row - 1])
+            out[row - 1][position] = f"\x00not canonical {row}:{position}"
+    return out
 
 
 def _package_issue(ctx: Context, code: str, note: str) -> Issue:

@@ -7,8 +7,10 @@ who checks the Table Schema:
   read by Arrow where a file is in plain form (`csv/plain.py`), by the csv module otherwise.
 - `frictionless` (the reference, kept as the oracle): stock Frictionless on the rows the
   csv module parsed, never on the files. Our stricter rules (`rules.STRICT`: canonical
-  values, patterns on RE2) run here too; where a cell is not in canonical form, their
-  type error replaces whatever Frictionless, which read the cell leniently, said of it.
+  values, patterns on RE2) run here too; a cell not in canonical form is handed to
+  Frictionless as a text no type reads, so that it is a type error there too (without a
+  value, in keys as well, not the value Frictionless would have read leniently), and our
+  type error replaces Frictionless's.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ def reference_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], di
     retyped = {(i.file, i.row, i.field) for i in strict if i.code == "type-error"}
     seen = set(strict)
     schema = strict + [
-        i for i in schema_issues(ctx) if (i.file, i.row, i.field) not in retyped and i not in seen
+        i
+        for i in schema_issues(ctx, retyped)
+        if i not in seen and not (i.code == "type-error" and (i.file, i.row, i.field) in retyped)
     ]
     return schema, run_checks(columns, DATASET), _checked(columns)
 

@@ -22,7 +22,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "number": ("required", "unique", "minimum", "maximum", "enum"),
     "boolean": ("required", "unique", "enum"),
     "date": ("required", "unique", "minimum", "maximum", "enum"),
-    "list": ("required", "unique", "minLength", "maxLength"),
+    "list": ("required", "minLength", "maxLength"),
     "any": ("required", "unique", "enum"),
 }
 """The field types the validator reads, each with the constraints Table Schema gives it:
@@ -208,9 +208,8 @@ def _constraint_problems(
         if not _count(value):
             yield _issue(file, where, "must be a whole number, 0 or more", _show(value))
     elif key in _BOUND:
-        numeric = isinstance(value, int | float) and not isinstance(value, bool)
-        if kind in _NUMERIC and not numeric:
-            yield _issue(file, where, "must be a number", _show(value))
+        if not _of_type(kind, value):
+            yield _issue(file, where, f"must be a value of the field's type, {kind}", _show(value))
         elif kind in _TEMPORAL and not _iso(kind, value):
             yield _issue(
                 file, where, f"must be a {kind} written in ISO 8601 as a string", _show(value)
@@ -236,6 +235,8 @@ def _constraint_problems(
         )
         if not scalars or not value:
             yield _issue(file, where, "must be a non-empty list of values", _show(value))
+        elif isinstance(value, list) and not all(_of_type(kind, v) for v in value):
+            yield _issue(file, where, f"must list values of the field's type, {kind}", _show(value))
     elif key == "jsonSchema":
         yield _issue(
             file, where, "jsonSchema constraints are not supported (they can load remote schemas)"
@@ -321,6 +322,22 @@ def is_bundled_schema(schema: Mapping[str, Any]) -> bool:
     from ...package.schemas import table_names, table_schema
 
     return any(schema == table_schema(name) for name in table_names())
+
+
+def _of_type(kind: str, value: object) -> bool:
+    """Whether a constraint's `value` is a value of a `kind` field (an integer bound or enum
+    value of an integer field, not 0.5 or true; a date as an ISO string)."""
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "date":
+        return _iso(kind, value)
+    if kind == "string":
+        return isinstance(value, str)
+    return kind == "any"
 
 
 def _iso(kind: str, value: object) -> bool:

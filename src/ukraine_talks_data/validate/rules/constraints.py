@@ -107,15 +107,15 @@ def _breaks(table: Positional, position: int, name: str, limit: Any) -> pa.Array
         limit = max(min(int(limit), 2**62), -(2**62))  # beyond any text: JSON allows 10**30
         wrong = pc.less(size, limit) if name == "minLength" else pc.greater(size, limit)
         return pc.and_(present, pc.fill_null(wrong, False))
-    return pc.and_(present, _by_value(column, kind, name, limit))
+    return pc.and_(present, _by_value(column, present, kind, name, limit))
 
 
-def _by_value(column: pa.Array, kind: str, name: str, limit: Any) -> pa.Array:
-    """enum, minimum and maximum, decided once per distinct value of the column."""
+def _by_value(column: Any, present: Any, kind: str, name: str, limit: Any) -> pa.Array:
+    """enum, minimum and maximum, decided once per distinct value of the cells `present`."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    distinct = pc.unique(pc.drop_null(column))
+    distinct = pc.unique(pc.drop_null(pc.filter(column, present)))
     if name == "enum":
         allowed = {_value(kind, v) for v in limit} - {None}
         fails = [_value(kind, v) not in allowed for v in distinct.to_pylist()]

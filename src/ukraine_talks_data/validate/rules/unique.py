@@ -2,9 +2,9 @@
 
 A value repeating an earlier row's (the nearest one before it) is an error naming that row;
 a primary key whose cells are all empty is one too. Typed cells compare by their canonical
-text (cells of any other form are `type-error`s and count as empty, as in Frictionless,
-where they have no value); blank rows are left out. The duplicates are found by sorting
-(Arrow), not by a Python loop.
+text (one text per value); a cell of any other form is a `type-error` and counts as
+empty, as in Frictionless, where a cell it cannot read has no value. Blank rows are left
+out. Duplicates are found by sorting (Arrow), not a Python loop.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def keys_are_unique(ctx: ColumnContext) -> Iterator[Issue]:
                 message = duplicate_message("the value must be unique", previous)
                 issue = Issue(
                     table.path, table.row(i), field["name"], "unique-error", message,
-                    values[i].as_py(),
+                    values[i].as_py() or None,
                 )  # fmt: skip
                 found.append((i, position, issue))
         yield from (issue for _, _, issue in sorted(found, key=lambda item: item[:2]))
@@ -136,5 +136,6 @@ def _repeats(values: pa.Array, rows: pa.Array) -> Iterator[tuple[int, int]]:
 
 def _key_issue(table: Positional, key: list[int], names: str, i: int, message: str) -> Issue:
     """A primary-key issue with the key's cells, as written, as its value."""
-    value = ", ".join(table.cells[p][i].as_py() or "" for p in key)
+    cells = [table.cells[p][i].as_py() for p in key]
+    value = ", ".join(c for c in cells if c is not None)  # a short record's cells only
     return Issue(table.path, table.row(i), names, "primary-key", message, value or None)

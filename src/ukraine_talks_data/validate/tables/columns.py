@@ -78,6 +78,7 @@ class _Scan:
     lines: int  # line_count
     plain_text: bool  # in plain form, and no control character but tab and line feed
     quotes: bool  # some double quote (else no cell can hold a line end)
+    blank_lines: bool  # may hold an empty line (Arrow reads it as empty cells; csv, as none)
 
 
 @dataclass
@@ -120,6 +121,7 @@ class ColumnContext:
                 lines=line_count(data),
                 plain_text=plain and not has_control_bytes(data),
                 quotes=b'"' in data,
+                blank_lines=data.startswith(b"\n") or b"\n\n" in data,
             )
             digests = {algorithm: digest.result().hexdigest()} if algorithm and digest else {}
         self.rows.remember(name, data, digests)
@@ -142,11 +144,21 @@ class ColumnContext:
             return  # not UTF-8, or unreadable: parse_csv reports why
         if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
             return  # a record too wide: parse_csv cuts it and reports it
+        if scan.blank_lines and not self._empty_is_missing(name):
+            return  # an empty line read by Arrow (empty cells) would not be blank: csv module
         self._records[name] = records
         parsed = ArrowParsedCsv(lambda: self._bytes(name), records, scan.lines)
         self.rows.use_parsed(name, parsed)
         if scan.plain_text and parsed.one_line_each():
             self._plain_text.add(name)
+
+    def _empty_is_missing(self, name: str) -> bool:
+        """Whether an empty cell is a missing value in every field of table `name` (then a
+        record of empty cells is blank, as an empty line is)."""
+        schema = self.rows.schema(name) or {}
+        missing = schema.get("missingValues", [""])
+        fields = schema.get("fields") or []
+        return all("" in (f.get("missingValues", missing) or []) for f in fields)
 
     def _bytes(self, name: str) -> bytes:
         data = self.rows.data(name)

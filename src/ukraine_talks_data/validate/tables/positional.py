@@ -92,6 +92,13 @@ def positional(name: str, path: str, records: Records, schema: dict[str, Any]) -
     cells += [
         pa.chunked_array([pa.nulls(data.num_rows, pa.string())]) for _ in range(width, len(labels))
     ]
+    if not labels:  # a blank header: Frictionless reads each row's cells by the schema's fields
+        fields = schema_fields
+        whole = [records.odd.get(n, []) for n in data.column("rn").to_pylist()]
+        cells = [
+            pa.chunked_array([pa.array([r[i] if i < len(r) else None for r in whole], pa.string())])
+            for i in range(len(fields))
+        ]
     return Positional(
         name,
         path,

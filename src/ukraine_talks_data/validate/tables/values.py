@@ -2,13 +2,14 @@
 
 A cell of an integer field is canonical when it is ASCII digits with an optional leading
 `-` (no `+`, no padding, no leading zeros, no separators, at most 18 digits: it fits a
-64-bit integer); of a number field, such an integer part with an optional `.digits` and
-exponent; of a boolean field, `true` or `false`; of a date field, `YYYY-MM-DD` and a day
-of the calendar (year 0001 or later). Python's `int()` and `strptime` accept more (` 12`,
-`+3`, `1_000`, full-width digits, `2022-1-12`), and so does stock Frictionless; Arrow,
-pandas, SQLite and DuckDB do not all read those. `rules/values.py` reports every other
-form as a type error;
-`ints` and `dates` give null for it, so no check compares a value no tool can read.
+64-bit integer); of a number field, such an integer part with an optional fraction that
+ends in a non-zero digit, no exponent (`1.5`, not `1.50`, `1.5e0` or `+1.5`: one text per
+value, so that equal numbers are equal text); of a boolean field, `true` or `false`; of a
+date field, `YYYY-MM-DD` and a day of the calendar (year 0001 or later). Python's `int()`
+and `strptime` accept more (` 12`, `+3`, `1_000`, full-width digits, `2022-1-12`), and so
+does stock Frictionless; Arrow, pandas, SQLite and DuckDB do not all read those.
+`rules/values.py` reports every other form as a type error; `ints` and `dates` give null
+for it, so no check compares a value no tool can read.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 CANONICAL = {
     "integer": r"^(0|-?[1-9][0-9]{0,17})$",
-    "number": r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$",
+    "number": r"^(0|-?[1-9][0-9]*)(\.[0-9]*[1-9])?$|^-0\.[0-9]*[1-9]$",
     "boolean": r"^(true|false)$",
     "date": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
 }
