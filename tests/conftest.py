@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
+import functools
 import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,8 +19,7 @@ from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
 PACKAGE_PARTS = ("datapackage.json", "schemas", "data", "seeds")
 
 
-def copy_package(target: Path) -> Path:
-    """Copy the bundled package's descriptor, schemas, data and seeds into `target`."""
+def _copy_bundle(target: Path) -> None:
     src = bundle_dir()
     target.mkdir(parents=True, exist_ok=True)
     for part in PACKAGE_PARTS:
@@ -25,6 +27,21 @@ def copy_package(target: Path) -> Path:
             shutil.copytree(src / part, target / part, ignore=shutil.ignore_patterns("parquet"))
         else:
             shutil.copy2(src / part, target / part)
+
+
+@functools.cache
+def _pristine() -> Path:
+    """One copy of the bundled package per test session, never damaged: tests copy it."""
+    folder = Path(tempfile.mkdtemp(prefix="ukraine-talks-pristine-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    _copy_bundle(folder / "pkg")
+    return folder / "pkg"
+
+
+def copy_package(target: Path) -> Path:
+    """Copy the bundled package's descriptor, schemas, data and seeds (not data/parquet/)
+    into `target`; return the path of its datapackage.json."""
+    shutil.copytree(_pristine(), target, copy_function=shutil.copyfile, dirs_exist_ok=True)
     return target / "datapackage.json"
 
 
