@@ -470,6 +470,40 @@ DAMAGES: list[tuple[str, Damage]] = [
         ),
     ),
     (
+        "blank header, rows wider and narrower than the schema",
+        extra_table(
+            {**_one_field("integer"), "missingValues": ["NA"]}, "\n0\n\n2022-01-10,01\n0\n1.0\n"
+        ),
+    ),
+    (
+        "a table of one empty line",
+        extra_table(_one_field("string", constraints={"enum": ["x"]}), "\n"),
+    ),
+    (
+        "required cell holding a missing value",
+        extra_table(
+            {**_one_field("any", constraints={"required": True}), "missingValues": ["", "NA"]},
+            "a\nNA\nx\n",
+        ),
+    ),
+    (
+        "blank line beside a label whose empty cell is a value",
+        extra_table(
+            {
+                "fields": [{"name": "f0", "type": "any", "missingValues": ["", "NA"]}],
+                "missingValues": ["-"],
+            },
+            "f0,extra\n\nx,y\n",
+        ),
+    ),
+    (
+        "list field in a primary key",
+        extra_table(
+            {"fields": [{"name": "a", "type": "list", "delimiter": "|"}], "primaryKey": ["a"]},
+            "a\nx|y\nx|y\n",
+        ),
+    ),
+    (
         "short rows after a wide header, then a blank line",
         extra_table(
             {

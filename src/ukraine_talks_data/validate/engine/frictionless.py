@@ -77,14 +77,16 @@ def schema_issues(
 
 
 def _as_written(issue: Issue, parsed: ParsedCsv, schema: dict[str, Any]) -> Issue:
-    """A unique-error or primary-key issue with the cells as written in the file
-    (Frictionless gives the values it read: `True` for `true`, our stand-in for a cell
-    not in canonical form)."""
+    """A unique, constraint or primary-key issue with the cells as written in the file
+    (Frictionless gives the values it read: `True` for `true`, `None` for a missing cell,
+    our stand-in for a cell not in canonical form)."""
     names = [f["name"] for f in schema["fields"]]
     if issue.code == "primary-key" and issue.row is not None:
         value = ", ".join(str(c) for c in key_cells(schema, parsed.record(issue.row)))
         return replace(issue, value=value or None)
-    if issue.code != "unique-error" or issue.row is None or issue.field not in names:
+    if issue.code not in ("unique-error", "constraint-error") or issue.row is None:
+        return issue
+    if issue.field not in names:
         return issue
     cells = parsed.record(issue.row)
     position = names.index(issue.field)
@@ -142,8 +144,6 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
         match = re.search(r'constraint "(\w+)"', note)
         name = match.group(1) if match else ""
         message = constraint_message(_field(schema, field), name)
-        if name == "required":
-            value = None  # Frictionless writes a missing cell as "None"
     elif code == "primary-key":
         key = schema.get("primaryKey") or []
         field = ",".join(key if isinstance(key, list) else [key]) or None

@@ -253,9 +253,15 @@ def _key_problems(
         if not (isinstance(key, str) or _strings(key)) or not key:
             yield _issue(file, f"{prefix}primaryKey", "must be a field name or a list of them")
         else:
+            fields = [f for f in schema["fields"] if isinstance(f, dict)]
+            lists = {f.get("name") for f in fields if f.get("type") == "list"}
             for part in _as_list(key):
                 if part not in names:
                     yield _issue(file, f"{prefix}primaryKey", "no field of this name", part)
+                elif part in lists:
+                    yield _issue(
+                        file, f"{prefix}primaryKey", "a list field cannot be part of a key", part
+                    )
     fks = schema.get("foreignKeys", [])
     if not isinstance(fks, list):
         yield _issue(file, f"{prefix}foreignKeys", "must be a list")

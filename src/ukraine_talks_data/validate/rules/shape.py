@@ -28,6 +28,7 @@ LABELS = {
 EXTRA_CELL = "the row has more cells than the header"
 MISSING_CELL = "the row has fewer cells than the header: this column is missing"
 BLANK_ROW = "the row is blank; delete it"
+EMPTY_SOURCE = "the source is empty"
 
 
 def label_message(code: str, number: int, name: str) -> str:
@@ -48,6 +49,8 @@ def header_matches_schema(ctx: ColumnContext) -> Iterator[Issue]:
 
 def _label_issues(table: Positional) -> Iterator[Issue]:
     labels, fields = table.labels, table.schema_fields
+    if not labels and not table.num_rows:
+        yield Issue(table.path, None, None, "source-error", EMPTY_SOURCE)
 
     def issue(code: str, number: int, field: str, value: str | None) -> Issue:
         return Issue(table.path, 1, field, code, label_message(code, number, field), value)
@@ -72,12 +75,12 @@ def rows_fit_header(ctx: ColumnContext) -> Iterator[Issue]:
 
     for resource in ctx.rows.descriptor.tables():
         table = ctx.positional(resource.name)
-        if table is None or not table.labels:
-            continue  # a blank header: its missing labels say it all
+        if table is None:
+            continue
         blank = table.blank()
         blank_rows = set(pc.filter(table.rows, blank).to_pylist()) if table.num_rows else set()
         found = [(n, 0, Issue(table.path, n, None, "blank-row", BLANK_ROW)) for n in blank_rows]
-        width = len(table.labels)
+        width = len(table.labels) or len(table.fields)  # a blank header: the schema's
         for number, cells in table.odd.items():
             if number in blank_rows:
                 continue
@@ -88,7 +91,7 @@ def rows_fit_header(ctx: ColumnContext) -> Iterator[Issue]:
                 )  # fmt: skip
                 found.append((number, position, issue))
             for position in range(len(cells), width):
-                name = table.fields[position]["name"]
+                name = table.fields[position]["name"] or None  # a blank label names none
                 issue = Issue(table.path, number, name, "missing-cell", MISSING_CELL)
                 found.append((number, position, issue))
         yield from (issue for _, _, issue in sorted(found, key=lambda item: item[:2]))

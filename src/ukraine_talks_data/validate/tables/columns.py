@@ -158,7 +158,8 @@ class ColumnContext:
         schema = self.rows.schema(name) or {}
         missing = schema.get("missingValues", [""])
         fields = schema.get("fields") or []
-        return all("" in (f.get("missingValues", missing) or []) for f in fields)
+        # A label past the fields gets the schema's missing values.
+        return "" in missing and all("" in (f.get("missingValues", missing) or []) for f in fields)
 
     def _bytes(self, name: str) -> bytes:
         data = self.rows.data(name)
