@@ -1,10 +1,10 @@
 """The strict CSV parse of a large table, settled from its bytes and Arrow records.
 
-`csv_files.parse_csv` reads every record with the csv module in strict mode; on a large
+`csv/form.parse_csv` reads every record with the csv module in strict mode; on a large
 file that is most of a validation's time. Its result is known without it when the file is
 in plain form: not empty, no byte-order mark, no CR or NUL byte, and every double quote
 where a strict reader expects one (`plain_quoting`). Such a file has no problem to report,
-Python's strict and lenient readers give the same records, and `csv_columns` reads those
+Python's strict and lenient readers give the same records, and `csv/records.py` reads those
 records with Arrow. `ArrowParsedCsv` is then the `ParsedCsv` of the file: header and row
 count from the Arrow records; the records as lists, and the physical lines of multi-line
 records, only if something asks for them (read by `parse_csv` itself).

@@ -1,7 +1,7 @@
 """Table Schema validation by Frictionless, its errors turned into Issues with our message style.
 
 Frictionless never sees the package's descriptor or opens a file: it gets the rows that
-`csv_files` already parsed (inline data) and a sanitised copy of each schema
+`csv/form.py` already parsed (inline data) and a sanitised copy of each schema
 (`schema_rules.sanitised`). It therefore cannot be led to a remote profile, schema or
 dialect, a compressed or non-CSV reader, another encoding, or a FIFO — and as a second
 guard it runs untrusted, with an HTTP session that refuses every request.
@@ -39,7 +39,7 @@ def schema_issues(
     ctx: Context, retyped: Collection[tuple[str, int | None, str | None]] = ()
 ) -> Iterator[Issue]:
     """Validate every readable table with Frictionless (types, constraints, header, primary
-    and unique keys; foreign keys are checked in checks/keys.py)."""
+    and unique keys; foreign keys are checked in rules/keys.py)."""
     from frictionless import FrictionlessException, Package, system
 
     usable = {}

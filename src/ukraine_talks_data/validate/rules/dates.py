@@ -1,6 +1,6 @@
 """Checks on dates: recorded for every source, ordered, never later than the reporting source.
 
-Dates are read as canonical `YYYY-MM-DD` values (`column_values.dates`); a cell in any
+Dates are read as canonical `YYYY-MM-DD` values (`tables/values.dates`); a cell in any
 other form is a type error (`values.value_is_canonical`) and is not compared here.
 """
 

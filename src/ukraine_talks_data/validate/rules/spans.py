@@ -1,6 +1,6 @@
 """Checks on evidence spans: every quoted text is exactly the seed's characters at its offsets.
 
-Computed a column at a time: offsets are read as canonical integers (`column_values.ints`;
+Computed a column at a time: offsets are read as canonical integers (`tables/values.ints`;
 a cell in any other form is a type error, reported by `values.value_is_canonical`), the
 seed slices are compared in batches as Arrow string views (`seed_slices`), and single rows
 are looked at only where an issue is found.

@@ -3,7 +3,7 @@
 Stock Frictionless reads an integer cell with Python's `int()` and a date with `strptime`,
 so ` 12`, `+3`, `1_000`, full-width digits or `2022-1-12` pass its type check, and then
 Arrow, pandas, SQLite or DuckDB cannot read them. This package's CSV form is stricter
-(`column_values.CANONICAL`): any other form is a `type-error`, with the same message the
+(`tables/values.CANONICAL`): any other form is a `type-error`, with the same message the
 Table Schema pass gives a value that is no integer or date at all, so that both engines
 report the same issue whichever of them saw it first.
 """

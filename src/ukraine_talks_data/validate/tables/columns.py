@@ -51,7 +51,7 @@ class ColumnTable:
     rows: pa.ChunkedArray
     columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
     plain_text: bool = False  # known: no cell holds a line break or control character
-    typed: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # see column_values
+    typed: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # see tables/values.py
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property

@@ -1,7 +1,7 @@
 """What every check reads: the package's files, tables and source texts, each read once.
 
-Files are read through `package_files` (inside the package, regular files, size-capped)
-and tables parsed once by `csv_files`; checks on rows only see a table whose file parsed
+Files are read through `inputs/files.py` (inside the package, regular files, size-capped)
+and tables parsed once by `csv/form.py`; checks on rows only see a table whose file parsed
 completely and whose header is exactly its schema's field names — any other table has its
 own file or header error, and checking its rows would only add confusing echoes.
 """

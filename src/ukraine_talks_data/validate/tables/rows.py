@@ -60,7 +60,7 @@ def table_from_csv(name: str, path: str, parsed: ParsedCsv) -> Table:
 
 def as_int(value: str | None) -> int | None:
     """The cell as an integer; None if empty or not a canonical integer (a type error
-    reported by checks/values.py)."""
+    reported by rules/values.py)."""
     if value is None or not re.fullmatch(CANONICAL["integer"], value):
         return None
     return int(value)
