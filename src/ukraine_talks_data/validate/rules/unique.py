@@ -41,7 +41,6 @@ def keys_are_unique(ctx: ColumnContext) -> Iterator[Issue]:
             continue
         found: list[tuple[int, int, Issue]] = []
         key = _primary_key(table)
-        key_rows: set[int] = set()
         if key:
             names = ",".join(table.fields[p]["name"] for p in key)
             cells = [_values(table, p) for p in key]
@@ -51,14 +50,11 @@ def keys_are_unique(ctx: ColumnContext) -> Iterator[Issue]:
             for i, previous in _repeats(_joined(cells), table.rows):
                 message = duplicate_message("duplicate primary key", previous)
                 found.append((i, -1, _key_issue(table, key, names, i, message)))
-                key_rows.add(i)
         for position, field in enumerate(table.fields):
-            if not (field.get("constraints") or {}).get("unique"):
-                continue
+            if not (field.get("constraints") or {}).get("unique") or key == [position]:
+                continue  # a unique primary key: its duplicates are reported as the key's
             values = _values(table, position)
             for i, previous in _repeats(values, table.rows):
-                if key == [position] and i in key_rows:
-                    continue  # the primary key's duplicate says it already
                 message = duplicate_message("the value must be unique", previous)
                 issue = Issue(
                     table.path, table.row(i), field["name"], "unique-error", message,

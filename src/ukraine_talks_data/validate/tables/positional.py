@@ -34,6 +34,7 @@ class Positional:
     missing_values: tuple[str, ...]
     primary_key: Any = None  # as the schema gives it
     _present: list[pa.Array] = field(default_factory=list)
+    _blank: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
@@ -65,9 +66,14 @@ class Positional:
 
         from ..csv.records import any_of
 
-        if not self.cells:
-            return pa.repeat(pa.scalar(True), self.num_rows)
-        return pc.invert(any_of([self.present(p) for p in range(len(self.cells))]))
+        if self._blank is None:  # computed once: every Table Schema rule asks
+            if not self.cells:
+                blank = pa.repeat(pa.scalar(True), self.num_rows)
+            else:
+                blank = pc.invert(any_of([self.present(p) for p in range(len(self.cells))]))
+            with self._lock:
+                self._blank = blank
+        return self._blank
 
 
 def positional(name: str, path: str, records: Records, schema: dict[str, Any]) -> Positional | None:
