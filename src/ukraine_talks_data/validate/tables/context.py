@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...package.relations import SPAN_FIELDS
 from ...package.sources import SourceText, source_text
 from ..csv.form import ParsedCsv, parse_csv
 from ..inputs.descriptor import Descriptor
@@ -148,17 +147,6 @@ class Context:
                 else None
             )
         return self._tables[name]
-
-    def span_tables(self) -> list[Table]:
-        """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""
-        out = []
-        for resource in self.descriptor.tables():
-            names = set(field_names(self.schema(resource.name) or {}))
-            if all(n in names for n in SPAN_FIELDS):
-                table = self.table(resource.name)
-                if table is not None:
-                    out.append(table)
-        return out
 
     def sources(self) -> dict[str, SourceText | None]:
         """source_id → the seed file's text; None where the file is missing or unsafe."""

@@ -35,13 +35,6 @@ class Table:
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
-    def column(self, name: str) -> Iterator[tuple[Row, str]]:
-        """(row, value) for every non-empty cell of column `name`."""
-        for row in self.rows:
-            value = row.cells.get(name)
-            if value is not None:
-                yield row, value
-
 
 def table_from_csv(name: str, path: str, parsed: ParsedCsv) -> Table:
     """Rows of a parsed CSV as dicts keyed by the header, blank records left out."""
@@ -56,14 +49,6 @@ def table_from_csv(name: str, path: str, parsed: ParsedCsv) -> Table:
         }
         rows.append(Row(number, cells))
     return Table(name, path, list(header), rows)
-
-
-def as_int(value: str | None) -> int | None:
-    """The cell as an integer; None if empty or not a canonical integer (a type error
-    reported by rules/values.py)."""
-    if value is None or not re.fullmatch(CANONICAL["integer"], value):
-        return None
-    return int(value)
 
 
 def as_date(value: str | None) -> dt.date | None:
