@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..csv.records import counting
 from ..report.issues import Issue
 from ..tables.values import CANONICAL, canonical, flagged
 
@@ -119,7 +120,7 @@ def _repeats(values: pa.Array, rows: pa.Array) -> Iterator[tuple[int, int]]:
 
     if pc.count_distinct(values).as_py() == len(values) - values.null_count:
         return  # the usual case: every value once
-    index = pa.array(range(len(values)), pa.int64())
+    index = pc.subtract(counting(len(values)), 1)  # positions 0..n-1, made by Arrow
     order = pc.sort_indices(
         pa.table({"v": values, "i": index}), [("v", "ascending"), ("i", "ascending")]
     )
