@@ -109,11 +109,17 @@ class ArrowParsedCsv(ParsedCsv):
 
     def __init__(self, read: Callable[[], bytes], records: Records, lines: int) -> None:
         self._read = read
-        self._arrow = records
+        self._arrow: Records | None = records
+        self._count = records.count
+        self._header = self._cells(records, 1) if records.count else []
         self._full: ParsedCsv | None = None
         self.problems = []
         self.complete = True
         self._multiline = lines != records.count  # some record spans several lines
+
+    def release(self) -> None:
+        """Let go of the Arrow records (a record asked for later is read by `parse_csv`)."""
+        self._arrow = None
 
     def _parse(self) -> ParsedCsv:
         if self._full is None:
@@ -127,25 +133,29 @@ class ArrowParsedCsv(ParsedCsv):
     @property
     def lines(self) -> list[int]:  # type: ignore[override]
         if not self._multiline:
-            return list(range(1, self._arrow.count + 1))
+            return list(range(1, self._count + 1))
         return self._parse().lines
 
     @property
     def header(self) -> list[str]:
-        if not self._arrow.count:
-            return []
-        return self.record(1)
+        return list(self._header)
 
     @property
     def data_rows(self) -> int:
-        return max(self._arrow.count - 1, 0)
+        return max(self._count - 1, 0)
 
     def record(self, row: int) -> list[str]:
-        odd = self._arrow.odd.get(row)
+        if self._arrow is None:
+            return list(self._parse().records[row - 1])
+        return self._cells(self._arrow, row)
+
+    @staticmethod
+    def _cells(records: Records, row: int) -> list[str]:
+        odd = records.odd.get(row)
         if odd is not None:
             return list(odd)
-        cells = self._arrow.table.slice(row - 1, 1).to_pylist()[0]
-        return [cells[f"c{i}"] for i in range(self._arrow.width)]
+        cells = records.table.slice(row - 1, 1).to_pylist()[0]
+        return [cells[f"c{i}"] for i in range(records.width)]
 
     def multiline(self) -> bool:
         return self._multiline and self._parse().multiline()

@@ -277,8 +277,8 @@ def _arrow_parse(
                 quoted_strings_can_be_null=False,
                 check_utf8=True,
             ),
-            # The system allocator gives freed parse buffers back; mimalloc keeps them.
-            memory_pool=pa.system_memory_pool(),
+            # Parse buffers from a pool that gives them back when freed (see _pool).
+            memory_pool=_pool(),
         ).rename_columns(names)
     except pa.ArrowInvalid as exc:
         if odd:
@@ -366,7 +366,28 @@ class RecordsCache:
                 self._records[key] = records
             return self._records[key]
 
+    def forget(self, file: Path) -> None:
+        """Let go of the records of `file`."""
+        with self._lock:
+            for key in [k for k in self._records if k[0] == file]:
+                del self._records[key]
+
 
 def _has_bom(file: Path) -> bool:
     with file.open("rb") as fh:
         return fh.read(3) == codecs.BOM_UTF8
+
+
+def _pool() -> pa.MemoryPool:
+    """The memory pool for tables read from files: jemalloc told to give freed memory back
+    at once, so that a table let go of after its rows were checked leaves the process
+    (mimalloc, the default, and the system allocator keep much of it); the system
+    allocator where this pyarrow has no jemalloc."""
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except NotImplementedError:
+        return pa.system_memory_pool()
+    return pool

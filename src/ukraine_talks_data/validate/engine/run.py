@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..report.issues import Issue
-from ..rules import DATASET, STRICT, TABLE_SCHEMA, run_checks
+from ..rules import DATASET, STRICT, TABLE_SCHEMA, issues_of, run_checks
 from ..tables.columns import ColumnContext
 from ..tables.context import Context
 from .frictionless import schema_issues
@@ -30,15 +30,16 @@ ARROW = True  # the default engine reads files in plain form with Arrow (tests t
 def column_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
     """The default engine: (schema pass issues, rule issues, rows checked per table)."""
     columns = ColumnContext(ctx, arrow=ARROW)
-    schema = list(run_checks(columns, STRICT + TABLE_SCHEMA, threads=THREADS))
-    checks = list(run_checks(columns, DATASET, threads=THREADS))
-    return schema, iter(checks), _checked(columns)
+    found = run_checks(columns, STRICT + TABLE_SCHEMA + DATASET, threads=THREADS)
+    schema = issues_of(found, STRICT + TABLE_SCHEMA)
+    return schema, iter(issues_of(found, DATASET)), _checked(columns)
 
 
 def reference_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
     """The reference engine: stock Frictionless's schema pass, our stricter rules, the rules."""
     columns = ColumnContext(ctx, arrow=False)
-    strict = list(run_checks(columns, STRICT))
+    found = run_checks(columns, STRICT + DATASET)
+    strict = issues_of(found, STRICT)
     retyped = {(i.file, i.row, i.field) for i in strict if i.code == "type-error"}
     seen = set(strict)
     schema = strict + [
@@ -46,7 +47,7 @@ def reference_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], di
         for i in schema_issues(ctx, retyped)
         if i not in seen and not (i.code == "type-error" and (i.file, i.row, i.field) in retyped)
     ]
-    return schema, run_checks(columns, DATASET), _checked(columns)
+    return schema, iter(issues_of(found, DATASET)), _checked(columns)
 
 
 def _checked(columns: ColumnContext) -> dict[str, int]:

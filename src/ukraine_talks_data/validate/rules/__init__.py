@@ -30,16 +30,17 @@ from .dates import (
 from .evidence import (
     disagreement_has_versions,
     event_relation_with_event,
+    evidence_needs,
     references_resolve,
     row_has_evidence,
 )
 from .files import file_matches_descriptor, resource_file_readable
-from .keys import foreign_keys_resolve
+from .keys import foreign_keys_resolve, key_needs
 from .reference import reference_tables_present, schema_matches_reference
 from .shape import header_matches_schema, rows_fit_header
 from .sources import source_file_intact
 from .spans import span_matches_source, span_offsets_ordered
-from .unique import keys_are_unique
+from .unique import keys_are_unique, unique_needs
 from .values import value_is_canonical
 
 if TYPE_CHECKING:
@@ -87,29 +88,82 @@ seeds, spans, dates, evidence."""
 
 CHECKS: tuple[Check, ...] = STRICT + TABLE_SCHEMA + DATASET
 
+Needs = Callable[[Context], dict[str, set[str]]]
+"""What a whole-column rule reads: table name → the fields it reads there."""
+
+
+def _nothing(ctx: Context) -> dict[str, set[str]]:
+    return {}
+
+
+WHOLE: dict[Check, Needs] = {
+    keys_are_unique: unique_needs,
+    resource_file_readable: _nothing,
+    file_matches_descriptor: _nothing,
+    reference_tables_present: _nothing,
+    schema_matches_reference: _nothing,
+    foreign_keys_resolve: key_needs,
+    source_file_intact: _nothing,
+    source_date_recorded: _nothing,
+    row_has_evidence: evidence_needs,
+    references_resolve: evidence_needs,
+    disagreement_has_versions: evidence_needs,
+}
+"""The rules that read whole columns across rows or tables (keys, references) or the
+package's files, each with the fields of a table it reads (`needs`). Every other rule reads
+the rows of one table at a time (and the seeds and sources): `run_checks` runs those table
+by table, then lets go of every column no rule here needs, so that a validation holds one
+table whole at most, beside the key columns of the others."""
+
 
 def run_checks(
     ctx: ColumnContext, checks: tuple[Check, ...] = CHECKS, *, threads: int = 1
-) -> Iterator[Issue]:
-    """Run every check over the package in `ctx`; issues in check order.
+) -> dict[Check, list[Issue]]:
+    """Run `checks` over the package in `ctx`: each check → its issues.
 
-    With `threads` > 1 the checks run in that many threads (Arrow's kernels let go of the
-    GIL); the tables are read first, so that no two threads build the same one.
+    Rules on rows run table by table (`ColumnContext.only`), then each table lets go of the
+    columns that the whole-column rules (`WHOLE`) do not need, and those rules run. With
+    `threads` > 1 the checks of a step run in that many threads (Arrow's kernels let go of
+    the GIL).
     """
-    if threads <= 1:
-        for check in checks:
-            yield from check(ctx)
-        return
-    for resource in ctx.rows.descriptor.tables():
-        ctx.table(resource.name)
-    with ThreadPoolExecutor(threads) as pool:
-        futures = [pool.submit(_listed, check, ctx) for check in checks]
-        for future in futures:
-            yield from future.result()
+    rows = tuple(c for c in checks if c not in WHOLE)
+    whole = tuple(c for c in checks if c in WHOLE)
+    keep: dict[str, set[str]] = {}
+    for needs in {WHOLE[c] for c in whole}:
+        for name, fields in needs(ctx.rows).items():
+            keep.setdefault(name, set()).update(fields)
+    found: dict[Check, list[Issue]] = {c: [] for c in checks}
+    with ThreadPoolExecutor(max(threads, 1)) as pool:
+
+        def run(checks: tuple[Check, ...]) -> None:
+            if threads <= 1:
+                results = [list(check(ctx)) for check in checks]
+            else:
+                results = list(pool.map(lambda check: list(check(ctx)), checks))
+            for check, issues in zip(checks, results, strict=True):
+                found[check] += issues
+
+        for resource in ctx.rows.descriptor.tables():
+            with ctx.only(resource.name):
+                run(rows)
+            ctx.release(resource.name, keep.get(resource.name, set()))
+        run(whole)
+    return found
 
 
-def _listed(check: Check, ctx: ColumnContext) -> list[Issue]:
-    return list(check(ctx))
+def issues_of(found: dict[Check, list[Issue]], checks: tuple[Check, ...]) -> list[Issue]:
+    """The issues of `checks` in `found`, in the checks' order."""
+    return [issue for check in checks for issue in found.get(check, [])]
 
 
-__all__ = ["CHECKS", "DATASET", "STRICT", "TABLE_SCHEMA", "Check", "Context", "run_checks"]
+__all__ = [
+    "CHECKS",
+    "DATASET",
+    "STRICT",
+    "TABLE_SCHEMA",
+    "WHOLE",
+    "Check",
+    "Context",
+    "issues_of",
+    "run_checks",
+]

@@ -29,7 +29,7 @@ _FIRST_CHARACTERS = list(" \t\r\n" + TRIGGERS)  # a formula's first character, o
 
 def _columns(ctx: ColumnContext) -> Iterator[tuple[ColumnTable, str, str, pa.ChunkedArray]]:
     """(table, field, type, column) for every field of every usable table."""
-    for resource in ctx.rows.descriptor.tables():
+    for resource in ctx.tables():
         table = ctx.table(resource.name)
         schema = ctx.rows.schema(resource.name)
         if table is None or schema is None:

@@ -58,7 +58,7 @@ def cells_match_pattern(ctx: ColumnContext) -> Iterator[Issue]:
 def _check(ctx: ColumnContext, wanted: Callable[[str], bool]) -> Iterator[Issue]:
     import pyarrow.compute as pc
 
-    for resource in ctx.rows.descriptor.tables():
+    for resource in ctx.tables():
         table = ctx.positional(resource.name)
         if table is None:
             continue

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..tables.columns import ColumnContext
+    from ..tables.context import Context
 
 EVIDENCED = {
     "sources": "source_id",
@@ -44,6 +45,16 @@ def _keys(ctx: ColumnContext, table_name: str) -> pa.Array | None:
 
         return pa.array([], pa.string())
     return pc.unique(pc.drop_null(column))
+
+
+def evidence_needs(ctx: Context) -> dict[str, set[str]]:
+    """The fields that the rules on evidence and references read in each table."""
+    needed = {name: {key} for name, key in REFERABLE.items()}
+    for name in ("evidence", "disagreements"):
+        needed.setdefault(name, set()).update({"row_table", "row_id", "field"})
+    for name in ("disagreements", "disagreement_versions"):
+        needed.setdefault(name, set()).add("disagreement_id")
+    return needed
 
 
 def row_has_evidence(ctx: ColumnContext) -> Iterator[Issue]:

@@ -66,6 +66,16 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def key_needs(ctx: Context) -> dict[str, set[str]]:
+    """The fields that `foreign_keys_resolve` reads in each table: its foreign keys' and
+    those that other tables' foreign keys reference."""
+    needed: dict[str, set[str]] = {}
+    for fk in foreign_keys(ctx):
+        needed.setdefault(fk.table, set()).update(fk.fields)
+        needed.setdefault(fk.target, set()).update(fk.target_fields)
+    return needed
+
+
 def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     """Each foreign key's cells equal the referenced fields of some row of the referenced
     table (unless all of the key's cells are empty)."""

@@ -41,7 +41,7 @@ def label_message(code: str, number: int, name: str) -> str:
 
 def header_matches_schema(ctx: ColumnContext) -> Iterator[Issue]:
     """The header's labels are the schema's field names, in order, each once, none blank."""
-    for resource in ctx.rows.descriptor.tables():
+    for resource in ctx.tables():
         table = ctx.positional(resource.name)
         if table is not None:
             yield from _label_issues(table)
@@ -73,7 +73,7 @@ def rows_fit_header(ctx: ColumnContext) -> Iterator[Issue]:
     """Every record has as many cells as the header, and no record is blank."""
     import pyarrow.compute as pc
 
-    for resource in ctx.rows.descriptor.tables():
+    for resource in ctx.tables():
         table = ctx.positional(resource.name)
         if table is None:
             continue

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..tables.columns import ColumnContext
+    from ..tables.context import Context
     from ..tables.positional import Positional
 
 _SEPARATOR = "\x1f"  # joins a composite key's cells (a control character: never in a valid cell)
@@ -36,7 +37,7 @@ def keys_are_unique(ctx: ColumnContext) -> Iterator[Issue]:
     """Unique fields hold no value twice; the primary key is given and unique in every row."""
     import pyarrow.compute as pc
 
-    for resource in ctx.rows.descriptor.tables():
+    for resource in ctx.tables():
         table = ctx.positional(resource.name)
         if table is None or not table.num_rows:
             continue
@@ -63,6 +64,19 @@ def keys_are_unique(ctx: ColumnContext) -> Iterator[Issue]:
                 )  # fmt: skip
                 found.append((i, position, issue))
         yield from (issue for _, _, issue in sorted(found, key=lambda item: item[:2]))
+
+
+def unique_needs(ctx: Context) -> dict[str, set[str]]:
+    """The fields that `keys_are_unique` reads in each table: its key and unique fields."""
+    needed = {}
+    for resource in ctx.descriptor.tables():
+        schema = ctx.schema(resource.name) or {}
+        key: Any = schema.get("primaryKey")
+        names = {key} if isinstance(key, str) else {k for k in key or [] if isinstance(k, str)}
+        fields = schema.get("fields") or []
+        unique = {f["name"] for f in fields if (f.get("constraints") or {}).get("unique")}
+        needed[resource.name] = names | unique
+    return needed
 
 
 def _primary_key(table: Positional) -> list[int]:

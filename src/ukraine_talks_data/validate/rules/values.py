@@ -41,7 +41,7 @@ def value_is_canonical(ctx: ColumnContext) -> Iterator[Issue]:
     calendar."""
     import pyarrow.compute as pc
 
-    for resource in ctx.rows.descriptor.tables():
+    for resource in ctx.tables():
         table = ctx.positional(resource.name)
         if table is None:
             continue

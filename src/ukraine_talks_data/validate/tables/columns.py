@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +32,10 @@ from ..csv.records import (
     head,
     records_of,
 )
+from ..inputs.descriptor import Resource
 from ..inputs.resource_rules import declared_algorithm
 from .context import Context
-from .positional import Positional, positional
+from .positional import Positional, ReleasedColumnError, positional
 from .rows import field_names
 
 if TYPE_CHECKING:
@@ -51,6 +54,7 @@ class ColumnTable:
     rows: pa.ChunkedArray
     columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
     plain_text: bool = False  # known: no cell holds a line break or control character
+    released: set[str] = field(default_factory=set)  # fields let go of (`release`)
     typed: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # see tables/values.py
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -60,7 +64,15 @@ class ColumnTable:
 
     def column(self, name: str) -> pa.ChunkedArray | None:
         """The column of field `name`; None if the table has no such field."""
+        if name in self.released:
+            raise ReleasedColumnError(f"{self.name}.{name}")
         return self.columns.get(name)
+
+    def release(self, keep: set[str]) -> None:
+        """Let go of every column but those of `keep`."""
+        self.released |= {n for n in self.columns if n not in keep}
+        self.columns = {n: c for n, c in self.columns.items() if n in keep}
+        self.typed = {k: v for k, v in self.typed.items() if k[0] in keep}
 
     def row(self, index: int) -> int:
         """The row number of the row at `index` (0-based)."""
@@ -97,14 +109,48 @@ class ColumnContext:
     _records: dict[str, Records] = field(default_factory=dict)
     _plain_text: set[str] = field(default_factory=set)
     _positional: dict[str, Positional | None] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _focus: str | None = None
+    _loaded: set[str] = field(default_factory=set)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        if self.arrow:
-            for resource in self.rows.descriptor.tables():
-                scan = self._scan(resource.name)  # the bytes are dropped before Arrow reads
+    def load(self, name: str) -> None:
+        """Read table `name` now (with Arrow where its file is in plain form), once."""
+        with self._lock:
+            if name in self._loaded:
+                return
+            self._loaded.add(name)
+            if self.arrow:
+                scan = self._scan(name)  # the bytes are dropped before Arrow reads
                 if scan is not None:
-                    self._read(resource.name, scan)
+                    self._read(name, scan)
+
+    @contextmanager
+    def only(self, name: str) -> Iterator[None]:
+        """Within: `table` and `positional` give table `name` alone (None for the others),
+        so that rules on rows check that table's rows and no other's."""
+        self.load(name)
+        self._focus = name
+        try:
+            yield
+        finally:
+            self._focus = None
+
+    def release(self, name: str, keep: set[str]) -> None:
+        """Let go of table `name`'s columns but those of `keep` (field names), once the
+        rules on its rows are done: the rules on whole columns need only those."""
+        with self._lock:
+            table, position = self._table_of(name), self._positional_of(name)
+            if table is not None:
+                table.release(keep)
+            if position is not None:
+                position.release(keep)
+            self._records.pop(name, None)
+            resource = self.rows.descriptor.resource(name)
+            if resource is not None:
+                self.cache.forget(self.rows.descriptor.root / resource.path)
+            parsed = self.rows.parsed(name)
+            if isinstance(parsed, ArrowParsedCsv):
+                parsed.release()
 
     def _scan(self, name: str) -> _Scan | None:
         """What the bytes of table `name` tell (None: not in plain form, or unreadable);
@@ -168,18 +214,32 @@ class ColumnContext:
         return data
 
     def table(self, name: str) -> ColumnTable | None:
-        """The named table as columns, or None where `Context.table` gives None."""
+        """The named table as columns, or None where `Context.table` gives None (and for
+        every table but one within `only`)."""
+        if self._focus is not None and name != self._focus:
+            return None
+        with self._lock:
+            return self._table_of(name)
+
+    def _table_of(self, name: str) -> ColumnTable | None:
         if name not in self._tables:
+            self.load(name)
             self._tables[name] = self._table(name)
         return self._tables[name]
 
     def positional(self, name: str) -> Positional | None:
         """Table `name` as Table Schema reads it, by position; None unless its file parsed
-        completely and its schema is known."""
+        completely and its schema is known (and for every table but one within `only`)."""
+        if self._focus is not None and name != self._focus:
+            return None
         with self._lock:
-            if name not in self._positional:
-                self._positional[name] = self._read_positional(name)
-            return self._positional[name]
+            return self._positional_of(name)
+
+    def _positional_of(self, name: str) -> Positional | None:
+        if name not in self._positional:
+            self.load(name)
+            self._positional[name] = self._read_positional(name)
+        return self._positional[name]
 
     def _read_positional(self, name: str) -> Positional | None:
         resource = self.rows.descriptor.resource(name)
@@ -191,10 +251,17 @@ class ColumnContext:
             records = records_of(parsed.records, len(parsed.header))
         return positional(name, resource.path, records, schema)
 
+    def tables(self) -> list[Resource]:
+        """The package's tables; within `only`, the one table."""
+        if self._focus is not None:
+            resource = self.rows.descriptor.resource(self._focus)
+            return [resource] if resource is not None else []
+        return list(self.rows.descriptor.tables())
+
     def span_tables(self) -> list[ColumnTable]:
         """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""
         out = []
-        for resource in self.rows.descriptor.tables():
+        for resource in self.tables():
             names = set(field_names(self.rows.schema(resource.name) or {}))
             if all(n in names for n in SPAN_FIELDS):
                 table = self.table(resource.name)

@@ -33,7 +33,7 @@ class Positional:
     odd: dict[int, list[str]]  # record number → every cell, for records of another width
     missing_values: tuple[str, ...]
     primary_key: Any = None  # as the schema gives it
-    _present: list[pa.Array] = field(default_factory=list)
+    _present: dict[int, pa.Array] = field(default_factory=dict)
     _blank: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -49,15 +49,15 @@ class Positional:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        with self._lock:  # rules in two threads ask at once: build the list whole, then publish
-            if not self._present:
-                present = []
-                for f, column in zip(self.fields, self.cells, strict=True):
-                    missing = pa.array(f.get("missingValues", self.missing_values), pa.string())
-                    given = pc.invert(pc.is_in(column, value_set=missing))
-                    present.append(pc.and_(pc.is_valid(column), pc.fill_null(given, False)))
-                self._present = present
-        return self._present[position]
+        with self._lock:  # rules in two threads ask at once
+            if position not in self._present:
+                f, column = self.fields[position], self.cells[position]
+                if isinstance(column, _Released):
+                    raise ReleasedColumnError(f"{self.name}.{f['name']}")
+                missing = pa.array(f.get("missingValues", self.missing_values), pa.string())
+                given = pc.invert(pc.is_in(column, value_set=missing))
+                self._present[position] = pc.and_(pc.is_valid(column), pc.fill_null(given, False))
+            return self._present[position]
 
     def blank(self) -> pa.Array:
         """Whether each record is blank: no cell at a label's position holds a value."""
@@ -74,6 +74,36 @@ class Positional:
             with self._lock:
                 self._blank = blank
         return self._blank
+
+    def release(self, keep: set[str]) -> None:
+        """Let go of the cells of every field but those named in `keep` (blank rows known
+        first: they depend on every cell)."""
+        self.blank()
+        for position, f in enumerate(self.fields):
+            if f["name"] not in keep:
+                self.cells[position] = _Released(f"{self.name}.{f['name']}")
+                self._present.pop(position, None)
+
+
+class ReleasedColumnError(RuntimeError):
+    """A rule asked for a column let go of after the rows were checked (the rule's entry in
+    `rules.WHOLE` does not name it): a bug of the rule's declaration, never of the package."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} was released after the row rules")
+
+
+class _Released:
+    """Stands for cells let go of: any use raises ReleasedColumnError."""
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+
+    def __getattr__(self, name: str) -> Any:
+        raise ReleasedColumnError(self._what)
+
+    def __getitem__(self, index: Any) -> Any:
+        raise ReleasedColumnError(self._what)
 
 
 def positional(name: str, path: str, records: Records, schema: dict[str, Any]) -> Positional | None:

@@ -1,0 +1,73 @@
+"""Rules on rows run one table at a time; then each table keeps only the columns that the
+whole-column rules (`rules.WHOLE`) declare they read, so a validation holds one table whole
+at most. The differential tests prove that no whole-column rule reads a column it let go
+of (it would raise); these tests prove the letting go and the declarations themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ukraine_talks_data.validate.engine import run
+from ukraine_talks_data.validate.inputs.descriptor import read_descriptor
+from ukraine_talks_data.validate.report.issues import Issue
+from ukraine_talks_data.validate.rules import CHECKS, WHOLE, run_checks
+from ukraine_talks_data.validate.tables.columns import ColumnContext, ColumnTable
+from ukraine_talks_data.validate.tables.context import Context
+from ukraine_talks_data.validate.tables.positional import ReleasedColumnError
+
+
+def _validated(package: Path, arrow: bool) -> ColumnContext:
+    descriptor, _ = read_descriptor(package)
+    columns = ColumnContext(Context(descriptor), arrow=arrow)
+    run_checks(columns, CHECKS, threads=run.THREADS)
+    return columns
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "csv"])
+def test_after_a_validation_each_table_keeps_only_the_columns_whole_rules_read(
+    package: Path, arrow: bool
+) -> None:
+    columns = _validated(package, arrow)
+    needed: dict[str, set[str]] = {}
+    for needs in WHOLE.values():
+        for name, fields in needs(columns.rows).items():
+            needed.setdefault(name, set()).update(fields)
+    statements = columns.table("statements")
+    assert statements is not None
+    assert set(statements.columns) == needed["statements"]
+    assert {"statement_id", "speaker_id", "source_id"} <= needed["statements"]
+    with pytest.raises(ReleasedColumnError, match=r"statements\.text was released"):
+        statements.column("text")
+    position = columns.positional("statements")
+    assert position is not None
+    with pytest.raises(ReleasedColumnError, match=r"statements\.text was released"):
+        position.present(position.labels.index("text"))
+
+
+def test_a_row_rule_sees_one_table_at_a_time(package: Path) -> None:
+    seen: list[list[str]] = []
+
+    def spy(ctx: ColumnContext) -> Iterator[Issue]:
+        seen.append([r.name for r in ctx.tables() if ctx.table(r.name) is not None])
+        return iter(())
+
+    descriptor, _ = read_descriptor(package)
+    run_checks(ColumnContext(Context(descriptor)), (spy,))
+    assert seen == [[r.name] for r in descriptor.tables()]
+
+
+def test_a_whole_rule_that_reads_a_column_it_did_not_declare_fails_loudly(package: Path) -> None:
+    def reads_text(ctx: ColumnContext) -> Iterator[Issue]:
+        table = ctx.table("statements")
+        assert isinstance(table, ColumnTable)
+        table.column("text")
+        return iter(())
+
+    descriptor, _ = read_descriptor(package)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(WHOLE, reads_text, lambda ctx: {"statements": {"statement_id"}})
+        with pytest.raises(ReleasedColumnError):
+            run_checks(ColumnContext(Context(descriptor)), (reads_text,))
