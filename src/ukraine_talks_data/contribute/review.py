@@ -114,17 +114,8 @@ def _row_issues(
     if not record.get("proposal"):
         issues.append(Issue(name, number, "proposal", "review-proposal", "give the row an id"))
     if decision not in DECISIONS:
-        message = f"decide: {', '.join(DECISIONS)}" if not decision else "not a decision"
-        issues.append(
-            Issue(
-                name,
-                number,
-                "decision",
-                "review-decision",
-                f"{message} ({', '.join(DECISIONS)})",
-                decision or None,
-            )
-        )
+        message = "decide: keep, edit or reject" if not decision else "must be keep, edit or reject"
+        issues.append(Issue(name, number, "decision", "review-decision", message, decision or None))
     if table not in TABLES:
         issues.append(
             Issue(
