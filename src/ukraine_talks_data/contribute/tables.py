@@ -20,6 +20,7 @@ from ..package.bundle import DESCRIPTOR, bundle_dir
 from ..package.schemas import primary_key
 from ..package.sources import source_text
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
+from ..validate.inputs.files import PackageFileError, read_package_file
 
 Row = dict[str, str]
 
@@ -90,7 +91,11 @@ class PackageTables:
         if row is None:
             known = ", ".join(r.get("source_id", "") for r in self.rows("sources"))
             raise ContributeError(f"no source {source_id!r} in {self.root}; sources: {known}")
-        seed = source_text(self.root / row["path"], (self.root / row["path"]).read_bytes())
+        try:
+            data = read_package_file(self.root, row["path"])
+        except PackageFileError as exc:
+            raise ContributeError(f"{row['path']} (source {source_id}): {exc}") from None
+        seed = source_text(self.root / row["path"], data)
         if seed.text is None:
             raise ContributeError(f"{row['path']} is not UTF-8 ({seed.decode_error})")
         return seed.text
