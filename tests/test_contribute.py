@@ -339,3 +339,14 @@ def test_suggest_never_writes_into_data(package: Path) -> None:
         f"{out}: a review file never goes into {(root / 'data').resolve()}; write it elsewhere"
     )
     assert not out.exists()
+
+
+def test_suggest_names_the_sources_when_the_id_is_unknown(package: Path, tmp_path: Path) -> None:
+    root = package.parent
+    out = tmp_path / "r.csv"
+    result = runner.invoke(app, ["suggest", "S999", "--out", str(out), "--root", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: no source 'S999' in {root}; sources: S000, S001, S002, S003, S004\n"
+    )
+    assert not out.exists()
