@@ -17,8 +17,10 @@ from ukraine_talks_data.cli import app
 from ukraine_talks_data.contribute.accept import accept
 from ukraine_talks_data.contribute.add_source import add_source
 from ukraine_talks_data.contribute.suggest import suggest
+from ukraine_talks_data.contribute.tables import PackageTables
 from ukraine_talks_data.errors import ContributeError
 from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.schemas import table_names
 from ukraine_talks_data.publish.build import stale_files
 from ukraine_talks_data.validate import validate_package
 
@@ -350,3 +352,11 @@ def test_suggest_names_the_sources_when_the_id_is_unknown(package: Path, tmp_pat
         f"error: no source 'S999' in {root}; sources: S000, S001, S002, S003, S004\n"
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize("table", table_names())
+def test_tables_are_written_back_byte_for_byte(table: str) -> None:
+    """accept rewrites a table in its canonical form: the shipped rows keep every byte."""
+    tables = PackageTables(bundle_dir())
+    text, _ = tables.canonical_csv(table, tables.rows(table))
+    assert text.encode("utf-8") == tables.path(table).read_bytes()
