@@ -5,7 +5,8 @@ is hidden by a late import.
 
 The whole package, lowest first: the base modules at the top level (`errors`, `_version`,
 `_atomic`, `_optional`, `spreadsheet_safety`), then `package` (what the data package is),
-`validate`, `loading`, `publish`, `export`, `views`, and the face (`cli` and the package's
+`validate`, `loading`, `publish`, `export`, `views`, `contribute` (adding sources and
+annotations), and the face (`cli` and the package's
 `__init__`). Views and exports read the tables through `loading`, never through the
 validator. Outside `validate/` no modules import each other in a circle.
 
@@ -28,7 +29,17 @@ PACKAGE = Path(ukraine_talks_data.__file__).parent
 LAYERS = ("report", "inputs", "csv", "tables", "rules", "engine")
 BASE = {"package", "spreadsheet_safety", "_version"}
 
-TOP_LAYERS = ("base", "package", "validate", "loading", "publish", "export", "views", "face")
+TOP_LAYERS = (
+    "base",
+    "package",
+    "validate",
+    "loading",
+    "publish",
+    "export",
+    "views",
+    "contribute",
+    "face",
+)
 BASE_MODULES = {"errors", "_version", "_atomic", "_optional", "spreadsheet_safety"}
 FACE_MODULES = {"cli"}
 NEVER = {("views", "validate"), ("export", "validate")}
@@ -173,14 +184,20 @@ def test_validator_modules_import_only_downward(path: Path) -> None:
     ("where", "line", "wrong"),
     [
         ("report/issues.py", "from ..rules import CHECKS", "ukraine_talks_data.validate.rules"),
-        ("tables/columns.py", "    from ..engine.run import x",
-         "ukraine_talks_data.validate.engine.run"),
+        (
+            "tables/columns.py",
+            "    from ..engine.run import x",
+            "ukraine_talks_data.validate.engine.run",
+        ),
         ("rules/spans.py", "from ...views.query import select", "ukraine_talks_data.views.query"),
         ("csv/form.py", "from ukraine_talks_data.validate import y", "ukraine_talks_data.validate"),
-        ("tables/context.py", "from ...loading.arrow import read_csv",
-         "ukraine_talks_data.loading.arrow"),
+        (
+            "tables/context.py",
+            "from ...loading.arrow import read_csv",
+            "ukraine_talks_data.loading.arrow",
+        ),
     ],
-)  # fmt: skip
+)
 def test_an_upward_import_is_caught(where: str, line: str, wrong: str) -> None:
     source = f"def f() -> None:\n{line}\n" if line.startswith(" ") else line + "\n"
     assert wrong_imports(PACKAGE / "validate" / where, source) == [wrong]
@@ -195,26 +212,44 @@ def test_modules_import_only_downward(path: Path) -> None:
     ("where", "line", "wrong"),
     [
         # upward
-        ("errors.py", "from .package.bundle import bundle_dir",
-         "ukraine_talks_data.package.bundle"),
-        ("package/schemas.py", "    from ..loading.accessor import load",
-         "ukraine_talks_data.loading.accessor"),
-        ("loading/remote.py", "from ..publish.build import build",
-         "ukraine_talks_data.publish.build"),
+        (
+            "errors.py",
+            "from .package.bundle import bundle_dir",
+            "ukraine_talks_data.package.bundle",
+        ),
+        (
+            "package/schemas.py",
+            "    from ..loading.accessor import load",
+            "ukraine_talks_data.loading.accessor",
+        ),
+        (
+            "loading/remote.py",
+            "from ..publish.build import build",
+            "ukraine_talks_data.publish.build",
+        ),
         ("publish/release.py", "from ..export import export", "ukraine_talks_data.export"),
-        ("export/duckdb.py", "    from ..views.query import select",
-         "ukraine_talks_data.views.query"),
+        (
+            "export/duckdb.py",
+            "    from ..views.query import select",
+            "ukraine_talks_data.views.query",
+        ),
         ("views/timeline.py", "from .. import cli", "ukraine_talks_data.cli"),
         ("package/relations.py", "import ukraine_talks_data", "ukraine_talks_data"),
         # below, but never
-        ("views/coverage.py", "from ..validate.tables.context import Context",
-         "ukraine_talks_data.validate.tables.context"),
-        ("export/sqlite.py", "    from ..validate import validate_package",
-         "ukraine_talks_data.validate"),
+        (
+            "views/coverage.py",
+            "from ..validate.tables.context import Context",
+            "ukraine_talks_data.validate.tables.context",
+        ),
+        (
+            "export/sqlite.py",
+            "    from ..validate import validate_package",
+            "ukraine_talks_data.validate",
+        ),
         # no such module (a module that moved away)
         ("views/query.py", "from ..relations import field", "ukraine_talks_data.relations"),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_import_is_caught(where: str, line: str, wrong: str) -> None:
     source = f"def f() -> None:\n{line}\n" if line.startswith(" ") else line + "\n"
     assert wrong_top_imports(PACKAGE / where, source) == [wrong]

@@ -86,3 +86,13 @@ class TimelineError(UkraineTalksError, ValueError):
 
 class ExplorerError(UkraineTalksError, RuntimeError):
     """The explorer could not start (port taken, Datasette failed); the message says why."""
+
+
+# contribute/ — adding sources and reviewed annotations.
+class ContributeError(UkraineTalksError):
+    """A contribution was refused whole (a bad article, source or review file); `issues`
+    (validator issues, or issues of the review file) say where, when there are several."""
+
+    def __init__(self, message: str, issues: Sequence[Issue] = ()) -> None:
+        super().__init__(message)
+        self.issues: list[Issue] = list(issues)

@@ -6,6 +6,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+SEED_FOLDER = "seeds"
+
+
+def seed_path(index: int, sha256: str) -> str:
+    """Where seed number `index` with bytes hashing to `sha256` is stored, relative to the
+    package root: ``seeds/<index, 3 digits>_<first 16 hex digits of its SHA-256>.txt``."""
+    return f"{SEED_FOLDER}/{index:03d}_{sha256[:16]}.txt"
+
 
 @dataclass(frozen=True)
 class SourceText:

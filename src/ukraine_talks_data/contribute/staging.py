@@ -1,0 +1,88 @@
+"""A change to a package made in a copy first: built and validated there, then copied back.
+
+`staged(root)` copies the package's files (its descriptor, every resource's file and schema
+file, the Parquet folder and the data dictionary) into a temporary folder. The caller edits
+the copy; `commit()` builds it (which validates it), validates the result once more, and
+only then writes each changed file back into `root` atomically, the descriptor last. A
+refused change leaves `root` untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .._atomic import write_bytes_atomic
+from ..errors import BuildError, ContributeError
+from ..loading.parquet import PARQUET_DIR
+from ..package.bundle import DESCRIPTOR
+from ..publish.build import build
+from ..publish.data_dictionary import DATA_DICTIONARY
+from ..validate import validate_package
+from ..validate.report.issues import Issue
+from .tables import PackageTables
+
+Explain = Callable[[list[Issue]], list[Issue]]
+
+
+def _parts(tables: PackageTables) -> list[str]:
+    """Relative paths of the files and folders that make up the package at `tables.root`."""
+    parts = {DESCRIPTOR, PARQUET_DIR, DATA_DICTIONARY}
+    for resource in tables.descriptor.resources:
+        parts.add(resource.path)
+        if resource.schema_file:
+            parts.add(resource.schema_file)
+    return sorted(parts)
+
+
+@contextmanager
+def staged(tables: PackageTables) -> Iterator[Path]:
+    """A temporary copy of the package at `tables.root`, removed when the block ends."""
+    folder = Path(tempfile.mkdtemp(prefix="ukraine-talks-stage-"))
+    try:
+        for rel in _parts(tables):
+            source, target = tables.root / rel, folder / rel
+            if source.is_dir():
+                shutil.copytree(source, target)
+            elif source.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def commit(stage: Path, root: Path, explain: Explain | None = None) -> list[str]:
+    """Build and validate `stage`; if both pass, copy its changed files into `root`.
+
+    Returns the relative paths written. Raises ContributeError carrying the issues (passed
+    through `explain`, which may say which input row caused each) when the staged package
+    is invalid; nothing in `root` is written then.
+    """
+    try:
+        build(stage)
+    except BuildError as exc:
+        issues = [i for i in exc.issues if isinstance(i, Issue)]
+        raise ContributeError(
+            "the package would not be valid; nothing was changed",
+            explain(issues) if explain else issues,
+        ) from None
+    report = validate_package(stage / DESCRIPTOR)
+    errors = [i for i in report.sorted() if i.severity == "error"]
+    if errors:
+        raise ContributeError(
+            "the built package would not be valid; nothing was changed",
+            explain(errors) if explain else errors,
+        )
+    changed = [
+        rel
+        for rel in sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
+        if not (root / rel).is_file() or (root / rel).read_bytes() != (stage / rel).read_bytes()
+    ]
+    # The descriptor last: until it is written, the package still describes its old files.
+    for rel in sorted(changed, key=lambda r: r == DESCRIPTOR):
+        write_bytes_atomic(root / rel, (stage / rel).read_bytes())
+    return changed
