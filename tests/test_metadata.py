@@ -200,3 +200,9 @@ def test_readme_shows_backends_remote_and_commands() -> None:
         "sha256sum -c SHA256SUMS",
     ):
         assert needle in readme, needle
+
+
+def test_help_prints_square_brackets() -> None:
+    """Help is plain text: an extra's name in brackets is not swallowed as markup."""
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert "pip install 'ukraine-talks-data[explorer]'" in " ".join(result.stdout.split())
