@@ -205,7 +205,8 @@ def test_build_refreshes_stale_sizes_and_hashes(package: Path) -> None:
     rows[0]["notes"] = "edited by hand"
     write_rows(path, rows, refresh=False)
     assert stale_files(root) == [
-        "datapackage.json: version, bytes, hash or rows differ from the files it describes",
+        "datapackage.json: version, created, sources, bytes, hash or rows differ from the "
+        "files it describes",
         f"{PARQUET_DIR}/actors.parquet: differs from what data/actors.csv gives",
     ]
     check = CliRunner().invoke(app, ["build", "--check", "--root", str(root)])
@@ -270,3 +271,20 @@ def test_build_stopped_midway_leaves_every_file_whole(
 def test_build_error_for_unreadable_descriptor(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="no such file"):
         build(tmp_path)
+
+
+def test_build_writes_the_sources_metadata_from_the_sources_table(package: Path) -> None:
+    root = package.parent
+    build(root)
+    path = root / "data" / "sources.csv"
+    rows = read_rows(path)
+    rows[0]["outlet"] = "Made-up Gazette"
+    write_rows(path, rows, refresh=False)
+    assert stale_files(root)[0].startswith("datapackage.json: ")
+    build(root)
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    assert descriptor["sources"][0]["title"] == (
+        f"{rows[0]['source_id']}: {rows[0]['title']} (Made-up Gazette; "
+        f"{rows[0]['published'] or rows[0]['inferred_published'] + ', inferred'})"
+    )
+    assert stale_files(root) == []

@@ -42,8 +42,6 @@ from ukraine_talks_data.views.explorer import (
 )
 from ukraine_talks_data.views.query import Filters, select
 
-BASE = "http://127.0.0.1:1"
-
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -53,7 +51,7 @@ def free_port() -> int:
 
 
 def test_metadata_comes_from_the_schemas() -> None:
-    tables = metadata(BASE)["databases"][DATABASE]["tables"]
+    tables = metadata()["databases"][DATABASE]["tables"]
     for name in u.tables():
         schema = table_schema(name)
         meta = tables[name]
@@ -71,7 +69,7 @@ def test_metadata_comes_from_the_schemas() -> None:
 
 def test_readme_names_the_explorer_query() -> None:
     readme = (bundle_dir() / "README.md").read_text(encoding="utf-8")
-    title = metadata(BASE)["databases"][DATABASE]["queries"][SAID_QUERY]["title"]
+    title = metadata()["databases"][DATABASE]["queries"][SAID_QUERY]["title"]
     assert f"**{title.lower()}**" in readme
 
 
@@ -111,7 +109,7 @@ def test_full_text_indexes_find_rows_and_datasette_sees_them(database: Path) -> 
 
 def test_span_query_gives_every_span_exactly(database: Path) -> None:
     """SQLite's substr() counts characters as Python does: every span comes back verbatim."""
-    sql = metadata(BASE)["databases"][DATABASE]["queries"][SPAN_QUERY]["sql"]
+    sql = metadata()["databases"][DATABASE]["queries"][SPAN_QUERY]["sql"]
     checked = 0
     with sqlite3.connect(database) as db:
         db.row_factory = sqlite3.Row
@@ -160,7 +158,7 @@ def test_statements_query_agrees_with_show(speaker: str, date_from: str, date_to
     def tiny(table: str) -> Sequence[dict[str, Any]]:
         return TINY.get(table, [])
 
-    sql = metadata(BASE)["databases"][DATABASE]["queries"][SAID_QUERY]["sql"]
+    sql = metadata()["databases"][DATABASE]["queries"][SAID_QUERY]["sql"]
     got = _tiny_database().execute(sql, {"speaker": speaker, "from": date_from, "to": date_to})
     filters = Filters(
         speaker=speaker or None,
@@ -273,10 +271,12 @@ def test_statements_query_over_http(explorer: Explorer) -> None:
     expected = select("statements", Filters(speaker=speaker)).rows
     assert [r["statement_id"] for r in rows] == [r.values["statement_id"] for r in expected]
     for row in rows:
-        assert row["in_the_source"].startswith(f"{explorer.url}/{SPAN_QUERY}?source_id=")
+        # A path on the server: the query's output names no host.
+        assert row["in_the_source"].startswith(f"/{DATABASE}/{SPAN_QUERY}?source_id=")
         assert (
             get_json(
-                row["in_the_source"]
+                explorer.url.removesuffix(f"/{DATABASE}")
+                + row["in_the_source"]
                 .replace(f"/{SPAN_QUERY}?", f"/{SPAN_QUERY}.json?_shape=array&")
                 .split("#")[0]
             )[0]["span"]
@@ -381,3 +381,13 @@ def test_browser_filters_statements_by_a_speaker(
     browser.find_element(By.CSS_SELECTOR, "a.span-link").click()
     mark = browser.find_element(By.CSS_SELECTOR, "mark#span")
     assert mark.text == row["text"].strip()
+
+    # The canned query's in_the_source paths are links on its page too.
+    first = min(theirs)
+    browser.get(f"{explorer.url}/{SAID_QUERY}?speaker={speaker}&from=&to=")
+    browser.find_element(By.CSS_SELECTOR, "td.col-in_the_source a.span-link").click()
+    mark = browser.find_element(By.CSS_SELECTOR, "mark#span")
+    said = {s["statement_id"]: s for s in statements}
+    assert mark.text == said[first]["text"].strip() or mark.text in {
+        said[s]["text"].strip() for s in theirs
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -201,3 +202,147 @@ def test_terminal_title_shows_the_search_verbatim() -> None:
         console = Console(record=True, width=200)
         print_selection(select("statements", Filters(search=search), rows=tiny), console)
         assert f"statements: {rows} (--search {search})" in console.export_text()
+
+
+# Sides and the actors of a demand, on a tiny dataset with an affiliation chain.
+SIDED: dict[str, list[dict[str, Any]]] = {
+    **TINY,
+    "actors": [
+        {"actor_id": "russia", "name": "Russia", "kind": "state", "aliases": ["Moscow"]},
+        {"actor_id": "mfa", "name": "Foreign Ministry", "kind": "organization"},
+        {"actor_id": "us", "name": "United States", "kind": "state", "aliases": ["US"]},
+        {"actor_id": "white_house", "name": "White House", "kind": "organization"},
+        {"actor_id": "jen_psaki", "name": "Jen Psaki", "kind": "person", "aliases": ["Psaki"]},
+        {"actor_id": "sergey_lavrov", "name": "Sergey Lavrov", "kind": "person"},
+    ],
+    "demands": [
+        {"demand_id": "D001", "demander_id": "russia", "first_stated": D(2022, 1, 10)},
+        {"demand_id": "D002", "demander_id": "us", "first_stated": D(2022, 1, 11)},
+    ],
+    "demand_statements": [
+        {"demand_id": "D001", "statement_id": "ST0001", "relation": "states"},
+        {"demand_id": "D001", "statement_id": "ST0002", "relation": "rejects"},
+    ],
+}
+SIDED["actors"][1]["affiliation_id"] = "russia"
+SIDED["actors"][3]["affiliation_id"] = "us"
+SIDED["actors"][4]["affiliation_id"] = "white_house"
+SIDED["actors"][5]["affiliation_id"] = "mfa"
+SIDED["statements"] = [
+    {**s, "speaker_id": "jen_psaki"} if s["statement_id"] == "ST0002" else s
+    for s in TINY["statements"]
+]
+
+
+def sided(table: str) -> Sequence[dict[str, Any]]:
+    return SIDED.get(table, [])
+
+
+def sided_ids(table: str, filters: Filters) -> list[str]:
+    key = primary_key(table_schema(table))[0]
+    return [r.values[key] for r in select(table, filters, rows=sided).rows]
+
+
+@pytest.mark.parametrize(
+    ("table", "filters", "expected"),
+    [
+        # A demand's actors: the demander, and whoever stated, rejected or answered it.
+        ("demands", Filters(speaker="Lavrov"), ["D001"]),
+        ("demands", Filters(speaker="Psaki"), ["D001"]),
+        ("demands", Filters(speaker="us"), ["D002"]),
+        # A side by id, name or alias, through the affiliation chain.
+        ("statements", Filters(side="US"), ["ST0002"]),
+        ("statements", Filters(side="moscow"), ["ST0001", "ST0003", "ST0005"]),
+        ("demands", Filters(side="United States"), ["D001", "D002"]),
+        ("demands", Filters(side="russia"), ["D001"]),
+    ],
+)
+def test_speaker_and_side_filters(table: str, filters: Filters, expected: list[str]) -> None:
+    assert sided_ids(table, filters) == expected
+
+
+def test_unknown_side_lists_the_sides() -> None:
+    with pytest.raises(QueryError) as err:
+        select("statements", Filters(side="Psaki"), rows=sided)
+    assert str(err.value) == "no side is named 'Psaki'; the sides are: russia, us"
+
+
+def test_formats_carry_values_and_every_span() -> None:
+    import csv
+    import io
+    import json
+
+    from ukraine_talks_data.views.formats import render
+
+    selection = select("statements", Filters(speaker="Lavrov", search="window"), rows=tiny)
+    rows = json.loads(render(selection, "json"))
+    assert [r["statement_id"] for r in rows] == ["ST0001", "ST0003", "ST0005"]
+    assert rows[1]["date"] == "2022-01-14"
+    assert rows[1]["speaker_id"] == "sergey_lavrov"
+    assert rows[1]["evidence"] == [
+        {
+            "source_id": "S001",
+            "start_char": 30,
+            "end_char": 35,
+            "text": "first day of the window",
+            "source_title": "Made-up article",
+        }
+    ]
+    table = list(csv.DictReader(io.StringIO(render(selection, "csv"))))
+    assert list(table[0]) == [*selection.columns, "evidence", "evidence_text"]
+    assert (table[1]["evidence"], table[1]["evidence_text"]) == (
+        "S001 [30:35]",
+        "first day of the window",
+    )
+    markdown = render(selection, "markdown").splitlines()
+    assert markdown[0] == "| " + " | ".join([*selection.columns, "evidence"]) + " |"
+    assert len(markdown) == 2 + 3
+    assert "| Sergey Lavrov |" in markdown[3]
+    assert markdown[3].endswith("| S001 [30:35] “first day of the window” |")
+
+
+def test_csv_neutralises_formulas_and_markdown_escapes_pipes() -> None:
+    import csv
+    import io
+
+    from ukraine_talks_data.views.formats import render
+
+    data = {**TINY, "statements": [{**TINY["statements"][0], "text": "=1+1 | a\nb"}]}
+    selection = select("statements", Filters(), rows=lambda t: data.get(t, []))
+    (row,) = csv.DictReader(io.StringIO(render(selection, "csv")))
+    assert row["evidence_text"] == "'=1+1 | a\nb"
+    assert render(selection, "markdown").splitlines()[2].endswith("“=1+1 \\| a<br>b” |")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
+def test_cli_show_formats_match_the_library(fmt: str) -> None:
+    from ukraine_talks_data.views.formats import render
+
+    args = ["show", "demands", "--speaker", "Lavrov", "--format", fmt]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == render(select("demands", Filters(speaker="Lavrov")), fmt)
+
+
+def test_cli_demands_by_speaker_include_what_they_said_about_them() -> None:
+    """`show demands --speaker Lavrov`: demands Lavrov stated, rejected or answered."""
+    lavrov = speaker_ids("Lavrov")
+    said = {
+        s["statement_id"] for s in u.load("statements").to_pylist() if s["speaker_id"] in lavrov
+    }
+    expected = {
+        r["demand_id"] for r in u.load("demand_statements").to_pylist() if r["statement_id"] in said
+    }
+    assert expected
+    result = CliRunner().invoke(app, ["show", "demands", "--speaker", "Lavrov", "-f", "json"])
+    assert {r["demand_id"] for r in json.loads(result.stdout)} == expected
+
+
+def test_cli_table_is_not_wrapped_when_piped() -> None:
+    statements = u.load("statements").to_pylist()
+    longest = max(statements, key=lambda s: len(s["text"]) if "\n" not in s["text"] else 0)
+    result = CliRunner().invoke(
+        app, ["show", "statements", "--search", longest["text"]], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    assert f"“{longest['text']}”" in result.stdout

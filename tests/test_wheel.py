@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import ukraine_talks_data as u
 from ukraine_talks_data.package.bundle import bundle_dir
 
 ROOT = bundle_dir()
@@ -40,6 +41,9 @@ def test_wheel_contains_descriptor_schemas_data_and_seeds(unpacked_wheel: Path) 
         "data/statements.csv",
         "data/parquet/statements.parquet",
         "data/parquet/datapackage.json",
+        "docs/codebook.md",
+        "docs/data-dictionary.md",
+        "CITATION.cff",
     ):
         assert (bundle / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
     assert sorted(p.name for p in (bundle / "seeds").iterdir()) == sorted(
@@ -54,7 +58,8 @@ def test_validate_and_load_from_the_wheel_in_an_empty_folder(
     code = (
         "import ukraine_talks_data as u, ukraine_talks_data.package.bundle as b;"
         "from ukraine_talks_data.validate import validate_package;"
-        "print(b.bundle_dir().name, validate_package().valid, len(u.load('statements')))"
+        "print(b.bundle_dir().name, validate_package().valid, len(u.load('statements')));"
+        "print(len(u.source_text('S003')), u.context('ST0001', chars=10).context_start)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -65,4 +70,18 @@ def test_validate_and_load_from_the_wheel_in_an_empty_folder(
         check=True,
     )
     rows = sum(1 for _ in (ROOT / "data" / "statements.csv").open(encoding="utf-8")) - 1
-    assert out.stdout.split() == ["_bundle", "True", str(rows)]
+    first = u.load("statements").to_pylist()[0]
+    assert first["statement_id"] == "ST0001"
+    expected = [len(u.source_text("S003")), max(0, first["start_char"] - 10)]
+    assert out.stdout.split() == ["_bundle", "True", str(rows), *map(str, expected)]
+
+
+def test_wheel_metadata_declares_both_licences_and_no_url(unpacked_wheel: Path) -> None:
+    from email.parser import Parser
+
+    (info,) = unpacked_wheel.glob("ukraine_talks_data-*.dist-info")
+    metadata = Parser().parsestr((info / "METADATA").read_text(encoding="utf-8"))
+    assert metadata["License-Expression"] == "MIT AND CC-BY-4.0"
+    assert sorted(metadata.get_all("License-File") or []) == ["LICENSE", "LICENSE-DATA.md"]
+    assert {p.name for p in (info / "licenses").iterdir()} == {"LICENSE", "LICENSE-DATA.md"}
+    assert metadata.get_all("Project-URL") is None  # no public home yet

@@ -12,26 +12,40 @@ from ._version import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from .analysis.api import actor_sides, demand_answers, statements_in_context, utterances
     from .errors import MissingExtraError, UnknownTableError
     from .loading.accessor import clear_cache, load, records, tables
+    from .loading.texts import context, source_text
 
 __all__ = [
     "MissingExtraError",
     "UnknownTableError",
     "__version__",
+    "actor_sides",
     "clear_cache",
+    "context",
+    "demand_answers",
     "load",
     "records",
+    "source_text",
+    "statements_in_context",
     "tables",
+    "utterances",
 ]
 
 _LAZY = {
     "MissingExtraError": "errors",
     "UnknownTableError": "errors",
     "clear_cache": "loading.accessor",
+    "context": "loading.texts",
     "load": "loading.accessor",
     "records": "loading.accessor",
+    "source_text": "loading.texts",
     "tables": "loading.accessor",
+    "actor_sides": "analysis.api",
+    "demand_answers": "analysis.api",
+    "statements_in_context": "analysis.api",
+    "utterances": "analysis.api",
 }
 
 

@@ -3,16 +3,16 @@
 `_app` holds the typer app and `clean_errors()` (any `UkraineTalksError` becomes
 `error: …` on stderr and an exit status); each other module adds a group of commands:
 `validate`, `data` (locate, export, coverage, show, timeline, serve, info, clear-cache),
-`publish` (build, release) and `contribute` (add-source, suggest, accept). The face of the
-house: may import everything below it.
+`publish` (build, release), `cite` and `contribute` (add-source, suggest, accept). The face
+of the house: may import everything below it.
 """
 
 from __future__ import annotations
 
-from . import contribute, data, publish, validate
+from . import cite, contribute, data, publish, validate
 from ._app import app
 
-__all__ = ["app", "contribute", "data", "main", "publish", "validate"]
+__all__ = ["app", "cite", "contribute", "data", "main", "publish", "validate"]
 
 
 def main() -> None:

@@ -16,6 +16,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help is plain text: square brackets, as in `pip install 'ukraine-talks-data[explorer]'`,
+    # are printed, not read as rich markup.
+    rich_markup_mode=None,
 )
 
 

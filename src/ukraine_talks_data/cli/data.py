@@ -20,11 +20,11 @@ def locate(
     occurrence: Annotated[int, typer.Option(min=1, help="Which occurrence (1 = first).")] = 1,
 ) -> None:
     """Print start_char and end_char of TEXT in a bundled source, for annotators."""
-    from ..loading.accessor import seed_text
+    from ..loading.texts import source_text
     from ..package.sources import locate as locate_text
 
     with clean_errors():
-        seed = seed_text(source_id)
+        seed = source_text(source_id)
     try:
         start, end = locate_text(seed, text, occurrence)
     except ValueError as exc:
@@ -99,12 +99,31 @@ def coverage(
 _DATE = ["%Y-%m-%d"]
 
 
+class ShowFormat(StrEnum):
+    """Formats `ukraine-talks show` prints."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
 @app.command()
 def show(
     table: Annotated[str, typer.Argument(help="Table to show, e.g. statements, events, actors.")],
     speaker: Annotated[
         str | None,
-        typer.Option(help="Actor's name, alias or id (any case), e.g. Lavrov: who speaks or acts."),
+        typer.Option(
+            help="Actor's name, alias or id (any case), e.g. Lavrov: who speaks or acts; on "
+            "demands, the demander or anyone who stated, rejected or answered it."
+        ),
+    ] = None,
+    side: Annotated[
+        str | None,
+        typer.Option(
+            help="A side (state or bloc) by name, alias or id, e.g. us, Russia, NATO: rows whose "
+            "actor belongs to it through the affiliation chain (actors.affiliation_id)."
+        ),
     ] = None,
     event: Annotated[str | None, typer.Option(help="Event id, e.g. E001.")] = None,
     on: Annotated[
@@ -124,16 +143,25 @@ def show(
     columns: Annotated[
         str | None, typer.Option(help="Comma-separated columns to show instead of the default.")
     ] = None,
+    fmt: Annotated[
+        ShowFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (for reading; full width when piped), csv or json (values as stored, "
+            "every evidence span), markdown.",
+        ),
+    ] = ShowFormat.table,
 ) -> None:
-    """Print a table's rows in the terminal, each with its evidence span and source.
+    """Print a table's rows, each with its evidence span and source.
 
     Example: ukraine-talks show statements --speaker Lavrov --from 2022-01-14 --to 2022-01-27
     """
     from ..views.query import Filters, select
-    from ..views.terminal import print_selection
 
     filters = Filters(
         speaker=speaker,
+        side=side,
         event=event,
         on=on.date() if on else None,
         date_from=date_from.date() if date_from else None,
@@ -143,7 +171,14 @@ def show(
     chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
     with clean_errors():
         selection = select(table, filters, chosen)
-    print_selection(selection)
+    if fmt is ShowFormat.table:
+        from ..views.terminal import print_selection
+
+        print_selection(selection)
+    else:
+        from ..views.formats import render
+
+        typer.echo(render(selection, fmt.value), nl=False)
 
 
 @app.command()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ..errors import LoadError
 from ..errors import UnknownTableError as UnknownTableError
 from ..package.bundle import bundle_dir
 from ..package.schemas import table_names, table_path, table_schema
@@ -139,13 +138,3 @@ def records(name: str) -> Iterator[Record]:
         raise UnknownTableError(f"no model for table {name!r}; regenerate models.py")
     for row in load(name).to_pylist():
         yield model.model_validate(row)
-
-
-def seed_text(source_id: str) -> str:
-    """The text of bundled source `source_id` exactly as stored (offsets index into it)."""
-    from ..package.sources import read_source
-
-    paths = {r["source_id"]: r["path"] for r in load("sources").to_pylist()}
-    if source_id not in paths:
-        raise LoadError(f"unknown source {source_id!r}; sources: {', '.join(sorted(paths))}")
-    return read_source(bundle_dir() / paths[source_id]).text or ""

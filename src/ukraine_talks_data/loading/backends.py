@@ -24,7 +24,8 @@ def to_backend(table: pa.Table, backend: str) -> Any:
     """`table` as the `backend` library's table type.
 
     pandas: integer and boolean columns use pandas' nullable dtypes (Int64, boolean), dates
-    are `datetime.date` objects and lists are arrays of strings. polars: `polars.from_arrow`.
+    are `datetime64` (so `df.date >= "2022-01-14"` works; a missing date is `NaT`) and list
+    cells are Python lists, an empty cell an empty list. polars: `polars.from_arrow`.
     """
     if backend == "arrow":
         return table
@@ -33,7 +34,15 @@ def to_backend(table: pa.Table, backend: str) -> Any:
         import pyarrow as pa
 
         mapping = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
-        return table.to_pandas(types_mapper=mapping.get)
+        frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
+        for name, kind in zip(table.column_names, table.schema.types, strict=True):
+            if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+                frame[name] = pd.Series(
+                    [value or [] for value in table.column(name).to_pylist()],
+                    index=frame.index,
+                    dtype=object,
+                )
+        return frame
     if backend == "polars":
         pl = require("polars", "polars", "load(..., backend='polars')")
         return pl.from_arrow(table)

@@ -89,3 +89,27 @@ def label_field(table: str) -> str | None:
     """The field that names a row for people (actors.name, events.title…), if the table has one."""
     names = field_names(table)
     return next((n for n in LABEL_FIELDS if n in names), None)
+
+
+STATEMENTS = "statements"
+
+
+def statement_links(table: str) -> list[tuple[str, str, str]]:
+    """(link table, its column naming a row of `table`, its column naming a statement) for
+    each link table — a primary key of two foreign keys — between `table` and statements.
+
+    demands → [("demand_statements", "demand_id", "statement_id")]: the statements that
+    state, reject or answer a demand, so that whoever said them acts on the demand too.
+    """
+    if table == STATEMENTS:
+        return []
+    out = []
+    for link in table_names():
+        keys = {cols[0]: ref for cols, ref, _ in foreign_keys(link) if len(cols) == 1}
+        pk = primary_key(table_schema(link))
+        if len(pk) != 2 or not all(k in keys for k in pk):
+            continue
+        for own, other in (pk, pk[::-1]):
+            if keys[own] == table and keys[other] == STATEMENTS:
+                out.append((link, own, other))
+    return out

@@ -1,6 +1,7 @@
 """`ukraine-talks build`: validate the CSVs, then regenerate everything derived from them.
 
-Derived files: the `bytes`, `hash`, `rows` (and `version`) in datapackage.json, the Parquet
+Derived files: the `bytes`, `hash`, `rows` (and `version`, `created`, `sources`: see
+`metadata`) in datapackage.json, the Parquet
 files and their descriptor in data/parquet/, and docs/data-dictionary.md. Every write is
 atomic, and a file is rewritten only when its content changed, so a second build writes
 nothing. `stale_files()` reports what a build would change; a test calls it.
@@ -24,6 +25,7 @@ from ..package.bundle import DESCRIPTOR, bundle_dir
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
 from .descriptor_stats import dump_descriptor, refresh_descriptor, refreshed
+from .metadata import package_metadata
 from .parquet import WRITE_OPTIONS, parquet_bytes, parquet_descriptor, parquet_table
 
 # Issues a build fixes rather than reports: the descriptor's statistics of changed files.
@@ -127,7 +129,8 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     schemas = _schemas(descriptor)
     # Every table is read before anything is written: a build that fails, fails whole.
     tables = {r.name: parquet_table(root / r.path, schemas[r.name]) for r in descriptor.tables()}
-    if refresh_descriptor(root / DESCRIPTOR, version=__version__):
+    metadata = package_metadata(root, descriptor.raw)
+    if refresh_descriptor(root / DESCRIPTOR, version=__version__, metadata=metadata):
         result.written.append(DESCRIPTOR)
     else:
         result.unchanged.append(DESCRIPTOR)
@@ -159,10 +162,12 @@ def stale_files(root: Path | None = None) -> list[str]:
     descriptor = _descriptor(root)
     stale: list[str] = []
     expected = refreshed(descriptor.raw, root)
+    expected.update(package_metadata(root, descriptor.raw))
     expected["version"] = __version__
     if dump_descriptor(expected) != (root / DESCRIPTOR).read_text(encoding="utf-8"):
         stale.append(
-            f"{DESCRIPTOR}: version, bytes, hash or rows differ from the files it describes"
+            f"{DESCRIPTOR}: version, created, sources, bytes, hash or rows differ from the "
+            "files it describes"
         )
     schemas = _schemas(descriptor)
     for name, schema in schemas.items():

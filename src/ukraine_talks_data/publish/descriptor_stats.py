@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,18 +108,23 @@ def dump_descriptor(raw: dict[str, Any]) -> str:
 
 
 def refresh_descriptor(
-    file: Path, version: str | None = None, paths: Collection[str] | None = None
+    file: Path,
+    version: str | None = None,
+    paths: Collection[str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> bool:
     """Rewrite bytes, hash and rows of the resources in `file` (a datapackage.json).
 
     Every resource, or only those whose `path` (relative, as the descriptor writes it) is
-    in `paths`. With `version`, the descriptor's `version` is set too. The file is replaced
-    atomically, and only when something changed; returns whether it did.
+    in `paths`. With `version`, the descriptor's `version` is set too, and with `metadata`
+    its keys (see `metadata.package_metadata`). The file is replaced atomically, and only
+    when something changed; returns whether it did.
     """
     file = Path(file)
     text = file.read_text(encoding="utf-8")
     raw = json.loads(text)
     new = refreshed(raw, file.parent, paths)
+    new.update(metadata or {})
     if version is not None:
         new["version"] = version
     new_text = dump_descriptor(new)

@@ -90,7 +90,8 @@ def parquet_descriptor(
     its bytes, so only a file resource lets the stock `frictionless validate` check them.
     """
     package: dict[str, Any] = {}
-    for key in ("name", "title", "description", "version", "licenses", "keywords"):
+    keys = ("name", "title", "description", "version", "created", "contributors", "sources")
+    for key in (*keys, "licenses", "keywords"):
         if key in csv_descriptor:
             package[key] = copy.deepcopy(csv_descriptor[key])
     package["name"] = f"{csv_descriptor.get('name', 'package')}-parquet"

@@ -4,7 +4,8 @@ The folder holds, side by side: every table as `<table>.parquet` and `<table>.cs
 `datapackage.json` (the CSV files) and `datapackage-parquet.json` (the Parquet files), both
 with sizes, SHA-256 hashes and row counts and valid for the stock `frictionless validate`;
 `ukraine-talks-data-<version>.zip`, the whole data package (descriptor, schemas, CSV and
-Parquet data, seeds, data dictionary, licence, citation) as laid out in the repository; and
+Parquet data, seeds, data dictionary, codebook, licences, citation) as laid out in the
+repository; and
 `SHA256SUMS` for all of them (`sha256sum -c SHA256SUMS`). Remote loading reads
 `<base URL>/<table>.parquet` from such a folder. The zip is reproducible: fixed entry order,
 timestamps and permissions.
@@ -37,7 +38,16 @@ PARQUET_RELEASE_DESCRIPTOR = "datapackage-parquet.json"
 CHECKSUMS = "SHA256SUMS"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 # Besides the package parts, these files go into the zip when the package root has them.
-EXTRA_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", DATA_DICTIONARY)
+CODEBOOK = "docs/codebook.md"
+EXTRA_FILES = (
+    "README.md",
+    "LICENSE",
+    "LICENSE-DATA.md",
+    "CITATION.cff",
+    "CHANGELOG.md",
+    DATA_DICTIONARY,
+    CODEBOOK,
+)
 PACKAGE_PARTS = (DESCRIPTOR, "schemas", "data", "seeds")
 FLAT_NOTE = (
     "This descriptor describes the tables as flat release files; the zip beside them holds "

@@ -101,15 +101,17 @@ def build_database(out: Path) -> Path:
     return out
 
 
-def _span_link_sql(base_url: str, alias: str) -> str:
-    """SQL for an absolute link to the span query; Datasette links only absolute URLs."""
+def _span_link_sql(alias: str) -> str:
+    """SQL for a link to the span query, relative to the server's root, so that the query's
+    CSV and JSON never name the host they were served from; the query page's template
+    (query-talks.html) makes such cells links, which Datasette does only for absolute URLs."""
     return (
-        f"'{base_url}/{DATABASE}/{SPAN_QUERY}?source_id=' || {alias}.source_id || "
+        f"'/{DATABASE}/{SPAN_QUERY}?source_id=' || {alias}.source_id || "
         f"'&start=' || {alias}.start_char || '&end=' || {alias}.end_char || '#span'"
     )
 
 
-def _queries(base_url: str) -> dict[str, Any]:
+def _queries() -> dict[str, Any]:
     span_sql = f"""select
   s.source_id, s.title, cast(:start as integer) as start_char, cast(:end as integer) as end_char,
   substr(t.text, 1, cast(:start as integer)) as before,
@@ -138,7 +140,7 @@ wanted as (
 )
 select st.date, a.name as speaker, st.text, st.quote_type, st.event_id,
   src.title as source_title, st.source_id, st.start_char, st.end_char, st.statement_id,
-  {_span_link_sql(base_url, "st")} as in_the_source
+  {_span_link_sql("st")} as in_the_source
 from statements st
   join actors a on a.actor_id = st.speaker_id
   join sources src on src.source_id = st.source_id
@@ -199,8 +201,8 @@ def _table_metadata(table: str) -> dict[str, Any]:
     return meta
 
 
-def metadata(base_url: str) -> dict[str, Any]:
-    """Datasette metadata for the explorer at `base_url` (e.g. http://127.0.0.1:8001)."""
+def metadata() -> dict[str, Any]:
+    """Datasette metadata for the explorer; its links are relative to the server's root."""
     package = json.loads(bundled_descriptor().read_text(encoding="utf-8"))
     licence = (package.get("licenses") or [{}])[0]
     tables = {t: _table_metadata(t) for t in table_names()}
@@ -216,8 +218,8 @@ def metadata(base_url: str) -> dict[str, Any]:
         "title": package.get("title", DATABASE),
         "description_html": (
             "<p>Every row is traceable to exact characters of a source article. Start with "
-            f'<a href="{base_url}/{DATABASE}/statements">statements</a> (facet by speaker, '
-            f'filter by date) or <a href="{base_url}/{DATABASE}/{SAID_QUERY}">statements said '
+            f'<a href="/{DATABASE}/statements">statements</a> (facet by speaker, '
+            f'filter by date) or <a href="/{DATABASE}/{SAID_QUERY}">statements said '
             "by someone between two dates</a>; the <em>in the source</em> link on each row "
             "shows its words highlighted in the article.</p>"
         ),
@@ -227,7 +229,7 @@ def metadata(base_url: str) -> dict[str, Any]:
             DATABASE: {
                 "description": package.get("description", ""),
                 "tables": tables,
-                "queries": _queries(base_url),
+                "queries": _queries(),
             }
         },
     }
@@ -241,7 +243,7 @@ def build_explorer(folder: Path, base_url: str) -> Explorer:
     folder.mkdir(parents=True, exist_ok=True)
     database = build_database(folder / f"{DATABASE}.db")
     meta = folder / f"{DATABASE}-metadata.json"
-    write_text_atomic(meta, json.dumps(metadata(base_url), indent=2, ensure_ascii=False))
+    write_text_atomic(meta, json.dumps(metadata(), indent=2, ensure_ascii=False))
     templates = folder / f"{DATABASE}-templates"
     shutil.copytree(
         TEMPLATES, templates, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True

@@ -1,18 +1,23 @@
-"""Selecting rows of a table by speaker, event, date and text, each with the spans that attest it.
+"""Selecting rows of a table by speaker, side, event, date and text, each with the spans that
+attest it.
 
-`select()` is what `ukraine-talks show` prints (see `terminal`); it works on any table, finding
-from the schemas (see `relations`) which column names the speaker, which the event and dates,
-and where each row's evidence is: its own span, rows of `evidence`, or a linked table's span.
+`select()` is what `ukraine-talks show` prints (see `terminal` and `formats`); it works on any
+table, finding from the schemas (see `relations`) which column names the speaker, which the
+event and dates, and where each row's evidence is: its own span, rows of `evidence`, or a
+linked table's span. A demand's actors are its demander and whoever stated, rejected or
+answered it (`relations.statement_links`); an actor's side comes from `analysis.sides`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, TypeVar
 
+from ..analysis.rows import RowSource as RowSource
+from ..analysis.rows import bundled_rows as bundled_rows
+from ..analysis.sides import sides
 from ..errors import QueryError as QueryError
 from ..package import relations
 from ..package.relations import SPAN_FIELDS
@@ -57,6 +62,7 @@ class Filters:
     """What `select()` keeps. Empty fields keep everything."""
 
     speaker: str | None = None
+    side: str | None = None
     event: str | None = None
     on: dt.date | None = None
     date_from: dt.date | None = None
@@ -69,6 +75,7 @@ class Filters:
             f"--{name.replace('date_', '')} {value}"
             for name, value in (
                 ("speaker", self.speaker),
+                ("side", self.side),
                 ("event", self.event),
                 ("on", self.on),
                 ("date_from", self.date_from),
@@ -103,18 +110,6 @@ class Selection:
         return str(value)
 
 
-# Where select() reads rows from: table name → rows as dicts of typed values.
-RowSource = Callable[[str], Sequence[dict[str, Any]]]
-
-
-@cache
-def bundled_rows(table: str) -> tuple[dict[str, Any], ...]:
-    """The rows of a bundled table as dicts of typed values (read once per process)."""
-    from ..loading.accessor import load
-
-    return tuple(load(table).to_pylist())
-
-
 def default_columns(table: str) -> tuple[str, ...]:
     """Columns `show` prints for `table` unless told otherwise."""
     if table in DEFAULT_COLUMNS:
@@ -139,6 +134,36 @@ def speaker_ids(name: str, rows: RowSource = bundled_rows) -> set[str]:
     if exact:
         return exact
     return {a["actor_id"] for a in actors if any(wanted in n.casefold() for n in names(a))}
+
+
+def _row_actors(table: str, column: str, rows: RowSource) -> Callable[[dict[str, Any]], set[str]]:
+    """A row's actors: its actor column, and the speakers of the statements linked to it
+    (a demand's demander and whoever stated, rejected or answered it)."""
+    linked: dict[Any, set[str]] = {}
+    links = relations.statement_links(table)
+    if links:
+        speaker = relations.actor_column(relations.STATEMENTS)
+        said = {s["statement_id"]: s[str(speaker)] for s in rows(relations.STATEMENTS)}
+        for link, own, other in links:
+            for r in rows(link):
+                if r[other] in said:
+                    linked.setdefault(r[own], set()).add(said[r[other]])
+    (key,) = primary_key(table_schema(table)) if links else ("",)
+
+    def actors(row: dict[str, Any]) -> set[str]:
+        return {row[column], *linked.get(row.get(key), ())}
+
+    return actors
+
+
+def side_ids(name: str, rows: RowSource = bundled_rows) -> set[str]:
+    """The sides (actor ids) named `name`, as `speaker_ids` finds actors; QueryError if none."""
+    side = sides(rows("actors"))
+    known = {s for s in side.values() if s}
+    found = speaker_ids(name, rows) & known
+    if not found:
+        raise QueryError(f"no side is named {name!r}; the sides are: {', '.join(sorted(known))}")
+    return found
 
 
 def _spans(table: str, rows: RowSource) -> dict[tuple[Any, ...], tuple[Span, ...]]:
@@ -229,7 +254,15 @@ def select(
             raise QueryError(
                 f"no actor is named {filters.speaker!r}; see `ukraine-talks show actors`"
             )
-        kept = [r for r in kept if r[str(column)] in ids]
+        actors = _row_actors(table, str(column), rows)
+        kept = [r for r in kept if actors(r) & ids]
+
+    if filters.side is not None:
+        column = _applies(table, "--side", relations.actor_column)
+        wanted = side_ids(filters.side, rows)
+        side = sides(rows("actors"))
+        actors = _row_actors(table, str(column), rows)
+        kept = [r for r in kept if {side.get(a) for a in actors(r)} & wanted]
 
     if filters.event is not None:
         columns_ = _applies(table, "--event", relations.event_columns)

@@ -8,6 +8,7 @@ from .query import Selection, Span
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
     from rich.text import Text
 
 
@@ -28,22 +29,38 @@ def print_selection(selection: Selection, console: Console | None = None) -> Non
     """Print the rows of `selection`: each row's fields beside its evidence spans.
 
     Fields are stacked (name, value; empty ones left out) in the first column so that rows
-    stay readable in a narrow terminal; the second column holds the evidence.
+    stay readable in a narrow terminal; the second column holds the evidence. On a terminal
+    the table fits its width; piped or redirected (no `console` given), nothing is wrapped
+    but at the data's own line breaks.
     """
     from rich.console import Console
+    from rich.measure import Measurement
+
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            table = _table(selection, fit=False)
+            wide = console.options.update_width(1_000_000)
+            width = Measurement.get(console, wide, table).maximum
+            Console(width=max(width, 40), file=console.file).print(table)
+            return
+    console.print(_table(selection, fit=True))
+
+
+def _table(selection: Selection, fit: bool) -> Table:
+    """The rich table of `selection`; `fit`: columns share the console's width 2:3."""
     from rich.table import Table
     from rich.text import Text
 
-    console = console or Console()
     count = len(selection.rows)
     title = f"{selection.table}: {count} row{'s' * (count != 1)}"
     if selection.filters.describe():
         title += f" ({selection.filters.describe()})"
     # The title holds what the user searched for: Text, so `--search "[/x]"` is not markup.
-    table = Table(title=Text(title), show_lines=True, title_justify="left", expand=True)
-    table.add_column(Text(selection.table), ratio=2, overflow="fold")
+    table = Table(title=Text(title), show_lines=True, title_justify="left", expand=fit)
+    table.add_column(Text(selection.table), ratio=2 if fit else None, overflow="fold")
     header = Text("evidence: source [start:end], text, title")
-    table.add_column(header, ratio=3, overflow="fold")
+    table.add_column(header, ratio=3 if fit else None, overflow="fold")
     for row in selection.rows:
         fields = Table.grid(padding=(0, 1))
         fields.add_column(style="dim", no_wrap=True)
@@ -55,4 +72,4 @@ def print_selection(selection: Selection, console: Console | None = None) -> Non
                 fields.add_row(Text(column), Text(value))
         evidence = Text("\n\n").join(span_text(s) for s in row.spans) if row.spans else Text("—")
         table.add_row(fields, evidence)
-    console.print(table)
+    return table
