@@ -213,14 +213,26 @@ def test_modules_import_only_downward(path: Path) -> None:
     ("where", "line", "wrong"),
     [
         # upward
-        ("errors.py", "from .package.bundle import bundle_dir",
-         "ukraine_talks_data.package.bundle"),
-        ("package/schemas.py", "    from ..loading.accessor import load",
-         "ukraine_talks_data.loading.accessor"),
-        ("loading/remote.py", "from ..publish.build import build",
-         "ukraine_talks_data.publish.build"),
-        ("loading/texts.py", "    from ..analysis.sides import sides",
-         "ukraine_talks_data.analysis.sides"),
+        (
+            "errors.py",
+            "from .package.bundle import bundle_dir",
+            "ukraine_talks_data.package.bundle",
+        ),
+        (
+            "package/schemas.py",
+            "    from ..loading.accessor import load",
+            "ukraine_talks_data.loading.accessor",
+        ),
+        (
+            "loading/remote.py",
+            "from ..publish.build import build",
+            "ukraine_talks_data.publish.build",
+        ),
+        (
+            "loading/texts.py",
+            "    from ..analysis.sides import sides",
+            "ukraine_talks_data.analysis.sides",
+        ),
         ("publish/release.py", "from ..export import export", "ukraine_talks_data.export"),
         (
             "export/duckdb.py",
@@ -230,12 +242,21 @@ def test_modules_import_only_downward(path: Path) -> None:
         ("views/timeline.py", "from .. import cli", "ukraine_talks_data.cli"),
         ("package/relations.py", "import ukraine_talks_data", "ukraine_talks_data"),
         # below, but never
-        ("views/coverage.py", "from ..validate.tables.context import Context",
-         "ukraine_talks_data.validate.tables.context"),
-        ("export/sqlite.py", "    from ..validate import validate_package",
-         "ukraine_talks_data.validate"),
-        ("analysis/joins.py", "from ..validate.inputs.files import read_package_file",
-         "ukraine_talks_data.validate.inputs.files"),
+        (
+            "views/coverage.py",
+            "from ..validate.tables.context import Context",
+            "ukraine_talks_data.validate.tables.context",
+        ),
+        (
+            "export/sqlite.py",
+            "    from ..validate import validate_package",
+            "ukraine_talks_data.validate",
+        ),
+        (
+            "analysis/joins.py",
+            "from ..validate.inputs.files import read_package_file",
+            "ukraine_talks_data.validate.inputs.files",
+        ),
         # no such module (a module that moved away)
         ("views/query.py", "from ..relations import field", "ukraine_talks_data.relations"),
     ],
