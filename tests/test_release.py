@@ -79,7 +79,12 @@ def test_zip_is_the_whole_valid_package(release: Path, tmp_path: Path) -> None:
         archive.extractall(tmp_path)
     root = tmp_path / f"ukraine-talks-data-{VERSION}"
     assert all(n.startswith(f"ukraine-talks-data-{VERSION}/") for n in names)
-    for rel in ("datapackage.json", "data/parquet/datapackage.json", "docs/data-dictionary.md"):
+    for rel in (
+        "datapackage.json",
+        "data/parquet/datapackage.json",
+        "docs/data-dictionary.md",
+        "docs/datacard.md",
+    ):
         assert (root / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
     for rel in ("LICENSE", "CITATION.cff"):
         assert (root / rel).is_file(), rel

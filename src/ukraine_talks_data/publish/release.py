@@ -37,7 +37,14 @@ PARQUET_RELEASE_DESCRIPTOR = "datapackage-parquet.json"
 CHECKSUMS = "SHA256SUMS"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 # Besides the package parts, these files go into the zip when the package root has them.
-EXTRA_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", DATA_DICTIONARY)
+EXTRA_FILES = (
+    "README.md",
+    "LICENSE",
+    "CITATION.cff",
+    "CHANGELOG.md",
+    DATA_DICTIONARY,
+    "docs/datacard.md",
+)
 PACKAGE_PARTS = (DESCRIPTOR, "schemas", "data", "seeds")
 FLAT_NOTE = (
     "This descriptor describes the tables as flat release files; the zip beside them holds "
