@@ -207,6 +207,22 @@ def _rename_label(index: int, label: str) -> Callable[[list[list[str]]], None]:
     return edit
 
 
+def _second_of_an_utterance(field: str) -> Callable[[list[list[str]]], None]:
+    """Give the second row of the first utterance with two rows another `field` value."""
+
+    def edit(rows: list[list[str]]) -> None:
+        header = rows[0]
+        utterance, column = header.index("utterance_id"), header.index(field)
+        seen: set[str] = set()
+        for row in rows[1:]:
+            if row[utterance] in seen:
+                row[column] = "2021-06-01" if field == "date" else "russia"
+                return
+            seen.add(row[utterance])
+
+    return edit
+
+
 def _tamper_seed(root: Path) -> None:
     seed = next((root / "seeds").glob("*.txt"))
     data = seed.read_bytes()
@@ -365,6 +381,11 @@ DAMAGES: list[tuple[str, Damage]] = [
         ),
     ),
     ("statement after its source", set_cell("statements", "date", "2030-01-01")),
+    ("answer before its demand", set_cell("demands", "first_stated", "2030-01-01")),
+    ("utterance speakers disagree", edit_rows("statements", _second_of_an_utterance("speaker_id"))),
+    ("utterance dates disagree", edit_rows("statements", _second_of_an_utterance("date"))),
+    ("made_at another day", set_cell("statements", "date", "2021-06-01")),
+    ("date after its latest day", set_cell("statements", "date_latest", "2021-06-01", 1)),
     (
         "inferred date without note",
         both(

@@ -144,13 +144,19 @@ def test_a_date_the_article_does_not_write_is_recorded_as_given_not_stated(
     article = tmp_path / "undated.txt"
     article.write_text("A headline\n\nThe envoy said talks would go on.\n", encoding="utf-8")
     result = add_source(
-        article, dt.date(2022, 2, 1), root=package.parent, outlet="Example Times", url="u"
+        article,
+        dt.date(2022, 2, 1),
+        root=package.parent,
+        outlet="Example Times",
+        url="https://example.org/a",
     )
     assert (result.row["published"], result.row["inferred_published"]) == ("", "2022-02-01")
     assert result.row["published_note"].startswith("Not stated in the text; the date was given")
-    assert result.row["outlet"] == ""
+    assert (result.row["outlet"], result.row["outlet_basis"]) == ("Example Times", "identified")
+    assert result.row["url"] == "https://example.org/a"
     assert result.row["outlet_note"] == (
-        "Not named in the text; the contributor gives 'Example Times'. Retrieved from u."
+        "Not named in the text; identified by the contributor who added the source "
+        "(ukraine-talks add-source --outlet 'Example Times')."
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -477,10 +478,20 @@ def _latest_report_date(package: Path, source_id: str) -> dt.date:
 
 def statement_dated_after_its_source(package: Path) -> Expected:
     path = csv_path(package, "statements")
-    row = read_rows(path)[0]
+    # A row whose date no other rule ties down (no made_at event, no interval, alone in
+    # its utterance).
+    rows = read_rows(path)
+    alone = Counter(r["utterance_id"] for r in rows)
+    index, row = next(
+        (i, r)
+        for i, r in enumerate(rows)
+        if r["event_relation"] != "made_at"
+        and not r["date_latest"]
+        and alone[r["utterance_id"]] == 1
+    )
     bound = _latest_report_date(package, row["source_id"])
     later = (bound + dt.timedelta(days=1)).isoformat()
-    number = set_cell(path, 0, "date", later)
+    number = set_cell(path, index, "date", later)
     return invalid(
         f"data/statements.csv:{number}:date: date-after-source: dated after {row['source_id']} "
         f"was published or last updated ({bound}) (value: {later!r})"
@@ -495,6 +506,78 @@ def end_date_before_date(package: Path) -> Expected:
     return invalid(
         f"data/events.csv:{number}:end_date: date-order: end_date is before date ({row['date']}) "
         f"(value: {earlier!r})"
+    )
+
+
+def _statements_by_id(package: Path) -> dict[str, dict[str, str]]:
+    return {r["statement_id"]: r for r in read_rows(csv_path(package, "statements"))}
+
+
+def answer_before_its_demand_was_stated(package: Path) -> Expected:
+    """Move a demand's first_stated past one of its answers or rejections."""
+    said = _statements_by_id(package)
+    links = read_rows(csv_path(package, "demand_statements"))
+    link = next(r for r in links if r["relation"] in ("answers", "rejects"))
+    first = dt.date.fromisoformat(said[link["statement_id"]]["date"]) + dt.timedelta(days=1)
+    demands = csv_path(package, "demands")
+    index = next(i for i, r in enumerate(read_rows(demands)) if r["demand_id"] == link["demand_id"])
+    set_cell(demands, index, "first_stated", first.isoformat())
+    return invalid(
+        *(
+            f"data/demand_statements.csv:{n}:statement_id: response-before-demand: "
+            f"{r['relation']} {r['demand_id']} on {said[r['statement_id']]['date']}, before the "
+            f"demand was first stated ({first}) (value: {r['statement_id']!r})"
+            for n, r in enumerate(links, start=2)
+            if r["demand_id"] == link["demand_id"]
+            and r["relation"] in ("answers", "rejects")
+            and dt.date.fromisoformat(said[r["statement_id"]]["date"]) < first
+        )
+    )
+
+
+def utterance_rows_that_disagree_on_the_speaker(package: Path) -> Expected:
+    path = csv_path(package, "statements")
+    rows = read_rows(path)
+    firsts: dict[str, dict[str, str]] = {}
+    index = next(i for i, r in enumerate(rows) if firsts.setdefault(r["utterance_id"], r) is not r)
+    first = firsts[rows[index]["utterance_id"]]
+    other = next(
+        r["actor_id"]
+        for r in read_rows(csv_path(package, "actors"))
+        if r["actor_id"] != first["speaker_id"]
+    )
+    number = set_cell(path, index, "speaker_id", other)
+    return invalid(
+        f"data/statements.csv:{number}:speaker_id: utterance-disagrees: utterance "
+        f"{first['utterance_id']} has speaker_id {first['speaker_id']} in its first row "
+        f"({first['statement_id']}) (value: {other!r})"
+    )
+
+
+def made_at_an_event_on_another_day(package: Path) -> Expected:
+    path = csv_path(package, "statements")
+    rows = read_rows(path)
+    index, row = next((i, r) for i, r in enumerate(rows) if r["event_relation"] == "made_at")
+    event = next(
+        e
+        for e in read_rows(csv_path(package, "events"))
+        if e["date_precision"] == "day" and not e["end_date"] and e["date"] != row["date"]
+    )
+    number = set_cell(path, index, "event_id", event["event_id"])
+    return invalid(
+        f"data/statements.csv:{number}:date: made-at-outside-event: made_at {event['event_id']}, "
+        f"which lasts from {event['date']} to {event['date']} (value: {row['date']!r})"
+    )
+
+
+def date_outside_its_interval(package: Path) -> Expected:
+    path = csv_path(package, "statements")
+    index, row = next((i, r) for i, r in enumerate(read_rows(path)) if r["date_latest"])
+    latest = (dt.date.fromisoformat(row["date"]) - dt.timedelta(days=1)).isoformat()
+    number = set_cell(path, index, "date_latest", latest)
+    return invalid(
+        f"data/statements.csv:{number}:date: date-interval: outside its interval: earliest "
+        f"{row['date_earliest'] or 'not given'}, latest {latest} (value: {row['date']!r})"
     )
 
 
@@ -679,6 +762,12 @@ CASES: list[Case] = [
     Case("offset_past_the_end_of_the_seed", offset_past_the_end_of_the_seed),
     Case("statement_dated_after_its_source", statement_dated_after_its_source),
     Case("end_date_before_date", end_date_before_date),
+    Case("answer_before_its_demand_was_stated", answer_before_its_demand_was_stated),
+    Case(
+        "utterance_rows_that_disagree_on_the_speaker", utterance_rows_that_disagree_on_the_speaker
+    ),
+    Case("made_at_an_event_on_another_day", made_at_an_event_on_another_day),
+    Case("date_outside_its_interval", date_outside_its_interval),
     *(
         Case(f"row_without_evidence-{table}", row_without_evidence(table, key))
         for table, key in [("events", "event_id"), ("actors", "actor_id"), ("demands", "demand_id")]

@@ -87,6 +87,7 @@ def test_zip_is_the_whole_valid_package(release: Path, tmp_path: Path) -> None:
         "CITATION.cff",
         "LICENSE",
         "LICENSE-DATA.md",
+        "docs/datacard.md",
     ):
         assert (root / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
     assert validate_package(root / "datapackage.json").valid

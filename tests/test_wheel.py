@@ -44,6 +44,7 @@ def test_wheel_contains_descriptor_schemas_data_and_seeds(unpacked_wheel: Path) 
         "docs/codebook.md",
         "docs/data-dictionary.md",
         "CITATION.cff",
+        "docs/datacard.md",
     ):
         assert (bundle / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
     assert sorted(p.name for p in (bundle / "seeds").iterdir()) == sorted(

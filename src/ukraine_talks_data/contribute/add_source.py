@@ -166,12 +166,17 @@ def add_source(
     notes = []
     if outlet and outlet in text:
         at = text.index(outlet)
-        values["outlet"] = outlet
+        values["outlet"], values["outlet_basis"] = outlet, "stated"
         notes.append(f"Named in the text: '{outlet}'.")
         evidence.append((at, at + len(outlet)))
     elif outlet:
-        notes.append(f"Not named in the text; the contributor gives '{outlet}'.")
+        values["outlet"], values["outlet_basis"] = outlet, "identified"
+        notes.append(
+            f"Not named in the text; identified by the contributor who added the source "
+            f"(ukraine-talks add-source --outlet '{outlet}')."
+        )
     else:
+        values["outlet_basis"] = "unidentified"
         notes.append("Not stated in the text.")
     url_field = next((f for f in URL_FIELDS if tables.field("sources", f)), None)
     if url and url_field:

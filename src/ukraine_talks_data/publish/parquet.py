@@ -47,6 +47,11 @@ LIST_NOTE = (
     "descriptor declares them as type any because Frictionless reads Parquet through pandas, "
     "which gives list cells as arrays that its list type does not accept."
 )
+BOUNDS_NOTE = (
+    "Optional number fields are declared here without minimum and maximum: pandas gives "
+    "their empty cells as NaN, which Frictionless compares with the bounds; the bounds are "
+    "checked on the CSV files."
+)
 
 
 def parquet_table(csv_path: Path, schema: dict[str, Any]) -> pa.Table:
@@ -69,13 +74,20 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 
 def parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The Table Schema in the Parquet descriptor: list fields become `any` (see LIST_NOTE)."""
+    """The Table Schema in the Parquet descriptor: list fields become `any` (see LIST_NOTE);
+    optional number fields lose their bounds (see BOUNDS_NOTE)."""
     out = copy.deepcopy(schema)
     for field in out["fields"]:
         if field.get("type") == "list":
             field["type"] = "any"
             field.pop("delimiter", None)
             field.pop("itemType", None)
+        constraints = field.get("constraints", {})
+        if field.get("type") == "number" and not constraints.get("required"):
+            constraints.pop("minimum", None)
+            constraints.pop("maximum", None)
+            if not constraints:
+                field.pop("constraints", None)
     return out
 
 
@@ -97,7 +109,7 @@ def parquet_descriptor(
     package["name"] = f"{csv_descriptor.get('name', 'package')}-parquet"
     package["title"] = f"{csv_descriptor.get('title', csv_descriptor.get('name', ''))} (Parquet)"
     package["description"] = " ".join(
-        [str(csv_descriptor.get("description", "")), FILES_NOTE, LIST_NOTE]
+        [str(csv_descriptor.get("description", "")), FILES_NOTE, LIST_NOTE, BOUNDS_NOTE]
     ).strip()
     tables: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []

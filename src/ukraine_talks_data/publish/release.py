@@ -47,6 +47,7 @@ EXTRA_FILES = (
     "CHANGELOG.md",
     DATA_DICTIONARY,
     CODEBOOK,
+    "docs/datacard.md",
 )
 PACKAGE_PARTS = (DESCRIPTOR, "schemas", "data", "seeds")
 FLAT_NOTE = (

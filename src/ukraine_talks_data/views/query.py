@@ -298,8 +298,10 @@ def select(
     dates = relations.date_fields(table)
 
     def order(row: Row) -> tuple[Any, ...]:
-        interval = _interval(row.values, dates)
-        when = (0, interval[0]) if interval else (1, dt.date.min)
+        # The row's first date in schema order (statements: `date`, not the start of its
+        # interval), as the explorer's queries sort.
+        first = next((row.values[f] for f in dates if row.values.get(f) is not None), None)
+        when = (0, first) if first is not None else (1, dt.date.min)
         return (when, *(row.values[k] for k in pk))
 
     out.sort(key=order)

@@ -27,6 +27,8 @@ from .dates import (
     source_date_recorded,
     statement_not_after_source,
 )
+from .demand_links import link_needs, response_not_before_demand
+from .event_dates import event_needs, made_at_within_event
 from .evidence import (
     disagreement_has_versions,
     event_relation_with_event,
@@ -35,12 +37,14 @@ from .evidence import (
     row_has_evidence,
 )
 from .files import file_matches_descriptor, resource_file_readable
+from .intervals import date_within_interval
 from .keys import foreign_keys_resolve, key_needs
 from .reference import reference_tables_present, schema_matches_reference
 from .shape import header_matches_schema, rows_fit_header
 from .sources import source_file_intact
 from .spans import span_matches_source, span_offsets_ordered
 from .unique import keys_are_unique, unique_needs
+from .utterances import utterance_rows_agree
 from .values import value_is_canonical
 
 if TYPE_CHECKING:
@@ -78,13 +82,17 @@ DATASET: tuple[Check, ...] = (
     end_date_not_before_date,
     statement_not_after_source,
     inferred_date_explained,
+    date_within_interval,
+    made_at_within_event,
+    utterance_rows_agree,
+    response_not_before_demand,
     row_has_evidence,
     references_resolve,
     event_relation_with_event,
     disagreement_has_versions,
 )
 """What Table Schema cannot express: the files, the reference schemas, cells, foreign keys,
-seeds, spans, dates, evidence."""
+seeds, spans, dates (intervals, events), utterances, demand links, evidence."""
 
 CHECKS: tuple[Check, ...] = STRICT + TABLE_SCHEMA + DATASET
 
@@ -108,6 +116,8 @@ WHOLE: dict[Check, Needs] = {
     row_has_evidence: evidence_needs,
     references_resolve: evidence_needs,
     disagreement_has_versions: evidence_needs,
+    made_at_within_event: event_needs,
+    response_not_before_demand: link_needs,
 }
 """The rules that read whole columns across rows or tables (keys, references) or the
 package's files, each with the fields of a table it reads (`needs`). Every other rule reads
