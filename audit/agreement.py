@@ -31,6 +31,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = ROOT / "audit" / "first-pass"
@@ -382,9 +383,7 @@ class Comparison:
             STATEMENT_FIELDS,
             lambda r: f"{r['speaker_id']}: {r['text'][:80]}",
         )
-        detection = statements["detection"]
-        assert isinstance(detection, dict)
-        detection.update(self.statement_detection())
+        cast(dict[str, object], statements["detection"]).update(self.statement_detection())
         self.span_differences()
         self.figures["statements"] = statements
         self.figures["demands"] = self.compare_rows(
