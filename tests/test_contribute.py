@@ -283,13 +283,13 @@ BAD_REVIEWS: list[tuple[str, Callable[[list[dict[str, str]]], None], list[str], 
         _keep_first(speaker_id="nobody"),
         [
             "{review}:2:speaker_id: foreign-key: no actors row has actor_id = nobody (as "
-            "data/statements.csv row 103) (value: 'nobody')"
+            "data/statements.csv row {new_row}) (value: 'nobody')"
         ],
         "the package would not be valid; nothing was changed",
     ),
     (
         "id-given",
-        _keep_first(statement_id="ST0001"),
+        _keep_first(statement_id="ST0002"),
         ["{review}:2:statement_id: "],
         "the package would not be valid; nothing was changed",
     ),
@@ -315,8 +315,9 @@ def test_a_bad_review_file_is_refused_whole(
     printed = result.stderr.splitlines()
     assert printed[-1] == "error: " + message.format(review=review)
     assert len(printed) - 1 >= len(lines)
+    new_row = len(read_rows(root / "data" / "statements.csv")) + 2  # the header is row 1
     for line, expected in zip(printed, lines, strict=False):
-        assert line.startswith(expected.format(review=review)), line
+        assert line.startswith(expected.format(review=review, new_row=new_row)), line
     assert _snapshot(root) == before
 
 
