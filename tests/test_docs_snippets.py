@@ -27,9 +27,9 @@ NOT_RUN = {
     "ukraine-talks release": "writes into the checkout (tests/test_release.py, elsewhere)",
     "ukraine-talks clear-cache": "deletes the user's download cache",
     "path/to/": "a placeholder path",
-    "ukraine-talks add-source": "adds to the checkout's package (tests/test_contribute.py, on a copy)",
+    "ukraine-talks add-source": "changes the checkout (test_contribute.py runs it on a copy)",
     "ukraine-talks suggest S005": "needs the source added just before (tests/test_contribute.py)",
-    "ukraine-talks accept": "writes into the checkout's package (tests/test_contribute.py, on a copy)",
+    "ukraine-talks accept": "changes the checkout (test_contribute.py runs it on a copy)",
 }
 """Snippet text → why a snippet or command holding it is not run here."""
 
