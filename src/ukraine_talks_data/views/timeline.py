@@ -13,12 +13,11 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._atomic import write_bytes_atomic
 from ..errors import TimelineError as TimelineError
 from ..package.relations import field
 from .query import RowSource, bundled_rows
@@ -381,7 +380,8 @@ def render(timeline: Timeline, fmt: str) -> bytes:
 
 
 def write_timeline(out: Path, rows: RowSource = bundled_rows) -> Path:
-    """Draw the timeline of the data into `out` (format from its extension), atomically."""
+    """Draw the timeline of the data into `out` (format from its extension), atomically;
+    `out`'s folder must exist."""
     from .._optional import require
 
     out = Path(out)
@@ -392,16 +392,5 @@ def write_timeline(out: Path, rows: RowSource = bundled_rows) -> Path:
         )
     require("matplotlib", "plot", "ukraine-talks timeline")
     data = render(build_timeline(rows), fmt)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp_name).chmod(0o666 & ~umask)  # mkstemp made it private
-        Path(tmp_name).replace(out)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(out, data, parents=False)
     return out
