@@ -108,7 +108,7 @@ def load(
     source: "bundled" reads the files installed with the package; "remote" downloads the
     release's Parquet file from `base_url` (or `UKRAINE_TALKS_BASE_URL`), checks its SHA-256
     against the bundled descriptor and caches it (see `ukraine_talks_data.loading.remote`);
-    `timeout` bounds each network wait, in seconds.
+    `timeout` bounds the whole download of the file, in seconds (default 30).
     """
     _check_name(name)
     if backend not in BACKENDS:
