@@ -35,6 +35,7 @@ from .evidence import (
 )
 from .files import file_matches_descriptor, resource_file_readable
 from .keys import foreign_keys_resolve
+from .parquet import parquet_matches_csv
 from .reference import reference_tables_present, schema_matches_reference
 from .shape import header_matches_schema, rows_fit_header
 from .sources import source_file_intact
@@ -81,6 +82,7 @@ DATASET: tuple[Check, ...] = (
     references_resolve,
     event_relation_with_event,
     disagreement_has_versions,
+    parquet_matches_csv,
 )
 """What Table Schema cannot express: the files, the reference schemas, cells, foreign keys,
 seeds, spans, dates, evidence."""
