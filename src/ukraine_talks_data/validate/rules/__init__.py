@@ -34,6 +34,7 @@ from .evidence import (
     row_has_evidence,
 )
 from .files import file_matches_descriptor, resource_file_readable
+from .invisible import cell_has_no_invisible_character
 from .keys import foreign_keys_resolve
 from .parquet import parquet_matches_csv
 from .reference import reference_tables_present, schema_matches_reference
@@ -70,6 +71,7 @@ DATASET: tuple[Check, ...] = (
     cell_has_no_line_break,
     cell_has_no_control_character,
     cell_is_not_a_formula,
+    cell_has_no_invisible_character,
     foreign_keys_resolve,
     source_file_intact,
     span_offsets_ordered,
