@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -70,7 +71,7 @@ def test_folder_is_swapped_in_whole(tmp_path: Path) -> None:
 
 def _leave_debris(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make clean-up do nothing, as for a process killed before its `finally` blocks ran."""
-    monkeypatch.setattr(atomic.shutil, "rmtree", lambda *a, **k: None)
+    monkeypatch.setattr(shutil, "rmtree", lambda *a, **k: None)
 
 
 def test_leftovers_of_a_killed_write_go_with_the_next_write(
@@ -104,6 +105,7 @@ def test_a_swap_killed_between_its_renames_is_undone_by_the_next_run(
 
     with monkeypatch.context() as patch:
         _leave_debris(patch)
+        patch.setattr(atomic, "exchange", lambda a, b: False)  # as where there is none
         patch.setattr(Path, "replace", killed_at_second_rename)
         with pytest.raises(KeyboardInterrupt), atomic_folder(out) as tmp:
             (tmp / "new.jsonl").write_text("new")
@@ -154,3 +156,37 @@ def test_a_folder_is_never_written_as_a_file(
     with pytest.raises(IsADirectoryError):
         write_bytes_atomic(Path(name), b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
+def test_folders_are_exchanged_in_one_step_on_linux(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    (one / "a").write_text("1")
+    two.mkdir()
+    (two / "b").write_text("2")
+    assert atomic.exchange(one, two)
+    assert [p.name for p in one.iterdir()] == ["b"]
+    assert [p.name for p in two.iterdir()] == ["a"]
+
+
+def test_a_group_failing_midway_puts_back_what_it_replaced(tmp_path: Path) -> None:
+    folder, file = tmp_path / "parquet", tmp_path / "datapackage.json"
+    folder.mkdir()
+    (folder / "old.parquet").write_text("old")
+    file.write_text("old")
+    real = Path.replace
+
+    def refuse_the_file(self: Path, target: Path) -> Path:
+        if Path(target) == file:
+            raise OSError(28, "No space left on device")
+        return real(self, target)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "replace", refuse_the_file)
+        with pytest.raises(OSError), atomic.atomic_group() as group:
+            (group.folder(folder) / "new.parquet").write_text("new")
+            group.file(file).write_text("new")
+    assert [p.name for p in folder.iterdir()] == ["old.parquet"]
+    assert file.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["datapackage.json", "parquet"]

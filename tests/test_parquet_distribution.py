@@ -229,7 +229,7 @@ def _hidden(root: Path) -> list[str]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-@pytest.mark.parametrize("rename", [1, 2, 3])
+@pytest.mark.parametrize("rename", [1, 2])
 def test_build_killed_at_each_rename_is_never_called_valid_when_stale(
     root: Path, rename: int
 ) -> None:
@@ -241,16 +241,20 @@ def test_build_killed_at_each_rename_is_never_called_valid_when_stale(
     rows[0]["notes"] = "edited"
     write_rows(path, rows, refresh=False)
     code = (
-        "import os, sys, time\n"
+        "import os, time\n"
         "from pathlib import Path\n"
-        "real, count = os.replace, [0]\n"
-        "def replace(a, b):\n"
-        "    count[0] += 1\n"
-        f"    if count[0] == {rename}:\n"
-        "        print('renaming', flush=True)\n"
-        "        time.sleep(600)\n"
-        "    return real(a, b)\n"
-        "os.replace = replace\n"
+        "from ukraine_talks_data import _atomic\n"
+        "count = [0]\n"
+        "def counted(real):\n"
+        "    def rename(a, b):\n"
+        "        count[0] += 1\n"
+        f"        if count[0] == {rename}:\n"
+        "            print('renaming', flush=True)\n"
+        "            time.sleep(600)\n"
+        "        return real(a, b)\n"
+        "    return rename\n"
+        "os.replace = counted(os.replace)\n"
+        "_atomic.exchange = counted(_atomic.exchange)\n"
         "from ukraine_talks_data.publish.build import build\n"
         f"build(Path({str(root)!r}))\n"
         "print('done', flush=True)\n"

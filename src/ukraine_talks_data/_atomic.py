@@ -10,13 +10,15 @@ left moved aside, should the kill have come between the two renames of a swap).
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import re
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 _ACTIVE: set[str] = set()
@@ -80,11 +82,11 @@ def _remove(path: Path) -> None:
 def _prepare(out: Path, parents: bool) -> None:
     """Check that `out` can be written (its folder exists, or is made with `parents`)."""
     if not out.name or out.name in (".", ".."):
-        raise IsADirectoryError(errno.EISDIR, f"{out} names a folder, not a file")
+        raise IsADirectoryError(errno.EISDIR, "it names a folder, not a file", str(out))
     if parents:
         out.parent.mkdir(parents=True, exist_ok=True)
     elif not out.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, f"no such folder {out.parent}")
+        raise FileNotFoundError(errno.ENOENT, f"no such folder {out.parent}", str(out))
     clear_leftovers(out)
 
 
@@ -102,6 +104,113 @@ def _staging(out: Path, kind: str) -> Iterator[Path]:
         _ACTIVE.discard(str(folder))
 
 
+def exchange(a: Path, b: Path) -> bool:
+    """Swap paths `a` and `b` in one step (Linux `renameat2(RENAME_EXCHANGE)`); False where
+    the system or file system cannot, and nothing was done."""
+    if sys.platform != "linux":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+class Publication:
+    """Outputs staged beside their places, put in place together when the block ends.
+
+    `file(out)` and `folder(out)` give a staging path to fill. When the block succeeds,
+    each output replaces its previous version in turn — a file by a rename, a folder by
+    an exchange where the system has one (else moved aside, then renamed in) — and an
+    error while doing so puts back those already replaced, so a failed run leaves the
+    previous outputs as they were. (A run killed between two outputs leaves the first
+    new and the second old; each output on its own is old or new.)
+    """
+
+    def __init__(self, stack: ExitStack, parents: bool) -> None:
+        self._stack, self._parents = stack, parents
+        self._staged: list[tuple[Path, Path, bool]] = []  # (out, staged, is_folder)
+
+    def file(self, out: Path) -> Path:
+        """A path (not yet existing) to write `out`'s new content to."""
+        out = Path(out)
+        _prepare(out, self._parents)
+        if out.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "it is a folder", str(out))
+        tmp = self._stack.enter_context(_staging(out, "tmp")) / out.name
+        self._staged.append((out, tmp, False))
+        return tmp
+
+    def folder(self, out: Path) -> Path:
+        """An empty folder to fill with `out`'s new content."""
+        out = Path(out)
+        _prepare(out, self._parents)
+        tmp = self._stack.enter_context(_staging(out, "tmp")) / out.name
+        tmp.mkdir()
+        self._staged.append((out, tmp, True))
+        return tmp
+
+    def _commit(self) -> None:
+        done: list[Callable[[], object]] = []
+        try:
+            for out, tmp, is_folder in self._staged:
+                done.append(self._put(out, tmp, is_folder))
+        except BaseException:
+            for undo in reversed(done):
+                with suppress(BaseException):  # best effort: the error that stopped us wins
+                    undo()
+            raise
+
+    def _put(self, out: Path, tmp: Path, is_folder: bool) -> Callable[[], object]:
+        """Put `tmp` in `out`'s place; return how to undo it."""
+        if is_folder and out.exists() and not out.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out))
+        if not is_folder and tmp.is_dir():
+            raise IsADirectoryError(f"{tmp} is a folder; a file was expected")
+        if not out.exists():
+            tmp.replace(out)
+            return lambda: out.replace(tmp)
+        if is_folder and exchange(tmp, out):
+
+            def swap_back() -> None:
+                exchange(tmp, out)
+
+            return swap_back
+        aside = self._stack.enter_context(_staging(out, "old")) / out.name
+        if is_folder:
+            out.replace(aside)
+        else:
+            _link_or_copy(out, aside)  # the old file stays in place until the rename
+        tmp.replace(out)
+        return lambda: aside.replace(out)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+@contextmanager
+def atomic_group(*, parents: bool = True) -> Iterator[Publication]:
+    """Stage several outputs and put them in place together (see `Publication`)."""
+    with ExitStack() as stack:
+        publication = Publication(stack, parents)
+        yield publication
+        publication._commit()
+
+
 @contextmanager
 def atomic_path(out: Path, *, parents: bool = True) -> Iterator[Path]:
     """A temporary path beside `out` to write to; renamed onto `out` when the block succeeds.
@@ -111,16 +220,8 @@ def atomic_path(out: Path, *, parents: bool = True) -> Iterator[Path]:
     `out`'s folder is created if missing, unless `parents` is false: then a missing folder
     is a FileNotFoundError (a mistyped path is not silently created).
     """
-    out = Path(out)
-    _prepare(out, parents)
-    if out.is_dir():
-        raise IsADirectoryError(errno.EISDIR, f"{out} is a folder")
-    with _staging(out, "tmp") as folder:
-        tmp = folder / out.name
-        yield tmp
-        if tmp.is_dir():
-            raise IsADirectoryError(f"{tmp} is a folder; atomic_path writes single files")
-        tmp.replace(out)
+    with atomic_group(parents=parents) as publication:
+        yield publication.file(out)
 
 
 def write_bytes_atomic(out: Path, data: bytes, *, parents: bool = True) -> None:
@@ -138,23 +239,10 @@ def write_text_atomic(out: Path, text: str, *, parents: bool = True) -> None:
 def atomic_folder(out: Path, *, parents: bool = True) -> Iterator[Path]:
     """A temporary folder beside `out` to fill; it replaces `out` when the block succeeds.
 
-    An existing `out` is moved aside first and deleted only after the new folder is in
-    place, so a crash leaves the old folder or the new one (between the two renames, the
-    old one moved aside: the next write of `out` puts it back before starting).
+    Where the system can exchange two paths in one step (Linux), the new folder and the old
+    one swap places at once; elsewhere the old one is moved aside first (a run killed just
+    then leaves it there, and the next write of `out` puts it back before starting). The
+    old folder is deleted once the new one is in place.
     """
-    out = Path(out)
-    _prepare(out, parents)
-    with _staging(out, "tmp") as tmp:
-        yield tmp
-        if out.exists() and not out.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, f"{out} is a file, not a folder")
-        if not out.exists():
-            tmp.replace(out)
-            return
-        with _staging(out, "old") as old:
-            out.replace(old / out.name)
-            try:
-                tmp.replace(out)
-            except BaseException:
-                (old / out.name).replace(out)
-                raise
+    with atomic_group(parents=parents) as publication:
+        yield publication.folder(out)

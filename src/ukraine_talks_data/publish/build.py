@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import csv
 import shutil
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._atomic import atomic_folder, atomic_path, write_text_atomic
+from .._atomic import Publication, atomic_group, clear_leftovers, write_text_atomic
 from .._version import __version__
 from ..errors import BuildError as BuildError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, read_parquet_file
@@ -149,12 +148,15 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     and row counts in datapackage.json and a stale Parquet distribution are not errors
     here, since the build rewrites them. Every table is read and encoded before anything
     is written; then the Parquet distribution (files and descriptor) is swapped in as one
-    folder and datapackage.json renamed right after it, and the data dictionary last.
+    folder and datapackage.json renamed right after it (a failure in between puts the
+    previous folder back), and the data dictionary last.
     """
     root = Path(root) if root is not None else bundle_dir()
     descriptor = _descriptor(root)
     _validate(root)
     result = BuildResult(root)
+    for rel in (DESCRIPTOR, PARQUET_DIR, DATA_DICTIONARY):  # what a killed build left
+        clear_leftovers(root / rel)
     tables = _read_tables(root, descriptor)
     try:
         raw = refreshed(descriptor.raw, root)
@@ -162,14 +164,13 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
         raise _unreadable(root, DESCRIPTOR, exc) from None
     raw["version"] = __version__
     text = dump_descriptor(raw)
-    with ExitStack() as publish:  # leaves in reverse: Parquet folder, then datapackage.json
+    with atomic_group() as publish:  # the Parquet folder, then datapackage.json
+        _stage_parquet(root, raw, _schemas(descriptor), tables, force, result, publish)
         if text == (root / DESCRIPTOR).read_text(encoding="utf-8"):
             result.unchanged.append(DESCRIPTOR)
         else:
-            staged = publish.enter_context(atomic_path(root / DESCRIPTOR))
-            staged.write_bytes(text.encode("utf-8"))
+            publish.file(root / DESCRIPTOR).write_bytes(text.encode("utf-8"))
             result.written.append(DESCRIPTOR)
-        _stage_parquet(root, raw, _schemas(descriptor), tables, force, result, publish)
     _write_if_changed(root, DATA_DICTIONARY, render_data_dictionary(_descriptor(root)), result)
     return result
 
@@ -181,7 +182,7 @@ def _stage_parquet(
     tables: dict[str, Any],
     force: bool,
     result: BuildResult,
-    publish: ExitStack,
+    publish: Publication,
 ) -> None:
     """Stage data/parquet/ anew when any file or its descriptor would change; `publish`
     swaps it in when the build's block ends."""
@@ -199,7 +200,7 @@ def _stage_parquet(
         if current.is_file() and current.read_text(encoding="utf-8") == text:
             result.unchanged += [f"{PARQUET_DIR}/{f}" for f in files] + [PARQUET_DESCRIPTOR]
             return
-    staging = publish.enter_context(atomic_folder(folder))
+    staging = publish.folder(folder)
     gone = {Path(rel).name for rel in orphans}
     for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
         if entry.name.startswith(".") or entry.name in gone or entry.name in changed:
