@@ -25,11 +25,11 @@ def locate(
 
     with clean_errors():
         seed = seed_text(source_id)
-    try:
-        start, end = locate_text(seed, text, occurrence)
-    except ValueError as exc:
-        typer.echo(f"error: {exc} in {source_id}", err=True)
-        raise typer.Exit(1) from None
+        try:
+            start, end = locate_text(seed, text, occurrence)
+        except ValueError as exc:
+            typer.echo(f"error: {exc} in {source_id}", err=True)
+            raise typer.Exit(1) from None
     typer.echo(f"{source_id},{start},{end}")
 
 
@@ -143,7 +143,7 @@ def show(
     chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
     with clean_errors():
         selection = select(table, filters, chosen)
-    print_selection(selection)
+        print_selection(selection)
 
 
 @app.command()
@@ -196,7 +196,8 @@ def info(
 
     from ..views.info import package_info
 
-    details = package_info()
+    with clean_errors():
+        details = package_info()
     if json_output:
         typer.echo(json.dumps(details.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -206,10 +207,12 @@ def info(
 
 @app.command("clear-cache")
 def clear_cache() -> None:
-    """Delete the Parquet files downloaded by load(..., source="remote")."""
+    """Delete the Parquet files downloaded by load(..., source="remote"), and what
+    interrupted downloads left."""
     from ..loading.accessor import clear_cache as clear
 
-    removed = clear()
+    with clean_errors():
+        removed = clear()
     for path in removed:
         typer.echo(f"removed {path}")
     typer.echo(f"{len(removed)} files removed")

@@ -48,7 +48,15 @@ def bundled_table(name: str) -> pa.Table:
     csv = bundle_dir() / table_path(name)
     parquet = bundle_dir() / PARQUET_DIR / parquet_file_name(name)
     table = fresh_parquet(parquet, csv, schema)
-    return table if table is not None else read_csv(csv, schema)
+    if table is not None:
+        return table
+    try:
+        return read_csv(csv, schema)
+    except (ValueError, OSError) as exc:  # a damaged or missing file: Arrow's own errors
+        raise LoadError(
+            f"the bundled table {name} cannot be read from {csv} ({exc}); check it with "
+            "`ukraine-talks validate`, or reinstall ukraine-talks-data"
+        ) from None
 
 
 def remote_table(name: str, base_url: str | None = None, timeout: float | None = None) -> pa.Table:

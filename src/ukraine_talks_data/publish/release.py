@@ -28,7 +28,7 @@ from ..errors import ReleaseError as ReleaseError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
 from ..package.bundle import DESCRIPTOR, bundle_dir
 from ..validate.inputs.descriptor import read_descriptor
-from .build import BUILD_COMMAND, stale_files
+from .build import BUILD_COMMAND, BuildError, stale_files
 from .csv_export import write_csv_export
 from .data_dictionary import DATA_DICTIONARY
 from .descriptor_stats import dump_descriptor, resource_stats
@@ -118,7 +118,12 @@ def sha256sums(folder: Path) -> str:
 
 
 def _check_ready(root: Path) -> None:
-    stale = stale_files(root)
+    try:
+        stale = stale_files(root)
+    except BuildError as exc:  # a CSV that cannot even be read
+        raise ReleaseError(
+            f"{root / DESCRIPTOR} is invalid; nothing was released", exc.issues
+        ) from None
     if stale:
         raise ReleaseError(
             f"the build files are stale; run `{BUILD_COMMAND}` first:\n  " + "\n  ".join(stale)
