@@ -633,3 +633,17 @@ def test_a_run_killed_at_each_rename_leaves_old_or_new_and_the_next_run_cleans_u
                 assert snapshot(work / part) == _rebased(new[part], clean, work), (fail_at, part)
             assert leftovers(work) == [], fail_at
         assert fail_at > 1, "no rename was seen"
+
+
+def test_readme_exit_status_table_covers_every_command() -> None:
+    from ukraine_talks_data.package.bundle import bundle_dir
+
+    readme = bundle_dir() / "README.md"
+    if not readme.is_file():
+        pytest.skip("not a source checkout")
+    text = readme.read_text(encoding="utf-8")
+    table = re.search(r"^\| command \| 0 \| 1 \| 2 \|\n((?:\|.*\n)+)", text, re.M)
+    assert table, "README.md has no exit-status table (| command | 0 | 1 | 2 |)"
+    rows = re.findall(r"^\| `([a-z-]+)` \|", table.group(1), re.M)
+    names = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}  # type: ignore[union-attr]
+    assert sorted(rows) == sorted(names)
