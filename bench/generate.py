@@ -350,19 +350,25 @@ def generate(n: int, target: Path) -> Path:
 
 
 def write_parquet(target: Path) -> None:
-    """Each table also as data/parquet/<table>.parquet, typed per its Table Schema."""
-    import pyarrow.parquet as pq
-
-    from ukraine_talks_data.loading.arrow import read_csv
+    """The Parquet distribution `ukraine-talks build` writes: data/parquet/<table>.parquet,
+    each recording its CSV's hash, and data/parquet/datapackage.json (which `validate`
+    checks against the CSVs)."""
+    from ukraine_talks_data.publish.descriptor_stats import dump_descriptor
+    from ukraine_talks_data.publish.parquet import parquet_bytes, parquet_descriptor, parquet_table
 
     descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
-    (target / "data" / "parquet").mkdir(exist_ok=True)
+    folder = target / "data" / "parquet"
+    folder.mkdir(exist_ok=True)
+    schemas = {}
     for resource in descriptor["resources"]:
         if resource.get("type") != "table":
             continue
         schema = json.loads((target / resource["schema"]).read_text(encoding="utf-8"))
-        table = read_csv(target / resource["path"], schema)
-        pq.write_table(table, target / "data" / "parquet" / f"{resource['name']}.parquet")
+        schemas[resource["name"]] = schema
+        table = parquet_table(target / resource["path"], schema)
+        (folder / f"{resource['name']}.parquet").write_bytes(parquet_bytes(table))
+    parquet = parquet_descriptor(descriptor, schemas, folder)
+    (folder / "datapackage.json").write_text(dump_descriptor(parquet), encoding="utf-8")
 
 
 # Damage: the same kinds of error the differential test uses, injected at scale.

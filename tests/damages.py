@@ -365,6 +365,8 @@ DAMAGES: list[tuple[str, Damage]] = [
     ("formula after spaces", set_cell("events", "notes", "  +SUM(A1)", 0)),
     ("full-width formula sign", set_cell("actors", "notes", "\uff1d1+1", 3)),
     ("harmless leading sign", set_cell("actors", "notes", "-- see below", 1)),
+    ("right-to-left override in a cell", set_cell("actors", "notes", "see \u202etxt.exe", 1)),
+    ("zero-width space in a cell", set_cell("events", "notes", "Gene\u200bva", 0)),
     ("cell over 32,767 bytes, not characters", set_cell("actors", "notes", "é" * 20_000, 1)),
     ("cell over 32,767 characters", set_cell("actors", "notes", "x" * 33_000, 1)),
     ("span past the seed's end", set_cell("evidence", "end_char", "99999999")),

@@ -15,12 +15,12 @@ from ukraine_talks_data.cli import app
 from ukraine_talks_data.loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR
 from ukraine_talks_data.package.bundle import bundle_dir
 from ukraine_talks_data.package.digest import file_sha256
-from ukraine_talks_data.package.schemas import table_names, table_path, table_schema
+from ukraine_talks_data.package.schemas import table_names, table_path
 from ukraine_talks_data.publish import build as build_module
 from ukraine_talks_data.publish.build import BUILD_COMMAND, BuildError, build, stale_files
 from ukraine_talks_data.publish.data_dictionary import DATA_DICTIONARY
 from ukraine_talks_data.publish.descriptor_stats import csv_rows
-from ukraine_talks_data.publish.parquet import parquet_bytes, parquet_table
+from ukraine_talks_data.publish.parquet import parquet_bytes
 
 ROOT = bundle_dir()
 GENERATED = [
@@ -238,7 +238,8 @@ def test_build_removes_parquet_of_dropped_tables(package: Path) -> None:
 def test_build_stopped_midway_leaves_every_file_whole(
     package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Stopped while encoding the third table: each file is the previous one or the new one."""
+    """Stopped while encoding the third table: every table is encoded before anything is
+    written, so the previous build stays whole, descriptor included."""
     root = package.parent
     build(root)
     path = root / "data" / "actors.csv"
@@ -246,6 +247,7 @@ def test_build_stopped_midway_leaves_every_file_whole(
     rows[0]["notes"] = "edited"
     write_rows(path, rows)
     before = {p.name: p.read_bytes() for p in (root / PARQUET_DIR).iterdir()}
+    descriptor = package.read_bytes()
     real = parquet_bytes
     calls: list[int] = []
 
@@ -259,13 +261,9 @@ def test_build_stopped_midway_leaves_every_file_whole(
     with pytest.raises(KeyboardInterrupt):
         build(root, force=True)
     monkeypatch.undo()
-    after = {p.name: p.read_bytes() for p in (root / PARQUET_DIR).iterdir()}
-    assert sorted(after) == sorted(before), "no temporary files left behind"
-    for table in table_names():
-        name = f"{table}.parquet"
-        new = parquet_bytes(parquet_table(root / table_path(table), table_schema(table)))
-        assert after[name] in (before[name], new), name
-    assert after["actors.parquet"] != before["actors.parquet"]  # written before the stop
+    assert {p.name: p.read_bytes() for p in (root / PARQUET_DIR).iterdir()} == before
+    assert package.read_bytes() == descriptor
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []
 
 
 def test_build_error_for_unreadable_descriptor(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from ukraine_talks_data.package.bundle import bundle_dir
 from ukraine_talks_data.package.schemas import table_names, table_path
 from ukraine_talks_data.publish import csv_export
 from ukraine_talks_data.publish.build import build
-from ukraine_talks_data.publish.release import ReleaseError, make_release, zip_name
+from ukraine_talks_data.publish.release import MANIFEST, ReleaseError, make_release, zip_name
 from ukraine_talks_data.validate import validate_package
 
 ROOT = bundle_dir()
@@ -31,7 +32,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(app, ["release", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        str(out / n) for n in sorted(p.name for p in out.iterdir())
+        str(out / n) for n in sorted(p.name for p in out.iterdir() if p.name != MANIFEST)
     ]
     return out
 
@@ -41,6 +42,7 @@ def test_release_holds_every_table_both_descriptors_sums_and_zip(release: Path) 
         "datapackage.json",
         "datapackage-parquet.json",
         "SHA256SUMS",
+        MANIFEST,
         zip_name(VERSION),
         *(f"{t}.parquet" for t in table_names()),
         *(f"{t}.csv" for t in table_names()),
@@ -51,7 +53,8 @@ def test_release_holds_every_table_both_descriptors_sums_and_zip(release: Path) 
 def test_sha256sums_cover_every_file(release: Path) -> None:
     lines = (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     sums = {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
-    assert sorted(sums) == sorted(p.name for p in release.iterdir() if p.name != "SHA256SUMS")
+    listed = sorted(p.name for p in release.iterdir() if p.name not in ("SHA256SUMS", MANIFEST))
+    assert sorted(sums) == listed
     for name, digest in sums.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
 
@@ -133,7 +136,7 @@ def test_release_does_not_replace_other_folders(tmp_path: Path) -> None:
     out = tmp_path / "mine"
     out.mkdir()
     (out / "thesis.tex").write_text("precious")
-    with pytest.raises(ReleaseError, match="exists and is not a previous release"):
+    with pytest.raises(ReleaseError, match="is not empty and was not made by"):
         make_release(out)
     assert (out / "thesis.tex").read_text() == "precious"
 
@@ -149,3 +152,51 @@ def test_leftovers_of_interrupted_writes_stay_out_of_the_zip(package: Path, tmp_
         names = archive.namelist()
     assert f"ukraine-talks-data-{VERSION}/data/parquet/actors.parquet" in names
     assert not [n for n in names if ".tmp" in n]
+
+
+def test_a_folder_with_sha256sums_is_not_taken_for_a_release(tmp_path: Path) -> None:
+    """A folder of someone else's downloads, with their SHA256SUMS: nothing is deleted."""
+    out = tmp_path / "downloads"
+    (out / "sub").mkdir(parents=True)
+    (out / "SHA256SUMS").write_text("0" * 64 + "  other.iso\n")
+    (out / "other.iso").write_bytes(b"iso")
+    (out / "sub" / "notes.txt").write_text("mine")
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    result = CliRunner().invoke(app, ["release", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {out} is not empty and was not made by `ukraine-talks release` (it has no "
+        f"{MANIFEST}); nothing was changed: give a new or empty folder\n"
+    )
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["downloads"]
+
+
+def test_a_previous_release_is_replaced_but_not_a_file_put_beside_it(
+    release: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "v"
+    shutil.copytree(release, out)
+    (out / "SHA256SUMS").write_text("edited")  # its own file, changed: still its own
+    make_release(out)
+    assert (out / "SHA256SUMS").read_bytes() == (release / "SHA256SUMS").read_bytes()
+    (out / "thesis.tex").write_text("precious")
+    with pytest.raises(ReleaseError) as err:
+        make_release(out)
+    assert str(err.value) == (
+        f"{out} holds files that `ukraine-talks release` did not write (thesis.tex); nothing "
+        "was changed: move them away or give another folder"
+    )
+    assert (out / "thesis.tex").read_text() == "precious"
+
+
+def test_an_empty_folder_is_filled_and_a_file_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert (make_release(empty).folder / "SHA256SUMS").is_file()
+    file = tmp_path / "file"
+    file.write_text("x")
+    with pytest.raises(ReleaseError, match="is a file; give a new or empty folder"):
+        make_release(file)
+    with pytest.raises(FileNotFoundError, match="no such folder"):
+        make_release(tmp_path / "missing" / "v1")

@@ -22,13 +22,21 @@ app = typer.Typer(
 )
 
 
+EXIT_OK, EXIT_NO, EXIT_CANNOT, EXIT_INTERRUPTED = 0, 1, 2, 130
+"""Exit statuses of every command: done; the data (or what was asked of it) says no —
+invalid, stale, uncovered, not found; the command could not run — bad arguments, missing
+or unreadable input, an output that cannot be written, a failed download; interrupted."""
+
+
 @contextmanager
 def clean_errors(writing: object = None) -> Iterator[None]:
-    """Turn the package's errors (`UkraineTalksError`) into `error: …` on stderr.
+    """End a command on any error with `error: …` on stderr and an exit status, never a
+    traceback.
 
-    Exit status 1 when the data is not fit to build or release (`PublishError`: its issues
-    are printed first, one line each), else 2. An OSError exits 2, saying what could not be
-    written when `writing` names it.
+    A `UkraineTalksError` exits 1 when the data is not fit to build or release
+    (`PublishError`: its issues are printed first, one line each), else 2. An OSError
+    exits 2, saying what could not be written when `writing` names it. Ctrl-C exits 130.
+    Anything else is a bug: it exits 2 with a message asking for a report.
     """
     from ..errors import PublishError, UkraineTalksError
 
@@ -38,11 +46,29 @@ def clean_errors(writing: object = None) -> Iterator[None]:
         for issue in getattr(exc, "issues", ()):
             typer.echo(issue.line(), err=True)
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1 if isinstance(exc, PublishError) else 2) from None
+        raise typer.Exit(EXIT_NO if isinstance(exc, PublishError) else EXIT_CANNOT) from None
     except OSError as exc:
-        detail = f"cannot write {writing}: {exc.strerror or exc}" if writing else str(exc)
+        reason = exc.strerror or str(exc)
+        if writing is not None:
+            detail = f"cannot write {writing}: {reason}"
+        elif exc.filename is not None:
+            detail = f"{exc.filename}: {reason}"
+        else:
+            detail = reason
         typer.echo(f"error: {detail}", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_CANNOT) from None
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # a bug: still a message and a status, not a traceback
+        typer.echo(
+            f"error: ukraine-talks failed unexpectedly ({type(exc).__name__}: {exc}); "
+            "please report this, with the command that caused it",
+            err=True,
+        )
+        raise typer.Exit(EXIT_CANNOT) from None
 
 
 def _version(value: bool) -> None:

@@ -25,11 +25,11 @@ def locate(
 
     with clean_errors():
         seed = source_text(source_id)
-    try:
-        start, end = locate_text(seed, text, occurrence)
-    except ValueError as exc:
-        typer.echo(f"error: {exc} in {source_id}", err=True)
-        raise typer.Exit(1) from None
+        try:
+            start, end = locate_text(seed, text, occurrence)
+        except ValueError as exc:
+            typer.echo(f"error: {exc} in {source_id}", err=True)
+            raise typer.Exit(1) from None
     typer.echo(f"{source_id},{start},{end}")
 
 
@@ -171,14 +171,14 @@ def show(
     chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
     with clean_errors():
         selection = select(table, filters, chosen)
-    if fmt is ShowFormat.table:
-        from ..views.terminal import print_selection
+        if fmt is ShowFormat.table:
+            from ..views.terminal import print_selection
 
-        print_selection(selection)
-    else:
-        from ..views.formats import render
+            print_selection(selection)
+        else:
+            from ..views.formats import render
 
-        typer.echo(render(selection, fmt.value), nl=False)
+            typer.echo(render(selection, fmt.value), nl=False)
 
 
 @app.command()
@@ -231,7 +231,8 @@ def info(
 
     from ..views.info import package_info
 
-    details = package_info()
+    with clean_errors():
+        details = package_info()
     if json_output:
         typer.echo(json.dumps(details.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -241,10 +242,12 @@ def info(
 
 @app.command("clear-cache")
 def clear_cache() -> None:
-    """Delete the Parquet files downloaded by load(..., source="remote")."""
+    """Delete the Parquet files downloaded by load(..., source="remote"), and what
+    interrupted downloads left."""
     from ..loading.accessor import clear_cache as clear
 
-    removed = clear()
+    with clean_errors():
+        removed = clear()
     for path in removed:
         typer.echo(f"removed {path}")
     typer.echo(f"{len(removed)} files removed")

@@ -42,7 +42,7 @@ def build(
     from ..publish.build import BUILD_COMMAND, stale_files
     from ..publish.build import build as build_package
 
-    with clean_errors():
+    with clean_errors(writing=f"the build files in {root or 'the bundled package'}"):
         if check:
             stale = stale_files(root)
             for line in stale:
@@ -74,10 +74,13 @@ def release(
         ),
     ] = None,
 ) -> None:
-    """Assemble the files to attach to a release: Parquet, CSV, descriptors, SHA256SUMS, a zip."""
+    """Assemble the files to attach to a release: Parquet, CSV, descriptors, SHA256SUMS, a zip.
+
+    An existing folder is replaced only when it holds nothing but a previous release's files.
+    """
     from ..publish.release import make_release
 
-    with clean_errors():
+    with clean_errors(writing=out or "the release folder"):
         result = make_release(out, root)
     for name in result.files:
         typer.echo(f"{result.folder / name}")

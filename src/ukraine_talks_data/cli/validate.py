@@ -72,8 +72,8 @@ def validate(
         typer.Option(
             "--output",
             "-o",
-            help="Write the report to this file (written whole or not at all) and print only "
-            "the summary line.",
+            help="Write the report to this file (written whole or not at all; its folder must "
+            "exist) and print only the summary line.",
             show_default=False,
         ),
     ] = None,
@@ -105,6 +105,9 @@ def validate(
     except DescriptorError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted", err=True)
+        raise typer.Exit(130) from None
     except Exception as exc:  # a CI tool ends with a message and exit 2, never a traceback
         typer.echo(
             f"error: the validator failed unexpectedly ({type(exc).__name__}: {exc}); "
@@ -118,6 +121,6 @@ def validate(
         typer.echo(text, nl=False)
     else:
         with clean_errors(writing=output):
-            write_text_atomic(output, text)
+            write_text_atomic(output, text, parents=False)
         typer.echo(summary(report))
     raise typer.Exit(0 if report.valid else 1)

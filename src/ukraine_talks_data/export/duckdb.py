@@ -61,37 +61,50 @@ def insertion_levels(name: str, table: pa.Table, schema: dict[str, Any]) -> list
 
 
 def export_duckdb(out: Path) -> Path:
-    """Write every bundled table to a new DuckDB database at `out` (atomically replaced)."""
-    from ..loading.accessor import load
+    """Write every bundled table to a new DuckDB database at `out` (atomically replaced).
 
+    `out`'s folder must exist. DuckDB's own failures (a full disk, a read-only folder) are
+    an ExportError; nothing is left behind.
+    """
     duckdb = require("duckdb", "duckdb", "export --format duckdb")
-    import pyarrow as pa
 
     out = Path(out)
-    unique = referenced_keys()
-    with atomic_path(out) as tmp:
-        con = duckdb.connect(str(tmp))
-        try:
-            for name in dependency_order():
-                schema = table_schema(name)
-                con.execute(
-                    create_table_sql(name, schema, unique.get(name), "duckdb", comments=False)
-                )
-                if schema.get("description"):
-                    con.execute(f'COMMENT ON TABLE "{name}" IS {_quote(schema["description"])}')
-                for field in schema["fields"]:
-                    if field.get("description"):
-                        con.execute(
-                            f'COMMENT ON COLUMN "{name}"."{field["name"]}" IS '
-                            f"{_quote(field['description'])}"
-                        )
-                table = load(name)
-                for level in insertion_levels(name, table, schema):
-                    if not level:
-                        continue
-                    con.register("incoming", table.take(pa.array(level, type=pa.int64())))
-                    con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
-                    con.unregister("incoming")
-        finally:
-            con.close()
+    try:
+        with atomic_path(out, parents=False) as tmp:
+            con = duckdb.connect(str(tmp))
+            try:
+                _fill(con)
+            finally:
+                con.close()
+    except duckdb.Error as exc:
+        raise ExportError(
+            f"cannot write {out}: DuckDB failed ({exc}); nothing was written"
+        ) from None
     return out
+
+
+def _fill(con: Any) -> None:
+    """Create and fill every table, with its comments, in foreign-key order."""
+    import pyarrow as pa
+
+    from ..loading.accessor import load
+
+    unique = referenced_keys()
+    for name in dependency_order():
+        schema = table_schema(name)
+        con.execute(create_table_sql(name, schema, unique.get(name), "duckdb", comments=False))
+        if schema.get("description"):
+            con.execute(f'COMMENT ON TABLE "{name}" IS {_quote(schema["description"])}')
+        for field in schema["fields"]:
+            if field.get("description"):
+                con.execute(
+                    f'COMMENT ON COLUMN "{name}"."{field["name"]}" IS '
+                    f"{_quote(field['description'])}"
+                )
+        table = load(name)
+        for level in insertion_levels(name, table, schema):
+            if not level:
+                continue
+            con.register("incoming", table.take(pa.array(level, type=pa.int64())))
+            con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+            con.unregister("incoming")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._atomic import atomic_path
+from ..errors import ExportError
 from ..package.schemas import table_schema
 from .sql import create_table_sql, dependency_order, referenced_keys
 
@@ -20,22 +21,30 @@ def export_sqlite(out: Path) -> Path:
     """Write every bundled table to a new SQLite database at `out` (atomically replaced).
 
     Lists are stored as JSON arrays, dates as ISO text; descriptions are comments in each
-    table's stored CREATE TABLE statement.
+    table's stored CREATE TABLE statement. `out`'s folder must exist. SQLite's own failures
+    (a full disk, a read-only folder) are an ExportError; nothing is left behind.
     """
+    import sqlite3
+
     import sqlite_utils
 
     from ..loading.accessor import load
 
     out = Path(out)
     unique = referenced_keys()
-    with atomic_path(out) as tmp:
-        db = sqlite_utils.Database(tmp)
-        try:
-            for name in dependency_order():
-                db.execute(create_table_sql(name, table_schema(name), unique.get(name)))
-                # sqlite-utils stores a list as its JSON array (ensure_ascii=False) and a
-                # date as its isoformat(), which is how this export has always written them.
-                db.table(name).insert_all(load(name).to_pylist())
-        finally:
-            db.close()
+    try:
+        with atomic_path(out, parents=False) as tmp:
+            db = sqlite_utils.Database(tmp)
+            try:
+                for name in dependency_order():
+                    db.execute(create_table_sql(name, table_schema(name), unique.get(name)))
+                    # sqlite-utils stores a list as its JSON array (ensure_ascii=False) and a
+                    # date as its isoformat(), which is how this export has always written them.
+                    db.table(name).insert_all(load(name).to_pylist())
+            finally:
+                db.close()
+    except sqlite3.Error as exc:
+        raise ExportError(
+            f"cannot write {out}: SQLite failed ({exc}); nothing was written"
+        ) from None
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from ..errors import LoadError
 from ..errors import UnknownTableError as UnknownTableError
 from ..package.bundle import bundle_dir
 from ..package.schemas import table_names, table_path, table_schema
@@ -47,7 +48,15 @@ def bundled_table(name: str) -> pa.Table:
     csv = bundle_dir() / table_path(name)
     parquet = bundle_dir() / PARQUET_DIR / parquet_file_name(name)
     table = fresh_parquet(parquet, csv, schema)
-    return table if table is not None else read_csv(csv, schema)
+    if table is not None:
+        return table
+    try:
+        return read_csv(csv, schema)
+    except (ValueError, OSError) as exc:  # a damaged or missing file: Arrow's own errors
+        raise LoadError(
+            f"the bundled table {name} cannot be read from {csv} ({exc}); check it with "
+            "`ukraine-talks validate`, or reinstall ukraine-talks-data"
+        ) from None
 
 
 def remote_table(name: str, base_url: str | None = None, timeout: float | None = None) -> pa.Table:
@@ -107,7 +116,7 @@ def load(
     source: "bundled" reads the files installed with the package; "remote" downloads the
     release's Parquet file from `base_url` (or `UKRAINE_TALKS_BASE_URL`), checks its SHA-256
     against the bundled descriptor and caches it (see `ukraine_talks_data.loading.remote`);
-    `timeout` bounds each network wait, in seconds.
+    `timeout` bounds the whole download of the file, in seconds (default 30).
     """
     _check_name(name)
     if backend not in BACKENDS:

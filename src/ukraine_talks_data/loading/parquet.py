@@ -12,20 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..package.bundle import CSV_SHA256_KEY as CSV_SHA256_KEY
+from ..package.bundle import PARQUET_DESCRIPTOR as PARQUET_DESCRIPTOR
+from ..package.bundle import PARQUET_DIR as PARQUET_DIR
+from ..package.bundle import parquet_file_name as parquet_file_name
 from ..package.digest import file_sha256
 from .arrow import arrow_schema
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-PARQUET_DIR = "data/parquet"
-PARQUET_DESCRIPTOR = f"{PARQUET_DIR}/datapackage.json"
-CSV_SHA256_KEY = "source_csv_sha256"
-
-
-def parquet_file_name(table: str) -> str:
-    """File name of a table's Parquet file: `<table>.parquet`."""
-    return f"{table}.parquet"
 
 
 def read_parquet_file(path: Path) -> pa.Table:

@@ -1,4 +1,7 @@
-"""Where the data package bundled with this distribution lives on disk."""
+"""Where the data package bundled with this distribution lives on disk, and where its parts lie
+in any package folder: the descriptor, and the Parquet distribution (`data/parquet/`, one
+`<table>.parquet` per table, each recording the SHA-256 of the CSV it was built from under
+`source_csv_sha256`, and its own descriptor)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,14 @@ from functools import cache
 from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
+PARQUET_DIR = "data/parquet"
+PARQUET_DESCRIPTOR = f"{PARQUET_DIR}/datapackage.json"
+CSV_SHA256_KEY = "source_csv_sha256"
+
+
+def parquet_file_name(table: str) -> str:
+    """File name of a table's Parquet file: `<table>.parquet`."""
+    return f"{table}.parquet"
 
 
 @cache

@@ -13,23 +13,27 @@ with another pyarrow version does not churn committed files; `force=True` rewrit
 
 from __future__ import annotations
 
+import csv
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._atomic import write_bytes_atomic, write_text_atomic
+from .._atomic import Publication, atomic_group, clear_leftovers, write_text_atomic
 from .._version import __version__
 from ..errors import BuildError as BuildError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, read_parquet_file
 from ..package.bundle import DESCRIPTOR, bundle_dir
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
+from ..validate.rules.parquet import PARQUET_CODES
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
-from .descriptor_stats import dump_descriptor, refresh_descriptor, refreshed
+from .descriptor_stats import dump_descriptor, refreshed
 from .metadata import package_metadata
 from .parquet import WRITE_OPTIONS, parquet_bytes, parquet_descriptor, parquet_table
 
-# Issues a build fixes rather than reports: the descriptor's statistics of changed files.
-STATS_CODES = frozenset({"hash-count", "byte-count", "row-count"})
+# Issues a build fixes rather than reports: the descriptor's statistics of changed files,
+# and a Parquet distribution out of step with the CSVs.
+STATS_CODES = frozenset({"hash-count", "byte-count", "row-count"}) | PARQUET_CODES
 BUILD_COMMAND = "ukraine-talks build"
 
 
@@ -116,39 +120,107 @@ def _orphans(root: Path, names: list[str]) -> list[str]:
     )
 
 
+def _read_tables(root: Path, descriptor: Descriptor) -> dict[str, Any]:
+    """Every table as its Parquet file will hold it; BuildError if a CSV cannot be read."""
+    schemas = _schemas(descriptor)
+    tables = {}
+    for resource in descriptor.tables():
+        try:
+            tables[resource.name] = parquet_table(root / resource.path, schemas[resource.name])
+        except (ValueError, OSError, csv.Error) as exc:
+            raise _unreadable(root, resource.path, exc) from None
+    return tables
+
+
+def _unreadable(root: Path, rel: str, exc: Exception) -> BuildError:
+    """The error for a CSV the build cannot read: the validator's issues if it has any."""
+    try:
+        _validate(root)
+    except BuildError as invalid:
+        return invalid
+    return BuildError(
+        f"{root / rel} cannot be read ({type(exc).__name__}: {exc}); nothing was built"
+    )
+
+
 def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     """Validate the package at `root` (default: the bundled one), then regenerate its derived files.
 
     Raises BuildError, writing nothing, when the package is invalid; stale sizes, hashes
-    and row counts in datapackage.json are not errors here, since the build rewrites them.
+    and row counts in datapackage.json and a stale Parquet distribution are not errors
+    here, since the build rewrites them. Every table is read and encoded before anything
+    is written; then the Parquet distribution (files and descriptor) is swapped in as one
+    folder and datapackage.json renamed right after it (a failure in between puts the
+    previous folder back), and the data dictionary last.
     """
     root = Path(root) if root is not None else bundle_dir()
     descriptor = _descriptor(root)
     _validate(root)
     result = BuildResult(root)
-    schemas = _schemas(descriptor)
-    # Every table is read before anything is written: a build that fails, fails whole.
-    tables = {r.name: parquet_table(root / r.path, schemas[r.name]) for r in descriptor.tables()}
-    metadata = package_metadata(root, descriptor.raw)
-    if refresh_descriptor(root / DESCRIPTOR, version=__version__, metadata=metadata):
-        result.written.append(DESCRIPTOR)
-    else:
-        result.unchanged.append(DESCRIPTOR)
-    descriptor = _descriptor(root)  # as refreshed
+    for rel in (DESCRIPTOR, PARQUET_DIR, DATA_DICTIONARY):  # what a killed build left
+        clear_leftovers(root / rel)
+    tables = _read_tables(root, descriptor)
+    try:
+        raw = refreshed(descriptor.raw, root)
+    except (ValueError, OSError, csv.Error) as exc:
+        raise _unreadable(root, DESCRIPTOR, exc) from None
+    raw.update(package_metadata(root, descriptor.raw))
+    raw["version"] = __version__
+    text = dump_descriptor(raw)
+    with atomic_group() as publish:  # the Parquet folder, then datapackage.json
+        _stage_parquet(root, raw, _schemas(descriptor), tables, force, result, publish)
+        if text == (root / DESCRIPTOR).read_text(encoding="utf-8"):
+            result.unchanged.append(DESCRIPTOR)
+        else:
+            publish.file(root / DESCRIPTOR).write_bytes(text.encode("utf-8"))
+            result.written.append(DESCRIPTOR)
+    _write_if_changed(root, DATA_DICTIONARY, render_data_dictionary(_descriptor(root)), result)
+    return result
+
+
+def _stage_parquet(
+    root: Path,
+    raw: dict[str, Any],
+    schemas: dict[str, dict[str, Any]],
+    tables: dict[str, Any],
+    force: bool,
+    result: BuildResult,
+    publish: Publication,
+) -> None:
+    """Stage data/parquet/ anew when any file or its descriptor would change; `publish`
+    swaps it in when the build's block ends."""
+    folder = root / PARQUET_DIR
+    changed: dict[str, bytes] = {}
     for name, table in tables.items():
         rel = f"{PARQUET_DIR}/{parquet_file_name(name)}"
-        if not force and _parquet_matches(root / rel, table):
-            result.unchanged.append(rel)
+        if force or not _parquet_matches(root / rel, table):
+            changed[parquet_file_name(name)] = parquet_bytes(table)
+    orphans = _orphans(root, list(tables))
+    files = sorted(parquet_file_name(n) for n in tables)
+    if not changed and not orphans:
+        text = dump_descriptor(parquet_descriptor(raw, schemas, folder))
+        current = root / PARQUET_DESCRIPTOR
+        if current.is_file() and current.read_text(encoding="utf-8") == text:
+            result.unchanged += [f"{PARQUET_DIR}/{f}" for f in files] + [PARQUET_DESCRIPTOR]
+            return
+    staging = publish.folder(folder)
+    gone = {Path(rel).name for rel in orphans}
+    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if entry.name.startswith(".") or entry.name in gone or entry.name in changed:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, staging / entry.name)
         else:
-            write_bytes_atomic(root / rel, parquet_bytes(table))
-            result.written.append(rel)
-    for rel in _orphans(root, list(schemas)):
-        (root / rel).unlink()
-        result.removed.append(rel)
-    parquet = parquet_descriptor(descriptor.raw, schemas, root / PARQUET_DIR)
-    _write_if_changed(root, PARQUET_DESCRIPTOR, dump_descriptor(parquet), result)
-    _write_if_changed(root, DATA_DICTIONARY, render_data_dictionary(descriptor), result)
-    return result
+            shutil.copy2(entry, staging / entry.name)
+    for name, data in changed.items():
+        (staging / name).write_bytes(data)
+    text = dump_descriptor(parquet_descriptor(raw, schemas, staging))
+    (staging / Path(PARQUET_DESCRIPTOR).name).write_bytes(text.encode("utf-8"))
+    for name in files:
+        rel = f"{PARQUET_DIR}/{name}"
+        (result.written if name in changed else result.unchanged).append(rel)
+    result.removed += orphans
+    result.written.append(PARQUET_DESCRIPTOR)
 
 
 def stale_files(root: Path | None = None) -> list[str]:
@@ -156,32 +228,35 @@ def stale_files(root: Path | None = None) -> list[str]:
 
     Parquet files are compared by decoded content and metadata (including the hash of the
     CSV each was built from), not by bytes, so the answer does not depend on the pyarrow
-    version; the Parquet descriptor is compared with the files as they are.
+    version; the Parquet descriptor is compared with the files as they are. A CSV that
+    cannot be read is a BuildError carrying the validator's issues, as for a build.
     """
     root = Path(root) if root is not None else bundle_dir()
     descriptor = _descriptor(root)
-    stale: list[str] = []
-    expected = refreshed(descriptor.raw, root)
+    tables = _read_tables(root, descriptor)
+    try:
+        expected = refreshed(descriptor.raw, root)
+    except (ValueError, OSError, csv.Error) as exc:
+        raise _unreadable(root, DESCRIPTOR, exc) from None
     expected.update(package_metadata(root, descriptor.raw))
     expected["version"] = __version__
+    stale: list[str] = []
     if dump_descriptor(expected) != (root / DESCRIPTOR).read_text(encoding="utf-8"):
         stale.append(
             f"{DESCRIPTOR}: version, created, sources, bytes, hash or rows differ from the "
             "files it describes"
         )
     schemas = _schemas(descriptor)
-    for name, schema in schemas.items():
-        rel = f"{PARQUET_DIR}/{parquet_file_name(name)}"
-        csv = descriptor.resource(name)
-        table = parquet_table(root / csv.path, schema) if csv else None
+    for resource in descriptor.tables():
+        rel = f"{PARQUET_DIR}/{parquet_file_name(resource.name)}"
         if not (root / rel).is_file():
             stale.append(f"{rel}: missing")
-        elif not _parquet_matches(root / rel, table):
-            stale.append(f"{rel}: differs from what {csv.path if csv else name} gives")
+        elif not _parquet_matches(root / rel, tables[resource.name]):
+            stale.append(f"{rel}: differs from what {resource.path} gives")
     stale += [f"{rel}: no such table any more" for rel in _orphans(root, list(schemas))]
     parquet_file = root / PARQUET_DESCRIPTOR
     if all((root / PARQUET_DIR / parquet_file_name(n)).is_file() for n in schemas):
-        parquet = dump_descriptor(parquet_descriptor(descriptor.raw, schemas, root / PARQUET_DIR))
+        parquet = dump_descriptor(parquet_descriptor(expected, schemas, root / PARQUET_DIR))
         if not parquet_file.is_file() or parquet_file.read_text(encoding="utf-8") != parquet:
             stale.append(f"{PARQUET_DESCRIPTOR}: differs from the Parquet files and schemas")
     dictionary = root / DATA_DICTIONARY

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from ..errors import ReleaseError as ReleaseError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
 from ..package.bundle import DESCRIPTOR, bundle_dir
 from ..validate.inputs.descriptor import read_descriptor
-from .build import BUILD_COMMAND, stale_files
+from .build import BUILD_COMMAND, BuildError, stale_files
 from .csv_export import write_csv_export
 from .data_dictionary import DATA_DICTIONARY
 from .descriptor_stats import dump_descriptor, resource_stats
@@ -36,6 +37,10 @@ from .descriptor_stats import dump_descriptor, resource_stats
 CSV_DESCRIPTOR = "datapackage.json"
 PARQUET_RELEASE_DESCRIPTOR = "datapackage-parquet.json"
 CHECKSUMS = "SHA256SUMS"
+MANIFEST = ".ukraine-talks-release.json"
+"""The release's own list of the files it wrote (hidden, so `upload release/v1/*` skips it):
+a later release into the same folder replaces only a folder holding nothing else."""
+MADE_BY = "ukraine-talks release"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 # Besides the package parts, these files go into the zip when the package root has them.
 CODEBOOK = "docs/codebook.md"
@@ -113,17 +118,23 @@ def flat_csv_descriptor(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def sha256sums(folder: Path) -> str:
-    """`sha256sum`-format lines for every file in `folder` but SHA256SUMS, sorted by name."""
+    """`sha256sum`-format lines for every file in `folder` but SHA256SUMS and hidden ones,
+    sorted by name."""
     lines = []
     for path in sorted(folder.iterdir()):
-        if path.is_file() and path.name != CHECKSUMS:
+        if path.is_file() and path.name != CHECKSUMS and not path.name.startswith("."):
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             lines.append(f"{digest}  {path.name}\n")
     return "".join(lines)
 
 
 def _check_ready(root: Path) -> None:
-    stale = stale_files(root)
+    try:
+        stale = stale_files(root)
+    except BuildError as exc:  # a CSV that cannot even be read
+        raise ReleaseError(
+            f"{root / DESCRIPTOR} is invalid; nothing was released", exc.issues
+        ) from None
     if stale:
         raise ReleaseError(
             f"the build files are stale; run `{BUILD_COMMAND}` first:\n  " + "\n  ".join(stale)
@@ -135,24 +146,64 @@ def _check_ready(root: Path) -> None:
         raise ReleaseError(f"{root / DESCRIPTOR} is invalid; nothing was released", report.errors)
 
 
+def _manifest_files(out: Path) -> set[str] | None:
+    """The files a previous release in `out` wrote, by its manifest; None if it has none."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("made_by") != MADE_BY:
+        return None
+    files = manifest.get("files")
+    if not isinstance(files, list):
+        return None
+    return {name for name in files if isinstance(name, str)}
+
+
+def check_replaceable(out: Path) -> None:
+    """Raise ReleaseError unless `out` is missing, an empty folder, or a folder holding only
+    files a previous release wrote there (listed in its manifest)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ReleaseError(f"{out} is a file; give a new or empty folder for the release")
+    entries = sorted(p.name for p in out.iterdir())
+    if not entries:
+        return
+    written = _manifest_files(out)
+    if written is None:
+        raise ReleaseError(
+            f"{out} is not empty and was not made by `{MADE_BY}` (it has no {MANIFEST}); "
+            "nothing was changed: give a new or empty folder"
+        )
+    foreign = [name for name in entries if name != MANIFEST and name not in written]
+    if foreign:
+        raise ReleaseError(
+            f"{out} holds files that `{MADE_BY}` did not write ({', '.join(foreign)}); "
+            "nothing was changed: move them away or give another folder"
+        )
+
+
 def make_release(out: Path | None = None, root: Path | None = None) -> ReleaseResult:
     """Assemble the release folder `out` (default: release/v<version>/ under `root`).
 
     Refuses (ReleaseError) when the Parquet files, descriptors or data dictionary are
     stale or the data is invalid. The folder is filled beside `out` and then swapped in,
-    so an interrupted run leaves any previous release whole; an existing `out` is replaced
-    only if it holds a previous release (a SHA256SUMS file) or nothing.
+    so an interrupted run leaves any previous release whole. An existing `out` is replaced
+    only if it is empty or holds nothing but the files a previous release wrote (its
+    manifest lists them); anything else is refused before any work. A given `out` must be
+    in an existing folder; the default one is created.
     """
     root = Path(root) if root is not None else bundle_dir()
+    if out is not None:
+        check_replaceable(Path(out))  # before any work
     _check_ready(root)
     descriptor, _ = read_descriptor(root / DESCRIPTOR)
     version = str(descriptor.raw.get("version", "0"))
+    default = out is None
     out = Path(out) if out is not None else root / "release" / f"v{version}"
-    if out.exists() and (
-        not out.is_dir() or (any(out.iterdir()) and not (out / CHECKSUMS).is_file())
-    ):
-        raise ReleaseError(f"{out} exists and is not a previous release; not replacing it")
-    with atomic_folder(out) as tmp:
+    check_replaceable(out)
+    with atomic_folder(out, parents=default) as tmp:
         flat = flat_csv_descriptor(descriptor.raw)
         for resource in flat["resources"]:
             name = resource["name"]
@@ -170,4 +221,6 @@ def make_release(out: Path | None = None, root: Path | None = None) -> ReleaseRe
         write_zip(root, tmp / zip_name(version), f"ukraine-talks-data-{version}")
         (tmp / CHECKSUMS).write_text(sha256sums(tmp), encoding="utf-8")
         files = sorted(p.name for p in tmp.iterdir())
+        manifest = {"made_by": MADE_BY, "version": version, "files": files}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return ReleaseResult(out, files)

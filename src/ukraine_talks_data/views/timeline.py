@@ -9,10 +9,9 @@ so a test can tell a stale figure.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from .._atomic import write_bytes_atomic
 from ..analysis.rows import RowSource, bundled_rows
 from ..errors import TimelineError as TimelineError
 from .timeline_data import DIGEST_PREFIX as DIGEST_PREFIX
@@ -37,7 +36,8 @@ def render(timeline: Timeline, fmt: str) -> bytes:
 
 
 def write_timeline(out: Path, rows: RowSource = bundled_rows) -> Path:
-    """Draw the timeline of the data into `out` (format from its extension), atomically."""
+    """Draw the timeline of the data into `out` (format from its extension), atomically;
+    `out`'s folder must exist."""
     from .._optional import require
 
     out = Path(out)
@@ -51,16 +51,5 @@ def write_timeline(out: Path, rows: RowSource = bundled_rows) -> Path:
     else:
         require("matplotlib", "plot", "ukraine-talks timeline")
     data = render(build_timeline(rows), fmt)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp_name).chmod(0o666 & ~umask)  # mkstemp made it private
-        Path(tmp_name).replace(out)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(out, data, parents=False)
     return out

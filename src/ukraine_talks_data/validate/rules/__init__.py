@@ -38,13 +38,15 @@ from .evidence import (
 )
 from .files import file_matches_descriptor, resource_file_readable
 from .intervals import date_within_interval
+from .invisible import cell_has_no_invisible_character
 from .keys import foreign_keys_resolve, key_needs
+from .parquet import parquet_descriptor_readable, parquet_matches_csv
 from .reference import reference_tables_present, schema_matches_reference
 from .shape import header_matches_schema, rows_fit_header
 from .sources import source_file_intact
 from .spans import span_matches_source, span_offsets_ordered
 from .unique import keys_are_unique, unique_needs
-from .utterances import utterance_rows_agree
+from .utterances import utterance_needs, utterance_rows_agree
 from .values import value_is_canonical
 
 if TYPE_CHECKING:
@@ -74,6 +76,7 @@ DATASET: tuple[Check, ...] = (
     cell_has_no_line_break,
     cell_has_no_control_character,
     cell_is_not_a_formula,
+    cell_has_no_invisible_character,
     foreign_keys_resolve,
     source_file_intact,
     span_offsets_ordered,
@@ -90,6 +93,8 @@ DATASET: tuple[Check, ...] = (
     references_resolve,
     event_relation_with_event,
     disagreement_has_versions,
+    parquet_descriptor_readable,
+    parquet_matches_csv,
 )
 """What Table Schema cannot express: the files, the reference schemas, cells, foreign keys,
 seeds, spans, dates (intervals, events), utterances, demand links, evidence."""
@@ -117,6 +122,8 @@ WHOLE: dict[Check, Needs] = {
     references_resolve: evidence_needs,
     disagreement_has_versions: evidence_needs,
     made_at_within_event: event_needs,
+    utterance_rows_agree: utterance_needs,
+    parquet_descriptor_readable: _nothing,
     response_not_before_demand: link_needs,
 }
 """The rules that read whole columns across rows or tables (keys, references) or the

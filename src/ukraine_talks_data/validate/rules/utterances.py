@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..tables.columns import ColumnContext
+    from ..tables.context import Context
+
+
+def utterance_needs(ctx: Context) -> dict[str, set[str]]:
+    """The fields that `utterance_rows_agree` reads: it compares rows across the table."""
+    return {"statements": {"utterance_id", "statement_id", "speaker_id", "date"}}
 
 
 def utterance_rows_agree(ctx: ColumnContext) -> Iterator[Issue]:

@@ -1,0 +1,649 @@
+"""No command prints a traceback: every command under hostile arguments and environments,
+and every writing command failed or killed at each of its writes and renames.
+
+`CASES` is the matrix: a command line, the environment it runs in (empty and odd paths,
+read-only and full targets, missing and damaged inputs, an interrupted or buggy run), the
+exit status README's table documents and the last line of stderr. `WRITERS` are the
+commands that write; each is run with a fault injected at its first, second, … write or
+rename until one run meets none, and must leave the previous output whole (or, killed,
+the previous or the new one) and nothing else behind once run again.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from conftest import copy_package, read_rows, write_rows
+from ukraine_talks_data import _atomic
+from ukraine_talks_data.cli import app
+from ukraine_talks_data.loading import accessor
+from ukraine_talks_data.loading.remote import CACHE_ENV
+from ukraine_talks_data.publish.build import build
+from ukraine_talks_data.views.query import bundled_rows
+
+ENOSPC = os.strerror(errno.ENOSPC)
+EACCES = os.strerror(errno.EACCES)
+LEFTOVER = re.compile(r"^\..+\.[0-9]+-\w+\.(tmp|old)$")
+
+
+def run(args: list[str]) -> Result:
+    result = CliRunner().invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{args}: {result.exception!r}\n{result.output}"
+    )
+    assert "Traceback" not in result.output
+    return result
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(str(p) for p in folder.rglob(".*") if LEFTOVER.match(p.name))
+
+
+# Environments -------------------------------------------------------------------------------
+
+
+@dataclass
+class Env:
+    """A scratch folder (the working directory) and ways to make the world hostile."""
+
+    tmp: Path
+    patch: pytest.MonkeyPatch
+
+    def file(self, rel: str, data: bytes = b"mine") -> Path:
+        path = self.tmp / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def read_only(self) -> None:
+        """Every output folder refuses new entries, as a read-only folder does."""
+
+        def refuse(*args: Any, dir: Any = None, **kwargs: Any) -> str:
+            raise PermissionError(errno.EACCES, EACCES, str(dir))
+
+        self.patch.setattr(tempfile, "mkdtemp", refuse)
+
+    def full_disk(self) -> None:
+        """Every file write (by Python, SQLite or DuckDB) fails with ENOSPC."""
+
+        def full(self: Path, *args: Any, **kwargs: Any) -> Any:
+            raise OSError(errno.ENOSPC, ENOSPC, str(self))
+
+        for method in ("write_bytes", "write_text"):
+            self.patch.setattr(Path, method, full)
+        self.patch.setattr(shutil, "copyfile", lambda src, dst, **k: full(Path(dst)))
+        import sqlite_utils
+
+        def sqlite_full(*args: Any, **kwargs: Any) -> Any:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        self.patch.setattr(sqlite_utils.db.Table, "insert_all", sqlite_full)
+        import duckdb
+
+        real_connect = duckdb.connect
+
+        class FullDuck:
+            def __init__(self, con: Any) -> None:
+                self.con = con
+
+            def execute(self, sql: str, *args: Any) -> Any:
+                if sql.startswith("INSERT"):
+                    raise duckdb.IOException(f"Could not write file: {ENOSPC}")
+                return self.con.execute(sql, *args)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self.con, name)
+
+        self.patch.setattr(duckdb, "connect", lambda *a, **k: FullDuck(real_connect(*a, **k)))
+
+    def interrupted(self) -> None:
+        """Ctrl-C while the command works (before it writes anything)."""
+
+        def stop(*args: Any, **kwargs: Any) -> Any:
+            raise KeyboardInterrupt
+
+        self.patch.setattr(tempfile, "mkdtemp", stop)
+        self.patch.setattr("ukraine_talks_data.validate.validate_package", stop)
+
+    def bug(self) -> None:
+        """A bug deep inside: not one of the package's errors."""
+
+        def boom(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("boom")
+
+        self.patch.setattr("ukraine_talks_data.export.jsonl.table_jsonl", boom)
+        self.patch.setattr("ukraine_talks_data.views.info.package_info", boom)
+
+    def damaged_bundle(self) -> Path:
+        """The bundled tables damaged (bytes that are not UTF-8 in every CSV)."""
+        root = copy_package(self.tmp / "bundle").parent
+        for path in (root / "data").glob("*.csv"):
+            data = path.read_bytes()
+            cut = data.index(b"\n") + 3
+            path.write_bytes(data[:cut] + b"\xff" + data[cut:])
+        self.patch.setattr(accessor, "bundle_dir", lambda: root)
+        bundled_rows.cache_clear()  # the views keep the tables they read once
+        return root
+
+    def built(self) -> Path:
+        """A built copy of the package (Parquet and dictionary written) in `pkg/`."""
+        root = copy_package(self.tmp / "pkg").parent
+        build(root)
+        return root
+
+    def built_then(self, hostile: Callable[[Env], object]) -> None:
+        self.built()
+        hostile(self)
+
+    def unreadable_cache(self) -> Path:
+        folder = self.tmp / "cache"
+        folder.mkdir()
+        self.patch.setenv(CACHE_ENV, str(folder))
+        real = Path.iterdir
+
+        def iterdir(path: Path) -> Iterator[Path]:
+            if path == folder:
+                raise PermissionError(errno.EACCES, EACCES, str(path))
+            return real(path)
+
+        self.patch.setattr(Path, "iterdir", iterdir)
+        return folder
+
+
+@dataclass(frozen=True)
+class Case:
+    """A command line ({tmp} is the scratch folder), the exit status, the last line of
+    stderr ({tmp} again; a trailing … makes it a prefix) and the environment to set up."""
+
+    args: tuple[str, ...]
+    code: int
+    stderr: str
+    env: Callable[[Env], object] = field(default=lambda env: None)
+
+
+def nothing(env: Env) -> None:
+    return None
+
+
+CASES: dict[str, Case] = {
+    # validate
+    "validate empty path": Case(("validate", ""), 2, "error: datapackage.json: no such file"),
+    "validate missing file": Case(
+        ("validate", "{tmp}/nope.json"), 2, "error: {tmp}/nope.json: no such file"
+    ),
+    "validate --output into a missing folder": Case(
+        ("validate", "--output", "{tmp}/missing/dir/report.txt"),
+        2,
+        "error: cannot write {tmp}/missing/dir/report.txt: no such folder {tmp}/missing/dir",
+    ),
+    "validate --output onto a folder": Case(
+        ("validate", "--output", "{tmp}"), 2, "error: cannot write {tmp}: it is a folder"
+    ),
+    "validate --output read-only": Case(
+        ("validate", "--output", "{tmp}/r.txt"),
+        2,
+        f"error: cannot write {{tmp}}/r.txt: {EACCES}",
+        Env.read_only,
+    ),
+    "validate --output full disk": Case(
+        ("validate", "--output", "{tmp}/r.txt"),
+        2,
+        f"error: cannot write {{tmp}}/r.txt: {ENOSPC}",
+        Env.full_disk,
+    ),
+    "validate damaged descriptor": Case(
+        ("validate", "{tmp}/d/datapackage.json"),
+        1,
+        "",
+        lambda env: env.file("d/datapackage.json", b"{"),
+    ),
+    "validate interrupted": Case(("validate",), 130, "error: interrupted", Env.interrupted),
+    # info, locate, show
+    "info damaged bundle": Case(("info",), 2, "error: the bundled table …", Env.damaged_bundle),
+    "info bug": Case(
+        ("info",),
+        2,
+        "error: ukraine-talks failed unexpectedly (RuntimeError: boom); please report this, "
+        "with the command that caused it",
+        Env.bug,
+    ),
+    "locate unknown source": Case(("locate", "S999", "x"), 2, "error: unknown source 'S999'; …"),
+    "locate empty text": Case(("locate", "S001", ""), 1, "error: …"),
+    "locate damaged bundle": Case(
+        ("locate", "S001", "x"), 2, "error: the bundled table …", Env.damaged_bundle
+    ),
+    "show unknown table": Case(("show", "nosuch"), 2, "error: …"),
+    "show odd date": Case(("show", "statements", "--on", "2022-13-01"), 2, "…"),
+    "show damaged bundle": Case(
+        ("show", "actors"), 2, "error: the bundled table …", Env.damaged_bundle
+    ),
+    # coverage
+    "coverage empty path": Case(("coverage", ""), 2, "error: datapackage.json: no such file"),
+    "coverage damaged package": Case(
+        ("coverage", "{tmp}/bundle/datapackage.json"), 2, "error: …", Env.damaged_bundle
+    ),
+    # export
+    "export empty path": Case(
+        ("export", ""), 2, "error: cannot write .: it names a folder, not a file"
+    ),
+    "export jsonl empty path": Case(
+        ("export", "--format", "jsonl", ""),
+        2,
+        "error: cannot write .: the folder holds files an export did not write (mine.txt); "
+        "nothing was changed: give a new or empty folder",
+        lambda env: env.file("mine.txt"),
+    ),
+    "export into a missing folder": Case(
+        ("export", "{tmp}/missing/talks.sqlite"),
+        2,
+        "error: cannot write {tmp}/missing/talks.sqlite: no such folder {tmp}/missing",
+    ),
+    "export onto a folder": Case(
+        ("export", "--format", "duckdb", "{tmp}"), 2, "error: cannot write {tmp}: it is a folder"
+    ),
+    "export jsonl onto a file": Case(
+        ("export", "--format", "jsonl", "{tmp}/mine.txt"),
+        2,
+        "error: cannot write {tmp}/mine.txt: it is a file; JSON Lines go into a folder",
+        lambda env: env.file("mine.txt"),
+    ),
+    "export read-only": Case(
+        ("export", "{tmp}/t.sqlite"),
+        2,
+        f"error: cannot write {{tmp}}/t.sqlite: {EACCES}",
+        Env.read_only,
+    ),
+    "export sqlite full disk": Case(
+        ("export", "{tmp}/t.sqlite"),
+        2,
+        "error: cannot write {tmp}/t.sqlite: SQLite failed (database or disk is full); nothing "
+        "was written",
+        Env.full_disk,
+    ),
+    "export duckdb full disk": Case(
+        ("export", "--format", "duckdb", "{tmp}/t.duckdb"),
+        2,
+        f"error: cannot write {{tmp}}/t.duckdb: DuckDB failed (Could not write file: "
+        f"{ENOSPC}); nothing was written",
+        Env.full_disk,
+    ),
+    "export jsonl full disk": Case(
+        ("export", "--format", "jsonl", "{tmp}/j"),
+        2,
+        f"error: cannot write {{tmp}}/j: {ENOSPC}",
+        Env.full_disk,
+    ),
+    "export unknown format": Case(("export", "--format", "xls", "{tmp}/x"), 2, "…"),
+    "export damaged bundle": Case(
+        ("export", "{tmp}/t.sqlite"), 2, "error: the bundled table …", Env.damaged_bundle
+    ),
+    "export interrupted": Case(
+        ("export", "{tmp}/t.sqlite"), 130, "error: interrupted", Env.interrupted
+    ),
+    "export bug": Case(
+        ("export", "--format", "jsonl", "{tmp}/j"),
+        2,
+        "error: ukraine-talks failed unexpectedly (RuntimeError: boom); please report this, "
+        "with the command that caused it",
+        Env.bug,
+    ),
+    # timeline
+    "timeline empty path": Case(
+        ("timeline", "--out", ""),
+        2,
+        "error: cannot tell the format of .: its name must end in .png, .svg, .html",
+    ),
+    "timeline into a missing folder": Case(
+        ("timeline", "--out", "{tmp}/missing/t.svg"),
+        2,
+        "error: cannot write {tmp}/missing/t.svg: no such folder {tmp}/missing",
+    ),
+    "timeline read-only": Case(
+        ("timeline", "--out", "{tmp}/t.svg"),
+        2,
+        f"error: cannot write {{tmp}}/t.svg: {EACCES}",
+        Env.read_only,
+    ),
+    "timeline full disk": Case(
+        ("timeline", "--out", "{tmp}/t.svg"),
+        2,
+        f"error: cannot write {{tmp}}/t.svg: {ENOSPC}",
+        Env.full_disk,
+    ),
+    "timeline damaged bundle": Case(
+        ("timeline", "--out", "{tmp}/t.svg"), 2, "error: the bundled table …", Env.damaged_bundle
+    ),
+    # serve (each refused before Datasette starts)
+    "serve odd port": Case(("serve", "--port", "70000"), 2, "…"),
+    "serve into a file": Case(
+        ("serve", "--folder", "{tmp}/mine.txt"),
+        2,
+        "error: cannot write the explorer's files: …",
+        lambda env: env.file("mine.txt"),
+    ),
+    # clear-cache
+    "clear-cache unreadable cache": Case(
+        ("clear-cache",), 2, f"error: {{tmp}}/cache: {EACCES}", Env.unreadable_cache
+    ),
+    "clear-cache cache is a file": Case(
+        ("clear-cache",), 0, "", lambda env: env.patch.setenv(CACHE_ENV, str(env.file("f")))
+    ),
+    # build
+    "build empty root": Case(("build", "--root", ""), 1, "error: datapackage.json: no such file"),
+    "build --check damaged CSV": Case(
+        ("build", "--check", "--root", "{tmp}/bundle"),
+        1,
+        "error: {tmp}/bundle/datapackage.json is invalid; nothing was built",
+        Env.damaged_bundle,
+    ),
+    "build read-only": Case(
+        ("build", "--root", "{tmp}/pkg", "--force"),
+        2,
+        f"error: cannot write the build files in {{tmp}}/pkg: {EACCES}",
+        lambda env: env.built_then(Env.read_only),
+    ),
+    "build full disk": Case(
+        ("build", "--root", "{tmp}/pkg", "--force"),
+        2,
+        f"error: cannot write the build files in {{tmp}}/pkg: {ENOSPC}",
+        lambda env: env.built_then(Env.full_disk),
+    ),
+    # release
+    "release empty path": Case(
+        ("release", ""),
+        1,
+        "error: . is not empty and was not made by `ukraine-talks release` (it has no "
+        ".ukraine-talks-release.json); nothing was changed: give a new or empty folder",
+        lambda env: env.file("mine.txt"),
+    ),
+    "release beside a SHA256SUMS": Case(
+        ("release", "{tmp}/d"),
+        1,
+        "error: {tmp}/d is not empty and was not made by `ukraine-talks release` (it has no "
+        ".ukraine-talks-release.json); nothing was changed: give a new or empty folder",
+        lambda env: (env.file("d/SHA256SUMS"), env.file("d/other.iso")),
+    ),
+    "release into a missing folder": Case(
+        ("release", "{tmp}/missing/v1"),
+        2,
+        "error: cannot write {tmp}/missing/v1: no such folder {tmp}/missing",
+    ),
+    "release stale build": Case(
+        ("release", "{tmp}/v1", "--root", "{tmp}/bundle"),
+        1,
+        "error: {tmp}/bundle/datapackage.json is invalid; nothing was released",
+        Env.damaged_bundle,
+    ),
+    "release full disk": Case(
+        ("release", "{tmp}/v1"), 2, f"error: cannot write {{tmp}}/v1: {ENOSPC}", Env.full_disk
+    ),
+}
+
+
+def test_the_matrix_covers_every_command() -> None:
+    names = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}  # type: ignore[union-attr]
+    assert names == {case.args[0] for case in CASES.values()}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_arguments_and_environments(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = CASES[name]
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "no-cache"))
+    case.env(Env(work, monkeypatch))
+    before = sorted(str(p) for p in work.rglob("*"))
+    result = run([a.replace("{tmp}", str(work)) for a in case.args])
+    assert result.exit_code == case.code, result.output
+    expected = case.stderr.replace("{tmp}", str(work))
+    last = (result.stderr.splitlines() or [""])[-1]
+    if expected.endswith("…"):
+        assert last.startswith(expected[:-1]), result.stderr
+    else:
+        assert last == expected, result.stderr
+    if case.code:
+        monkeypatch.undo()  # nothing was written, created or left behind
+        assert sorted(str(p) for p in work.rglob("*")) == before
+
+
+# Faults at each write and rename ------------------------------------------------------------
+
+
+class Faults:
+    """Counts the writes and renames under `root` (file writes, copies, SQLite inserts,
+    renames) and fails the `fail_at`-th (and, for a kill, every later one, with clean-up
+    switched off, as for a process that died)."""
+
+    def __init__(
+        self, patch: pytest.MonkeyPatch, root: Path, fail_at: int, kill: bool, renames_only: bool
+    ) -> None:
+        self.root, self.fail_at, self.kill = root, fail_at, kill
+        self.count, self.fired = 0, False
+        real_replace, real_write_bytes, real_write_text = (
+            os.replace,
+            Path.write_bytes,
+            Path.write_text,
+        )
+        real_copyfile = shutil.copyfile
+
+        def replace(src: Any, dst: Any, *args: Any, **kwargs: Any) -> Any:
+            self.tick(dst)
+            return real_replace(src, dst, *args, **kwargs)
+
+        patch.setattr(os, "replace", replace)
+        real_exchange = _atomic.exchange
+
+        def exchange(a: Path, b: Path) -> bool:
+            self.tick(b)
+            return real_exchange(a, b)
+
+        patch.setattr(_atomic, "exchange", exchange)
+        if not renames_only:
+            import sqlite_utils
+
+            real_insert = sqlite_utils.db.Table.insert_all
+
+            def write_bytes(path: Path, *args: Any, **kwargs: Any) -> Any:
+                self.tick(path)
+                return real_write_bytes(path, *args, **kwargs)
+
+            def write_text(path: Path, *args: Any, **kwargs: Any) -> Any:
+                self.tick(path)
+                return real_write_text(path, *args, **kwargs)
+
+            def copyfile(src: Any, dst: Any, *args: Any, **kwargs: Any) -> Any:
+                self.tick(dst)
+                return real_copyfile(src, dst, *args, **kwargs)
+
+            def insert_all(table: Any, *args: Any, **kwargs: Any) -> Any:
+                self.tick(Path(table.db.conn.execute("PRAGMA database_list").fetchone()[2]))
+                return real_insert(table, *args, **kwargs)
+
+            patch.setattr(Path, "write_bytes", write_bytes)
+            patch.setattr(Path, "write_text", write_text)
+            patch.setattr(shutil, "copyfile", copyfile)
+            patch.setattr(sqlite_utils.db.Table, "insert_all", insert_all)
+        if kill:
+            patch.setattr(shutil, "rmtree", lambda *a, **k: None)
+
+    def tick(self, path: Any) -> None:
+        if self.root not in Path(path).absolute().parents:
+            return
+        if self.fired and self.kill:
+            raise KeyboardInterrupt
+        self.count += 1
+        if self.count == self.fail_at:
+            self.fired = True
+            if self.kill:
+                raise KeyboardInterrupt
+            raise OSError(errno.ENOSPC, ENOSPC, str(path))
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A writing command ({tmp}: its folder), its output (relative) and how to make its
+    inputs and a previous output, different from what it will write."""
+
+    args: tuple[str, ...]
+    output: str
+    prepare: Callable[[Env], object]
+    parts: tuple[str, ...] = ()
+    """What a kill may leave old and new side by side (the output's parts published one
+    after the other); by default the output is one part."""
+
+
+def _edited_and_built(env: Env) -> None:
+    path = env.built() / "data" / "actors.csv"
+    rows = read_rows(path)
+    rows[0]["notes"] = "edited since the last build"
+    write_rows(path, rows, refresh=False)
+
+
+def _previous_release(env: Env) -> None:
+    root = env.built()
+    run(["release", str(env.tmp / "rel"), "--root", str(root)])
+    (env.tmp / "rel" / "SHA256SUMS").write_text("a previous release's\n")
+
+
+WRITERS: dict[str, Writer] = {
+    "build": Writer(
+        ("build", "--root", "{tmp}/pkg"),
+        "pkg",
+        _edited_and_built,
+        ("pkg/data/parquet", "pkg/datapackage.json", "pkg/docs/data-dictionary.md"),
+    ),
+    "release": Writer(("release", "{tmp}/rel", "--root", "{tmp}/pkg"), "rel", _previous_release),
+    "export sqlite": Writer(("export", "{tmp}/t.sqlite"), "t.sqlite", lambda e: e.file("t.sqlite")),
+    "export jsonl": Writer(
+        ("export", "--format", "jsonl", "{tmp}/j"), "j", lambda e: e.file("j/actors.jsonl")
+    ),
+    "timeline": Writer(("timeline", "--out", "{tmp}/t.svg"), "t.svg", lambda e: e.file("t.svg")),
+    "validate --output": Writer(
+        ("validate", "--output", "{tmp}/r.txt"), "r.txt", lambda e: e.file("r.txt")
+    ),
+}
+
+
+def snapshot(path: Path) -> object:
+    """What is at `path`: a file's bytes, a folder's files (leftovers aside), or None."""
+    if path.is_file():
+        return path.read_bytes()
+    if not path.is_dir():
+        return None
+    return {
+        str(p.relative_to(path)): p.read_bytes()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and not any(LEFTOVER.match(part) for part in p.relative_to(path).parts)
+    }
+
+
+@contextmanager
+def prepared(
+    name: str, tmp_path: Path, patch: pytest.MonkeyPatch
+) -> Iterator[Callable[[], tuple[Path, list[str]]]]:
+    """A factory of fresh copies of the writer's prepared folder: (folder, command line)."""
+    writer = WRITERS[name]
+    pristine = tmp_path / "pristine"
+    pristine.mkdir()
+    with patch.context() as p:
+        writer.prepare(Env(pristine, p))
+    count = [0]
+
+    def fresh() -> tuple[Path, list[str]]:
+        count[0] += 1
+        work = tmp_path / f"w{count[0]}"
+        shutil.copytree(pristine, work, symlinks=True)
+        return work, [a.replace("{tmp}", str(work)) for a in writer.args]
+
+    yield fresh
+
+
+def _rebased(state: object, old: Path, new: Path) -> object:
+    if isinstance(state, dict):
+        return {k: v.replace(bytes(old), bytes(new)) for k, v in state.items()}
+    return state
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_a_write_failing_at_each_step_leaves_the_previous_output(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC at the 1st, 2nd, … write or rename: exit 2 naming the cause, the previous
+    output whole, nothing else left; until a run meets no fault and writes the new one."""
+    writer = WRITERS[name]
+    with prepared(name, tmp_path, monkeypatch) as fresh:
+        work, args = fresh()
+        old = snapshot(work / writer.output)
+        for fail_at in range(1, 500):
+            with monkeypatch.context() as patch:
+                faults = Faults(patch, work, fail_at, kill=False, renames_only=False)
+                result = run(args)
+            if not faults.fired:
+                assert result.exit_code == 0, result.output
+                assert snapshot(work / writer.output) != old
+                break
+            assert result.exit_code == 2, (fail_at, result.output)
+            assert result.stderr.splitlines()[-1].endswith(f": {ENOSPC}"), result.stderr
+            assert snapshot(work / writer.output) == old, fail_at
+            assert leftovers(work) == [], fail_at
+        assert fail_at > 1, "no write was seen"
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_a_run_killed_at_each_rename_leaves_old_or_new_and_the_next_run_cleans_up(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = WRITERS[name]
+    parts = writer.parts or (writer.output,)
+    with prepared(name, tmp_path, monkeypatch) as fresh:
+        clean, clean_args = fresh()
+        old = {part: snapshot(clean / part) for part in parts}
+        assert run(clean_args).exit_code == 0
+        new = {part: snapshot(clean / part) for part in parts}
+        for fail_at in range(1, 100):
+            work, args = fresh()
+            with monkeypatch.context() as patch:
+                faults = Faults(patch, work, fail_at, kill=True, renames_only=True)
+                result = run(args)
+            if not faults.fired:
+                break
+            assert result.exit_code == 130, result.output
+            for part in parts:
+                after = snapshot(work / part)
+                was, will = _rebased(old[part], clean, work), _rebased(new[part], clean, work)
+                assert after in (was, will), (fail_at, part)
+            assert run(args).exit_code == 0
+            for part in parts:
+                assert snapshot(work / part) == _rebased(new[part], clean, work), (fail_at, part)
+            assert leftovers(work) == [], fail_at
+        assert fail_at > 1, "no rename was seen"
+
+
+def test_readme_exit_status_table_covers_every_command() -> None:
+    from ukraine_talks_data.package.bundle import bundle_dir
+
+    readme = bundle_dir() / "README.md"
+    if not readme.is_file():
+        pytest.skip("not a source checkout")
+    text = readme.read_text(encoding="utf-8")
+    table = re.search(r"^\| command \| 0 \| 1 \| 2 \|\n((?:\|.*\n)+)", text, re.M)
+    assert table, "README.md has no exit-status table (| command | 0 | 1 | 2 |)"
+    rows = re.findall(r"^\| `([a-z-]+)` \|", table.group(1), re.M)
+    names = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}  # type: ignore[union-attr]
+    assert sorted(rows) == sorted(names)

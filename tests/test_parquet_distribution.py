@@ -1,0 +1,299 @@
+"""`validate` covers the Parquet distribution a package ships, and `build` publishes it whole.
+
+Each case damages a built copy of the package as a killed build, a late edit or a hand
+would, and names the exact line `validate` must print; `build` then fixes it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from conftest import copy_package, read_rows, write_rows
+from damage import validate_cli
+from ukraine_talks_data.cli import app
+from ukraine_talks_data.loading.parquet import (
+    PARQUET_DESCRIPTOR,
+    PARQUET_DIR,
+    file_resource,
+    fresh_parquet,
+)
+from ukraine_talks_data.package.digest import file_sha256
+from ukraine_talks_data.package.schemas import table_names, table_path, table_schema
+from ukraine_talks_data.publish.build import build, stale_files
+from ukraine_talks_data.publish.descriptor_stats import dump_descriptor
+from ukraine_talks_data.publish.parquet import WRITE_OPTIONS
+from ukraine_talks_data.validate import validate_package
+
+FIX = "run `ukraine-talks build`"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_package(tmp_path_factory.mktemp("built") / "pkg").parent
+    build(root)
+    return root
+
+
+@pytest.fixture
+def root(built: Path, tmp_path: Path) -> Path:
+    """A private copy of a freshly built package."""
+    return Path(shutil.copytree(built, tmp_path / "pkg"))
+
+
+def parquet_rel(table: str) -> str:
+    return f"{PARQUET_DIR}/{table}.parquet"
+
+
+def declared(root: Path, table: str) -> dict[str, object]:
+    raw = json.loads((root / PARQUET_DESCRIPTOR).read_text(encoding="utf-8"))
+    return file_resource(raw, table)
+
+
+def edit_parquet_descriptor(root: Path, edit: Callable[[dict[str, object]], None]) -> None:
+    raw = json.loads((root / PARQUET_DESCRIPTOR).read_text(encoding="utf-8"))
+    edit(raw)
+    (root / PARQUET_DESCRIPTOR).write_text(dump_descriptor(raw), encoding="utf-8")
+
+
+def rewrite_parquet(root: Path, table: str, change: Callable[[pa.Table], pa.Table]) -> None:
+    """Rewrite a table's Parquet file with `change` applied, and declare its new size and
+    hash in the Parquet descriptor, as a hand (not a build) would."""
+    path = root / parquet_rel(table)
+    pq.write_table(change(pq.read_table(path)), path, **WRITE_OPTIONS)
+    size, digest = path.stat().st_size, file_sha256(path)
+
+    def redeclare(raw: dict[str, object]) -> None:
+        for resource in raw["resources"]:  # type: ignore[attr-defined]
+            if resource.get("path") == path.name and resource["type"] == "file":
+                resource.update(bytes=size, hash=f"sha256:{digest}")
+
+    edit_parquet_descriptor(root, redeclare)
+
+
+def killed_between_writes(root: Path) -> str:
+    """A Parquet file rewritten but its descriptor not (an older build, killed midway)."""
+    path = root / parquet_rel("actors")
+    old = declared(root, "actors")
+    pq.write_table(pq.read_table(path), path, **{**WRITE_OPTIONS, "compression": "gzip"})
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares {old['bytes']} "
+        f"bytes and {old['hash']}, but the file has {path.stat().st_size} bytes and "
+        f"sha256:{file_sha256(path)} (a build stopped midway, or a file changed after it); {FIX}"
+    )
+
+
+def csv_edited_after_build(root: Path) -> str:
+    path = root / table_path("actors")
+    rows = read_rows(path)
+    rows[0]["notes"] = "edited after the build"
+    recorded = file_sha256(path)
+    write_rows(path, rows)  # the CSV descriptor is refreshed: only the Parquet is stale
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: was built from another version of "
+        f"{table_path('actors')} (its recorded SHA-256 is {recorded}, the CSV's is "
+        f"{file_sha256(path)}); {FIX}"
+    )
+
+
+def cell_changed_by_hand(root: Path) -> str:
+    rows = read_rows(root / table_path("actors"))
+    old = rows[1]["name"]
+
+    def change(table: pa.Table) -> pa.Table:
+        names = table.column("name").to_pylist()
+        names[1] = "Someone Else"
+        index = table.schema.get_field_index("name")
+        return table.set_column(index, table.schema.field(index), pa.array(names, pa.string()))
+
+    rewrite_parquet(root, "actors", change)
+    return (
+        f"{parquet_rel('actors')}:3:name: parquet-stale: the Parquet file holds 'Someone Else' "
+        f"where {table_path('actors')} holds {old!r}; {FIX}"
+    )
+
+
+def rows_dropped_by_hand(root: Path) -> str:
+    rewrite_parquet(root, "actors", lambda t: t.slice(0, t.num_rows - 1))
+    rows = len(read_rows(root / table_path("actors")))
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares {rows} rows, "
+        f"the file has {rows - 1}; {FIX}"
+    )
+
+
+def file_deleted(root: Path) -> str:
+    (root / parquet_rel("events")).unlink()
+    return f"{parquet_rel('events')}: parquet-stale: the Parquet file of events is missing; {FIX}"
+
+
+def descriptor_deleted(root: Path) -> str:
+    (root / PARQUET_DESCRIPTOR).unlink()
+    return f"{PARQUET_DESCRIPTOR}: parquet-stale: the Parquet descriptor is missing; {FIX}"
+
+
+def descriptor_not_json(root: Path) -> str:
+    (root / PARQUET_DESCRIPTOR).write_text("{", encoding="utf-8")
+    return (
+        f"{PARQUET_DESCRIPTOR}: parquet-stale: the Parquet descriptor is not valid JSON "
+        f"(Expecting property name enclosed in double quotes at line 1, column 2); {FIX}"
+    )
+
+
+def table_left_out(root: Path) -> str:
+    def drop(raw: dict[str, object]) -> None:
+        raw["resources"] = [
+            r
+            for r in raw["resources"]  # type: ignore[attr-defined]
+            if r["name"] != "demands"
+        ]
+
+    edit_parquet_descriptor(root, drop)
+    return f"{PARQUET_DESCRIPTOR}: parquet-stale: declares no Parquet file for demands; {FIX}"
+
+
+def not_parquet(root: Path) -> str:
+    path = root / parquet_rel("sources")
+    path.write_bytes(b"PAR1 but not really")
+    size, digest = path.stat().st_size, file_sha256(path)
+
+    def redeclare(raw: dict[str, object]) -> None:
+        for resource in raw["resources"]:  # type: ignore[attr-defined]
+            if resource.get("path") == path.name and resource["type"] == "file":
+                resource.update(bytes=size, hash=f"sha256:{digest}")
+
+    edit_parquet_descriptor(root, redeclare)
+    return f"{parquet_rel('sources')}: parquet-stale: cannot be read as Parquet ("
+
+
+DAMAGES = [
+    killed_between_writes,
+    csv_edited_after_build,
+    cell_changed_by_hand,
+    rows_dropped_by_hand,
+    file_deleted,
+    descriptor_deleted,
+    descriptor_not_json,
+    table_left_out,
+    not_parquet,
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__ for d in DAMAGES])
+def test_validate_reports_a_stale_parquet_distribution_and_build_fixes_it(
+    root: Path, damage: Callable[[Path], str]
+) -> None:
+    expected = damage(root)
+    code, lines = validate_cli(root)
+    assert code == 1
+    if expected.endswith("("):
+        assert [line[: len(expected)] for line in lines] == [expected], lines
+    else:
+        assert lines == [expected]
+    build(root)
+    assert validate_cli(root) == (0, [])
+    assert stale_files(root) == []
+
+
+def test_build_does_not_stop_on_a_stale_parquet_distribution(root: Path) -> None:
+    """The Parquet issues are a build's to fix, like stale sizes and hashes."""
+    killed_between_writes(root)
+    result = CliRunner().invoke(app, ["build", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert validate_package(root / "datapackage.json").valid
+
+
+def _consistent(root: Path) -> bool:
+    """Whether every Parquet file is declared with its true hash and was built from its CSV."""
+    for table in table_names():
+        path = root / parquet_rel(table)
+        if not path.is_file() or declared(root, table)["hash"] != f"sha256:{file_sha256(path)}":
+            return False
+        if fresh_parquet(path, root / table_path(table), table_schema(table)) is None:
+            return False
+    return True
+
+
+def _hidden(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob(".*"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+@pytest.mark.parametrize("rename", [1, 2])
+def test_build_killed_at_each_rename_is_never_called_valid_when_stale(
+    root: Path, rename: int
+) -> None:
+    """A real `kill -9` just before the build's n-th rename: `validate` calls the package
+    valid only if its Parquet distribution is whole and current, and the next build leaves
+    no hidden leftovers."""
+    path = root / table_path("actors")
+    rows = read_rows(path)
+    rows[0]["notes"] = "edited"
+    write_rows(path, rows, refresh=False)
+    code = (
+        "import os, time\n"
+        "from pathlib import Path\n"
+        "from ukraine_talks_data import _atomic\n"
+        "count = [0]\n"
+        "def counted(real):\n"
+        "    def rename(a, b):\n"
+        "        count[0] += 1\n"
+        f"        if count[0] == {rename}:\n"
+        "            print('renaming', flush=True)\n"
+        "            time.sleep(600)\n"
+        "        return real(a, b)\n"
+        "    return rename\n"
+        "os.replace = counted(os.replace)\n"
+        "_atomic.exchange = counted(_atomic.exchange)\n"
+        "from ukraine_talks_data.publish.build import build\n"
+        f"build(Path({str(root)!r}))\n"
+        "print('done', flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "renaming\n"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    report = validate_package(root / "datapackage.json")
+    assert not report.valid or _consistent(root)
+    if not _consistent(root):
+        assert any(i.code == "parquet-stale" or i.code == "hash-count" for i in report.errors)
+    build(root)
+    assert stale_files(root) == []
+    assert _hidden(root) == []
+    assert validate_package(root / "datapackage.json").valid
+
+
+@pytest.mark.parametrize(
+    ("damage", "error"),
+    [
+        (b"\xff\xfe", "encoding-error"),
+        (b'"', "unterminated-quote"),
+    ],
+)
+def test_build_check_on_a_damaged_csv_prints_the_issues(
+    root: Path, damage: bytes, error: str
+) -> None:
+    path = root / table_path("actors")
+    data = path.read_bytes()
+    cut = data.index(b"\n") + 5
+    path.write_bytes(data[:cut] + damage + data[cut:])
+    for args in (["build", "--check"], ["build"]):
+        result = CliRunner().invoke(app, [*args, "--root", str(root)])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        lines = result.stderr.splitlines()
+        assert any(f": {error}: " in line for line in lines), lines
+        assert lines[-1] == f"error: {root / 'datapackage.json'} is invalid; nothing was built"
