@@ -71,3 +71,22 @@ def test_a_whole_rule_that_reads_a_column_it_did_not_declare_fails_loudly(packag
         patch.setitem(WHOLE, reads_text, lambda ctx: {"statements": {"statement_id"}})
         with pytest.raises(ReleasedColumnError):
             run_checks(ColumnContext(Context(descriptor)), (reads_text,))
+
+
+def test_a_validation_gives_arrow_memory_back_and_restores_the_default_pool(package: Path) -> None:
+    import pyarrow as pa
+
+    from ukraine_talks_data.validate import validate_package
+
+    before = pa.default_memory_pool().backend_name
+    seen: list[str] = []
+
+    def spy(ctx: ColumnContext) -> Iterator[Issue]:
+        seen.append(pa.default_memory_pool().backend_name)
+        return iter(())
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "STRICT", (spy,))
+        assert validate_package(package).valid
+    assert seen and set(seen) == {"jemalloc"}
+    assert pa.default_memory_pool().backend_name == before

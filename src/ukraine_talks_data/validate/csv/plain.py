@@ -12,8 +12,10 @@ records, only if something asks for them (read by `parse_csv` itself).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO
 
 from .form import BOM, ParsedCsv, parse_csv
 from .records import any_of, counting
@@ -84,6 +86,95 @@ def plain_quoting(data: bytes) -> bool:
     return bool(pc.all(opens_ok).as_py()) and bool(pc.all(closes_ok).as_py())
 
 
+PIECE_BYTES = 1 << 26
+"""About how many bytes of a table file are read, scanned and checked at a time."""
+
+
+def record_pieces(fh: BinaryIO, size: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) of the file in pieces of about `size` bytes (default `PIECE_BYTES`),
+    each ending at the end of a record: a line feed after an even number of double quotes
+    from the file's start, so that no piece ends inside a quoted cell (a record longer than
+    `size` makes a longer piece). The last piece holds the rest."""
+    size = size or PIECE_BYTES
+    carry, offset = b"", 0
+    while block := fh.read(size):
+        data = carry + block
+        end = _record_end(data)
+        if end < 0:
+            carry = data
+            continue
+        yield offset, data[: end + 1]
+        offset += end + 1
+        carry = data[end + 1 :]
+    if carry:
+        yield offset, carry
+
+
+def _record_end(data: bytes) -> int:
+    """Position of the last line feed of `data` outside quotes (`data` starts at the start of
+    a record, outside quotes); -1 if none."""
+    end = data.rfind(b"\n")
+    quotes = data.count(b'"', 0, end) if end >= 0 else 0
+    while end >= 0 and quotes % 2:
+        previous = data.rfind(b"\n", 0, end)
+        quotes -= data.count(b'"', previous + 1, end) if previous >= 0 else quotes
+        end = previous
+    return end
+
+
+@dataclass
+class FileScan:
+    """What the bytes of a table file tell, read a piece at a time (`scan_file`)."""
+
+    size: int = 0
+    lines: int = 0
+    plain: bool = True  # in plain form (see `plain_form`)
+    plain_text: bool = True  # ... and no control character but tab and line feed
+    quotes: bool = False  # some double quote (else no cell can hold a line end)
+    blank_lines: bool = False  # may hold an empty line
+    digests: dict[str, str] = field(default_factory=dict)  # algorithm → hex digest
+    pieces: list[tuple[int, int]] = field(default_factory=list)  # (offset, size) of each piece
+
+
+def first_record_end(data: bytes) -> int:
+    """Position just after the first record of `data` (its line feed outside quotes
+    included); the length of `data` when it holds one record only."""
+    start = 0
+    while (end := data.find(b"\n", start)) >= 0:
+        if data.count(b'"', 0, end) % 2 == 0:
+            return end + 1
+        start = end + 1
+    return len(data)
+
+
+def scan_file(fh: BinaryIO, algorithm: str | None, size: int | None = None) -> FileScan:
+    """Scan a table file, open in `fh`, a piece at a time: its size, lines, hash by `algorithm`,
+    plain form and pieces. A file is in plain form when each piece is (`plain_form`): each
+    starts at the start of a record, so the quotes' places read alike in the piece and in
+    the whole file."""
+    scan = FileScan()
+    hasher = hashlib.new(algorithm) if algorithm else None
+    last = b""
+    for offset, piece in record_pieces(fh, size):
+        if hasher is not None:
+            hasher.update(piece)
+        scan.pieces.append((offset, len(piece)))
+        scan.size += len(piece)
+        scan.lines += piece.count(b"\n")
+        plain = (offset > 0 or not piece.startswith(BOM)) and b"\r" not in piece
+        scan.plain = scan.plain and plain and b"\0" not in piece and plain_quoting(piece)
+        scan.plain_text = scan.plain_text and not has_control_bytes(piece)
+        scan.quotes = scan.quotes or b'"' in piece
+        scan.blank_lines = scan.blank_lines or piece.startswith(b"\n") or b"\n\n" in piece
+        last = piece[-1:]
+    scan.lines += bool(last) and last != b"\n"
+    scan.plain = scan.plain and scan.size > 0
+    scan.plain_text = scan.plain_text and scan.plain
+    if hasher is not None and algorithm:
+        scan.digests[algorithm] = hasher.hexdigest()
+    return scan
+
+
 def line_count(data: bytes) -> int:
     """Physical lines of `data` (a last line without line end counts)."""
     return data.count(b"\n") + (bool(data) and not data.endswith(b"\n"))
@@ -120,6 +211,19 @@ class ArrowParsedCsv(ParsedCsv):
     def release(self) -> None:
         """Let go of the Arrow records (a record asked for later is read by `parse_csv`)."""
         self._arrow = None
+
+    @classmethod
+    def joined(
+        cls, read: Callable[[], bytes], first: ArrowParsedCsv, count: int, lines: int
+    ) -> ArrowParsedCsv:
+        """The parse of a whole file read in pieces: `first` the first piece's parse, `count`
+        the records of every piece (the header once), `lines` the file's lines."""
+        parsed = cls.__new__(cls)
+        parsed._read, parsed._arrow, parsed._full = read, None, None
+        parsed._count, parsed._header = count, first.header
+        parsed.problems, parsed.complete = [], True
+        parsed._multiline = lines != count
+        return parsed
 
     def _parse(self) -> ParsedCsv:
         if self._full is None:

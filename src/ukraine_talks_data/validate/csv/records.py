@@ -150,7 +150,18 @@ def _keeps_bom(path: Path, encoding: str) -> bool:
         return fh.read(3) == b"\xef\xbb\xbf"
 
 
-def _read_arrow(path: Path, dialect: CsvDialect, width: int, quoted_newlines: bool) -> Records:
+def read_piece(data: bytes, width: int, *, quoted_newlines: bool = True) -> Records:
+    """The records of `data`, a piece of a file in plain form that starts with its header
+    record (see `plain.record_pieces`), read as `read_records` reads a file."""
+    try:
+        return _read_arrow(data, EXCEL, width, quoted_newlines)
+    except _ArrowDisagreesError:
+        return _read_python(data, EXCEL, encoding="utf-8", width=width)
+
+
+def _read_arrow(
+    path: Path | bytes, dialect: CsvDialect, width: int, quoted_newlines: bool
+) -> Records:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -216,18 +227,21 @@ def _open_quote(text: str, dialect: CsvDialect) -> bool:
     return len(list(csv.reader(io.StringIO(text + "\nx", newline=""), **dialect.python()))) < 2
 
 
-def _line_end_after(path: Path, text: str) -> str:
+def _line_end_after(path: Path | bytes, text: str) -> str:
     """The line-end characters that follow the file's last record, `text`, at the end of the file.
 
     Arrow gives the text of an odd last record without them, even when an unclosed quote
     makes them part of its last cell.
     """
     body = text.encode("utf-8")
-    with path.open("rb") as fh:
-        fh.seek(0, 2)
-        size = fh.tell()
-        fh.seek(max(0, size - len(body) - 64))
-        tail = fh.read()
+    if isinstance(path, bytes):
+        tail = path[-(len(body) + 64) :]
+    else:
+        with path.open("rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - len(body) - 64))
+            tail = fh.read()
     for cut in range(0, min(64, len(tail)) + 1):
         end = tail[len(tail) - cut :]
         if tail[: len(tail) - cut].endswith(body) and not end.strip(b"\r\n"):
@@ -236,7 +250,7 @@ def _line_end_after(path: Path, text: str) -> str:
 
 
 def _arrow_parse(
-    path: Path,
+    path: Path | bytes,
     dialect: CsvDialect,
     names: list[str],
     invalid: list[tuple[int | None, str]],
@@ -258,7 +272,7 @@ def _arrow_parse(
 
     try:
         return pacsv.read_csv(
-            path,
+            pa.BufferReader(path) if isinstance(path, bytes) else path,
             read_options=pacsv.ReadOptions(
                 autogenerate_column_names=True, use_threads=threads, block_size=BLOCK_SIZE
             ),
@@ -277,8 +291,6 @@ def _arrow_parse(
                 quoted_strings_can_be_null=False,
                 check_utf8=True,
             ),
-            # Parse buffers from a pool that gives them back when freed (see _pool).
-            memory_pool=_pool(),
         ).rename_columns(names)
     except pa.ArrowInvalid as exc:
         if odd:
@@ -288,9 +300,9 @@ def _arrow_parse(
         raise _ArrowDisagreesError from None
 
 
-def _read_python(path: Path, dialect: CsvDialect, *, encoding: str, width: int) -> Records:
+def _read_python(path: Path | bytes, dialect: CsvDialect, *, encoding: str, width: int) -> Records:
     try:
-        text = path.read_bytes().decode(encoding)
+        text = (path if isinstance(path, bytes) else path.read_bytes()).decode(encoding)
     except UnicodeDecodeError as exc:
         raise NotUtf8Error(str(exc)) from None
     try:
@@ -376,18 +388,3 @@ class RecordsCache:
 def _has_bom(file: Path) -> bool:
     with file.open("rb") as fh:
         return fh.read(3) == codecs.BOM_UTF8
-
-
-def _pool() -> pa.MemoryPool:
-    """The memory pool for tables read from files: jemalloc told to give freed memory back
-    at once, so that a table let go of after its rows were checked leaves the process
-    (mimalloc, the default, and the system allocator keep much of it); the system
-    allocator where this pyarrow has no jemalloc."""
-    import pyarrow as pa
-
-    try:
-        pool = pa.jemalloc_memory_pool()
-        pa.jemalloc_set_decay_ms(0)
-    except NotImplementedError:
-        return pa.system_memory_pool()
-    return pool

@@ -16,6 +16,7 @@ who checks the Table Schema:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ..report.issues import Issue
 from ..rules import DATASET, STRICT, TABLE_SCHEMA, issues_of, run_checks
@@ -30,7 +31,8 @@ ARROW = True  # the default engine reads files in plain form with Arrow (tests t
 def column_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
     """The default engine: (schema pass issues, rule issues, rows checked per table)."""
     columns = ColumnContext(ctx, arrow=ARROW)
-    found = run_checks(columns, STRICT + TABLE_SCHEMA + DATASET, threads=THREADS)
+    with memory_given_back():
+        found = run_checks(columns, STRICT + TABLE_SCHEMA + DATASET, threads=THREADS)
     schema = issues_of(found, STRICT + TABLE_SCHEMA)
     return schema, iter(issues_of(found, DATASET)), _checked(columns)
 
@@ -48,6 +50,28 @@ def reference_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], di
         if i not in seen and not (i.code == "type-error" and (i.file, i.row, i.field) in retyped)
     ]
     return schema, iter(issues_of(found, DATASET)), _checked(columns)
+
+
+@contextmanager
+def memory_given_back() -> Iterator[None]:
+    """Within: Arrow allocates from jemalloc told to give freed memory back at once, so
+    that a table (or piece) let go of leaves the process; Arrow's default (mimalloc) keeps
+    much of it. The previous default pool is restored after; without jemalloc in this
+    pyarrow, nothing changes."""
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except NotImplementedError:
+        yield
+        return
+    pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _checked(columns: ColumnContext) -> dict[str, int]:

@@ -13,6 +13,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_FILE_BYTES = 256 * 2**20
 """Largest descriptor, schema, dialect or seed file the validator reads (256 MiB); beyond
@@ -144,6 +145,29 @@ def read_file(file: Path, limit: int | None = None) -> bytes:
     if len(data) > limit:
         raise PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
     return data
+
+
+def open_package_file(root: Path, path: str) -> BinaryIO:
+    """`path` inside the package at `root` opened for reading in binary, after path_problem()
+    allows it and only if it is a regular file (opened non-blocking and checked again, as
+    `read_file` does); raises PackageFileError."""
+    unsafe = path_problem(root, path)
+    if unsafe:
+        raise PackageFileError("unsafe-path", f"path {unsafe}")
+    file = root / path
+    problem = file_problem(file, NO_LIMIT)
+    if problem:
+        raise problem
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(file, flags)
+    except OSError as exc:
+        raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
+    problem = _kind_problem(os.fstat(fd), NO_LIMIT)
+    if problem:
+        os.close(fd)
+        raise problem
+    return os.fdopen(fd, "rb")
 
 
 def read_package_file(root: Path, path: str, limit: int | None = None) -> bytes:

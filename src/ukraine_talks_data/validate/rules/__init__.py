@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..report.issues import Issue
 from ..tables.context import Context
+from ..tables.pieces import PieceUnreadableError
 from .cells import (
     cell_fits_spreadsheets,
     cell_has_no_control_character,
@@ -138,8 +139,9 @@ def run_checks(
 ) -> dict[Check, list[Issue]]:
     """Run `checks` over the package in `ctx`: each check → its issues.
 
-    Rules on rows run table by table (`ColumnContext.only`), then each table lets go of the
-    columns that the whole-column rules (`WHOLE`) do not need, and those rules run. With
+    Rules on rows run table by table, a large table a piece at a time
+    (`ColumnContext.pieces`); each table (or piece) then lets go of the columns that the
+    whole-column rules (`WHOLE`) do not need, and those rules run. With
     `threads` > 1 the checks of a step run in that many threads (Arrow's kernels let go of
     the GIL).
     """
@@ -152,19 +154,27 @@ def run_checks(
     found: dict[Check, list[Issue]] = {c: [] for c in checks}
     with ThreadPoolExecutor(max(threads, 1)) as pool:
 
-        def run(checks: tuple[Check, ...]) -> None:
+        def run(checks: tuple[Check, ...], into: dict[Check, list[Issue]]) -> None:
             if threads <= 1:
                 results = [list(check(ctx)) for check in checks]
             else:
                 results = list(pool.map(lambda check: list(check(ctx)), checks))
             for check, issues in zip(checks, results, strict=True):
-                found[check] += issues
+                into[check] += issues
 
         for resource in ctx.rows.descriptor.tables():
-            with ctx.only(resource.name):
-                run(rows)
-            ctx.release(resource.name, keep.get(resource.name, set()))
-        run(whole)
+            name, fields = resource.name, keep.get(resource.name, set())
+            local: dict[Check, list[Issue]] = {c: [] for c in rows}
+            try:
+                for _ in ctx.pieces(name, fields):
+                    run(rows, local)
+            except PieceUnreadableError:  # Arrow cannot read a piece: the csv module, whole
+                local = {c: [] for c in rows}
+                for _ in ctx.pieces(name, fields, whole=True):
+                    run(rows, local)
+            for check, issues in local.items():  # a table's own issue, once for all pieces
+                found[check] += dict.fromkeys(issues)
+        run(whole, found)
     return found
 
 

@@ -10,17 +10,15 @@ in any form is checked by the same column checks.
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...package.relations import SPAN_FIELDS
 from ..csv.form import MAX_EXTRA_CELLS
-from ..csv.plain import ArrowParsedCsv, has_control_bytes, line_count, plain_form
+from ..csv.plain import ArrowParsedCsv, FileScan, scan_file
 from ..csv.records import (
     EXCEL,
     ROW,
@@ -33,8 +31,10 @@ from ..csv.records import (
     records_of,
 )
 from ..inputs.descriptor import Resource
+from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import declared_algorithm
 from .context import Context
+from .pieces import joined_positional, joined_table, read_pieces
 from .positional import Positional, ReleasedColumnError, positional
 from .rows import field_names
 
@@ -55,6 +55,9 @@ class ColumnTable:
     columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
     plain_text: bool = False  # known: no cell holds a line break or control character
     released: set[str] = field(default_factory=set)  # fields let go of (`release`)
+    pieced: bool = False  # a piece of a table (`ColumnContext.pieces`), with
+    start: int = 0  # the rows of the pieces before it
+    total: int | None = None  # and the rows of every piece, when it is the last
     typed: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # see tables/values.py
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -83,16 +86,6 @@ class ColumnTable:
         return None if column is None else column[index].as_py()
 
 
-@dataclass(frozen=True)
-class _Scan:
-    """What a file's bytes tell before Arrow reads it."""
-
-    lines: int  # line_count
-    plain_text: bool  # in plain form, and no control character but tab and line feed
-    quotes: bool  # some double quote (else no cell can hold a line end)
-    blank_lines: bool  # may hold an empty line (Arrow reads it as empty cells; csv, as none)
-
-
 @dataclass
 class ColumnContext:
     """The row-wise `Context` of a validation, and its tables as columns.
@@ -111,6 +104,9 @@ class ColumnContext:
     _positional: dict[str, Positional | None] = field(default_factory=dict)
     _focus: str | None = None
     _loaded: set[str] = field(default_factory=set)
+    _scans: dict[str, FileScan] = field(default_factory=dict)
+    _start: dict[str, int] = field(default_factory=dict)  # table read in pieces → rows before
+    _last: dict[str, bool] = field(default_factory=dict)  # ... and whether this is its last
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def load(self, name: str) -> None:
@@ -120,9 +116,9 @@ class ColumnContext:
                 return
             self._loaded.add(name)
             if self.arrow:
-                scan = self._scan(name)  # the bytes are dropped before Arrow reads
-                if scan is not None:
-                    self._read(name, scan)
+                scan = self._scan(name)
+                if scan is not None and len(scan.pieces) == 1:
+                    self._read(name, scan)  # else read a piece at a time (`pieces`)
 
     @contextmanager
     def only(self, name: str) -> Iterator[None]:
@@ -134,6 +130,71 @@ class ColumnContext:
             yield
         finally:
             self._focus = None
+
+    def pieces(self, name: str, keep: set[str], *, whole: bool = False) -> Iterator[None]:
+        """Steps over table `name` for the rules on rows: within each, `table` and
+        `positional` give one piece of it alone (see `only`; a table read whole is one
+        piece); after each, the piece lets go of every column but those of `keep`; at the
+        end, the table is its pieces' kept columns. Raises PieceUnreadableError when a piece
+        cannot be read by Arrow (the caller starts again with `whole`: the csv module's
+        parse of the whole file)."""
+        self.load(name)
+        scan = self._scans.get(name)
+        if whole:
+            self._forget(name)
+        elif scan is not None and len(scan.pieces) > 1:
+            if not scan.blank_lines or self._empty_is_missing(name):
+                yield from self._in_pieces(name, keep, scan)
+                return
+            self._forget(name)  # an empty line: read by the csv module
+        with self.only(name):
+            yield
+        self.release(name, keep)
+
+    def _in_pieces(self, name: str, keep: set[str], scan: FileScan) -> Iterator[None]:
+        resource = self.rows.descriptor.resource(name)
+        if resource is None:
+            return
+        tables, positions = [], []
+        first: ArrowParsedCsv | None = None
+        self._start[name] = 0
+        with open_package_file(self.rows.descriptor.root, resource.path) as fh:
+            for number, piece in enumerate(read_pieces(fh, scan), start=1):
+                self._last[name] = number == len(scan.pieces)
+                self._forget(name)
+                self._records[name] = piece.records
+                parsed = ArrowParsedCsv(_constant(piece.data), piece.records, piece.lines)
+                first = first or parsed
+                self.rows.use_parsed(name, parsed)
+                if scan.plain_text and parsed.one_line_each():
+                    self._plain_text.add(name)
+                with self.only(name):
+                    yield
+                self.release(name, keep)
+                tables.append(self._tables.get(name))
+                positions.append(self._positional.get(name))
+                self._start[name] += getattr(tables[-1], "num_rows", 0)
+        self._start.pop(name, None)
+        self._last.pop(name, None)
+        if first is None:
+            return
+        count = 1 + sum(p.num_rows for p in positions if p is not None)
+        self._forget(name)
+        self._loaded.add(name)
+        joined = ArrowParsedCsv.joined(lambda: self._bytes(name), first, count, scan.lines)
+        self.rows.use_parsed(name, joined)
+        self._tables[name] = None if None in tables else joined_table(tables)  # type: ignore[arg-type]
+        self._positional[name] = (
+            None if None in positions else joined_positional(positions)  # type: ignore[arg-type]
+        )
+
+    def _forget(self, name: str) -> None:
+        """Forget what was read of table `name` (its next use reads it again)."""
+        self._records.pop(name, None)
+        self._tables.pop(name, None)
+        self._positional.pop(name, None)
+        self._plain_text.discard(name)
+        self.rows.forget_parsed(name)
 
     def release(self, name: str, keep: set[str]) -> None:
         """Let go of table `name`'s columns but those of `keep` (field names), once the
@@ -152,28 +213,27 @@ class ColumnContext:
             if isinstance(parsed, ArrowParsedCsv):
                 parsed.release()
 
-    def _scan(self, name: str) -> _Scan | None:
-        """What the bytes of table `name` tell (None: not in plain form, or unreadable);
-        their size and declared hash go to the Context."""
+    def _scan(self, name: str) -> FileScan | None:
+        """What the bytes of table `name` tell, read a piece at a time (None: not in plain
+        form, or unreadable); their size and declared hash go to the Context."""
         resource = self.rows.descriptor.resource(name)
-        data = self.rows.data(name)
-        if resource is None or not isinstance(data, bytes):
+        if resource is None:
             return None
-        algorithm = declared_algorithm(resource.raw)
-        with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the scans
-            digest = pool.submit(hashlib.new, algorithm, data) if algorithm else None
-            plain = plain_form(data)
-            scan = _Scan(
-                lines=line_count(data),
-                plain_text=plain and not has_control_bytes(data),
-                quotes=b'"' in data,
-                blank_lines=data.startswith(b"\n") or b"\n\n" in data,
-            )
-            digests = {algorithm: digest.result().hexdigest()} if algorithm and digest else {}
-        self.rows.remember(name, data, digests)
-        return scan if plain else None
+        try:
+            with open_package_file(self.rows.descriptor.root, resource.path) as fh:
+                scan = scan_file(fh, declared_algorithm(resource.raw))
+        except PackageFileError:
+            self.rows.data(name)  # records why (refused before anything is read)
+            return None
+        except OSError:
+            return None  # read by the csv module's parse, which reports why
+        self.rows.remember(name, scan.size, scan.digests)
+        if not scan.plain:
+            return None
+        self._scans[name] = scan
+        return scan
 
-    def _read(self, name: str, scan: _Scan) -> None:
+    def _read(self, name: str, scan: FileScan) -> None:
         """Read a table in plain form with Arrow and give the Context its parse."""
         resource = self.rows.descriptor.resource(name)
         if resource is None:
@@ -280,6 +340,9 @@ class ColumnContext:
             return None
         table = _from_records(name, resource.path, parsed.header, records)
         table.plain_text = name in self._plain_text
+        if name in self._start:
+            table.pieced, table.start = True, self._start[name]
+            table.total = table.start + table.num_rows if self._last[name] else None
         return table
 
 
@@ -349,3 +412,7 @@ def _empty_as_null(chunk: pa.Array) -> pa.Array:
     return pa.Array.from_buffers(
         pa.string(), len(chunk), [present.buffers()[1], offsets, data], offset=chunk.offset
     )
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data

@@ -84,10 +84,11 @@ class Context:
             self._digests[(name, algorithm)] = hashlib.new(algorithm, data).hexdigest()
         return self._digests[(name, algorithm)]
 
-    def remember(self, name: str, data: bytes, digests: Mapping[str, str]) -> None:
-        """Record the size of `data`, resource `name`'s bytes, and its `digests` (algorithm →
-        hex digest), computed by a reader that had the bytes, so they are not read again."""
-        self._sizes[name] = len(data)
+    def remember(self, name: str, size: int, digests: Mapping[str, str]) -> None:
+        """Record the `size` of resource `name`'s file and its `digests` (algorithm → hex
+        digest), computed by a reader that read it safely, so that it is not read again."""
+        self._sizes[name] = size
+        self._files.setdefault(name, None)  # readable; its bytes are read again if asked
         for algorithm, digest in digests.items():
             self._digests[(name, algorithm)] = digest
 
@@ -109,6 +110,14 @@ class Context:
             data = self.data(name) if resource is not None and resource.is_table else None
             self._parsed[name] = parse_csv(data) if isinstance(data, bytes) else None
         return self._parsed[name]
+
+    def forget_parsed(self, name: str) -> None:
+        """Drop table `name`'s parse and rows (the next asks parse the file again)."""
+        self._parsed.pop(name, None)
+        self._tables.pop(name, None)
+        if name == "sources":  # the seeds are read from the sources table
+            self._sources = None
+            self._source_errors.clear()
 
     def use_parsed(self, name: str, parsed: ParsedCsv) -> None:
         """Take `parsed` as table `name`'s parse (one settled without `parse_csv`, which

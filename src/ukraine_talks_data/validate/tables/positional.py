@@ -75,6 +75,11 @@ class Positional:
                 self._blank = blank
         return self._blank
 
+    def set_blank(self, blank: pa.Array | pa.ChunkedArray) -> None:
+        """Take `blank` as whether each record is blank (known from cells let go of since)."""
+        with self._lock:
+            self._blank = blank
+
     def release(self, keep: set[str]) -> None:
         """Let go of the cells of every field but those named in `keep` (blank rows known
         first: they depend on every cell)."""
@@ -83,6 +88,11 @@ class Positional:
             if f["name"] not in keep:
                 self.cells[position] = _Released(f"{self.name}.{f['name']}")
                 self._present.pop(position, None)
+
+
+def released_cells(cells: object) -> bool:
+    """Whether `cells` stands for cells let go of (`Positional.release`)."""
+    return isinstance(cells, _Released)
 
 
 class ReleasedColumnError(RuntimeError):

@@ -1,0 +1,142 @@
+"""A large table a piece at a time: its records read piece by piece, and its pieces joined.
+
+A table file in plain form larger than `csv.plain.PIECE_BYTES` is read in pieces that end
+at the end of a record (`csv.plain.record_pieces`); each piece is read by Arrow with the
+header record put before it, and its records are numbered as in the whole file. The rules
+on rows check one piece at a time; each piece then keeps only the columns the whole-column
+rules need, and `joined_table` / `joined_positional` make the table those rules read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, BinaryIO
+
+from ..csv.form import MAX_EXTRA_CELLS
+from ..csv.plain import FileScan, first_record_end, line_count
+from ..csv.records import (
+    ROW,
+    CannotReadError,
+    NotUtf8Error,
+    Records,
+    UnreadableCsvError,
+    read_piece,
+)
+from .positional import Positional, released_cells
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .columns import ColumnTable
+
+
+class PieceUnreadableError(Exception):
+    """A piece Arrow cannot read as the package's CSV form: the whole file is parsed by the
+    csv module instead, which reports why."""
+
+
+@dataclass
+class Piece:
+    """One piece of a table: its records (the header first) and its text's physical lines."""
+
+    records: Records
+    lines: int
+    data: bytes
+
+
+def read_pieces(fh: BinaryIO, scan: FileScan) -> Iterator[Piece]:
+    """The pieces of the file open in `fh`, as `scan` found them, with records numbered as in
+    the whole file. Raises PieceUnreadableError."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    header = b""
+    before = 0  # records in the pieces before (the header once)
+    for offset, size in scan.pieces:
+        fh.seek(offset)
+        body = fh.read(size)
+        if not header:
+            header = body[: first_record_end(body)]
+        data = body if offset == 0 else header + body
+        try:
+            width = _width(header)
+            records = read_piece(data, width, quoted_newlines=scan.quotes)
+        except (NotUtf8Error, UnreadableCsvError, CannotReadError, UnicodeDecodeError):
+            raise PieceUnreadableError from None
+        if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
+            raise PieceUnreadableError  # a record too wide: parse_csv cuts it and reports it
+        shift = 0 if offset == 0 else before - 1
+        if shift:
+            numbers = records.table.column(ROW)
+            shifted = pc.if_else(pc.equal(numbers, 1), numbers, pc.add(numbers, shift))
+            table = records.table.set_column(
+                records.table.schema.get_field_index(ROW), ROW, shifted.cast(pa.int64())
+            )
+            odd = {(n if n == 1 else n + shift): cells for n, cells in records.odd.items()}
+            records = Records(table, records.width, odd)
+        before += records.count - (0 if offset == 0 else 1)
+        yield Piece(records, line_count(data), data)
+
+
+def _width(header: bytes) -> int:
+    """The number of cells of the header record."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(header.decode("utf-8"), newline="")))
+    return len(rows[0]) if rows else 0
+
+
+def joined_table(parts: list[ColumnTable]) -> ColumnTable:
+    """One table of the pieces' tables (each already down to the columns it keeps)."""
+    import pyarrow as pa
+
+    from .columns import ColumnTable
+
+    first = parts[0]
+    rows = pa.chunked_array([c for p in parts for c in p.rows.chunks], pa.int64())
+    columns = {
+        name: pa.chunked_array([c for p in parts for c in p.columns[name].chunks], pa.string())
+        for name in first.columns
+    }
+    table = ColumnTable(first.name, first.path, first.header, rows, columns)
+    table.plain_text = all(p.plain_text for p in parts)
+    table.released = set(first.released)
+    return table
+
+
+def joined_positional(parts: list[Positional]) -> Positional:
+    """One by-position table of the pieces' (each already down to the cells it keeps)."""
+    import pyarrow as pa
+
+    first = parts[0]
+    cells = []
+    for position in range(len(first.fields)):
+        if any(released_cells(p.cells[position]) for p in parts):
+            cells.append(first.cells[position])  # let go of: stands for the released cells
+        else:
+            chunks = [c for p in parts for c in p.cells[position].chunks]
+            cells.append(pa.chunked_array(chunks, pa.string()))
+    odd = {n: c for p in parts for n, c in p.odd.items()}
+    joined = Positional(
+        first.name,
+        first.path,
+        first.labels,
+        first.fields,
+        first.schema_fields,
+        pa.chunked_array([c for p in parts for c in p.rows.chunks], pa.int64()),
+        cells,
+        odd,
+        first.missing_values,
+        first.primary_key,
+    )
+    blank = [p.blank() for p in parts]
+    joined.set_blank(pa.chunked_array([c for b in blank for c in _chunks(b)], pa.bool_()))
+    return joined
+
+
+def _chunks(array: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    import pyarrow as pa
+
+    return list(array.chunks) if isinstance(array, pa.ChunkedArray) else [array]
