@@ -744,6 +744,11 @@ class Writer:
     parts: tuple[str, ...] = ()
     """What a kill may leave old and new side by side (the output's parts published one
     after the other); by default the output is one part."""
+    killed: bool = True
+    """Whether a run killed between renames must be put right by the next run. Not yet for
+    `add-source` and `accept`: their files are published one rename after another, and a
+    package left half changed refuses the same change again (the article or rows are
+    already in it), so it is the failed write that is tested for them."""
 
 
 def _edited_and_built(env: Env) -> None:
@@ -775,6 +780,13 @@ WRITERS: dict[str, Writer] = {
     "validate --output": Writer(
         ("validate", "--output", "{tmp}/r.txt"), "r.txt", lambda e: e.file("r.txt")
     ),
+    "suggest": Writer(
+        ("suggest", "S001", "--out", "{tmp}/r.csv"), "r.csv", lambda e: e.file("r.csv")
+    ),
+    "add-source": Writer(
+        ADD, "pkg", lambda e: (e.built(), e.file("art.txt", ARTICLE)), killed=False
+    ),
+    "accept": Writer(ACCEPT, "pkg", Env.reviewed, killed=False),
 }
 
 
@@ -843,7 +855,7 @@ def test_a_write_failing_at_each_step_leaves_the_previous_output(
         assert fail_at > 1, "no write was seen"
 
 
-@pytest.mark.parametrize("name", list(WRITERS))
+@pytest.mark.parametrize("name", [name for name, writer in WRITERS.items() if writer.killed])
 def test_a_run_killed_at_each_rename_leaves_old_or_new_and_the_next_run_cleans_up(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
