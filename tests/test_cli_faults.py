@@ -82,7 +82,7 @@ class Env:
         def refuse(suffix: Any = None, prefix: Any = None, dir: Any = None) -> str:
             where = Path(dir if dir is not None else tempfile.gettempdir()).resolve()
             if where != tmp and tmp not in where.parents:
-                return real(suffix, prefix, dir)
+                return str(real(suffix, prefix, dir))
             raise PermissionError(errno.EACCES, EACCES, str(dir))
 
         self.patch.setattr(tempfile, "mkdtemp", refuse)
