@@ -33,7 +33,7 @@ from ukraine_talks_data import _atomic
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.contribute import review
 from ukraine_talks_data.contribute.tables import PackageTables
-from ukraine_talks_data.loading import accessor
+from ukraine_talks_data.loading import accessor, texts
 from ukraine_talks_data.loading.remote import CACHE_ENV
 from ukraine_talks_data.package import bundle
 from ukraine_talks_data.publish.build import build
@@ -146,7 +146,9 @@ class Env:
             cut = data.index(b"\n") + 3
             path.write_bytes(data[:cut] + b"\xff" + data[cut:])
         self.patch.setattr(accessor, "bundle_dir", lambda: root)
-        bundled_rows.cache_clear()  # the views keep the tables they read once
+        bundled_rows.cache_clear()  # the views keep the tables they read once,
+        texts.source_text.cache_clear()  # and `locate` the sources' texts and paths
+        texts._source_paths.cache_clear()
         return root
 
     def built(self) -> Path:
