@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import app
+from ._app import app, clean_errors
 
 
 class CiteFormat(StrEnum):
@@ -32,4 +32,6 @@ def cite(
     """Print a citation of this version of the dataset (from its datapackage.json)."""
     from ..package.citation import bundled_citation
 
-    typer.echo(bundled_citation().render(fmt.value), nl=False)
+    with clean_errors():
+        text = bundled_citation().render(fmt.value)
+    typer.echo(text, nl=False)

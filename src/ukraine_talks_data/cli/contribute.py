@@ -69,8 +69,9 @@ def suggest(
     ranked speakers and dates; candidate events; new actors; headings' quotation marks."""
     from ..contribute.suggest import suggest as propose
 
-    with clean_errors(writing=out):
-        result = propose(source_id, out, root=root)
+    target = out if out is not None else Path(f"{source_id}-review.csv")
+    with clean_errors(writing=target):
+        result = propose(source_id, target, root=root)
     for line in result.lines():
         typer.echo(line)
 

@@ -61,6 +61,8 @@ def _read(file: Path) -> tuple[bytes, str, str]:
         raise ContributeError(f"{file}: no such file") from None
     except IsADirectoryError:
         raise ContributeError(f"{file} is a folder, not an article") from None
+    except OSError as exc:
+        raise ContributeError(f"{file}: {exc.strerror or exc}") from None
     seed = source_text(file, data)
     if seed.text is None:
         raise ContributeError(f"{file} is not UTF-8 text ({seed.decode_error}); save it as UTF-8")

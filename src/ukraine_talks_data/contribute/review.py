@@ -59,7 +59,7 @@ def columns(tables: PackageTables) -> list[str]:
 
 
 def write_review(out: Path, proposals: list[Proposal], tables: PackageTables) -> None:
-    """Write `proposals` as a review file at `out` (atomically)."""
+    """Write `proposals` as a review file at `out` (atomically; `out`'s folder must exist)."""
     header = columns(tables)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, header, lineterminator="\n", extrasaction="ignore")
@@ -68,7 +68,7 @@ def write_review(out: Path, proposals: list[Proposal], tables: PackageTables) ->
         row = {"proposal": f"P{number:03d}", "table": p.table, "decision": "", "why": p.why}
         row["candidates"] = " | ".join(p.candidates)
         writer.writerow({**row, **p.values})
-    write_text_atomic(out, buffer.getvalue())
+    write_text_atomic(out, buffer.getvalue(), parents=False)
 
 
 def _records(file: Path) -> list[dict[str, str]]:
@@ -78,6 +78,8 @@ def _records(file: Path) -> list[dict[str, str]]:
         raise ContributeError(f"{file}: no such review file") from None
     except IsADirectoryError:
         raise ContributeError(f"{file} is a folder, not a review file") from None
+    except OSError as exc:
+        raise ContributeError(f"{file}: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -3,8 +3,9 @@
 `staged(root)` copies the package's files (its descriptor, every resource's file and schema
 file, the Parquet folder and the data dictionary) into a temporary folder. The caller edits
 the copy; `commit()` builds it (which validates it), validates the result once more, and
-only then writes each changed file back into `root` atomically, the descriptor last. A
-refused change leaves `root` untouched.
+only then writes the changed files back into `root` together (`_atomic.atomic_group`): a
+failed write puts back those already replaced. A refused change, or one that cannot be
+written (a full disk, a read-only folder), leaves `root` untouched and is a ContributeError.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .._atomic import write_bytes_atomic
+from .._atomic import atomic_group
 from ..errors import BuildError, ContributeError
 from ..loading.parquet import PARQUET_DIR
 from ..package.bundle import DESCRIPTOR
@@ -38,10 +39,21 @@ def _parts(tables: PackageTables) -> list[str]:
     return sorted(parts)
 
 
+def _unchanged(what: object, exc: OSError) -> ContributeError:
+    return ContributeError(f"cannot write {what} (nothing was changed): {exc.strerror or exc}")
+
+
 @contextmanager
 def staged(tables: PackageTables) -> Iterator[Path]:
-    """A temporary copy of the package at `tables.root`, removed when the block ends."""
-    folder = Path(tempfile.mkdtemp(prefix="ukraine-talks-stage-"))
+    """A temporary copy of the package at `tables.root`, removed when the block ends.
+
+    A failure to write into the copy (the temporary folder's disk full) is a
+    ContributeError saying so; the package itself is not touched.
+    """
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="ukraine-talks-stage-"))
+    except OSError as exc:
+        raise _unchanged(f"a working copy in {tempfile.gettempdir()}", exc) from None
     try:
         for rel in _parts(tables):
             source, target = tables.root / rel, folder / rel
@@ -51,6 +63,10 @@ def staged(tables: PackageTables) -> Iterator[Path]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
         yield folder
+    except OSError as exc:
+        if exc.filename is None or folder not in Path(exc.filename).parents:
+            raise
+        raise _unchanged(f"a working copy of the package in {folder}", exc) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -82,7 +98,12 @@ def commit(stage: Path, root: Path, explain: Explain | None = None) -> list[str]
         for rel in sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
         if not (root / rel).is_file() or (root / rel).read_bytes() != (stage / rel).read_bytes()
     ]
-    # The descriptor last: until it is written, the package still describes its old files.
-    for rel in sorted(changed, key=lambda r: r == DESCRIPTOR):
-        write_bytes_atomic(root / rel, (stage / rel).read_bytes())
+    # All or nothing; the descriptor last: a run killed between two renames leaves the
+    # package describing its old files.
+    try:
+        with atomic_group(parents=True) as publication:
+            for rel in sorted(changed, key=lambda r: r == DESCRIPTOR):
+                publication.file(root / rel).write_bytes((stage / rel).read_bytes())
+    except OSError as exc:
+        raise _unchanged(root, exc) from None
     return changed

@@ -78,11 +78,19 @@ class PackageTables:
     def rows(self, table: str) -> list[Row]:
         """The rows of `table` as read from its CSV (cells as written; empty cells are '')."""
         if table not in self._rows:
-            with self.path(table).open(encoding="utf-8", newline="") as fh:
-                self._rows[table] = [
-                    {k: v or "" for k, v in row.items() if k is not None}
-                    for row in csv.DictReader(fh)
-                ]
+            path = self.path(table)
+            try:
+                with path.open(encoding="utf-8", newline="") as fh:
+                    self._rows[table] = [
+                        {k: v or "" for k, v in row.items() if k is not None}
+                        for row in csv.DictReader(fh, strict=True)
+                    ]
+            except OSError as exc:
+                raise ContributeError(f"{path}: {exc.strerror or exc}") from None
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise ContributeError(
+                    f"{path} cannot be read ({exc}); `ukraine-talks validate` says more"
+                ) from None
         return self._rows[table]
 
     def seed_text(self, source_id: str) -> str:

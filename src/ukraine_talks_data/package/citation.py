@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import LoadError
+
 FORMATS = ("bibtex", "apa", "cff")
 CFF_MESSAGE = "If you use this dataset, please cite it as below, with the version you used."
 
@@ -139,5 +141,22 @@ def bundled_citation() -> Citation:
 
 
 def citation_of(descriptor: Path) -> Citation:
-    """The citation a datapackage.json file gives."""
-    return Citation.from_descriptor(json.loads(Path(descriptor).read_text(encoding="utf-8")))
+    """The citation a datapackage.json file gives; a LoadError naming the file and what is
+    wrong when it is missing, not JSON or lacks the metadata a citation needs."""
+    path = Path(descriptor)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise LoadError(f"{path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # not UTF-8, or not JSON
+        raise LoadError(f"{path} is not a readable JSON file ({exc})") from None
+    if not isinstance(raw, dict):
+        raise LoadError(f"{path}: a descriptor is a JSON object, not {type(raw).__name__}")
+    try:
+        return Citation.from_descriptor(raw)
+    except KeyError as exc:
+        raise LoadError(f"{path} has no {exc.args[0]!r}, which a citation needs") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise LoadError(f"{path} has metadata a citation cannot use ({exc})") from None
