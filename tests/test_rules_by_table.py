@@ -14,7 +14,8 @@ from ukraine_talks_data.validate.engine import run
 from ukraine_talks_data.validate.inputs.descriptor import read_descriptor
 from ukraine_talks_data.validate.report.issues import Issue
 from ukraine_talks_data.validate.rules import CHECKS, WHOLE, run_checks
-from ukraine_talks_data.validate.tables.columns import ColumnContext, ColumnTable
+from ukraine_talks_data.validate.tables.column_table import ColumnTable
+from ukraine_talks_data.validate.tables.columns import ColumnContext
 from ukraine_talks_data.validate.tables.context import Context
 from ukraine_talks_data.validate.tables.positional import ReleasedColumnError
 

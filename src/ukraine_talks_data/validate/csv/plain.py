@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -155,18 +156,24 @@ def scan_file(fh: BinaryIO, algorithm: str | None, size: int | None = None) -> F
     scan = FileScan()
     hasher = hashlib.new(algorithm) if algorithm else None
     last = b""
-    for offset, piece in record_pieces(fh, size):
-        if hasher is not None:
-            hasher.update(piece)
-        scan.pieces.append((offset, len(piece)))
-        scan.size += len(piece)
-        scan.lines += piece.count(b"\n")
-        plain = (offset > 0 or not piece.startswith(BOM)) and b"\r" not in piece
-        scan.plain = scan.plain and plain and b"\0" not in piece and plain_quoting(piece)
-        scan.plain_text = scan.plain_text and not has_control_bytes(piece)
-        scan.quotes = scan.quotes or b'"' in piece
-        scan.blank_lines = scan.blank_lines or piece.startswith(b"\n") or b"\n\n" in piece
-        last = piece[-1:]
+    with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the scans
+        hashed: Future[None] | None = None
+        for offset, piece in record_pieces(fh, size):
+            if hasher is not None:
+                if hashed is not None:
+                    hashed.result()  # the pieces are hashed in order
+                hashed = pool.submit(hasher.update, piece)
+            scan.pieces.append((offset, len(piece)))
+            scan.size += len(piece)
+            scan.lines += piece.count(b"\n")
+            plain = (offset > 0 or not piece.startswith(BOM)) and b"\r" not in piece
+            scan.plain = scan.plain and plain and b"\0" not in piece and plain_quoting(piece)
+            scan.plain_text = scan.plain_text and not has_control_bytes(piece)
+            scan.quotes = scan.quotes or b'"' in piece
+            scan.blank_lines = scan.blank_lines or piece.startswith(b"\n") or b"\n\n" in piece
+            last = piece[-1:]
+        if hashed is not None:
+            hashed.result()
     scan.lines += bool(last) and last != b"\n"
     scan.plain = scan.plain and scan.size > 0
     scan.plain_text = scan.plain_text and scan.plain

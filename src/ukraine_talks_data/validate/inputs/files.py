@@ -118,11 +118,23 @@ def file_problem(file: Path, limit: int | None = None) -> PackageFileError | Non
 
 
 def read_file(file: Path, limit: int | None = None) -> bytes:
-    """The bytes of the regular file `file`; raises PackageFileError instead of blocking.
+    """The bytes of the regular file `file`; raises PackageFileError instead of blocking
+    (see `open_file`)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    try:
+        with open_file(file, limit) as fh:
+            data = fh.read() if limit == NO_LIMIT else fh.read(limit + 1)
+    except OSError as exc:
+        raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
+    if len(data) > limit:
+        raise PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
+    return data
 
-    The path is opened non-blocking (a FIFO swapped in after the check cannot hang the
-    read) and the open handle is checked again to be a regular file of at most `limit` bytes.
-    """
+
+def open_file(file: Path, limit: int | None = None) -> BinaryIO:
+    """The regular file `file` of at most `limit` bytes, open for reading in binary; raises
+    PackageFileError instead of blocking. The path is opened non-blocking (a FIFO swapped
+    in after the check cannot hang the read) and the open handle is checked again."""
     problem = file_problem(file, limit)
     if problem:
         raise problem
@@ -131,43 +143,20 @@ def read_file(file: Path, limit: int | None = None) -> bytes:
         fd = os.open(file, flags)
     except OSError as exc:
         raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
-    try:
-        problem = _kind_problem(os.fstat(fd), limit)
-        if problem:
-            raise problem
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            limit = MAX_FILE_BYTES if limit is None else limit
-            data = fh.read() if limit == NO_LIMIT else fh.read(limit + 1)
-    except OSError as exc:
-        raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
-    return data
-
-
-def open_package_file(root: Path, path: str) -> BinaryIO:
-    """`path` inside the package at `root` opened for reading in binary, after path_problem()
-    allows it and only if it is a regular file (opened non-blocking and checked again, as
-    `read_file` does); raises PackageFileError."""
-    unsafe = path_problem(root, path)
-    if unsafe:
-        raise PackageFileError("unsafe-path", f"path {unsafe}")
-    file = root / path
-    problem = file_problem(file, NO_LIMIT)
-    if problem:
-        raise problem
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(file, flags)
-    except OSError as exc:
-        raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
-    problem = _kind_problem(os.fstat(fd), NO_LIMIT)
+    problem = _kind_problem(os.fstat(fd), limit)
     if problem:
         os.close(fd)
         raise problem
     return os.fdopen(fd, "rb")
+
+
+def open_package_file(root: Path, path: str) -> BinaryIO:
+    """`path` inside the package at `root`, after path_problem() allows it, opened as
+    `open_file` opens it (tables: no size limit)."""
+    problem = path_problem(root, path)
+    if problem:
+        raise PackageFileError("unsafe-path", f"path {problem}")
+    return open_file(root / path, NO_LIMIT)
 
 
 def read_package_file(root: Path, path: str, limit: int | None = None) -> bytes:

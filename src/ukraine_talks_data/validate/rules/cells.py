@@ -19,7 +19,8 @@ from ..tables.values import flagged
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ..tables.columns import ColumnContext, ColumnTable
+    from ..tables.column_table import ColumnTable
+    from ..tables.columns import ColumnContext
 
 MAX_CELL_CHARS = 32_767
 """Longest cell allowed: what Excel and LibreOffice hold in a cell (longer text is cut)."""

@@ -23,7 +23,8 @@ from .cells import _by_row
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ..tables.columns import ColumnContext, ColumnTable
+    from ..tables.column_table import ColumnTable
+    from ..tables.columns import ColumnContext
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """Arabic letter mark, LRM, RLM, the embeddings, overrides and pop (U+202A–U+202E), and the

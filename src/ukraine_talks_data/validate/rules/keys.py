@@ -20,7 +20,8 @@ from ..tables.values import flagged
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ..tables.columns import ColumnContext, ColumnTable
+    from ..tables.column_table import ColumnTable
+    from ..tables.columns import ColumnContext
     from ..tables.context import Context
 
 # Stands for an empty key cell in joins (nulls never join); a cell holding it has control

@@ -28,7 +28,7 @@ from .positional import Positional, released_cells
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .columns import ColumnTable
+    from .column_table import ColumnTable
 
 
 class PieceUnreadableError(Exception):
@@ -92,7 +92,7 @@ def joined_table(parts: list[ColumnTable]) -> ColumnTable:
     """One table of the pieces' tables (each already down to the columns it keeps)."""
     import pyarrow as pa
 
-    from .columns import ColumnTable
+    from .column_table import ColumnTable
 
     first = parts[0]
     rows = pa.chunked_array([c for p in parts for c in p.rows.chunks], pa.int64())

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .columns import ColumnTable
+    from .column_table import ColumnTable
 
 CANONICAL = {
     "integer": r"^(0|-?[1-9][0-9]{0,17})$",

@@ -1,0 +1,127 @@
+"""A table's data rows as Arrow columns (`ColumnTable`), made from Arrow records or from the
+csv module's rows: what the rules read through `ColumnContext.table`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..csv.records import ROW, any_of
+from .positional import ReleasedColumnError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ..csv.records import Records
+    from .context import Context
+
+
+@dataclass
+class ColumnTable:
+    """A table's non-blank data rows: `rows` (Frictionless row numbers) and its columns."""
+
+    name: str
+    path: str
+    header: list[str]
+    rows: pa.ChunkedArray
+    columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
+    plain_text: bool = False  # known: no cell holds a line break or control character
+    released: set[str] = field(default_factory=set)  # fields let go of (`release`)
+    pieced: bool = False  # a piece of a table (`ColumnContext.pieces`), with
+    start: int = 0  # the rows of the pieces before it
+    total: int | None = None  # and the rows of every piece, when it is the last
+    typed: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # see tables/values.py
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> pa.ChunkedArray | None:
+        """The column of field `name`; None if the table has no such field."""
+        if name in self.released:
+            raise ReleasedColumnError(f"{self.name}.{name}")
+        return self.columns.get(name)
+
+    def release(self, keep: set[str]) -> None:
+        """Let go of every column but those of `keep`."""
+        self.released |= {n for n in self.columns if n not in keep}
+        self.columns = {n: c for n, c in self.columns.items() if n in keep}
+        self.typed = {k: v for k, v in self.typed.items() if k[0] in keep}
+
+    def row(self, index: int) -> int:
+        """The row number of the row at `index` (0-based)."""
+        return int(self.rows[index].as_py())
+
+    def cell(self, name: str, index: int) -> str | None:
+        column = self.columns.get(name)
+        return None if column is None else column[index].as_py()
+
+
+def from_rows(ctx: Context, name: str) -> ColumnTable | None:
+    """`Context.table` as columns (tables not read by Arrow: small, or not in plain form)."""
+    import pyarrow as pa
+
+    table = ctx.table(name)
+    if table is None:
+        return None
+    rows = pa.chunked_array([pa.array([r.number for r in table.rows], pa.int64())])
+    columns = {
+        h: pa.chunked_array([pa.array([r.cells.get(h) for r in table.rows], pa.string())])
+        for h in table.header
+    }
+    return ColumnTable(table.name, table.path, list(table.header), rows, columns)
+
+
+def from_records(name: str, path: str, header: list[str], records: Records) -> ColumnTable:
+    """The data rows of Arrow records, blank ones left out, empty cells null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = records.table.slice(1)  # the header is record 1
+    width = records.width
+    if _may_be_blank(table, width):
+        present: list[Any] = [
+            pc.fill_null(pc.not_equal(table.column(f"c{i}"), ""), False) for i in range(width)
+        ]
+        filled = any_of(present) if present else pa.repeat(pa.scalar(False), table.num_rows)
+        # Cells past the header's width (odd records only) count too.
+        odd = [n for n, cells in records.odd.items() if n > 1 and any(cells)]
+        if odd:
+            filled = pc.or_(filled, pc.is_in(table.column(ROW), pa.array(odd, pa.int64())))
+        table = table.filter(filled)
+    columns = {
+        label: pa.chunked_array(
+            [_empty_as_null(chunk) for chunk in table.column(f"c{i}").chunks], pa.string()
+        )
+        for i, label in enumerate(header)
+        if i < width
+    }
+    return ColumnTable(name, path, list(header), table.column(ROW), columns)
+
+
+def _may_be_blank(table: pa.Table, width: int) -> bool:
+    """Whether some row may be blank: every column has an empty (or missing) cell."""
+    import pyarrow.compute as pc
+
+    for i in range(width):
+        column = table.column(f"c{i}")
+        if not (column.null_count or pc.any(pc.equal(column, "")).as_py()):
+            return False
+    return True
+
+
+def _empty_as_null(chunk: pa.Array) -> pa.Array:
+    """The chunk with empty strings as nulls, sharing its text (only a validity bitmap is new)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if chunk.null_count or chunk.type != pa.string():  # short records padded with nulls
+        return pc.if_else(pc.equal(chunk, ""), pa.scalar(None, pa.string()), chunk)
+    _, offsets, data = chunk.buffers()
+    whole = pa.Array.from_buffers(pa.string(), chunk.offset + len(chunk), [None, offsets, data])
+    present = pc.not_equal(whole, "")  # computed from the buffers' start: bits line up
+    return pa.Array.from_buffers(
+        pa.string(), len(chunk), [present.buffers()[1], offsets, data], offset=chunk.offset
+    )
