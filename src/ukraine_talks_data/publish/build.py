@@ -160,12 +160,7 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     for rel in (DESCRIPTOR, PARQUET_DIR, DATA_DICTIONARY):  # what a killed build left
         clear_leftovers(root / rel)
     tables = _read_tables(root, descriptor)
-    try:
-        raw = refreshed(descriptor.raw, root)
-    except (ValueError, OSError, csv.Error) as exc:
-        raise _unreadable(root, DESCRIPTOR, exc) from None
-    raw.update(package_metadata(root, descriptor.raw))
-    raw["version"] = __version__
+    raw = _expected_descriptor(root, descriptor)
     text = dump_descriptor(raw)
     with atomic_group() as publish:  # the Parquet folder, then datapackage.json
         _stage_parquet(root, raw, _schemas(descriptor), tables, force, result, publish)
@@ -223,6 +218,18 @@ def _stage_parquet(
     result.written.append(PARQUET_DESCRIPTOR)
 
 
+def _expected_descriptor(root: Path, descriptor: Descriptor) -> dict[str, Any]:
+    """datapackage.json as a build writes it: sizes, hashes and rows of the files as they
+    are, the package metadata and this version."""
+    try:
+        raw = refreshed(descriptor.raw, root)
+    except (ValueError, OSError, csv.Error) as exc:
+        raise _unreadable(root, DESCRIPTOR, exc) from None
+    raw.update(package_metadata(root, descriptor.raw))
+    raw["version"] = __version__
+    return raw
+
+
 def stale_files(root: Path | None = None) -> list[str]:
     """What `ukraine-talks build` would change in the package at `root`, one line per file.
 
@@ -234,12 +241,7 @@ def stale_files(root: Path | None = None) -> list[str]:
     root = Path(root) if root is not None else bundle_dir()
     descriptor = _descriptor(root)
     tables = _read_tables(root, descriptor)
-    try:
-        expected = refreshed(descriptor.raw, root)
-    except (ValueError, OSError, csv.Error) as exc:
-        raise _unreadable(root, DESCRIPTOR, exc) from None
-    expected.update(package_metadata(root, descriptor.raw))
-    expected["version"] = __version__
+    expected = _expected_descriptor(root, descriptor)
     stale: list[str] = []
     if dump_descriptor(expected) != (root / DESCRIPTOR).read_text(encoding="utf-8"):
         stale.append(

@@ -29,10 +29,12 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])  # all bu
 _CHUNK = 1 << 24
 
 
-def plain_form(data: bytes) -> bool:
+def plain_form(data: bytes, *, start: bool = True) -> bool:
     """Whether `data` is a CSV file `parse_csv` accepts without a problem, decided from its
-    bytes alone except for UTF-8 validity (Arrow's reader checks that while reading)."""
-    if not data or data.startswith(BOM) or b"\r" in data or b"\0" in data:
+    bytes alone except for UTF-8 validity (Arrow's reader checks that while reading); with
+    `start` false, `data` is a later piece of such a file (`record_pieces`), which may
+    begin with the bytes of a byte-order mark."""
+    if not data or (start and data.startswith(BOM)) or b"\r" in data or b"\0" in data:
         return False
     return plain_quoting(data)
 
@@ -155,7 +157,6 @@ def scan_file(fh: BinaryIO, algorithm: str | None, size: int | None = None) -> F
     the whole file."""
     scan = FileScan()
     hasher = hashlib.new(algorithm) if algorithm else None
-    last = b""
     with ThreadPoolExecutor(1) as pool:  # hashing lets go of the GIL: it runs beside the scans
         hashed: Future[None] | None = None
         for offset, piece in record_pieces(fh, size):
@@ -165,16 +166,13 @@ def scan_file(fh: BinaryIO, algorithm: str | None, size: int | None = None) -> F
                 hashed = pool.submit(hasher.update, piece)
             scan.pieces.append((offset, len(piece)))
             scan.size += len(piece)
-            scan.lines += piece.count(b"\n")
-            plain = (offset > 0 or not piece.startswith(BOM)) and b"\r" not in piece
-            scan.plain = scan.plain and plain and b"\0" not in piece and plain_quoting(piece)
+            scan.lines += line_count(piece)  # every piece but the last ends with a line feed
+            scan.plain = scan.plain and plain_form(piece, start=offset == 0)
             scan.plain_text = scan.plain_text and not has_control_bytes(piece)
             scan.quotes = scan.quotes or b'"' in piece
             scan.blank_lines = scan.blank_lines or piece.startswith(b"\n") or b"\n\n" in piece
-            last = piece[-1:]
         if hashed is not None:
             hashed.result()
-    scan.lines += bool(last) and last != b"\n"
     scan.plain = scan.plain and scan.size > 0
     scan.plain_text = scan.plain_text and scan.plain
     if hasher is not None and algorithm:
