@@ -1,7 +1,8 @@
-"""Rules on rows run one table at a time; then each table keeps only the columns that the
-whole-column rules (`rules.WHOLE`) declare they read, so a validation holds one table whole
-at most. The differential tests prove that no whole-column rule reads a column it let go
-of (it would raise); these tests prove the letting go and the declarations themselves."""
+"""Rules on rows run one table at a time; then each table's columns that the whole-column
+rules (`rules.WHOLE`) declare they read go to the key store (DuckDB) and the table is let go
+of, so a validation holds one table (or piece) at most. The differential tests prove that no
+whole-column rule reads a column it did not keep (it would raise); these tests prove the
+keeping and the declarations themselves."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from ukraine_talks_data.validate.engine import run
 from ukraine_talks_data.validate.inputs.descriptor import read_descriptor
 from ukraine_talks_data.validate.report.issues import Issue
 from ukraine_talks_data.validate.rules import CHECKS, WHOLE, run_checks
-from ukraine_talks_data.validate.tables.column_table import ColumnTable
 from ukraine_talks_data.validate.tables.columns import ColumnContext
 from ukraine_talks_data.validate.tables.context import Context
-from ukraine_talks_data.validate.tables.positional import ReleasedColumnError
+from ukraine_talks_data.validate.tables.store import ReleasedColumnError
+from ukraine_talks_data.validate.tables.values import CANONICAL
 
 
 def _validated(package: Path, arrow: bool) -> ColumnContext:
@@ -28,7 +29,7 @@ def _validated(package: Path, arrow: bool) -> ColumnContext:
 
 
 @pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "csv"])
-def test_after_a_validation_each_table_keeps_only_the_columns_whole_rules_read(
+def test_after_a_validation_the_store_holds_only_the_columns_whole_rules_read(
     package: Path, arrow: bool
 ) -> None:
     columns = _validated(package, arrow)
@@ -36,16 +37,19 @@ def test_after_a_validation_each_table_keeps_only_the_columns_whole_rules_read(
     for needs in WHOLE.values():
         for name, fields in needs(columns.rows).items():
             needed.setdefault(name, set()).update(fields)
-    statements = columns.table("statements")
-    assert statements is not None
-    assert set(statements.columns) == needed["statements"]
-    assert {"statement_id", "speaker_id", "source_id"} <= needed["statements"]
-    with pytest.raises(ReleasedColumnError, match=r"statements\.text was released"):
-        statements.column("text")
-    position = columns.positional("statements")
-    assert position is not None
-    with pytest.raises(ReleasedColumnError, match=r"statements\.text was released"):
-        position.present(position.labels.index("text"))
+    store = columns.store
+    kept = {r[0] for r in store.query(f"DESCRIBE {store.rows('statements')}")}
+    fields = columns.rows.schema("statements")["fields"]
+    typed = {f"{f['name']}#" for f in fields if f["name"] in needed["statements"]}
+    typed &= {f"{f['name']}#" for f in fields if f["type"] in CANONICAL}
+    assert kept - {"_row"} - typed == needed["statements"]
+    assert {"statement_id", "speaker_id", "source_id", "date#"} <= kept
+    with pytest.raises(ReleasedColumnError, match="statements: its rows were checked"):
+        columns.table("statements")
+    with pytest.raises(ReleasedColumnError, match="statements: its rows were checked"):
+        columns.positional("statements")
+    counted = store.query(f"SELECT count(*) FROM {store.rows('statements')}")[0][0]
+    assert counted == columns.checked()["statements"] == len(columns.rows.table("statements").rows)
 
 
 def test_a_row_rule_sees_one_table_at_a_time(package: Path) -> None:
@@ -62,15 +66,13 @@ def test_a_row_rule_sees_one_table_at_a_time(package: Path) -> None:
 
 def test_a_whole_rule_that_reads_a_column_it_did_not_declare_fails_loudly(package: Path) -> None:
     def reads_text(ctx: ColumnContext) -> Iterator[Issue]:
-        table = ctx.table("statements")
-        assert isinstance(table, ColumnTable)
-        table.column("text")
+        ctx.store.query(f"SELECT text FROM {ctx.store.rows('statements')}")
         return iter(())
 
     descriptor, _ = read_descriptor(package)
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(WHOLE, reads_text, lambda ctx: {"statements": {"statement_id"}})
-        with pytest.raises(ReleasedColumnError):
+        with pytest.raises(ReleasedColumnError, match="a column the SQL reads was not kept"):
             run_checks(ColumnContext(Context(descriptor)), (reads_text,))
 
 

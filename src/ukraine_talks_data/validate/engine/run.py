@@ -31,16 +31,22 @@ ARROW = True  # the default engine reads files in plain form with Arrow (tests t
 def column_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
     """The default engine: (schema pass issues, rule issues, rows checked per table)."""
     columns = ColumnContext(ctx, arrow=ARROW)
-    with memory_given_back():
-        found = run_checks(columns, STRICT + TABLE_SCHEMA + DATASET, threads=THREADS)
+    try:
+        with memory_given_back():
+            found = run_checks(columns, STRICT + TABLE_SCHEMA + DATASET, threads=THREADS)
+    finally:
+        columns.store.close()
     schema = issues_of(found, STRICT + TABLE_SCHEMA)
-    return schema, iter(issues_of(found, DATASET)), _checked(columns)
+    return schema, iter(issues_of(found, DATASET)), columns.checked()
 
 
 def reference_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
     """The reference engine: stock Frictionless's schema pass, our stricter rules, the rules."""
     columns = ColumnContext(ctx, arrow=False)
-    found = run_checks(columns, STRICT + DATASET)
+    try:
+        found = run_checks(columns, STRICT + DATASET)
+    finally:
+        columns.store.close()
     strict = issues_of(found, STRICT)
     retyped = {(i.file, i.row, i.field) for i in strict if i.code == "type-error"}
     seen = set(strict)
@@ -49,7 +55,7 @@ def reference_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], di
         for i in schema_issues(ctx, retyped)
         if i not in seen and not (i.code == "type-error" and (i.file, i.row, i.field) in retyped)
     ]
-    return schema, iter(issues_of(found, DATASET)), _checked(columns)
+    return schema, iter(issues_of(found, DATASET)), columns.checked()
 
 
 @contextmanager
@@ -72,12 +78,3 @@ def memory_given_back() -> Iterator[None]:
         yield
     finally:
         pa.set_memory_pool(previous)
-
-
-def _checked(columns: ColumnContext) -> dict[str, int]:
-    """Table name → rows the rules read (the tables they can read)."""
-    return {
-        r.name: table.num_rows
-        for r in columns.rows.descriptor.tables()
-        if (table := columns.table(r.name)) is not None
-    }

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..report.issues import Issue
-from ..tables.values import dates, flagged
-from ._lookup import looked_up
+from ..tables.store import quoted, value_of
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
     from ..tables.context import Context
+    from ..tables.store import KeyStore
 
 RESPONSES = ("answers", "rejects")
 
@@ -32,37 +32,32 @@ def link_needs(ctx: Context) -> dict[str, set[str]]:
 
 def response_not_before_demand(ctx: ColumnContext) -> Iterator[Issue]:
     """An answers or rejects link is not dated before its demand's first_stated."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    links, statements, demands = (
-        ctx.table("demand_statements"),
-        ctx.table("statements"),
-        ctx.table("demands"),
-    )
-    if links is None or statements is None or demands is None:
+    store = ctx.store
+    if not all(store.has(n) for n in ("demand_statements", "statements", "demands")):
         return
-    relation, demand, statement = (
-        links.column("relation"),
-        links.column("demand_id"),
-        links.column("statement_id"),
+    said = first_of("statements", "statement_id", "date", store)
+    first = first_of("demands", "demand_id", "first_stated", store)
+    sql = (
+        f"SELECT l._row, l.relation, l.demand_id, st.day, dm.day, l.statement_id "
+        f"FROM {store.rows('demand_statements')} l "
+        f"JOIN ({said}) st ON st.id = l.statement_id JOIN ({first}) dm ON dm.id = l.demand_id "
+        f"WHERE l.relation IN ({', '.join('?' for _ in RESPONSES)}) AND st.day < dm.day "
+        f"ORDER BY l._row"
     )
-    statement_ids, demand_ids = statements.column("statement_id"), demands.column("demand_id")
-    if (
-        relation is None
-        or demand is None
-        or statement is None
-        or statement_ids is None
-        or demand_ids is None
-    ):
-        return
-    said = looked_up(statement, statement_ids, dates(statements, "date"))
-    first = looked_up(demand, demand_ids, dates(demands, "first_stated"))
-    responds = pc.is_in(relation, value_set=pa.array(RESPONSES, pa.string()))
-    for i in flagged(pc.and_(responds, pc.less(said, first))):
+    for row, relation, demand, day, first_day, statement in store.query(sql, RESPONSES):
         yield Issue(
-            links.path, links.row(i), "statement_id", "response-before-demand",
-            f"{relation[i].as_py()} {demand[i].as_py()} on {said[i].as_py()}, before the demand "
-            f"was first stated ({first[i].as_py()})",
-            statement[i].as_py(),
+            store.path("demand_statements"), row, "statement_id", "response-before-demand",
+            f"{relation} {demand} on {day}, before the demand was first stated ({first_day})",
+            statement,
         )  # fmt: skip
+
+
+def first_of(table: str, key: str, field: str, store: KeyStore) -> str:
+    """SQL: (id, day) for each `key` of `table`, the canonical date `field` of its first row
+    (where a key repeats, the first row wins)."""
+    k = quoted(key)
+    return (
+        f"SELECT id, day FROM (SELECT {k} AS id, CAST({value_of(field)} AS DATE) AS day, "
+        f"row_number() OVER (PARTITION BY {k} ORDER BY _row) AS n "
+        f"FROM {store.rows(table)} WHERE {k} IS NOT NULL) WHERE n = 1"
+    )

@@ -1,7 +1,7 @@
 """Checks that tie rows to evidence: every row is evidenced, and every reference lands on a row.
 
-Set lookups on whole columns (Arrow `is_in`); single rows are looked at only where an
-issue is found.
+Evidence and references are SQL over the key store (`tables/store.py`); the rule on a
+statement's event relation reads its rows.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING
 
 from ..report.issues import Issue
 from ..tables.rows import field_names
+from ..tables.store import quoted
 from ..tables.values import flagged
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from ..tables.columns import ColumnContext
     from ..tables.context import Context
 
@@ -26,25 +25,6 @@ EVIDENCED = {
     "demands": "demand_id",
 }
 REFERABLE = {**EVIDENCED, "statements": "statement_id"}
-
-
-def _python(array: pa.Array | pa.ChunkedArray) -> list[str | None]:
-    return list(array.to_pylist())
-
-
-def _keys(ctx: ColumnContext, table_name: str) -> pa.Array | None:
-    import pyarrow.compute as pc
-
-    table = ctx.table(table_name)
-    key = REFERABLE.get(table_name)
-    if table is None or key is None:
-        return None
-    column = table.column(key)
-    if column is None:
-        import pyarrow as pa
-
-        return pa.array([], pa.string())
-    return pc.unique(pc.drop_null(column))
 
 
 def evidence_needs(ctx: Context) -> dict[str, set[str]]:
@@ -59,73 +39,62 @@ def evidence_needs(ctx: Context) -> dict[str, set[str]]:
 
 def row_has_evidence(ctx: ColumnContext) -> Iterator[Issue]:
     """Every row of sources, actors, events and demands has at least one evidence span."""
-    import pyarrow.compute as pc
-
-    evidence = ctx.table("evidence")
-    if evidence is None:
+    store = ctx.store
+    if not store.has("evidence"):
         return
-    targets, ids = evidence.column("row_table"), evidence.column("row_id")
     for name, key in EVIDENCED.items():
-        table = ctx.table(name)
-        if table is None:
+        if not store.has(name):
             continue
-        column = table.column(key)
-        if column is None:
-            continue
-        if targets is None or ids is None:
-            covered = pc.drop_null(column).slice(0, 0)
-        else:
-            covered = pc.drop_null(pc.filter(ids, pc.fill_null(pc.equal(targets, name), False)))
-        mask = pc.and_(pc.is_valid(column), pc.invert(pc.is_in(column, value_set=covered)))
-        for i in flagged(mask):
+        k = quoted(key)
+        sql = (
+            f"SELECT s._row, s.{k} FROM {store.rows(name)} s WHERE s.{k} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {store.rows('evidence')} e "
+            f"WHERE e.row_table = ? AND e.row_id = s.{k}) ORDER BY s._row"
+        )
+        for row, value in store.query(sql, [name]):
             yield Issue(
-                table.path, table.row(i), key, "no-evidence",
-                f"no evidence row supports this {name[:-1]}", column[i].as_py(),
+                store.path(name), row, key, "no-evidence",
+                f"no evidence row supports this {name[:-1]}", value,
             )  # fmt: skip
 
 
 def references_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     """Rows of evidence and disagreements point at an existing row (and field) of row_table."""
-    import pyarrow.compute as pc
-
+    store = ctx.store
     for name in ("evidence", "disagreements"):
-        table = ctx.table(name)
-        if table is None:
+        if not store.has(name):
             continue
-        targets, ids = table.column("row_table"), table.column("row_id")
-        if targets is None or ids is None:
-            continue
-        found: dict[int, list[Issue]] = {}
-        present = pc.and_(pc.is_valid(targets), pc.is_valid(ids))
-        for target in pc.unique(pc.drop_null(targets)).to_pylist():
-            keys = _keys(ctx, target)
-            if keys is None:
-                continue
-            mask = pc.and_(
-                pc.and_(present, pc.fill_null(pc.equal(targets, target), False)),
-                pc.invert(pc.is_in(ids, value_set=keys)),
+        path, relation = store.path(name), store.rows(name)
+        targets = [t for t in REFERABLE if store.has(t)]
+        found: list[tuple[int, int, Issue]] = []
+        for target in targets:
+            key = quoted(REFERABLE[target])
+            sql = (
+                f"SELECT s._row, s.row_id FROM {relation} s WHERE s.row_table = ? "
+                f"AND s.row_id IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM {store.rows(target)} t WHERE t.{key} = s.row_id)"
             )
-            for i in flagged(mask):
-                found.setdefault(i, []).append(
-                    Issue(table.path, table.row(i), "row_id", "unknown-row",
-                          f"no {target} row has this id", ids[i].as_py())
-                )  # fmt: skip
-        if name == "disagreements":
-            column = table.column("field")
-            values = _python(column) if column is not None else [None] * table.num_rows
-            for i, (target, row_id, value) in enumerate(
-                zip(_python(targets), _python(ids), values, strict=True)
+            for row, value in store.query(sql, [target]):
+                issue = Issue(
+                    path, row, "row_id", "unknown-row", f"no {target} row has this id", value
+                )
+                found.append((row, 0, issue))
+        if name == "disagreements":  # each (row_table, field) once, then its rows
+            given = "row_table IS NOT NULL AND row_id IS NOT NULL AND field IS NOT NULL"
+            for target, value in store.query(
+                f"SELECT DISTINCT row_table, field FROM {relation} WHERE {given}"
             ):
-                if target is None or row_id is None or value is None:
-                    continue
                 resource = ctx.rows.descriptor.resource(target)
-                if resource and resource.schema and value not in field_names(resource.schema):
-                    found.setdefault(i, []).append(
-                        Issue(table.path, table.row(i), "field", "unknown-field",
-                              f"{target} has no field of this name", value)
+                if not resource or not resource.schema or value in field_names(resource.schema):
+                    continue
+                sql = f"SELECT _row FROM {relation} WHERE {given} AND row_table = ? AND field = ?"
+                for (row,) in store.query(sql, [target, value]):
+                    issue = Issue(
+                        path, row, "field", "unknown-field",
+                        f"{target} has no field of this name", value,
                     )  # fmt: skip
-        for i in sorted(found):
-            yield from found[i]
+                    found.append((row, 1, issue))
+        yield from (issue for _, _, issue in sorted(found, key=lambda item: item[:2]))
 
 
 def event_relation_with_event(ctx: ColumnContext) -> Iterator[Issue]:
@@ -156,23 +125,18 @@ def event_relation_with_event(ctx: ColumnContext) -> Iterator[Issue]:
 
 def disagreement_has_versions(ctx: ColumnContext) -> Iterator[Issue]:
     """Every disagreement has at least two versions."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    table, versions = ctx.table("disagreements"), ctx.table("disagreement_versions")
-    if table is None or versions is None:
+    store = ctx.store
+    if not (store.has("disagreements") and store.has("disagreement_versions")):
         return
-    ids = table.column("disagreement_id")
-    if ids is None:
-        return
-    counted = versions.column("disagreement_id")
-    if counted is None:
-        counted = pa.chunked_array([pa.array([], pa.string())])
-    counts = pc.value_counts(pc.drop_null(counted))
-    twice = pc.filter(counts.field("values"), pc.greater_equal(counts.field("counts"), 2))
-    for i in flagged(pc.and_(pc.is_valid(ids), pc.invert(pc.is_in(ids, value_set=twice)))):
+    sql = (
+        f"SELECT s._row, s.disagreement_id FROM {store.rows('disagreements')} s "
+        f"WHERE s.disagreement_id IS NOT NULL AND s.disagreement_id NOT IN "
+        f"(SELECT disagreement_id FROM {store.rows('disagreement_versions')} "
+        f"WHERE disagreement_id IS NOT NULL GROUP BY disagreement_id HAVING count(*) >= 2) "
+        f"ORDER BY s._row"
+    )
+    for row, value in store.query(sql):
         yield Issue(
-            table.path, table.row(i), "disagreement_id", "disagreement-versions",
-            "a disagreement needs at least two versions in disagreement_versions",
-            ids[i].as_py(),
+            store.path("disagreements"), row, "disagreement_id", "disagreement-versions",
+            "a disagreement needs at least two versions in disagreement_versions", value,
         )  # fmt: skip

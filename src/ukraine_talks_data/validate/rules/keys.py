@@ -1,10 +1,11 @@
 """Foreign keys: every reference in a row lands on a row of the referenced table.
 
-Checked here on the tables' columns rather than by Frictionless, whose lookups copy and
-re-read every referenced table once per foreign key, and so that a key pointing into an
-unreadable table is skipped instead of echoing that table's error. A row whose key cells
-are all empty is skipped (as in Frictionless). Keys compare as text: integers and dates
-are canonical (`values.value_is_canonical`), so equal values are equal text.
+Checked here as SQL over the key store (`tables/store.py`) rather than by Frictionless,
+whose lookups copy and re-read every referenced table once per foreign key, and so that a
+key pointing into an unreadable table is skipped instead of echoing that table's error.
+A row whose key cells are all empty is skipped (as in Frictionless). Keys compare as
+text: integers and dates are canonical (`values.value_is_canonical`), so equal values are
+equal text.
 """
 
 from __future__ import annotations
@@ -13,20 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..csv.records import any_of, counting
 from ..report.issues import Issue
-from ..tables.values import flagged
+from ..tables.store import quoted
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
-    from ..tables.column_table import ColumnTable
     from ..tables.columns import ColumnContext
     from ..tables.context import Context
-
-# Stands for an empty key cell in joins (nulls never join); a cell holding it has control
-# characters, an error of its own.
-_EMPTY_KEY = "\x00\x01(empty)\x01\x00"
+    from ..tables.store import KeyStore
 
 
 @dataclass(frozen=True)
@@ -80,51 +74,33 @@ def key_needs(ctx: Context) -> dict[str, set[str]]:
 def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     """Each foreign key's cells equal the referenced fields of some row of the referenced
     table (unless all of the key's cells are empty)."""
+    store = ctx.store
     for fk in foreign_keys(ctx.rows):
-        table, target = ctx.table(fk.table), ctx.table(fk.target)
-        if table is None or target is None:
+        if not (store.has(fk.table) and store.has(fk.target)):
             continue  # unreadable: reported as such
-        for i in _unmatched(table, list(fk.fields), target, list(fk.target_fields)):
-            yield fk.issue(table.path, table.row(i), [table.cell(n, i) for n in fk.fields])
+        for row, *cells in store.query(unmatched_sql(store, fk)):
+            yield fk.issue(store.path(fk.table), row, cells)
 
 
-def _unmatched(
-    table: ColumnTable, own: list[str], target: ColumnTable, theirs: list[str]
-) -> list[int]:
-    """Positions of `table`'s rows whose key (not all empty) is no key of `target`."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def key(t: ColumnTable, names: list[str]) -> list[pa.ChunkedArray]:
-        missing = pa.chunked_array([pa.nulls(t.num_rows, pa.string())])
-        return [c if (c := t.column(n)) is not None else missing for n in names]
-
-    mine, referenced = key(table, own), key(target, theirs)
-    if len(own) == 1 and len(theirs) == 1:
-        column, known = mine[0], pc.drop_null(referenced[0])
-        if len(known) > 4 * len(column):  # hash the smaller side: the target rows we need
-            known = pc.filter(known, pc.is_in(known, value_set=pc.unique(column)))
-        found = pc.is_in(column, value_set=pc.unique(known))
-        if (pc.sum(found).as_py() or 0) == len(column) - column.null_count:
-            return []  # every given cell found: the usual case, decided in two passes
-        return flagged(pc.and_(pc.is_valid(column), pc.invert(found)))
-    given = any_of([pc.is_valid(c) for c in mine])
-    if len(own) != len(theirs):
-        return flagged(given)  # no tuple of another length can match
-    names = [f"k{j}" for j in range(len(own))]
-    target_given = any_of([pc.is_valid(c) for c in referenced])
-    right = pa.table(
-        dict(zip(names, [pc.fill_null(c, _EMPTY_KEY) for c in referenced], strict=True))
-    ).filter(target_given)
-    left = pa.table(
-        {
-            **dict(zip(names, [pc.fill_null(c, _EMPTY_KEY) for c in mine], strict=True)),
-            "i": pc.subtract(counting(table.num_rows), 1),
-        }
-    ).filter(given)
-    right = right.group_by(names).aggregate([])
-    distinct = left.drop_columns(["i"]).group_by(names).aggregate([])
-    if not distinct.join(right, names, join_type="left anti").num_rows:
-        return []  # every key tuple found, decided on the distinct tuples
-    missing = left.join(right, names, join_type="left anti")
-    return sorted(int(i) for i in missing.column("i").to_pylist())
+def unmatched_sql(store: KeyStore, fk: ForeignKey) -> str:
+    """The rows (row number, key cells) whose key, not all empty, is no key of the target:
+    empty cells match empty cells (`IS NOT DISTINCT FROM`), as in Frictionless."""
+    own = [quoted(f) for f in fk.fields]
+    given = " OR ".join(f"s.{c} IS NOT NULL" for c in own)
+    if len(fk.fields) != len(fk.target_fields):
+        match = "TRUE"  # no tuple of another length can match
+    else:
+        theirs = [quoted(f) for f in fk.target_fields]
+        same = " AND ".join(
+            f"t.{b} IS NOT DISTINCT FROM s.{a}" for a, b in zip(own, theirs, strict=True)
+        )
+        target_given = " OR ".join(f"t.{c} IS NOT NULL" for c in theirs)
+        match = (
+            f"NOT EXISTS (SELECT 1 FROM {store.rows(fk.target)} t "
+            f"WHERE ({target_given}) AND {same})"
+        )
+    cells = ", ".join(f"s.{c}" for c in own)
+    return (
+        f"SELECT s._row, {cells} FROM {store.rows(fk.table)} s "
+        f"WHERE ({given}) AND {match} ORDER BY s._row"
+    )

@@ -1,7 +1,8 @@
 """Checks on utterances: the rows that report one remark agree on who said it and when.
 
 Rows sharing an `utterance_id` report the same remark (codebook 3.6), so they have one
-speaker and one date; each row is compared with the first row of its utterance.
+speaker and one date; each row is compared with the first row of its utterance (SQL over
+the key store, `tables/store.py`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..report.issues import Issue
-from ..tables.values import dates, flagged
-from ._lookup import first_of_group
+from ..tables.store import value_of
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from ..tables.columns import ColumnContext
     from ..tables.context import Context
 
@@ -27,37 +25,28 @@ def utterance_needs(ctx: Context) -> dict[str, set[str]]:
 
 def utterance_rows_agree(ctx: ColumnContext) -> Iterator[Issue]:
     """Rows of one utterance_id agree on speaker_id and date."""
-    import pyarrow.compute as pc
-
-    table = ctx.table("statements")
-    if table is None:
+    store = ctx.store
+    if not store.has("statements"):
         return
-    utterance, ids = table.column("utterance_id"), table.column("statement_id")
-    if utterance is None or ids is None:
-        return
-    first = first_of_group(utterance)
-    found: dict[int, list[Issue]] = {}
-    columns: list[tuple[str, pa.Array | pa.ChunkedArray | None]] = [
-        ("speaker_id", table.column("speaker_id")),
-        ("date", dates(table, "date")),
-    ]
-    for name, column in columns:
-        if column is None:
-            continue
-        reference = pc.take(column, first)
-        differs = pc.and_(
-            pc.and_(pc.is_valid(column), pc.is_valid(reference)),
-            pc.not_equal(column, reference),
-        )
-        for i in flagged(differs):
-            j = int(first[i].as_py())
-            found.setdefault(i, []).append(
-                Issue(
-                    table.path, table.row(i), name, "utterance-disagrees",
-                    f"utterance {utterance[i].as_py()} has {name} {reference[i].as_py()} in its "
-                    f"first row ({ids[j].as_py()})",
-                    table.cell(name, i),
-                )
-            )  # fmt: skip
-    for i in sorted(found):
-        yield from found[i]
+    day = f"CAST({value_of('date')} AS DATE)"
+    first = "OVER (PARTITION BY utterance_id ORDER BY _row)"
+    rows = store.query(
+        f"SELECT _row, utterance_id, first_value(statement_id) {first}, "
+        f"speaker_id, first_value(speaker_id) {first}, "
+        f'"date", {day}, first_value({day}) {first} '
+        f"FROM {store.rows('statements')} WHERE utterance_id IS NOT NULL "
+        f"AND utterance_id IN (SELECT utterance_id FROM {store.rows('statements')} "
+        f"GROUP BY utterance_id HAVING count(*) > 1) ORDER BY _row"
+    )
+    path = store.path("statements")
+    for row, utterance, first_id, speaker, first_speaker, date, said, first_said in rows:
+        for name, value, own, reference in (
+            ("speaker_id", speaker, speaker, first_speaker),
+            ("date", date, said, first_said),
+        ):
+            if own is not None and reference is not None and own != reference:
+                yield Issue(
+                    path, row, name, "utterance-disagrees",
+                    f"utterance {utterance} has {name} {reference} in its first row ({first_id})",
+                    value,
+                )  # fmt: skip

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..csv.records import ROW, any_of
-from .positional import ReleasedColumnError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -27,7 +26,6 @@ class ColumnTable:
     rows: pa.ChunkedArray
     columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
     plain_text: bool = False  # known: no cell holds a line break or control character
-    released: set[str] = field(default_factory=set)  # fields let go of (`release`)
     pieced: bool = False  # a piece of a table (`ColumnContext.pieces`), with
     start: int = 0  # the rows of the pieces before it
     total: int | None = None  # and the rows of every piece, when it is the last
@@ -40,15 +38,7 @@ class ColumnTable:
 
     def column(self, name: str) -> pa.ChunkedArray | None:
         """The column of field `name`; None if the table has no such field."""
-        if name in self.released:
-            raise ReleasedColumnError(f"{self.name}.{name}")
         return self.columns.get(name)
-
-    def release(self, keep: set[str]) -> None:
-        """Let go of every column but those of `keep`."""
-        self.released |= {n for n in self.columns if n not in keep}
-        self.columns = {n: c for n, c in self.columns.items() if n in keep}
-        self.typed = {k: v for k, v in self.typed.items() if k[0] in keep}
 
     def row(self, index: int) -> int:
         """The row number of the row at `index` (0-based)."""

@@ -11,7 +11,7 @@ in any form is checked by the same column checks.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,9 +33,10 @@ from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import declared_algorithm
 from .column_table import ColumnTable, from_records, from_rows
 from .context import Context
-from .pieces import joined_positional, joined_table, read_pieces
-from .positional import Positional, positional
+from .pieces import read_pieces
+from .positional import Layout, Positional, positional
 from .rows import field_names
+from .store import KeyStore, ReleasedColumnError
 
 if TYPE_CHECKING:
     from ..csv.records import Records
@@ -62,6 +63,9 @@ class ColumnContext:
     _scans: dict[str, FileScan] = field(default_factory=dict)
     _start: dict[str, int] = field(default_factory=dict)  # table read in pieces → rows before
     _last: dict[str, bool] = field(default_factory=dict)  # ... and whether this is its last
+    store: KeyStore = field(default_factory=KeyStore)
+    _stored: dict[str, int] = field(default_factory=dict)  # table in `store` → its data rows
+    _layouts: dict[str, Layout] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def load(self, name: str) -> None:
@@ -89,30 +93,31 @@ class ColumnContext:
     def pieces(self, name: str, keep: set[str], *, whole: bool = False) -> Iterator[None]:
         """Steps over table `name` for the rules on rows: within each, `table` and
         `positional` give one piece of it alone (see `only`; a table read whole is one
-        piece); after each, the piece lets go of every column but those of `keep`; at the
-        end, the table is its pieces' kept columns. Raises PieceUnreadableError when a piece
-        cannot be read by Arrow (the caller starts again with `whole`: the csv module's
-        parse of the whole file)."""
+        piece); after each, the fields of `keep` go to `store` and the piece is let go of,
+        and the table is then read from `store` only. Raises PieceUnreadableError when a
+        piece cannot be read by Arrow (the caller starts again with `whole`: the csv
+        module's parse of the whole file)."""
         self.load(name)
         scan = self._scans.get(name)
-        if whole:
+        if whole:  # read again from the start, by the csv module
             self._forget(name)
+            self.store.drop(name)
         elif scan is not None and len(scan.pieces) > 1:
             if not scan.blank_lines or self._empty_is_missing(name):
-                yield from self._in_pieces(name, keep, scan)
+                self._stored[name] = yield from self._in_pieces(name, keep, scan)
                 return
             self._forget(name)  # an empty line: read by the csv module
         with self.only(name):
             yield
-        self.release(name, keep)
+        self._stored[name] = self._keep(name, keep)
 
-    def _in_pieces(self, name: str, keep: set[str], scan: FileScan) -> Iterator[None]:
+    def _in_pieces(self, name: str, keep: set[str], scan: FileScan) -> Generator[None, None, int]:
+        """The pieces of table `name` (see `pieces`); returns the data rows stored."""
         resource = self.rows.descriptor.resource(name)
         if resource is None:
-            return
-        tables, positions = [], []
+            return 0
         first: ArrowParsedCsv | None = None
-        self._start[name] = 0
+        self._start[name], records = 0, 1
         with open_package_file(self.rows.descriptor.root, resource.path) as fh:
             for number, piece in enumerate(read_pieces(fh, scan), start=1):
                 self._last[name] = number == len(scan.pieces)
@@ -125,23 +130,39 @@ class ColumnContext:
                     self._plain_text.add(name)
                 with self.only(name):
                     yield
-                self.release(name, keep)
-                tables.append(self._tables.get(name))
-                positions.append(self._positional.get(name))
-                self._start[name] += getattr(tables[-1], "num_rows", 0)
-        self._start.pop(name, None)
+                positions = self._positional_of(name)
+                records += positions.num_rows if positions is not None else 0
+                self._start[name] += self._keep(name, keep)
+        stored = self._start.pop(name, 0)
         self._last.pop(name, None)
-        if first is None:
-            return
-        count = 1 + sum(p.num_rows for p in positions if p is not None)
-        self._forget(name)
-        self._loaded.add(name)
-        joined = ArrowParsedCsv.joined(lambda: self._bytes(name), first, count, scan.lines)
-        self.rows.use_parsed(name, joined)
-        self._tables[name] = None if None in tables else joined_table(tables)  # type: ignore[arg-type]
-        self._positional[name] = (
-            None if None in positions else joined_positional(positions)  # type: ignore[arg-type]
-        )
+        if first is not None:
+            self._forget(name)  # the Context forgets the last piece's parse (and seeds)
+            joined = ArrowParsedCsv.joined(lambda: self._bytes(name), first, records, scan.lines)
+            self.rows.use_parsed(name, joined)
+        return stored
+
+    def _keep(self, name: str, keep: set[str]) -> int:
+        """Put the fields of `keep` of table `name` (or of the piece read) into `store`, then
+        let go of what was read of it: the rules on whole columns read only those. The data
+        rows stored."""
+        with self._lock:
+            table, position = self._table_of(name), self._positional_of(name)
+            if table is not None:
+                fields = (self.rows.schema(name) or {}).get("fields") or []
+                types = {f["name"]: f.get("type", "string") for f in fields if "name" in f}
+                self.store.add_rows(table, keep, types)
+            if position is not None:
+                self.store.add_cells(position, keep)
+                self._layouts.setdefault(name, position.layout())
+            for held in (self._records, self._tables, self._positional):
+                held.pop(name, None)
+            resource = self.rows.descriptor.resource(name)
+            if resource is not None:
+                self.cache.forget(self.rows.descriptor.root / resource.path)
+            parsed = self.rows.parsed(name)
+            if isinstance(parsed, ArrowParsedCsv):
+                parsed.release()
+            return table.num_rows if table is not None else 0
 
     def _forget(self, name: str) -> None:
         """Forget what was read of table `name` (its next use reads it again)."""
@@ -150,23 +171,6 @@ class ColumnContext:
         self._positional.pop(name, None)
         self._plain_text.discard(name)
         self.rows.forget_parsed(name)
-
-    def release(self, name: str, keep: set[str]) -> None:
-        """Let go of table `name`'s columns but those of `keep` (field names), once the
-        rules on its rows are done: the rules on whole columns need only those."""
-        with self._lock:
-            table, position = self._table_of(name), self._positional_of(name)
-            if table is not None:
-                table.release(keep)
-            if position is not None:
-                position.release(keep)
-            self._records.pop(name, None)
-            resource = self.rows.descriptor.resource(name)
-            if resource is not None:
-                self.cache.forget(self.rows.descriptor.root / resource.path)
-            parsed = self.rows.parsed(name)
-            if isinstance(parsed, ArrowParsedCsv):
-                parsed.release()
 
     def _scan(self, name: str) -> FileScan | None:
         """What the bytes of table `name` tell, read a piece at a time (None: not in plain
@@ -233,8 +237,21 @@ class ColumnContext:
         every table but one within `only`)."""
         if self._focus is not None and name != self._focus:
             return None
+        self._not_stored(name)
         with self._lock:
             return self._table_of(name)
+
+    def _not_stored(self, name: str) -> None:
+        if name in self._stored:
+            raise ReleasedColumnError(f"{name}: its rows were checked; read it from `store`")
+
+    def layout(self, name: str) -> Layout | None:
+        """How table `name`'s labels pair with its fields (once its records are stored)."""
+        return self._layouts.get(name)
+
+    def checked(self) -> dict[str, int]:
+        """Table name → the data rows the rules read (the tables they could read)."""
+        return {n: c for n, c in self._stored.items() if self.store.has(n)}
 
     def _table_of(self, name: str) -> ColumnTable | None:
         if name not in self._tables:
@@ -247,6 +264,7 @@ class ColumnContext:
         completely and its schema is known (and for every table but one within `only`)."""
         if self._focus is not None and name != self._focus:
             return None
+        self._not_stored(name)
         with self._lock:
             return self._positional_of(name)
 

@@ -4,14 +4,14 @@ A table file in plain form larger than `csv.plain.PIECE_BYTES` is read in pieces
 at the end of a record (`csv.plain.record_pieces`); each piece is read by Arrow with the
 header record put before it, and its records are numbered as in the whole file. The rules
 on rows check one piece at a time; each piece then keeps only the columns the whole-column
-rules need, and `joined_table` / `joined_positional` make the table those rules read.
+rules need go to the key store (`store.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from ..csv.form import MAX_EXTRA_CELLS
 from ..csv.plain import FileScan, first_record_end, line_count
@@ -23,12 +23,6 @@ from ..csv.records import (
     UnreadableCsvError,
     read_piece,
 )
-from .positional import Positional, released_cells
-
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-    from .column_table import ColumnTable
 
 
 class PieceUnreadableError(Exception):
@@ -86,57 +80,3 @@ def _width(header: bytes) -> int:
 
     rows = list(csv.reader(io.StringIO(header.decode("utf-8"), newline="")))
     return len(rows[0]) if rows else 0
-
-
-def joined_table(parts: list[ColumnTable]) -> ColumnTable:
-    """One table of the pieces' tables (each already down to the columns it keeps)."""
-    import pyarrow as pa
-
-    from .column_table import ColumnTable
-
-    first = parts[0]
-    rows = pa.chunked_array([c for p in parts for c in p.rows.chunks], pa.int64())
-    columns = {
-        name: pa.chunked_array([c for p in parts for c in p.columns[name].chunks], pa.string())
-        for name in first.columns
-    }
-    table = ColumnTable(first.name, first.path, first.header, rows, columns)
-    table.plain_text = all(p.plain_text for p in parts)
-    table.released = set(first.released)
-    return table
-
-
-def joined_positional(parts: list[Positional]) -> Positional:
-    """One by-position table of the pieces' (each already down to the cells it keeps)."""
-    import pyarrow as pa
-
-    first = parts[0]
-    cells = []
-    for position in range(len(first.fields)):
-        if any(released_cells(p.cells[position]) for p in parts):
-            cells.append(first.cells[position])  # let go of: stands for the released cells
-        else:
-            chunks = [c for p in parts for c in p.cells[position].chunks]
-            cells.append(pa.chunked_array(chunks, pa.string()))
-    odd = {n: c for p in parts for n, c in p.odd.items()}
-    joined = Positional(
-        first.name,
-        first.path,
-        first.labels,
-        first.fields,
-        first.schema_fields,
-        pa.chunked_array([c for p in parts for c in p.rows.chunks], pa.int64()),
-        cells,
-        odd,
-        first.missing_values,
-        first.primary_key,
-    )
-    blank = [p.blank() for p in parts]
-    joined.set_blank(pa.chunked_array([c for b in blank for c in _chunks(b)], pa.bool_()))
-    return joined
-
-
-def _chunks(array: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
-    import pyarrow as pa
-
-    return list(array.chunks) if isinstance(array, pa.ChunkedArray) else [array]

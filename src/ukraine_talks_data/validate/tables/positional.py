@@ -19,6 +19,17 @@ if TYPE_CHECKING:
     from ..csv.records import Records
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How Table Schema pairs a table's labels with fields: what the key rules need of a
+    `Positional` once its cells are in the key store."""
+
+    labels: list[str]
+    fields: list[dict[str, Any]]
+    schema_fields: list[dict[str, Any]]
+    primary_key: Any
+
+
 @dataclass
 class Positional:
     """A table's data records by position: `rows` (Frictionless row numbers) and `cells`."""
@@ -44,6 +55,9 @@ class Positional:
     def row(self, index: int) -> int:
         return int(self.rows[index].as_py())
 
+    def layout(self) -> Layout:
+        return Layout(self.labels, self.fields, self.schema_fields, self.primary_key)
+
     def present(self, position: int) -> pa.Array:
         """Whether each cell at `position` holds a value (not missing, not a missing value)."""
         import pyarrow as pa
@@ -52,8 +66,6 @@ class Positional:
         with self._lock:  # rules in two threads ask at once
             if position not in self._present:
                 f, column = self.fields[position], self.cells[position]
-                if isinstance(column, _Released):
-                    raise ReleasedColumnError(f"{self.name}.{f['name']}")
                 missing = pa.array(f.get("missingValues", self.missing_values), pa.string())
                 given = pc.invert(pc.is_in(column, value_set=missing))
                 self._present[position] = pc.and_(pc.is_valid(column), pc.fill_null(given, False))
@@ -74,46 +86,6 @@ class Positional:
             with self._lock:
                 self._blank = blank
         return self._blank
-
-    def set_blank(self, blank: pa.Array | pa.ChunkedArray) -> None:
-        """Take `blank` as whether each record is blank (known from cells let go of since)."""
-        with self._lock:
-            self._blank = blank
-
-    def release(self, keep: set[str]) -> None:
-        """Let go of the cells of every field but those named in `keep` (blank rows known
-        first: they depend on every cell)."""
-        self.blank()
-        for position, f in enumerate(self.fields):
-            if f["name"] not in keep:
-                self.cells[position] = _Released(f"{self.name}.{f['name']}")
-                self._present.pop(position, None)
-
-
-def released_cells(cells: object) -> bool:
-    """Whether `cells` stands for cells let go of (`Positional.release`)."""
-    return isinstance(cells, _Released)
-
-
-class ReleasedColumnError(RuntimeError):
-    """A rule asked for a column let go of after the rows were checked (the rule's entry in
-    `rules.WHOLE` does not name it): a bug of the rule's declaration, never of the package."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"{what} was released after the row rules")
-
-
-class _Released:
-    """Stands for cells let go of: any use raises ReleasedColumnError."""
-
-    def __init__(self, what: str) -> None:
-        self._what = what
-
-    def __getattr__(self, name: str) -> Any:
-        raise ReleasedColumnError(self._what)
-
-    def __getitem__(self, index: Any) -> Any:
-        raise ReleasedColumnError(self._what)
 
 
 def positional(name: str, path: str, records: Records, schema: dict[str, Any]) -> Positional | None:
