@@ -39,7 +39,9 @@ def test_after_a_validation_the_store_holds_only_the_columns_whole_rules_read(
             needed.setdefault(name, set()).update(fields)
     store = columns.store
     kept = {r[0] for r in store.query(f"DESCRIBE {store.rows('statements')}")}
-    fields = columns.rows.schema("statements")["fields"]
+    schema, rows = columns.rows.schema("statements"), columns.rows.table("statements")
+    assert schema is not None and rows is not None
+    fields = schema["fields"]
     typed = {f"{f['name']}#" for f in fields if f["name"] in needed["statements"]}
     typed &= {f"{f['name']}#" for f in fields if f["type"] in CANONICAL}
     assert kept - {"_row"} - typed == needed["statements"]
@@ -49,7 +51,7 @@ def test_after_a_validation_the_store_holds_only_the_columns_whole_rules_read(
     with pytest.raises(ReleasedColumnError, match="statements: its rows were checked"):
         columns.positional("statements")
     counted = store.query(f"SELECT count(*) FROM {store.rows('statements')}")[0][0]
-    assert counted == columns.checked()["statements"] == len(columns.rows.table("statements").rows)
+    assert counted == columns.checked()["statements"] == len(rows.rows)
 
 
 def test_a_row_rule_sees_one_table_at_a_time(package: Path) -> None:
