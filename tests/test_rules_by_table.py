@@ -14,11 +14,11 @@ import pytest
 from ukraine_talks_data.validate.engine import run
 from ukraine_talks_data.validate.inputs.descriptor import read_descriptor
 from ukraine_talks_data.validate.report.issues import Issue
-from ukraine_talks_data.validate.rules import CHECKS, WHOLE, run_checks
+from ukraine_talks_data.validate.rules import BY_POSITION, CHECKS, WHOLE, run_checks
 from ukraine_talks_data.validate.tables.columns import ColumnContext
 from ukraine_talks_data.validate.tables.context import Context
 from ukraine_talks_data.validate.tables.store import ReleasedColumnError
-from ukraine_talks_data.validate.tables.values import CANONICAL
+from ukraine_talks_data.validate.tables.values import TYPED
 
 
 def _validated(package: Path, arrow: bool) -> ColumnContext:
@@ -34,22 +34,25 @@ def test_after_a_validation_the_store_holds_only_the_columns_whole_rules_read(
 ) -> None:
     columns = _validated(package, arrow)
     needed: dict[str, set[str]] = {}
-    for needs in WHOLE.values():
+    for check, needs in WHOLE.items():
         for name, fields in needs(columns.rows).items():
-            needed.setdefault(name, set()).update(fields)
+            if check not in BY_POSITION:
+                needed.setdefault(name, set()).update(fields)
     store = columns.store
     kept = {r[0] for r in store.query(f"DESCRIBE {store.rows('statements')}")}
     schema, rows = columns.rows.schema("statements"), columns.rows.table("statements")
     assert schema is not None and rows is not None
     fields = schema["fields"]
     typed = {f"{f['name']}#" for f in fields if f["name"] in needed["statements"]}
-    typed &= {f"{f['name']}#" for f in fields if f["type"] in CANONICAL}
+    typed &= {f"{f['name']}#" for f in fields if f["type"] in TYPED}
     assert kept - {"_row"} - typed == needed["statements"]
     assert {"statement_id", "speaker_id", "source_id", "date#"} <= kept
     with pytest.raises(ReleasedColumnError, match="statements: its rows were checked"):
         columns.table("statements")
     with pytest.raises(ReleasedColumnError, match="statements: its rows were checked"):
         columns.positional("statements")
+    by_position = {r[0] for r in store.query(f"DESCRIBE {store.cells('statements')}")}
+    assert by_position == {"_row", "_blank", "p0", "v0"}  # statement_id: key, first field
     counted = store.query(f"SELECT count(*) FROM {store.rows('statements')}")[0][0]
     assert counted == columns.checked()["statements"] == len(rows.rows)
 

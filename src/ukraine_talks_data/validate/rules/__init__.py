@@ -130,8 +130,13 @@ WHOLE: dict[Check, Needs] = {
 """The rules that read whole columns across rows or tables (keys, references) or the
 package's files, each with the fields of a table it reads (`needs`). Every other rule reads
 the rows of one table at a time (and the seeds and sources): `run_checks` runs those table
-by table, then lets go of every column no rule here needs, so that a validation holds one
-table whole at most, beside the key columns of the others."""
+by table, puts the fields named here into the key store (`tables/store.py`) and lets go of
+the table, so that a validation holds one table (or piece) at most; the rules here are SQL
+over the store."""
+
+BY_POSITION = frozenset({keys_are_unique})
+"""The rules of `WHOLE` that read records by position (the store's `cells` relations, as
+Table Schema pairs cells with fields); the others read rows by field name (`rows`)."""
 
 
 def run_checks(
@@ -147,10 +152,10 @@ def run_checks(
     """
     rows = tuple(c for c in checks if c not in WHOLE)
     whole = tuple(c for c in checks if c in WHOLE)
-    keep: dict[str, set[str]] = {}
-    for needs in {WHOLE[c] for c in whole}:
-        for name, fields in needs(ctx.rows).items():
-            keep.setdefault(name, set()).update(fields)
+    keep: dict[bool, dict[str, set[str]]] = {False: {}, True: {}}  # by position → fields
+    for check in whole:
+        for name, fields in WHOLE[check](ctx.rows).items():
+            keep[check in BY_POSITION].setdefault(name, set()).update(fields)
     found: dict[Check, list[Issue]] = {c: [] for c in checks}
     with ThreadPoolExecutor(max(threads, 1)) as pool:
 
@@ -163,14 +168,15 @@ def run_checks(
                 into[check] += issues
 
         for resource in ctx.rows.descriptor.tables():
-            name, fields = resource.name, keep.get(resource.name, set())
+            name = resource.name
+            fields, cells = keep[False].get(name, set()), keep[True].get(name, set())
             local: dict[Check, list[Issue]] = {c: [] for c in rows}
             try:
-                for _ in ctx.pieces(name, fields):
+                for _ in ctx.pieces(name, fields, cells):
                     run(rows, local)
             except PieceUnreadableError:  # Arrow cannot read a piece: the csv module, whole
                 local = {c: [] for c in rows}
-                for _ in ctx.pieces(name, fields, whole=True):
+                for _ in ctx.pieces(name, fields, cells, whole=True):
                     run(rows, local)
             for check, issues in local.items():  # a table's own issue, once for all pieces
                 found[check] += dict.fromkeys(issues)
@@ -184,6 +190,7 @@ def issues_of(found: dict[Check, list[Issue]], checks: tuple[Check, ...]) -> lis
 
 
 __all__ = [
+    "BY_POSITION",
     "CHECKS",
     "DATASET",
     "STRICT",

@@ -57,7 +57,7 @@ def first_of(table: str, key: str, field: str, store: KeyStore) -> str:
     (where a key repeats, the first row wins)."""
     k = quoted(key)
     return (
-        f"SELECT id, day FROM (SELECT {k} AS id, CAST({value_of(field)} AS DATE) AS day, "
+        f"SELECT id, day FROM (SELECT {k} AS id, {value_of(field)} AS day, "
         f"row_number() OVER (PARTITION BY {k} ORDER BY _row) AS n "
         f"FROM {store.rows(table)} WHERE {k} IS NOT NULL) WHERE n = 1"
     )

@@ -30,8 +30,8 @@ def made_at_within_event(ctx: ColumnContext) -> Iterator[Issue]:
     store = ctx.store
     if not (store.has("statements") and store.has("events")):
         return
-    start = f"CAST({value_of('date')} AS DATE)"
-    end = f"CAST({value_of('end_date')} AS DATE)"
+    start = value_of("date")
+    end = value_of("end_date")
     lasts = (  # an event's last day: its end_date, else the end of its month or year
         f"greatest(coalesce({end}, CASE date_precision "
         f"WHEN 'month' THEN last_day({start}) "
@@ -43,7 +43,7 @@ def made_at_within_event(ctx: ColumnContext) -> Iterator[Issue]:
         f"FROM {store.rows('events')} WHERE event_id IS NOT NULL AND {start} IS NOT NULL) "
         f"WHERE n = 1"
     )
-    said = f"CAST(s.{value_of('date')} AS DATE)"
+    said = f"s.{value_of('date')}"
     sql = (
         f'SELECT s._row, s.event_id, e.first_day, e.last_day, s."date" '
         f"FROM {store.rows('statements')} s JOIN ({events}) e ON e.event_id = s.event_id "

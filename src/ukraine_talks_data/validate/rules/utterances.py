@@ -28,7 +28,7 @@ def utterance_rows_agree(ctx: ColumnContext) -> Iterator[Issue]:
     store = ctx.store
     if not store.has("statements"):
         return
-    day = f"CAST({value_of('date')} AS DATE)"
+    day = value_of("date")
     first = "OVER (PARTITION BY utterance_id ORDER BY _row)"
     rows = store.query(
         f"SELECT _row, utterance_id, first_value(statement_id) {first}, "

@@ -90,10 +90,13 @@ class ColumnContext:
         finally:
             self._focus = None
 
-    def pieces(self, name: str, keep: set[str], *, whole: bool = False) -> Iterator[None]:
+    def pieces(
+        self, name: str, keep: set[str], cells: set[str], *, whole: bool = False
+    ) -> Iterator[None]:
         """Steps over table `name` for the rules on rows: within each, `table` and
         `positional` give one piece of it alone (see `only`; a table read whole is one
-        piece); after each, the fields of `keep` go to `store` and the piece is let go of,
+        piece); after each, the fields of `keep` go to `store` (and those of `cells` by
+        position, see `store.KeyStore`) and the piece is let go of,
         and the table is then read from `store` only. Raises PieceUnreadableError when a
         piece cannot be read by Arrow (the caller starts again with `whole`: the csv
         module's parse of the whole file)."""
@@ -104,14 +107,16 @@ class ColumnContext:
             self.store.drop(name)
         elif scan is not None and len(scan.pieces) > 1:
             if not scan.blank_lines or self._empty_is_missing(name):
-                self._stored[name] = yield from self._in_pieces(name, keep, scan)
+                self._stored[name] = yield from self._in_pieces(name, keep, cells, scan)
                 return
             self._forget(name)  # an empty line: read by the csv module
         with self.only(name):
             yield
-        self._stored[name] = self._keep(name, keep)
+        self._stored[name] = self._keep(name, keep, cells)
 
-    def _in_pieces(self, name: str, keep: set[str], scan: FileScan) -> Generator[None, None, int]:
+    def _in_pieces(
+        self, name: str, keep: set[str], cells: set[str], scan: FileScan
+    ) -> Generator[None, None, int]:
         """The pieces of table `name` (see `pieces`); returns the data rows stored."""
         resource = self.rows.descriptor.resource(name)
         if resource is None:
@@ -132,7 +137,7 @@ class ColumnContext:
                     yield
                 positions = self._positional_of(name)
                 records += positions.num_rows if positions is not None else 0
-                self._start[name] += self._keep(name, keep)
+                self._start[name] += self._keep(name, keep, cells)
         stored = self._start.pop(name, 0)
         self._last.pop(name, None)
         if first is not None:
@@ -141,8 +146,9 @@ class ColumnContext:
             self.rows.use_parsed(name, joined)
         return stored
 
-    def _keep(self, name: str, keep: set[str]) -> int:
-        """Put the fields of `keep` of table `name` (or of the piece read) into `store`, then
+    def _keep(self, name: str, keep: set[str], cells: set[str]) -> int:
+        """Put the fields of `keep` (and of `cells`, by position) of table `name` (or of the
+        piece read) into `store`, then
         let go of what was read of it: the rules on whole columns read only those. The data
         rows stored."""
         with self._lock:
@@ -152,7 +158,7 @@ class ColumnContext:
                 types = {f["name"]: f.get("type", "string") for f in fields if "name" in f}
                 self.store.add_rows(table, keep, types)
             if position is not None:
-                self.store.add_cells(position, keep)
+                self.store.add_cells(position, cells)
                 self._layouts.setdefault(name, position.layout())
             for held in (self._records, self._tables, self._positional):
                 held.pop(name, None)

@@ -12,11 +12,12 @@ Two relations per table, each with `_row`, the record's row number in the file:
 
 - `rows(name)`: the table's non-blank data rows as `ColumnContext.table` reads them
   (only when its header is its schema's field names), a text column per kept field (null
-  where empty) and, for a field of a type with a canonical form, `<field>#`: the text where
-  canonical, else null (`CAST("date#" AS DATE)` reads every non-null one);
+  where empty) and, for a date or integer field, `<field>#`: its canonical value as DATE
+  or BIGINT (null where the cell is in another form: `tables/values.py`);
 - `cells(name)`: every data record as Table Schema reads it, by position, with `_blank`;
-  for each kept position p, `p<p>` (the cell as written) and `v<p>` (its value: present, of
-  canonical form, in a record that is not blank; else null).
+  for each kept position p, `v<p>` (its value as text: present, of canonical form, in a
+  record that is not blank; else null) and, in the primary key, `p<p>` (the cell as
+  written).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .values import CANONICAL, canonical
+from .values import CANONICAL, TYPED, canonical, typed
 
 if TYPE_CHECKING:
     import duckdb
@@ -50,7 +51,8 @@ def quoted(name: str) -> str:
 
 
 def value_of(field: str) -> str:
-    """The column holding the canonical text of `field` in a `rows` relation."""
+    """The column holding the canonical value of date or integer `field` in a `rows`
+    relation."""
     return quoted(f"{field}#")
 
 
@@ -78,6 +80,9 @@ class KeyStore:
                     "temp_directory": self._folder.name,
                     "threads": 2,
                     "preserve_insertion_order": False,
+                    # Nothing to keep after the validation: no checkpoints (in-memory, they
+                    # compress what was appended, seconds for nothing).
+                    "checkpoint_threshold": "1TB",
                 },
             )
         return self._con
@@ -109,8 +114,8 @@ class KeyStore:
                 column = pa.nulls(table.num_rows, pa.string())
             columns[field] = column
             kind = types.get(field)
-            if kind in CANONICAL:
-                columns[f"{field}#"] = _canonical_text(column, kind)
+            if kind in TYPED:
+                columns[f"{field}#"] = typed(table, field, kind)
         self._append(f"rows:{table.name}", table.path, pa.table(columns))
 
     def add_cells(self, table: Positional, keep: set[str]) -> None:
@@ -120,6 +125,8 @@ class KeyStore:
 
         blank = table.blank()
         columns: dict[str, Any] = {"_row": table.rows, "_blank": blank}
+        key = table.primary_key
+        key = {key} if isinstance(key, str) else set(key or [])
         for position, field in enumerate(table.fields):
             if field["name"] not in keep:
                 continue
@@ -130,7 +137,8 @@ class KeyStore:
                 pa.scalar(None, pa.string()),
             )
             kind = field.get("type")
-            columns[f"p{position}"] = cells
+            if field["name"] in key:
+                columns[f"p{position}"] = cells
             columns[f"v{position}"] = (
                 _canonical_text(value, kind) if isinstance(kind, str) and kind in CANONICAL
                 else value
@@ -140,11 +148,15 @@ class KeyStore:
     def _append(self, relation: str, path: str, data: pa.Table) -> None:
         with self._lock:
             con = self._connection()
-            if relation in self._made:
-                con.execute(f"INSERT INTO {quoted(relation)} SELECT * FROM data")
-            else:
-                con.execute(f"CREATE TABLE {quoted(relation)} AS SELECT * FROM data")
-                self._made.add(relation)
+            con.register("piece", data)
+            try:
+                if relation in self._made:
+                    con.execute(f"INSERT INTO {quoted(relation)} SELECT * FROM piece")
+                else:
+                    con.execute(f"CREATE TABLE {quoted(relation)} AS SELECT * FROM piece")
+                    self._made.add(relation)
+            finally:
+                con.unregister("piece")
             self._paths[relation.split(":", 1)[1]] = path
 
     def drop(self, name: str) -> None:

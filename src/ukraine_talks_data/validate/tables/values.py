@@ -29,17 +29,18 @@ CANONICAL = {
 }
 """Each type's canonical text (RE2 syntax, which Python's `re` reads alike); dates must
 also be days of the calendar (`canonical`)."""
-_ARROW_TYPE = {"integer": "int64", "date": "date32"}
+TYPED = {"integer": "int64", "date": "date32"}
+"""The types whose canonical values the rules read in their Arrow type (`typed`)."""
 
 
 def ints(table: ColumnTable, name: str) -> pa.Array:
     """The column's canonical integers as int64 (null where empty or not canonical)."""
-    return _typed(table, name, "integer")
+    return typed(table, name, "integer")
 
 
 def dates(table: ColumnTable, name: str) -> pa.Array:
     """The column's canonical dates as date32 (null where empty or not canonical)."""
-    return _typed(table, name, "date")
+    return typed(table, name, "date")
 
 
 def flagged(mask: pa.Array | pa.ChunkedArray) -> list[int]:
@@ -65,7 +66,7 @@ def canonical(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
     return pc.if_else(pc.is_valid(column), pc.and_(same, pc.invert(year_zero)), None)
 
 
-def _typed(table: ColumnTable, name: str, kind: str) -> pa.Array:
+def typed(table: ColumnTable, name: str, kind: str) -> pa.Array:
     """A column's canonical values in their Arrow type; computed once per table even when
     two checks in two threads ask at the same time."""
     with table.lock:
@@ -78,7 +79,7 @@ def _convert(table: ColumnTable, name: str, kind: str) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    target = getattr(pa, _ARROW_TYPE[kind])()
+    target = getattr(pa, TYPED[kind])()
     column = table.column(name)
     if column is None:
         return pa.nulls(table.num_rows, target)
