@@ -17,10 +17,12 @@ from ukraine_talks_data.validate import validate_package
 from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.csv.plain import (
     ArrowParsedCsv,
+    Quoting,
     has_control_bytes,
     line_count,
     plain_form,
     plain_quoting,
+    quoting,
 )
 from ukraine_talks_data.validate.csv.records import EXCEL, read_records
 from ukraine_talks_data.validate.tables import context
@@ -71,6 +73,28 @@ def test_files_the_csv_module_writes_are_plain(rows: list[list[str]]) -> None:
 )
 def test_plain_quoting_examples(text: str, plain: bool) -> None:
     assert plain_quoting(text.encode()) is plain
+
+
+@given(ROWS)
+@settings(max_examples=200, deadline=None)
+def test_quoting_finds_a_line_end_inside_a_quoted_cell(rows: list[list[str]]) -> None:
+    """Arrow reads without `newlines_in_values` only a file that `quoting` clears."""
+    assert quoting(written(rows)).line_ends == any("\n" in cell for row in rows for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("text", "line_ends"),
+    [
+        ("a,b\nc,d\n", False),
+        ('a,"b"\n"c",d\n', False),
+        ('"a\nb",c\n', True),
+        ('a,"b""\nc"\n', True),  # after a doubled quote, still inside the cell
+        ('"a""b",c\nd,"e"\n', False),
+        ('x\n"a,\n\nb"', True),  # the last record, without a line end after it
+    ],
+)
+def test_quoting_line_ends_examples(text: str, line_ends: bool) -> None:
+    assert quoting(text.encode()) == Quoting(plain=True, line_ends=line_ends)
 
 
 @given(ROWS)

@@ -122,7 +122,7 @@ def read_records(
     `width` is the number of cells of the first record (from `head`). With "utf-8" a
     byte-order mark stays part of the first cell, as the csv module reads it. Pass
     `quoted_newlines=False` only for a file known to have no line end inside a quoted cell
-    (no quote at all): Arrow then parses faster.
+    (`plain.quoting` tells): Arrow then parses faster.
     """
     if dialect.arrow_compatible and width > 0 and not _keeps_bom(path, encoding):
         try:

@@ -173,7 +173,7 @@ def load_json(data: bytes) -> Any:
         raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise ValueError(f"not usable JSON ({exc})") from None
-    if _depth(value) > MAX_JSON_DEPTH:
+    if isinstance(value, dict | list) and _depth(value) > MAX_JSON_DEPTH:
         raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     return value
 
@@ -183,17 +183,18 @@ def _no_constant(name: str) -> Any:
 
 
 def _depth(value: Any) -> int:
-    """Nesting depth of a JSON value, computed without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        if level > MAX_JSON_DEPTH:
-            break
-        if isinstance(item, dict):
-            stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, level + 1) for v in item)
+    """Nesting depth of a JSON value (a scalar is 1 deep, `{"a": 1}` 2), computed level by
+    level without recursion, holding only the containers of one level at a time, and no
+    further than one level past MAX_JSON_DEPTH."""
+    deepest, level, containers = 1, 1, [value]
+    while containers and level <= MAX_JSON_DEPTH:
+        below: list[Any] = []
+        for item in containers:
+            inner = item.values() if isinstance(item, dict) else item
+            if inner:
+                deepest = level + 1
+                below.extend(v for v in inner if isinstance(v, dict | list))
+        containers, level = below, level + 1
     return deepest
 
 

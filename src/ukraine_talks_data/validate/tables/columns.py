@@ -209,7 +209,7 @@ class ColumnContext:
             if not first:
                 return
             records = self.cache.get(
-                file, EXCEL, "utf-8", len(first[0]), quoted_newlines=scan.quotes
+                file, EXCEL, "utf-8", len(first[0]), quoted_newlines=scan.quoted_line_ends
             )
         except (OSError, NotUtf8Error, UnreadableCsvError, CannotReadError):
             return  # not UTF-8, or unreadable: parse_csv reports why

@@ -55,7 +55,7 @@ def read_pieces(fh: BinaryIO, scan: FileScan) -> Iterator[Piece]:
         data = body if offset == 0 else header + body
         try:
             width = _width(header)
-            records = read_piece(data, width, quoted_newlines=scan.quotes)
+            records = read_piece(data, width, quoted_newlines=scan.quoted_line_ends)
         except (NotUtf8Error, UnreadableCsvError, CannotReadError, UnicodeDecodeError):
             raise PieceUnreadableError from None
         if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
