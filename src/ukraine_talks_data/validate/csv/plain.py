@@ -121,8 +121,9 @@ def quoting(data: bytes) -> Quoting:
     return Quoting(plain=True, line_ends=bool(pc.any(inside).as_py()))
 
 
-PIECE_BYTES = 1 << 26
-"""About how many bytes of a table file are read, scanned and checked at a time."""
+PIECE_BYTES = 1 << 24
+"""About how many bytes of a table file are read, scanned and checked at a time (16 MiB:
+at real-shaped 1M, 64 MiB pieces peaked at 872 MiB, 16 MiB ones at 627, in no more time)."""
 
 
 def record_pieces(fh: BinaryIO, size: int | None = None) -> Iterator[tuple[int, bytes]]:
