@@ -1,21 +1,18 @@
-"""A CSV file's records as Arrow string columns, exactly as Python's csv module would read them.
+"""A CSV text's records as Arrow string columns, exactly as Python's csv module reads them.
 
-Arrow's multi-threaded reader does the parsing when the dialect is one it shares with Python's
-csv module (one-character delimiter and quote, doubled quotes, no escape character, no
-skipped initial spaces); a property test checks that the two agree on any text. Records whose
-number of cells differs from the first record's are re-read and parsed by the csv module, and
-anything Arrow cannot read falls back to the csv module for the whole file. Record numbers
+The package's one CSV dialect (RFC 4180: comma, double quote, doubled quotes; declared and
+enforced by `inputs/resource_rules.py`) is one that Arrow's multi-threaded reader shares with
+the csv module; a property test checks that the two agree on any text. Records whose number
+of cells differs from the first record's are re-read and parsed by the csv module, and
+anything Arrow cannot read falls back to the csv module for the whole text. Record numbers
 count from 1 (the first record, usually the header), as Frictionless counts rows.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -33,46 +30,6 @@ class NotUtf8Error(Exception):
 
 class UnreadableCsvError(Exception):
     """Python's csv module cannot parse the file (the reference reader fails too)."""
-
-
-@dataclass(frozen=True)
-class CsvDialect:
-    """The reading parameters of Python's csv module that a Table Dialect can set."""
-
-    delimiter: str = ","
-    quotechar: str = '"'
-    doublequote: bool = True
-    escapechar: str | None = None
-    skipinitialspace: bool = False
-
-    def python(self) -> dict[str, Any]:
-        """Keyword arguments for `csv.reader`."""
-        return {
-            "delimiter": self.delimiter,
-            "quotechar": self.quotechar or None,
-            "quoting": csv.QUOTE_NONE if self.quotechar == "" else csv.QUOTE_MINIMAL,
-            "doublequote": self.doublequote,
-            "escapechar": self.escapechar,
-            "skipinitialspace": self.skipinitialspace,
-            "strict": False,
-        }
-
-    @property
-    def arrow_compatible(self) -> bool:
-        """Whether Arrow's CSV parser reads this dialect exactly as the csv module does."""
-        special = {"\r", "\n"}
-        return (
-            len(self.delimiter) == 1
-            and len(self.quotechar) == 1
-            and self.delimiter != self.quotechar
-            and not {self.delimiter, self.quotechar} & special
-            and self.doublequote
-            and self.escapechar is None
-            and not self.skipinitialspace
-        )
-
-
-EXCEL = CsvDialect()
 
 
 @dataclass
@@ -97,41 +54,15 @@ class Records:
         return self.table.column(f"c{position}")
 
 
-def head(path: Path, encoding: str, dialect: CsvDialect, size: int = 100) -> list[list[str]]:
-    """The first `size` records, parsed by the csv module (for labels and header detection).
-
-    Raises NotUtf8Error when the text cannot be decoded, UnreadableCsvError when it
-    cannot be parsed.
-    """
-    import itertools
-
-    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding, newline="") as text:
-        try:
-            return list(itertools.islice(csv.reader(text, **dialect.python()), size))
-        except UnicodeDecodeError as exc:
-            raise NotUtf8Error(str(exc)) from None
-        except csv.Error as exc:
-            raise UnreadableCsvError(str(exc)) from None
-
-
-def read_records(
-    path: Path, dialect: CsvDialect, *, encoding: str, width: int, quoted_newlines: bool = True
-) -> Records:
-    """All records of the file at `path`, decoded with `encoding` ("utf-8" or "utf-8-sig").
-
-    `width` is the number of cells of the first record (from `head`). With "utf-8" a
-    byte-order mark stays part of the first cell, as the csv module reads it. Pass
-    `quoted_newlines=False` only for a file known to have no line end inside a quoted cell
-    (`plain.quoting` tells): Arrow then parses faster.
-    """
-    if dialect.arrow_compatible and width > 0 and not _keeps_bom(path, encoding):
-        try:
-            return _read_arrow(path, dialect, width, quoted_newlines)
-        except NotUtf8Error:
-            raise
-        except _ArrowDisagreesError:
-            pass
-    return _read_python(path, dialect, encoding=encoding, width=width)
+def read_piece(data: bytes, width: int, *, quoted_newlines: bool = True) -> Records:
+    """The records of `data`, a piece of a file in plain form that starts with its header
+    record (see `plain.record_pieces`); `width` is the header's number of cells. Pass
+    `quoted_newlines=False` only for a text known to have no line end inside a quoted cell
+    (`plain.quoting` tells): Arrow then parses faster. Raises NotUtf8Error."""
+    try:
+        return _read_arrow(data, width, quoted_newlines)
+    except _ArrowDisagreesError:
+        return _read_python(data, width)
 
 
 class _OddRecordError(Exception):
@@ -142,48 +73,29 @@ class _ArrowDisagreesError(Exception):
     """Arrow could not read the file the way the csv module does."""
 
 
-def _keeps_bom(path: Path, encoding: str) -> bool:
-    """Arrow always drops a UTF-8 byte-order mark; plain "utf-8" decoding keeps it."""
-    if encoding != "utf-8":
-        return False
-    with path.open("rb") as fh:
-        return fh.read(3) == b"\xef\xbb\xbf"
-
-
-def read_piece(data: bytes, width: int, *, quoted_newlines: bool = True) -> Records:
-    """The records of `data`, a piece of a file in plain form that starts with its header
-    record (see `plain.record_pieces`), read as `read_records` reads a file."""
-    try:
-        return _read_arrow(data, EXCEL, width, quoted_newlines)
-    except _ArrowDisagreesError:
-        return _read_python(data, EXCEL, encoding="utf-8", width=width)
-
-
-def _read_arrow(
-    path: Path | bytes, dialect: CsvDialect, width: int, quoted_newlines: bool
-) -> Records:
+def _read_arrow(data: bytes, width: int, quoted_newlines: bool) -> Records:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
     try:
-        table = _arrow_parse(path, dialect, names, invalid, threads=True, newlines=quoted_newlines)
+        table = _arrow_parse(data, names, invalid, threads=True, newlines=quoted_newlines)
         return Records(table.append_column(ROW, counting(table.num_rows)), width)
     except _OddRecordError:
         pass
     # Odd-width records: read again on one thread, which numbers them, then parse each
     # with the csv module.
     invalid.clear()
-    table = _arrow_parse(path, dialect, names, invalid, threads=False, newlines=quoted_newlines)
+    table = _arrow_parse(data, names, invalid, threads=False, newlines=quoted_newlines)
     if any(number is None for number, _ in invalid):
         raise _ArrowDisagreesError
     total = table.num_rows + len(invalid)
     odd: dict[int, list[str]] = {}
     for number, text in invalid:
-        if number == total and _open_quote(text, dialect):
-            text += _line_end_after(path, text)
-        parsed = list(csv.reader(io.StringIO(text, newline=""), **dialect.python()))
+        if number == total and _open_quote(text):
+            text += _line_end_after(data, text)
+        parsed = list(csv.reader(io.StringIO(text, newline="")))
         if len(parsed) > 1:
             raise _ArrowDisagreesError
         odd[int(number or 0)] = parsed[0] if parsed else []
@@ -222,26 +134,19 @@ def counting(n: int) -> pa.Array:
     return pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n))
 
 
-def _open_quote(text: str, dialect: CsvDialect) -> bool:
+def _open_quote(text: str) -> bool:
     """Whether `text` ends inside a quoted cell (a line end after it would belong to the cell)."""
-    return len(list(csv.reader(io.StringIO(text + "\nx", newline=""), **dialect.python()))) < 2
+    return len(list(csv.reader(io.StringIO(text + "\nx", newline="")))) < 2
 
 
-def _line_end_after(path: Path | bytes, text: str) -> str:
-    """The line-end characters that follow the file's last record, `text`, at the end of the file.
+def _line_end_after(data: bytes, text: str) -> str:
+    """The line-end characters that follow the last record, `text`, at the end of `data`.
 
     Arrow gives the text of an odd last record without them, even when an unclosed quote
     makes them part of its last cell.
     """
     body = text.encode("utf-8")
-    if isinstance(path, bytes):
-        tail = path[-(len(body) + 64) :]
-    else:
-        with path.open("rb") as fh:
-            fh.seek(0, 2)
-            size = fh.tell()
-            fh.seek(max(0, size - len(body) - 64))
-            tail = fh.read()
+    tail = data[-(len(body) + 64) :]
     for cut in range(0, min(64, len(tail)) + 1):
         end = tail[len(tail) - cut :]
         if tail[: len(tail) - cut].endswith(body) and not end.strip(b"\r\n"):
@@ -250,8 +155,7 @@ def _line_end_after(path: Path | bytes, text: str) -> str:
 
 
 def _arrow_parse(
-    path: Path | bytes,
-    dialect: CsvDialect,
+    data: bytes,
     names: list[str],
     invalid: list[tuple[int | None, str]],
     *,
@@ -272,13 +176,13 @@ def _arrow_parse(
 
     try:
         return pacsv.read_csv(
-            pa.BufferReader(path) if isinstance(path, bytes) else path,
+            pa.BufferReader(data),
             read_options=pacsv.ReadOptions(
                 autogenerate_column_names=True, use_threads=threads, block_size=BLOCK_SIZE
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=dialect.delimiter,
-                quote_char=dialect.quotechar,
+                delimiter=",",
+                quote_char='"',
                 double_quote=True,
                 escape_char=False,
                 newlines_in_values=newlines,
@@ -300,13 +204,13 @@ def _arrow_parse(
         raise _ArrowDisagreesError from None
 
 
-def _read_python(path: Path | bytes, dialect: CsvDialect, *, encoding: str, width: int) -> Records:
+def _read_python(data: bytes, width: int) -> Records:
     try:
-        text = (path if isinstance(path, bytes) else path.read_bytes()).decode(encoding)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NotUtf8Error(str(exc)) from None
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), **dialect.python()))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise UnreadableCsvError(str(exc)) from None
     del text
@@ -336,55 +240,3 @@ def _table_of(rows: list[tuple[int, list[str]]], width: int) -> pa.Table:
     numbers = pa.array([n for n, _ in rows], pa.int64())
     names = [f"c{i}" for i in range(width)] + [ROW]
     return pa.Table.from_arrays([*columns, numbers], names=names)
-
-
-class CannotReadError(Exception):
-    """A table file that Arrow cannot read as the package's CSV form (the caller falls back
-    to the csv module's parse, which reports why)."""
-
-
-class RecordsCache:
-    """Records read once per file, dialect and decoding, shared by both views of a table."""
-
-    def __init__(self) -> None:
-        self._records: dict[tuple[Path, CsvDialect, str], Records] = {}
-        self._lock = threading.Lock()  # the schema pass and the checks may run in two threads
-
-    def get(
-        self,
-        file: Path,
-        dialect: CsvDialect,
-        encoding: str,
-        width: int,
-        *,
-        quoted_newlines: bool = True,
-    ) -> Records:
-        """The file's records, read once (`quoted_newlines`: see `read_records`)."""
-        if encoding == "utf-8-sig" and not _has_bom(file):
-            encoding = "utf-8"
-        key = (file, dialect, encoding)
-        with self._lock:
-            if key not in self._records:
-                try:
-                    records = read_records(
-                        file,
-                        dialect,
-                        encoding=encoding,
-                        width=width,
-                        quoted_newlines=quoted_newlines,
-                    )
-                except (NotUtf8Error, UnreadableCsvError) as exc:
-                    raise CannotReadError(str(exc)) from None
-                self._records[key] = records
-            return self._records[key]
-
-    def forget(self, file: Path) -> None:
-        """Let go of the records of `file`."""
-        with self._lock:
-            for key in [k for k in self._records if k[0] == file]:
-                del self._records[key]
-
-
-def _has_bom(file: Path) -> bool:
-    with file.open("rb") as fh:
-        return fh.read(3) == codecs.BOM_UTF8

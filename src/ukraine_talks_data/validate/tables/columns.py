@@ -3,9 +3,9 @@
 `Context.table` gives a table's non-blank data rows, keyed by its schema's field names,
 empty cells as None, when its file parsed completely and its header is exactly the
 schema's field names (otherwise None). `ColumnContext.table` gives the same view as
-columns: from the Arrow records the schema pass read (`RecordsCache`) when the file is in
-plain form (`column_files.py`), else from `Context.table`'s rows, so that a table read
-in any form is checked by the same column checks.
+columns: from Arrow's records, read a piece at a time (`pieces.py`), when the file is in
+plain form (`csv/plain.py`), else from `Context.table`'s rows, so that a table read in
+any form is checked by the same rules.
 """
 
 from __future__ import annotations
@@ -17,17 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...package.relations import SPAN_FIELDS
-from ..csv.form import MAX_EXTRA_CELLS
 from ..csv.plain import ArrowParsedCsv, FileScan, scan_file
-from ..csv.records import (
-    EXCEL,
-    CannotReadError,
-    NotUtf8Error,
-    RecordsCache,
-    UnreadableCsvError,
-    head,
-    records_of,
-)
+from ..csv.records import records_of
 from ..inputs.descriptor import Resource
 from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import declared_algorithm
@@ -46,13 +37,12 @@ if TYPE_CHECKING:
 class ColumnContext:
     """The row-wise `Context` of a validation, and its tables as columns.
 
-    With `arrow`, tables in plain form are read once by Arrow (through `cache`, shared with
-    the schema pass) and `rows` is told their parse (`Context.use_parsed`), so that no
-    check reads them with the csv module.
+    With `arrow`, tables in plain form are read by Arrow, a piece at a time, and `rows` is
+    told their parse (`Context.use_parsed`), so that no check reads them with the csv
+    module. The fields the whole-column rules read go to `store`.
     """
 
     rows: Context
-    cache: RecordsCache = field(default_factory=RecordsCache)
     arrow: bool = True
     _tables: dict[str, ColumnTable | None] = field(default_factory=dict)
     _records: dict[str, Records] = field(default_factory=dict)
@@ -75,9 +65,7 @@ class ColumnContext:
                 return
             self._loaded.add(name)
             if self.arrow:
-                scan = self._scan(name)
-                if scan is not None and len(scan.pieces) == 1:
-                    self._read(name, scan)  # else read a piece at a time (`pieces`)
+                self._scan(name)  # read by Arrow a piece at a time (`pieces`)
 
     @contextmanager
     def only(self, name: str) -> Iterator[None]:
@@ -105,7 +93,8 @@ class ColumnContext:
         if whole:  # read again from the start, by the csv module
             self._forget(name)
             self.store.drop(name)
-        elif scan is not None and len(scan.pieces) > 1:
+            self._start.pop(name, None)
+        elif scan is not None:
             if not scan.blank_lines or self._empty_is_missing(name):
                 self._stored[name] = yield from self._in_pieces(name, keep, cells, scan)
                 return
@@ -162,9 +151,6 @@ class ColumnContext:
                 self._layouts.setdefault(name, position.layout())
             for held in (self._records, self._tables, self._positional):
                 held.pop(name, None)
-            resource = self.rows.descriptor.resource(name)
-            if resource is not None:
-                self.cache.forget(self.rows.descriptor.root / resource.path)
             parsed = self.rows.parsed(name)
             if isinstance(parsed, ArrowParsedCsv):
                 parsed.release()
@@ -197,31 +183,6 @@ class ColumnContext:
             return None
         self._scans[name] = scan
         return scan
-
-    def _read(self, name: str, scan: FileScan) -> None:
-        """Read a table in plain form with Arrow and give the Context its parse."""
-        resource = self.rows.descriptor.resource(name)
-        if resource is None:
-            return
-        file = self.rows.descriptor.root / resource.path
-        try:
-            first = head(file, "utf-8", EXCEL, 1)
-            if not first:
-                return
-            records = self.cache.get(
-                file, EXCEL, "utf-8", len(first[0]), quoted_newlines=scan.quoted_line_ends
-            )
-        except (OSError, NotUtf8Error, UnreadableCsvError, CannotReadError):
-            return  # not UTF-8, or unreadable: parse_csv reports why
-        if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
-            return  # a record too wide: parse_csv cuts it and reports it
-        if scan.blank_lines and not self._empty_is_missing(name):
-            return  # an empty line read by Arrow (empty cells) would not be blank: csv module
-        self._records[name] = records
-        parsed = ArrowParsedCsv(lambda: self._bytes(name), records, scan.lines)
-        self.rows.use_parsed(name, parsed)
-        if scan.plain_text and parsed.one_line_each():
-            self._plain_text.add(name)
 
     def _empty_is_missing(self, name: str) -> bool:
         """Whether an empty cell is a missing value in every field of table `name` (then a

@@ -15,14 +15,7 @@ from typing import BinaryIO
 
 from ..csv.form import MAX_EXTRA_CELLS
 from ..csv.plain import FileScan, first_record_end, line_count
-from ..csv.records import (
-    ROW,
-    CannotReadError,
-    NotUtf8Error,
-    Records,
-    UnreadableCsvError,
-    read_piece,
-)
+from ..csv.records import ROW, NotUtf8Error, Records, UnreadableCsvError, read_piece
 
 
 class PieceUnreadableError(Exception):
@@ -55,8 +48,10 @@ def read_pieces(fh: BinaryIO, scan: FileScan) -> Iterator[Piece]:
         data = body if offset == 0 else header + body
         try:
             width = _width(header)
+            if not width:
+                raise PieceUnreadableError  # an empty first line: the csv module reads it
             records = read_piece(data, width, quoted_newlines=scan.quoted_line_ends)
-        except (NotUtf8Error, UnreadableCsvError, CannotReadError, UnicodeDecodeError):
+        except (NotUtf8Error, UnreadableCsvError, UnicodeDecodeError):
             raise PieceUnreadableError from None
         if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
             raise PieceUnreadableError  # a record too wide: parse_csv cuts it and reports it
