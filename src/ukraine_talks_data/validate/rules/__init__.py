@@ -159,7 +159,9 @@ def run_checks(
     found: dict[Check, list[Issue]] = {c: [] for c in checks}
     with ThreadPoolExecutor(max(threads, 1)) as pool:
 
-        def run(checks: tuple[Check, ...], into: dict[Check, list[Issue]]) -> None:
+        def run(
+            checks: tuple[Check, ...], into: dict[Check, list[Issue]], threads: int = threads
+        ) -> None:
             if threads <= 1:
                 results = [list(check(ctx)) for check in checks]
             else:
@@ -180,7 +182,7 @@ def run_checks(
                     run(rows, local)
             for check, issues in local.items():  # a table's own issue, once for all pieces
                 found[check] += dict.fromkeys(issues)
-        run(whole, found)
+        run(whole, found, 1)  # SQL, one query at a time: DuckDB has threads of its own
     return found
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..report.issues import Issue
 from ..tables.rows import field_names
-from ..tables.store import quoted
+from ..tables.store import literal, quoted
 from ..tables.values import flagged
 
 if TYPE_CHECKING:
@@ -42,43 +42,41 @@ def row_has_evidence(ctx: ColumnContext) -> Iterator[Issue]:
     store = ctx.store
     if not store.has("evidence"):
         return
-    for name, key in EVIDENCED.items():
-        if not store.has(name):
-            continue
-        k = quoted(key)
-        sql = (
-            f"SELECT s._row, s.{k} FROM {store.rows(name)} s WHERE s.{k} IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {store.rows('evidence')} e "
-            f"WHERE e.row_table = ? AND e.row_id = s.{k}) ORDER BY s._row"
-        )
-        for row, value in store.query(sql, [name]):
-            yield Issue(
-                store.path(name), row, key, "no-evidence",
-                f"no evidence row supports this {name[:-1]}", value,
-            )  # fmt: skip
+    tables = [(n, k) for n, k in EVIDENCED.items() if store.has(n)]
+    sql = " UNION ALL ".join(
+        f"SELECT {number} AS t, s._row, s.{quoted(key)} FROM {store.rows(name)} s "
+        f"WHERE s.{quoted(key)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+        f"{store.rows('evidence')} e WHERE e.row_table = {literal(name)} "
+        f"AND e.row_id = s.{quoted(key)})"
+        for number, (name, key) in enumerate(tables)
+    )
+    for number, row, value in store.query(f"{sql} ORDER BY t, _row") if tables else []:
+        name, key = tables[number]
+        yield Issue(
+            store.path(name), row, key, "no-evidence",
+            f"no evidence row supports this {name[:-1]}", value,
+        )  # fmt: skip
 
 
 def references_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     """Rows of evidence and disagreements point at an existing row (and field) of row_table."""
     store = ctx.store
+    targets = [t for t in REFERABLE if store.has(t)]
     for name in ("evidence", "disagreements"):
         if not store.has(name):
             continue
         path, relation = store.path(name), store.rows(name)
-        targets = [t for t in REFERABLE if store.has(t)]
         found: list[tuple[int, int, Issue]] = []
-        for target in targets:
-            key = quoted(REFERABLE[target])
-            sql = (
-                f"SELECT s._row, s.row_id FROM {relation} s WHERE s.row_table = ? "
-                f"AND s.row_id IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM {store.rows(target)} t WHERE t.{key} = s.row_id)"
-            )
-            for row, value in store.query(sql, [target]):
-                issue = Issue(
-                    path, row, "row_id", "unknown-row", f"no {target} row has this id", value
-                )
-                found.append((row, 0, issue))
+        sql = " UNION ALL ".join(
+            f"SELECT s._row, s.row_table, s.row_id FROM {relation} s "
+            f"WHERE s.row_table = {literal(target)} AND s.row_id IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {store.rows(target)} t WHERE t.{quoted(key)} = s.row_id)"
+            for target, key in REFERABLE.items()
+            if target in targets
+        )
+        for row, target, value in store.query(sql) if targets else []:
+            issue = Issue(path, row, "row_id", "unknown-row", f"no {target} row has this id", value)
+            found.append((row, 0, issue))
         if name == "disagreements":  # each (row_table, field) once, then its rows
             given = "row_table IS NOT NULL AND row_id IS NOT NULL AND field IS NOT NULL"
             for target, value in store.query(

@@ -75,10 +75,10 @@ def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     """Each foreign key's cells equal the referenced fields of some row of the referenced
     table (unless all of the key's cells are empty)."""
     store = ctx.store
-    for fk in foreign_keys(ctx.rows):
-        if not (store.has(fk.table) and store.has(fk.target)):
-            continue  # unreadable: reported as such
-        for row, *cells in store.query(unmatched_sql(store, fk)):
+    keys = [fk for fk in foreign_keys(ctx.rows) if store.has(fk.table) and store.has(fk.target)]
+    queries = [unmatched_sql(store, fk) for fk in keys]  # an unreadable table: reported as such
+    for fk, sql, found in zip(keys, queries, store.found(queries), strict=True):
+        for row, *cells in store.query(sql) if found else []:
             yield fk.issue(store.path(fk.table), row, cells)
 
 

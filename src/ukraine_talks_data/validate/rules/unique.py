@@ -11,6 +11,7 @@ at position p, `p<p>` the cell as written).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..report.issues import Issue
@@ -32,55 +33,90 @@ EMPTY_KEY = "the primary key is empty"
 def keys_are_unique(ctx: ColumnContext) -> Iterator[Issue]:
     """Unique fields hold no value twice; the primary key is given and unique in every row."""
     store = ctx.store
-    for resource in ctx.tables():
+    keys: list[_Key] = []
+    for number, resource in enumerate(ctx.tables()):
         table = ctx.layout(resource.name)
         if table is None or not store.has(resource.name, "cells"):
             continue
         path, relation = store.path(resource.name), store.cells(resource.name)
-        found: list[tuple[int, int, Issue]] = []
         key = _primary_key(table)
         if key:
             names = ",".join(table.fields[p]["name"] for p in key)
-            values = [f"v{p}" for p in key]
             shown = f"concat_ws(', ', {', '.join(f'p{p}' for p in key)})"
-            empty = " AND ".join(f"{v} IS NULL" for v in values)
-            sql = f"SELECT _row, {shown} FROM {relation} WHERE NOT _blank AND {empty}"
-            for row, value in store.query(sql):
-                issue = Issue(path, row, names, "primary-key", EMPTY_KEY, value or None)
-                found.append((row, -1, issue))
-            for row, previous, value in _repeats(store, relation, values, shown):
-                message = duplicate_message("duplicate primary key", previous)
-                issue = Issue(path, row, names, "primary-key", message, value or None)
-                found.append((row, -1, issue))
+            values = tuple(f"v{p}" for p in key)
+            keys.append(_Key(number, path, relation, names, -1, values, shown))
         for position, field in enumerate(table.fields):
             if not (field.get("constraints") or {}).get("unique") or key == [position]:
                 continue  # a unique primary key: its duplicates are reported as the key's
-            for row, previous, value in _repeats(store, relation, [f"v{position}"], f"v{position}"):
-                message = duplicate_message("the value must be unique", previous)
-                issue = Issue(path, row, field["name"], "unique-error", message, value or None)
-                found.append((row, position, issue))
-        yield from (issue for _, _, issue in sorted(found, key=lambda item: item[:2]))
+            value = f"v{position}"
+            keys.append(_Key(number, path, relation, field["name"], position, (value,), value))
+    primary = [k for k in keys if k.position < 0]
+    found = store.found([k.empty() for k in primary] + [k.repeated() for k in keys])
+    issues: list[tuple[int, int, int, Issue]] = []
+    for k, given in zip(primary, found, strict=False):
+        issues += k.empty_issues(store) if given else []
+    for k, given in zip(keys, found[len(primary) :], strict=True):
+        issues += k.repeat_issues(store) if given else []
+    yield from (issue for *_, issue in sorted(issues, key=lambda item: item[:3]))
 
 
-def _repeats(
-    store: KeyStore, relation: str, values: list[str], shown: str
-) -> list[tuple[int, int, str | None]]:
-    """(row, the nearest earlier row with the same values, `shown`) for each record whose
-    values (not all empty) repeat an earlier record's; only repeated values are sorted."""
-    given = " OR ".join(f"{v} IS NOT NULL" for v in values)
-    key = ", ".join(values)
-    same = " AND ".join(f"d.{v} IS NOT DISTINCT FROM r.{v}" for v in values)
-    return [
-        (int(row), int(previous), value)
-        for row, previous, value in store.query(
-            f"WITH d AS (SELECT {key} FROM {relation} WHERE {given} "
-            f"GROUP BY {key} HAVING count(*) > 1) "
-            f"SELECT _row, previous, shown FROM ("
-            f"SELECT _row, {shown} AS shown, lag(_row) OVER (PARTITION BY {key} ORDER BY _row)"
-            f" AS previous FROM {relation} r WHERE EXISTS (SELECT 1 FROM d WHERE {same})"
+@dataclass(frozen=True)
+class _Key:
+    """A key to check in table number `table`: its primary key (position -1) or a unique
+    field; `values` its value columns in the store's `cells` relation, `shown` the value
+    an issue shows (SQL)."""
+
+    table: int
+    path: str
+    relation: str
+    field: str
+    position: int
+    values: tuple[str, ...]
+    shown: str
+
+    def empty(self) -> str:
+        """SQL: the records (not blank) where every value of the key is empty."""
+        empty = " AND ".join(f"{v} IS NULL" for v in self.values)
+        return f"SELECT _row, {self.shown} FROM {self.relation} WHERE NOT _blank AND {empty}"
+
+    def repeated(self) -> str:
+        """SQL: the values (not all empty) that more than one record holds."""
+        given = " OR ".join(f"{v} IS NOT NULL" for v in self.values)
+        key = ", ".join(self.values)
+        return f"SELECT {key} FROM {self.relation} WHERE {given} GROUP BY {key} HAVING count(*) > 1"
+
+    def empty_issues(self, store: KeyStore) -> list[tuple[int, int, int, Issue]]:
+        return [
+            (self.table, row, -1, self._issue(row, EMPTY_KEY, value))
+            for row, value in store.query(self.empty())
+        ]
+
+    def repeat_issues(self, store: KeyStore) -> list[tuple[int, int, int, Issue]]:
+        """Each record whose values repeat an earlier record's, naming the nearest earlier
+        one; only the repeated values are sorted."""
+        key = ", ".join(self.values)
+        same = " AND ".join(f"d.{v} IS NOT DISTINCT FROM r.{v}" for v in self.values)
+        rows = store.query(
+            f"WITH d AS ({self.repeated()}) SELECT _row, previous, shown FROM ("
+            f"SELECT _row, {self.shown} AS shown, "
+            f"lag(_row) OVER (PARTITION BY {key} ORDER BY _row) AS previous "
+            f"FROM {self.relation} r WHERE EXISTS (SELECT 1 FROM d WHERE {same})"
             f") WHERE previous IS NOT NULL"
         )
-    ]
+        what = "duplicate primary key" if self.position < 0 else "the value must be unique"
+        return [
+            (
+                self.table,
+                row,
+                self.position,
+                self._issue(row, duplicate_message(what, before), value),
+            )
+            for row, before, value in rows
+        ]
+
+    def _issue(self, row: int, message: str, value: str | None) -> Issue:
+        code = "primary-key" if self.position < 0 else "unique-error"
+        return Issue(self.path, row, self.field, code, message, value or None)
 
 
 def unique_needs(ctx: Context) -> dict[str, set[str]]:

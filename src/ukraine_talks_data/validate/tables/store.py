@@ -50,6 +50,11 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def literal(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def value_of(field: str) -> str:
     """The column holding the canonical value of date or integer `field` in a `rows`
     relation."""
@@ -63,6 +68,8 @@ class KeyStore:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._made: set[str] = set()
+        self._views: set[str] = set()  # relations still Arrow tables (`_append`)
+        self._large = False  # some table came in pieces
         self._paths: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -78,7 +85,7 @@ class KeyStore:
                 config={
                     "memory_limit": MEMORY_LIMIT,
                     "temp_directory": self._folder.name,
-                    "threads": 2,
+                    "threads": 1,  # two once a table comes in pieces (`_append`)
                     "preserve_insertion_order": False,
                     # Nothing to keep after the validation: no checkpoints (in-memory, they
                     # compress what was appended, seconds for nothing).
@@ -146,16 +153,27 @@ class KeyStore:
         self._append(f"cells:{table.name}", table.path, pa.table(columns))
 
     def _append(self, relation: str, path: str, data: pa.Table) -> None:
+        """A table's first piece is a view of its Arrow columns (no copy: most tables are
+        one piece); a second piece copies the first into DuckDB, and every piece is then
+        appended there, so that at most one piece of a table is held in Arrow."""
         with self._lock:
-            con = self._connection()
-            con.register("piece", data)
-            try:
-                if relation in self._made:
-                    con.execute(f"INSERT INTO {quoted(relation)} SELECT * FROM piece")
-                else:
-                    con.execute(f"CREATE TABLE {quoted(relation)} AS SELECT * FROM piece")
-                    self._made.add(relation)
-            finally:
+            con, name = self._connection(), quoted(relation)
+            if relation not in self._made:
+                con.register(relation, data)
+                self._made.add(relation)
+                self._views.add(relation)
+            else:
+                if relation in self._views:
+                    # A large table: DuckDB's threads pay off (on small ones, scanning
+                    # Arrow in two threads takes longer than in one).
+                    con.execute("SET threads = 2")
+                    self._large = True
+                    con.execute(f"CREATE TABLE {quoted('copy')} AS SELECT * FROM {name}")
+                    con.unregister(relation)
+                    con.execute(f"ALTER TABLE {quoted('copy')} RENAME TO {name}")
+                    self._views.discard(relation)
+                con.register("piece", data)
+                con.execute(f"INSERT INTO {name} SELECT * FROM piece")
                 con.unregister("piece")
             self._paths[relation.split(":", 1)[1]] = path
 
@@ -163,23 +181,37 @@ class KeyStore:
         """Forget what was stored of table `name` (it is read again from its start)."""
         with self._lock:
             for relation in (f"rows:{name}", f"cells:{name}"):
-                if relation in self._made:
+                if relation in self._views:
+                    self._connection().unregister(relation)
+                elif relation in self._made:
                     self._connection().execute(f"DROP TABLE {quoted(relation)}")
-                    self._made.discard(relation)
+                self._made.discard(relation)
+                self._views.discard(relation)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """The rows of `sql` over the stored relations (a cursor of its own: threads may ask
-        at once). A column that was not kept raises ReleasedColumnError: the rule's entry in
+        """The rows of `sql` over the stored relations (one query at a time: the views of
+        Arrow columns belong to the connection; DuckDB runs each in its own threads). A
+        column that was not kept raises ReleasedColumnError: the rule's entry in
         `rules.WHOLE` does not name it."""
         import duckdb
 
-        cursor = self._connection().cursor()
-        try:
-            return cursor.execute(sql, list(params)).fetchall()
-        except duckdb.BinderException as exc:
-            raise ReleasedColumnError(f"a column the SQL reads was not kept: {exc}") from None
-        finally:
-            cursor.close()
+        with self._lock:
+            try:
+                return self._connection().execute(sql, list(params)).fetchall()
+            except duckdb.BinderException as exc:
+                message = f"a column the SQL reads was not kept: {exc}"
+                raise ReleasedColumnError(message) from None
+
+    def found(self, queries: Sequence[str]) -> list[bool]:
+        """Whether each of `queries` gives a row, asked in one query while every table is
+        one piece (a valid package gives none: its rules then cost one query each, not one
+        per key or table); one at a time once a table came in pieces."""
+        if not queries:
+            return []
+        if self._large:  # one at a time: together, their joins would share the memory limit
+            return [bool(self.query(f"SELECT EXISTS ({q})")[0][0]) for q in queries]
+        row = self.query("SELECT " + ", ".join(f"EXISTS ({q})" for q in queries))[0]
+        return [bool(x) for x in row]
 
     def count(self, name: str) -> int:
         """The data rows stored of table `name`."""
@@ -192,6 +224,7 @@ class KeyStore:
         if self._con is not None:
             self._con.close()
             self._con = None
+        self._views.clear()
         if self._folder is not None:
             self._folder.cleanup()
             self._folder = None
