@@ -10,6 +10,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -115,8 +117,9 @@ def test_a_change_killed_at_each_rename_is_wholly_old_or_new_once_settled(
     assert everything(folder) == NEW
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="flock")
-def test_a_change_running_now_is_left_to_it(folder: Path) -> None:
+@contextmanager
+def changing(folder: Path) -> Iterator[None]:
+    """Another process holding `folder`'s change lock, as a run changing it does."""
     hold = (
         "import fcntl, os, sys, time\n"
         "fd = os.open(sys.argv[1], os.O_RDONLY)\n"
@@ -124,12 +127,21 @@ def test_a_change_running_now_is_left_to_it(folder: Path) -> None:
         "print('locked', flush=True)\n"
         "time.sleep(60)\n"
     )
-    (folder / "journal.json").write_text("{}")  # were it read, it would be refused
     proc = subprocess.Popen(
         [sys.executable, "-c", hold, str(folder)], stdout=subprocess.PIPE, text=True
     )
     try:
         assert proc.stdout is not None and proc.stdout.readline() == "locked\n"
+        yield
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock")
+def test_a_change_running_now_is_left_to_it(folder: Path) -> None:
+    (folder / "journal.json").write_text("{}")  # were it read, it would be refused
+    with changing(folder):
         assert not settle(folder / "journal.json")
         with pytest.raises(BlockingIOError) as err, journaled_group(folder / "journal.json"):
             pass
@@ -137,10 +149,34 @@ def test_a_change_running_now_is_left_to_it(folder: Path) -> None:
             str(folder),
             "another run is changing this folder now; try again once it has finished",
         )
-    finally:
-        proc.kill()
-        proc.wait()
     assert (folder / "journal.json").read_text() == "{}"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock")
+@pytest.mark.parametrize(
+    ("args", "stderr"),
+    [
+        (["build", "--root", "{root}"], "error: cannot write the build files in {root}: "),
+        (
+            ["add-source", "{article}", "--published", "2022-01-10", "--root", "{root}"],
+            "error: cannot write {root} (nothing was changed): ",
+        ),
+    ],
+)
+def test_a_second_run_changing_the_same_package_stops(
+    package: Path, tmp_path: Path, args: list[str], stderr: str
+) -> None:
+    root = package.parent
+    article = tmp_path / "article.txt"
+    article.write_text("Talks in Geneva.\n\nThe delegations met on Monday.\n")
+    before = everything(root)
+    with changing(root):
+        result = CliRunner().invoke(app, [a.format(root=root, article=article) for a in args])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == stderr.format(root=root) + (
+        "another run is changing this folder now; try again once it has finished"
+    )
+    assert everything(root) == before
 
 
 def _journal(**changes: object) -> dict[str, object]:
