@@ -6,7 +6,8 @@ read-only and full targets, missing and damaged inputs, an interrupted or buggy 
 exit status README's table documents and the last line of stderr. `WRITERS` are the
 commands that write; each is run with a fault injected at its first, second, … write or
 rename until one run meets none, and must leave the previous output whole (or, killed,
-the previous or the new one) and nothing else behind once run again.
+the previous or the new one: for a package, once the next command has read it) and
+nothing else behind once run again.
 """
 
 from __future__ import annotations
