@@ -38,12 +38,16 @@ def bundle_dir() -> Path:
 
     In an installed wheel this is ``ukraine_talks_data/_bundle``; in a source
     checkout or an editable install it is the repository root. A change a killed run left
-    half made there is put right first (`settle`: one look for the journal when there is
-    none).
+    half made there is put right first (`settle`, once per process).
     """
     root = _find_bundle()
-    settle(root)
+    if root not in _SETTLED:
+        settle(root)
+        _SETTLED.add(root)
     return root
+
+
+_SETTLED: set[Path] = set()
 
 
 @cache
