@@ -41,7 +41,7 @@ TOP_LAYERS = (
     "contribute",
     "face",
 )
-BASE_MODULES = {"errors", "_version", "_atomic", "_optional", "spreadsheet_safety"}
+BASE_MODULES = {"errors", "_version", "_atomic", "_journal", "_optional", "spreadsheet_safety"}
 FACE_MODULES = {"cli"}
 NEVER = {("views", "validate"), ("export", "validate"), ("analysis", "validate")}
 """(layer, layer below it) pairs that must not meet although the order would allow it."""

@@ -166,6 +166,25 @@ def test_one_deadline_for_the_whole_file(serve: Any, cache: Path) -> None:
     assert everything_in(cache) == []
 
 
+@pytest.mark.parametrize("sent", ["nothing", "headers a byte a second"])
+def test_the_deadline_covers_the_response_headers(sent: str, serve: Any, cache: Path) -> None:
+    """A server that never answers, or sends its status line and headers a byte a second,
+    trips no per-read timeout; the file's deadline stops it all the same."""
+
+    def slow_headers(sock: socket.socket, server: RawServer) -> None:
+        for byte in head(SIZE) if sent != "nothing" else b"":
+            server.send(sock, bytes([byte]))
+            if server.release.wait(1):
+                return
+        server.release.wait()
+
+    server = serve(slow_headers)
+    with pytest.raises(RemoteError) as err:
+        u.load(TABLE, source="remote", base_url=server.url, timeout=1.5)
+    assert str(err.value) == f"cannot download {server.url}{TABLE}.parquet: no answer within 1.5 s"
+    assert everything_in(cache) == []
+
+
 def test_a_full_disk_while_caching_is_a_clear_error(
     serve: Any, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,11 @@ named after it and the writing process (`.<name>.<pid>-<random>.tmp`, and `.old`
 folder moved aside while the new one is swapped in); a run that dies without cleaning up
 leaves one behind, and the next write of the same target removes it (restoring a folder
 left moved aside, should the kill have come between the two renames of a swap).
+
+Several outputs go in place together with `atomic_group()`, one `Step` each; an error
+puts back those already replaced. Given a `Log` (`_journal.Journal`), the group stages in
+the log's folder and records its steps there first, so that a run killed between two
+outputs can be put right by the next (`_journal.journaled_group`).
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-_ACTIVE: set[str] = set()
+ACTIVE: set[str] = set()
 """Staging places this process is using now (a leftover of our own pid not in here is stale)."""
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.(?P<kind>tmp|old)$")
+LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.(?P<kind>tmp|old)$")
 
 
 def _alive(pid: int) -> bool:
@@ -50,8 +57,8 @@ def leftovers(out: Path) -> list[Path]:
         return []
     found = []
     for path in siblings:
-        match = _LEFTOVER.match(path.name)
-        if not match or match["name"] != out.name or str(path) in _ACTIVE:
+        match = LEFTOVER.match(path.name)
+        if not match or match["name"] != out.name or str(path) in ACTIVE:
             continue
         pid = int(match["pid"])
         if pid == os.getpid() or not _alive(pid):
@@ -68,11 +75,12 @@ def clear_leftovers(out: Path) -> list[Path]:
         aside = path / out.name
         if path.name.endswith(".old") and not out.exists() and aside.exists():
             aside.replace(out)
-        _remove(path)
+        remove_place(path)
     return found
 
 
-def _remove(path: Path) -> None:
+def remove_place(path: Path) -> None:
+    """Remove a staging place (a folder, or a file) and whatever it holds."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
@@ -88,20 +96,6 @@ def _prepare(out: Path, parents: bool) -> None:
     elif not out.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, f"no such folder {out.parent}", str(out))
     clear_leftovers(out)
-
-
-@contextmanager
-def _staging(out: Path, kind: str) -> Iterator[Path]:
-    """A new hidden folder beside `out`, removed when the block ends."""
-    folder = Path(
-        tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}-", suffix=f".{kind}", dir=out.parent)
-    )
-    _ACTIVE.add(str(folder))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        _ACTIVE.discard(str(folder))
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -126,20 +120,86 @@ def exchange(a: Path, b: Path) -> bool:
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 
 
+def identity(path: Path) -> tuple[int, int] | None:
+    """What tells a file or folder from any other while it exists: (device, inode)."""
+    try:
+        stat = os.lstat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+@dataclass(frozen=True)
+class Step:
+    """How one output goes in place: `new` (staged) replaces `out`, whose previous version,
+    if there was one, goes to `old` (a file's is linked there before the rename)."""
+
+    out: Path
+    new: Path
+    old: Path | None
+    folder: bool
+    new_id: tuple[int, int] | None
+
+    def do(self) -> None:
+        """Put the new version in place."""
+        if self.folder and self.old is not None:
+            if exchange(self.new, self.out):  # the old folder is now where the new one was
+                return
+            self.out.replace(self.old)
+        self.new.replace(self.out)
+
+    def undo(self) -> None:
+        """Put the previous version back, whether `do` ran, ran half or not at all; the
+        new version goes back to `new`."""
+        if self.new_id is not None and identity(self.out) == self.new_id:
+            if not os.path.lexists(self.new):
+                self.out.replace(self.new)
+            elif not exchange(self.new, self.out):
+                raise OSError(
+                    errno.EEXIST, "cannot exchange it with its previous version", str(self.out)
+                )
+        if self.old is not None and not os.path.lexists(self.out) and os.path.lexists(self.old):
+            self.old.replace(self.out)
+
+
+class Log(Protocol):
+    """Where a group stages its outputs and records its steps before its first rename
+    (`_journal.Journal`)."""
+
+    def place(self, out: Path, kind: str) -> Path: ...
+
+    def write(self, steps: list[Step], *, committed: bool) -> None: ...
+
+    def remove(self) -> None: ...
+
+
 class Publication:
     """Outputs staged beside their places, put in place together when the block ends.
 
     `file(out)` and `folder(out)` give a staging path to fill. When the block succeeds,
-    each output replaces its previous version in turn — a file by a rename, a folder by
-    an exchange where the system has one (else moved aside, then renamed in) — and an
-    error while doing so puts back those already replaced, so a failed run leaves the
-    previous outputs as they were. (A run killed between two outputs leaves the first
-    new and the second old; each output on its own is old or new.)
+    each output replaces its previous version in turn (`_Step`) — a file by a rename, a
+    folder by an exchange where the system has one (else moved aside, then renamed in) —
+    and an error while doing so puts back those already replaced, so a failed run leaves
+    the previous outputs as they were. With a `log` (`_journal.py`), a run killed
+    between two outputs is put right too: the next run puts the previous ones back.
     """
 
-    def __init__(self, stack: ExitStack, parents: bool) -> None:
-        self._stack, self._parents = stack, parents
+    def __init__(self, parents: bool, log: Log | None = None) -> None:
+        self._parents, self._journal = parents, log
         self._staged: list[tuple[Path, Path, bool]] = []  # (out, staged, is_folder)
+        self._places: list[Path] = []
+        self._keep = False  # a journal and the staging places it needs outlive this run
+
+    def _place(self, out: Path, kind: str) -> Path:
+        """A new hidden staging folder for `out` (removed by `_close`): beside it, or where
+        the log keeps the change's staging places."""
+        if self._journal is not None:
+            return self._journal.place(out, kind)
+        prefix = f".{out.name}.{os.getpid()}-"
+        folder = Path(tempfile.mkdtemp(prefix=prefix, suffix=f".{kind}", dir=out.parent))
+        ACTIVE.add(str(folder))
+        self._places.append(folder)
+        return folder
 
     def file(self, out: Path) -> Path:
         """A path (not yet existing) to write `out`'s new content to."""
@@ -147,7 +207,7 @@ class Publication:
         _prepare(out, self._parents)
         if out.is_dir():
             raise IsADirectoryError(errno.EISDIR, "it is a folder", str(out))
-        tmp = self._stack.enter_context(_staging(out, "tmp")) / out.name
+        tmp = self._place(out, "tmp") / out.name
         self._staged.append((out, tmp, False))
         return tmp
 
@@ -155,44 +215,54 @@ class Publication:
         """An empty folder to fill with `out`'s new content."""
         out = Path(out)
         _prepare(out, self._parents)
-        tmp = self._stack.enter_context(_staging(out, "tmp")) / out.name
+        tmp = self._place(out, "tmp") / out.name
         tmp.mkdir()
         self._staged.append((out, tmp, True))
         return tmp
 
+    def _steps(self) -> list[Step]:
+        """How each output goes in place; a file's previous version is linked aside now."""
+        steps = []
+        for out, tmp, is_folder in self._staged:
+            if is_folder and out.exists() and not out.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out))
+            if not is_folder and tmp.is_dir():
+                raise IsADirectoryError(f"{tmp} is a folder; a file was expected")
+            old = None
+            if os.path.lexists(out):
+                old = self._place(out, "old") / out.name
+                if not is_folder:
+                    _link_or_copy(out, old)  # the old file stays in place until the rename
+            steps.append(Step(out, tmp, old, is_folder, identity(tmp)))
+        return steps
+
     def _commit(self) -> None:
-        done: list[Callable[[], object]] = []
+        steps = self._steps()
+        if self._journal is not None:
+            self._journal.write(steps, committed=False)
         try:
-            for out, tmp, is_folder in self._staged:
-                done.append(self._put(out, tmp, is_folder))
+            for step in steps:
+                step.do()
+            if self._journal is not None:
+                self._journal.write(steps, committed=True)
         except BaseException:
-            for undo in reversed(done):
-                with suppress(BaseException):  # best effort: the error that stopped us wins
-                    undo()
+            undone = True
+            for step in reversed(steps):
+                try:
+                    step.undo()
+                except BaseException:  # best effort: the error that stopped us wins
+                    undone = False
+            self._keep = not undone and self._journal is not None
             raise
 
-    def _put(self, out: Path, tmp: Path, is_folder: bool) -> Callable[[], object]:
-        """Put `tmp` in `out`'s place; return how to undo it."""
-        if is_folder and out.exists() and not out.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out))
-        if not is_folder and tmp.is_dir():
-            raise IsADirectoryError(f"{tmp} is a folder; a file was expected")
-        if not out.exists():
-            tmp.replace(out)
-            return lambda: out.replace(tmp)
-        if is_folder and exchange(tmp, out):
-
-            def swap_back() -> None:
-                exchange(tmp, out)
-
-            return swap_back
-        aside = self._stack.enter_context(_staging(out, "old")) / out.name
-        if is_folder:
-            out.replace(aside)
-        else:
-            _link_or_copy(out, aside)  # the old file stays in place until the rename
-        tmp.replace(out)
-        return lambda: aside.replace(out)
+    def _close(self) -> None:
+        """Remove the staging places, then the log (unless the next run needs them)."""
+        for folder in self._places:
+            if not self._keep:
+                remove_place(folder)
+            ACTIVE.discard(str(folder))
+        if self._journal is not None and not self._keep:
+            self._journal.remove()
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -203,10 +273,12 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 @contextmanager
-def atomic_group(*, parents: bool = True) -> Iterator[Publication]:
-    """Stage several outputs and put them in place together (see `Publication`)."""
+def atomic_group(*, parents: bool = True, log: Log | None = None) -> Iterator[Publication]:
+    """Stage several outputs and put them in place together (see `Publication`; with a
+    `log`, see `_journal.journaled_group`)."""
     with ExitStack() as stack:
-        publication = Publication(stack, parents)
+        publication = Publication(parents, log)
+        stack.callback(publication._close)
         yield publication
         publication._commit()
 

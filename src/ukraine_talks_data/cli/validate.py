@@ -93,11 +93,15 @@ def validate(
     Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
     """  # noqa: E501 - typer prints docstring lines as written
     from .._atomic import write_text_atomic
+    from ..package.bundle import settle
     from ..validate import validate_package
     from ..validate.inputs.descriptor import DescriptorError
     from ..validate.report.formats import render, summary
 
     fmt = ReportFormat.json if json_output else output_format
+    if datapackage is not None:  # a change a killed build, add-source or accept left half made
+        with clean_errors():
+            settle(datapackage if datapackage.is_dir() else datapackage.parent)
     try:
         report = validate_package(
             datapackage, reference_schemas=not allow_schema_changes, engine=engine.value

@@ -3,9 +3,11 @@
 `staged(root)` copies the package's files (its descriptor, every resource's file and schema
 file, the Parquet folder and the data dictionary) into a temporary folder. The caller edits
 the copy; `commit()` builds it (which validates it), validates the result once more, and
-only then writes the changed files back into `root` together (`_atomic.atomic_group`): a
-failed write puts back those already replaced. A refused change, or one that cannot be
-written (a full disk, a read-only folder), leaves `root` untouched and is a ContributeError.
+only then writes the changed files back into `root` as one change
+(`_journal.journaled_group`): a failed write puts back those already replaced, and so does
+the next command to read the package after a run killed midway. A refused change, or one
+that cannot be written (a full disk, a read-only folder), leaves `root` untouched and is a
+ContributeError.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .._atomic import atomic_group
+from .._journal import journaled_group
 from ..errors import BuildError, ContributeError
 from ..loading.parquet import PARQUET_DIR
-from ..package.bundle import DESCRIPTOR
+from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR
 from ..publish.build import build
 from ..publish.data_dictionary import DATA_DICTIONARY
 from ..validate import validate_package
@@ -98,10 +100,9 @@ def commit(stage: Path, root: Path, explain: Explain | None = None) -> list[str]
         for rel in sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
         if not (root / rel).is_file() or (root / rel).read_bytes() != (stage / rel).read_bytes()
     ]
-    # All or nothing; the descriptor last: a run killed between two renames leaves the
-    # package describing its old files.
+    # All or nothing, even for a run killed between two renames (the descriptor last).
     try:
-        with atomic_group(parents=True) as publication:
+        with journaled_group(root / CHANGE_JOURNAL) as publication:
             for rel in sorted(changed, key=lambda r: r == DESCRIPTOR):
                 publication.file(root / rel).write_bytes((stage / rel).read_bytes())
     except OSError as exc:

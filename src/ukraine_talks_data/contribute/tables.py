@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContributeError
-from ..package.bundle import DESCRIPTOR, bundle_dir
+from ..package.bundle import DESCRIPTOR, bundle_dir, settle
 from ..package.schemas import primary_key
 from ..package.sources import source_text
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
@@ -26,11 +26,15 @@ Row = dict[str, str]
 
 
 def package_root(root: Path | str | None) -> Path:
-    """The package folder: `root` (a folder or its datapackage.json), else the bundled one."""
+    """The package folder: `root` (a folder or its datapackage.json), else the bundled one;
+    a change a killed run left half made there is put right first (`settle`)."""
     if root is None:
         return bundle_dir()
     path = Path(root)
-    return path.parent if path.name == DESCRIPTOR and path.is_file() else path
+    folder = path.parent if path.name == DESCRIPTOR and path.is_file() else path
+    if folder.is_dir():
+        settle(folder)
+    return folder
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import LoadError
-from ..package.bundle import bundled_descriptor
+from ..package.bundle import bundled_descriptor, settle
 from ..package.sources import source_text
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
 from ..validate.inputs.files import PackageFileError, read_package_file
@@ -31,6 +31,7 @@ class PackageFolder:
 
     def __init__(self, path: Path | str | None = None) -> None:
         file = Path(path) if path is not None else bundled_descriptor()
+        settle(file if file.is_dir() else file.parent)  # a change a killed run left half made
         try:
             descriptor, issues = read_descriptor(file)
         except DescriptorError as exc:

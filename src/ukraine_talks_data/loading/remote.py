@@ -5,8 +5,9 @@ The base URL comes from the caller or `UKRAINE_TALKS_BASE_URL`; a table's file i
 ``<base URL>/<table>.parquet`` (the flat layout of a release folder, see `release`). Each
 download must have the size and SHA-256 that the bundled data/parquet/datapackage.json
 declares, and is held to limits while it streams: a response larger than the declared
-size (plus `SIZE_MARGIN`) is cut off as soon as it is, and the whole file must arrive
-within one deadline (`timeout`), however slowly the server trickles it. It is written to
+size (plus `SIZE_MARGIN`) is cut off as soon as it is, and the whole exchange (connecting,
+the response's headers, the body) must end within one deadline (`timeout`, enforced on the
+sockets by `deadline.Deadline`), however slowly the server trickles it. It is written to
 a staging place in the cache (`_atomic.atomic_path`), checked, and only then renamed into
 the cache, so a refused or interrupted download is never cached; a staging place left by
 a killed process is removed by the next download of that file or by `clear_cache()`.
@@ -20,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from ..errors import HashMismatchError as HashMismatchError
 from ..errors import RemoteError as RemoteError
 from ..package.bundle import bundle_dir
 from ..package.digest import file_sha256
+from .deadline import Deadline
 from .parquet import PARQUET_DESCRIPTOR, file_resource, parquet_file_name
 
 BASE_URL_ENV = "UKRAINE_TALKS_BASE_URL"
@@ -192,38 +193,47 @@ def download(url: str, out: Path, expected: Expected, timeout: float) -> None:
 
 
 def _stream(url: str, tmp: Path, expected: Expected, timeout: float) -> None:
-    """Write the body of `url` to `tmp`, enforcing the size limit and the deadline."""
+    """Write the body of `url` to `tmp`, enforcing the size limit and the deadline (which
+    covers connecting and the response's headers too: `Deadline`)."""
     import requests
 
-    deadline = time.monotonic() + timeout
     limit = None if expected.bytes is None else expected.bytes + SIZE_MARGIN
-    with requests.get(url, stream=True, timeout=(timeout, timeout)) as response:
-        response.raise_for_status()
-        length = response.headers.get("Content-Length", "")
-        if limit is not None and length.isdigit() and int(length) > limit:
-            raise RemoteError(_too_large(url, expected, f"announces {int(length):,} bytes"))
-        received = 0
-        with tmp.open("wb") as fh:
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise RemoteError(_too_slow(url, timeout, received, expected))
-                _read_timeout(response, remaining)
-                try:
-                    chunk = response.raw.read1(CHUNK, decode_content=True)
-                except Exception as exc:  # urllib3's own: a read timeout, a broken stream
-                    if time.monotonic() >= deadline:
-                        raise RemoteError(_too_slow(url, timeout, received, expected)) from None
-                    raise RemoteError(
-                        f"cannot download {url}: the transfer broke off after {received:,} "
-                        f"bytes ({type(exc).__name__}); nothing was cached"
-                    ) from None
-                if not chunk:
-                    return
-                received += len(chunk)
-                if limit is not None and received > limit:
-                    raise RemoteError(_too_large(url, expected, f"sent over {limit:,} bytes"))
-                fh.write(chunk)
+    received = 0
+    with Deadline(timeout) as deadline, deadline.session() as session:
+        try:
+            response = session.get(url, stream=True, timeout=(timeout, timeout))
+        except requests.exceptions.RequestException as exc:
+            if deadline.passed():  # however the shut socket showed: a timeout all the same
+                raise requests.exceptions.Timeout() from exc
+            raise
+        with response:
+            response.raise_for_status()
+            length = response.headers.get("Content-Length", "")
+            if limit is not None and length.isdigit() and int(length) > limit:
+                raise RemoteError(_too_large(url, expected, f"announces {int(length):,} bytes"))
+            with tmp.open("wb") as fh:
+                while True:
+                    remaining = deadline.remaining()
+                    if remaining <= 0:
+                        raise RemoteError(_too_slow(url, timeout, received, expected))
+                    _read_timeout(response, remaining)
+                    try:
+                        chunk = response.raw.read1(CHUNK, decode_content=True)
+                    except Exception as exc:  # urllib3's own: a read timeout, a broken stream
+                        if deadline.passed():
+                            raise RemoteError(_too_slow(url, timeout, received, expected)) from None
+                        raise RemoteError(
+                            f"cannot download {url}: the transfer broke off after {received:,} "
+                            f"bytes ({type(exc).__name__}); nothing was cached"
+                        ) from None
+                    if not chunk:
+                        if deadline.expired:  # the deadline shut the socket
+                            raise RemoteError(_too_slow(url, timeout, received, expected))
+                        return
+                    received += len(chunk)
+                    if limit is not None and received > limit:
+                        raise RemoteError(_too_large(url, expected, f"sent over {limit:,} bytes"))
+                    fh.write(chunk)
 
 
 def _read_timeout(response: Any, seconds: float) -> None:

@@ -1,17 +1,31 @@
 """Where the data package bundled with this distribution lives on disk, and where its parts lie
 in any package folder: the descriptor, and the Parquet distribution (`data/parquet/`, one
 `<table>.parquet` per table, each recording the SHA-256 of the CSV it was built from under
-`source_csv_sha256`, and its own descriptor)."""
+`source_csv_sha256`, and its own descriptor) and the journal of a change being made to it
+(`CHANGE_JOURNAL`, `settle()`)."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
 
+from .. import _journal
+
 DESCRIPTOR = "datapackage.json"
 PARQUET_DIR = "data/parquet"
 PARQUET_DESCRIPTOR = f"{PARQUET_DIR}/datapackage.json"
 CSV_SHA256_KEY = "source_csv_sha256"
+CHANGE_JOURNAL = ".ukraine-talks-change.json"
+"""Where `build`, `add-source` and `accept` record the change they are making to a package
+(`_journal`): present only while the renames run, or after a run was killed during them."""
+
+
+def settle(root: Path | str) -> bool:
+    """Put right a change to the package at `root` that a killed `build`, `add-source` or
+    `accept` left half made, so that the package is wholly its previous self (or wholly
+    the new one, if the kill came after the change was complete); True if there was one.
+    Every command that reads a package calls it first."""
+    return _journal.settle(Path(root) / CHANGE_JOURNAL)
 
 
 def parquet_file_name(table: str) -> str:
@@ -19,13 +33,25 @@ def parquet_file_name(table: str) -> str:
     return f"{table}.parquet"
 
 
-@cache
 def bundle_dir() -> Path:
     """The folder holding datapackage.json, schemas/, data/ and seeds/.
 
     In an installed wheel this is ``ukraine_talks_data/_bundle``; in a source
-    checkout or an editable install it is the repository root.
+    checkout or an editable install it is the repository root. A change a killed run left
+    half made there is put right first (`settle`, once per process).
     """
+    root = _find_bundle()
+    if root not in _SETTLED:
+        settle(root)
+        _SETTLED.add(root)
+    return root
+
+
+_SETTLED: set[Path] = set()
+
+
+@cache
+def _find_bundle() -> Path:
     here = Path(__file__).resolve().parent.parent  # the ukraine_talks_data folder
     for candidate in (here / "_bundle", here.parent.parent):
         if (candidate / DESCRIPTOR).is_file():

@@ -2,9 +2,10 @@
 
 Derived files: the `bytes`, `hash`, `rows` (and `version`, `created`, `sources`: see
 `metadata`) in datapackage.json, the Parquet
-files and their descriptor in data/parquet/, and docs/data-dictionary.md. Every write is
-atomic, and a file is rewritten only when its content changed, so a second build writes
-nothing. `stale_files()` reports what a build would change; a test calls it.
+files and their descriptor in data/parquet/, and docs/data-dictionary.md. They are
+published as one change, all or nothing even if the run is killed (`_journal`), and a file
+is rewritten only when its content changed, so a second build writes nothing.
+`stale_files()` reports what a build would change; a test calls it.
 
 Byte-identity: the same CSVs give byte-identical files for a given pyarrow version. A
 Parquet file whose decoded content and metadata already match is left alone, so building
@@ -15,15 +16,16 @@ from __future__ import annotations
 
 import csv
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .._atomic import Publication, atomic_group, clear_leftovers, write_text_atomic
+from .._atomic import Publication, clear_leftovers
+from .._journal import journaled_group
 from .._version import __version__
 from ..errors import BuildError as BuildError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, read_parquet_file
-from ..package.bundle import DESCRIPTOR, bundle_dir
+from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR, bundle_dir, settle
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
 from ..validate.rules.parquet import PARQUET_CODES
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
@@ -100,15 +102,6 @@ def _parquet_matches(path: Path, expected: Any) -> bool:
     return bool(table.equals(expected, check_metadata=True))
 
 
-def _write_if_changed(root: Path, rel: str, text: str, result: BuildResult) -> None:
-    path = root / rel
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        result.unchanged.append(rel)
-    else:
-        write_text_atomic(path, text)
-        result.written.append(rel)
-
-
 def _orphans(root: Path, names: list[str]) -> list[str]:
     """Parquet files in data/parquet/ for tables the package no longer has."""
     folder = root / PARQUET_DIR
@@ -149,11 +142,13 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     Raises BuildError, writing nothing, when the package is invalid; stale sizes, hashes
     and row counts in datapackage.json and a stale Parquet distribution are not errors
     here, since the build rewrites them. Every table is read and encoded before anything
-    is written; then the Parquet distribution (files and descriptor) is swapped in as one
-    folder and datapackage.json renamed right after it (a failure in between puts the
-    previous folder back), and the data dictionary last.
+    is written; then the Parquet distribution (files and descriptor, one folder),
+    datapackage.json and the data dictionary are published as one change
+    (`_journal.journaled_group`): a failure puts the previous ones back, and so does the
+    next command to read the package after a run killed midway.
     """
     root = Path(root) if root is not None else bundle_dir()
+    settle(root)
     descriptor = _descriptor(root)
     _validate(root)
     result = BuildResult(root)
@@ -162,15 +157,23 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     tables = _read_tables(root, descriptor)
     raw = _expected_descriptor(root, descriptor)
     text = dump_descriptor(raw)
-    with atomic_group() as publish:  # the Parquet folder, then datapackage.json
+    dictionary = render_data_dictionary(replace(descriptor, raw=raw))
+    with journaled_group(root / CHANGE_JOURNAL) as publish:
         _stage_parquet(root, raw, _schemas(descriptor), tables, force, result, publish)
-        if text == (root / DESCRIPTOR).read_text(encoding="utf-8"):
-            result.unchanged.append(DESCRIPTOR)
-        else:
-            publish.file(root / DESCRIPTOR).write_bytes(text.encode("utf-8"))
-            result.written.append(DESCRIPTOR)
-    _write_if_changed(root, DATA_DICTIONARY, render_data_dictionary(_descriptor(root)), result)
+        _stage_if_changed(root, DESCRIPTOR, text, result, publish)
+        _stage_if_changed(root, DATA_DICTIONARY, dictionary, result, publish)
     return result
+
+
+def _stage_if_changed(
+    root: Path, rel: str, text: str, result: BuildResult, publish: Publication
+) -> None:
+    path = root / rel
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        result.unchanged.append(rel)
+    else:
+        publish.file(path).write_bytes(text.encode("utf-8"))
+        result.written.append(rel)
 
 
 def _stage_parquet(
@@ -239,6 +242,7 @@ def stale_files(root: Path | None = None) -> list[str]:
     cannot be read is a BuildError carrying the validator's issues, as for a build.
     """
     root = Path(root) if root is not None else bundle_dir()
+    settle(root)
     descriptor = _descriptor(root)
     tables = _read_tables(root, descriptor)
     expected = _expected_descriptor(root, descriptor)

@@ -27,7 +27,7 @@ from typing import Any
 from .._atomic import atomic_folder
 from ..errors import ReleaseError as ReleaseError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
-from ..package.bundle import DESCRIPTOR, bundle_dir
+from ..package.bundle import DESCRIPTOR, bundle_dir, settle
 from ..validate.inputs.descriptor import read_descriptor
 from .build import BUILD_COMMAND, BuildError, stale_files
 from .csv_export import write_csv_export
@@ -195,6 +195,7 @@ def make_release(out: Path | None = None, root: Path | None = None) -> ReleaseRe
     in an existing folder; the default one is created.
     """
     root = Path(root) if root is not None else bundle_dir()
+    settle(root)
     if out is not None:
         check_replaceable(Path(out))  # before any work
     _check_ready(root)
