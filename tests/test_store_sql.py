@@ -1,0 +1,82 @@
+"""The whole-column rules are SQL over the key store (`validate/tables/store.py`), written so
+that the same text runs where a package outgrows one machine (docs/performance.md, "Past
+one machine"): every query a validation sends is parsed (sqlglot, DuckDB's dialect) and may
+use only inner joins, `EXISTS` subqueries, and functions that Spark SQL has too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.tables.store import KeyStore
+
+SPARK_FUNCTIONS = frozenset(
+    {
+        "AND", "OR", "CASE", "IF", "EXISTS", "COALESCE", "GREATEST", "CONCAT_WS", "COUNT",
+        "LAG", "FIRST_VALUE", "ROW_NUMBER", "LAST_DAY", "YEAR",
+        "DATE_FROM_PARTS",  # sqlglot's name for make_date (Spark SQL 3.0 and later)
+    }
+)  # fmt: skip
+"""Functions of DuckDB that Spark SQL's built-in functions have under the same name and
+meaning (sqlglot's names)."""
+
+
+def functions_and_joins(sql: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """The functions (sqlglot's names; `anonymous:` + name for one sqlglot does not know)
+    and the joins (side, kind or method: `ASOF`, `POSITIONAL`) of `sql`."""
+    import sqlglot
+    from sqlglot import expressions as exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    functions = {
+        f"anonymous:{f.name}" if isinstance(f, exp.Anonymous) else f.sql_name()
+        for f in tree.find_all(exp.Func)
+    }
+    joins = {(j.side, j.kind or j.args.get("method") or "") for j in tree.find_all(exp.Join)}
+    return functions, joins
+
+
+def test_every_query_of_the_whole_column_rules_keeps_to_what_spark_sql_has(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[str] = []
+    query = KeyStore.query
+
+    def spy(self: KeyStore, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        sent.append(sql)
+        return query(self, sql, params)
+
+    def every(self: KeyStore, queries: Sequence[str]) -> list[bool]:
+        sent.extend(f"SELECT EXISTS ({q})" for q in queries)
+        return [True] * len(queries)  # so that every rule sends its queries for rows too
+
+    monkeypatch.setattr(KeyStore, "query", spy)
+    monkeypatch.setattr(KeyStore, "found", every)
+    assert validate_package(package).valid
+    used: set[str] = set()
+    for sql in sent:
+        functions, joins = functions_and_joins(sql)
+        assert functions <= SPARK_FUNCTIONS, f"not in Spark SQL: {functions - SPARK_FUNCTIONS}"
+        assert joins <= {("", "")}, f"only inner joins: {joins} in {sql}"
+        used |= functions
+    assert {"EXISTS", "LAG", "FIRST_VALUE", "DATE_FROM_PARTS"} <= used  # the rules were run
+
+
+@pytest.mark.parametrize(
+    ("sql", "found"),
+    [
+        ("SELECT regexp_full_match(a, 'x') FROM t", "REGEXP_FULL_MATCH"),
+        ("SELECT list_contains(a, 1) FROM t", "ARRAY_CONTAINS"),
+        ("SELECT a FROM t QUALIFY row_number() OVER (ORDER BY a) = 1", "ROW_NUMBER"),
+        ("SELECT t.a FROM t ASOF JOIN u ON t.a >= u.a", ("", "ASOF")),
+        ("SELECT t.a FROM t ANTI JOIN u ON t.a = u.a", ("", "ANTI")),
+        ("SELECT t.a FROM t POSITIONAL JOIN u", ("", "POSITIONAL")),
+    ],
+)
+def test_what_the_check_reads_of_a_query(sql: str, found: str | tuple[str, str]) -> None:
+    functions, joins = functions_and_joins(sql)
+    assert found in (joins if isinstance(found, tuple) else functions)
