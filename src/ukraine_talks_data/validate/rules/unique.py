@@ -51,7 +51,7 @@ def keys_are_unique(ctx: ColumnContext) -> Iterator[Issue]:
             value = f"v{position}"
             keys.append(_Key(number, path, relation, field["name"], position, (value,), value))
     primary = [k for k in keys if k.position < 0]
-    found = store.found([k.empty() for k in primary] + [k.repeated() for k in keys])
+    found = store.found([k.empty() for k in primary] + [k.repeats() for k in keys])
     issues: list[tuple[int, int, int, Issue]] = []
     for k, given in zip(primary, found, strict=False):
         issues += k.empty_issues(store) if given else []
@@ -79,11 +79,17 @@ class _Key:
         empty = " AND ".join(f"{v} IS NULL" for v in self.values)
         return f"SELECT _row, {self.shown} FROM {self.relation} WHERE NOT _blank AND {empty}"
 
-    def repeated(self) -> str:
-        """SQL: the values (not all empty) that more than one record holds."""
+    def repeats(self) -> str:
+        """SQL: (row, the nearest earlier row with the same values, the values shown) for
+        each record whose values (not all empty) repeat an earlier record's. A window
+        partitioned by the values, which DuckDB sorts out of core (a GROUP BY of 10M
+        distinct ids ran out of its memory limit)."""
         given = " OR ".join(f"{v} IS NOT NULL" for v in self.values)
-        key = ", ".join(self.values)
-        return f"SELECT {key} FROM {self.relation} WHERE {given} GROUP BY {key} HAVING count(*) > 1"
+        return (
+            f"SELECT _row, previous, shown FROM (SELECT _row, {self.shown} AS shown, "
+            f"lag(_row) OVER (PARTITION BY {', '.join(self.values)} ORDER BY _row) AS previous "
+            f"FROM {self.relation} WHERE {given}) WHERE previous IS NOT NULL"
+        )
 
     def empty_issues(self, store: KeyStore) -> list[tuple[int, int, int, Issue]]:
         return [
@@ -92,17 +98,6 @@ class _Key:
         ]
 
     def repeat_issues(self, store: KeyStore) -> list[tuple[int, int, int, Issue]]:
-        """Each record whose values repeat an earlier record's, naming the nearest earlier
-        one; only the repeated values are sorted."""
-        key = ", ".join(self.values)
-        same = " AND ".join(f"d.{v} IS NOT DISTINCT FROM r.{v}" for v in self.values)
-        rows = store.query(
-            f"WITH d AS ({self.repeated()}) SELECT _row, previous, shown FROM ("
-            f"SELECT _row, {self.shown} AS shown, "
-            f"lag(_row) OVER (PARTITION BY {key} ORDER BY _row) AS previous "
-            f"FROM {self.relation} r WHERE EXISTS (SELECT 1 FROM d WHERE {same})"
-            f") WHERE previous IS NOT NULL"
-        )
         what = "duplicate primary key" if self.position < 0 else "the value must be unique"
         return [
             (
@@ -111,7 +106,7 @@ class _Key:
                 self.position,
                 self._issue(row, duplicate_message(what, before), value),
             )
-            for row, before, value in rows
+            for row, before, value in store.query(self.repeats())
         ]
 
     def _issue(self, row: int, message: str, value: str | None) -> Issue:

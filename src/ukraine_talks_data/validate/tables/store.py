@@ -196,11 +196,22 @@ class KeyStore:
         import duckdb
 
         with self._lock:
+            con = self._connection()
             try:
-                return self._connection().execute(sql, list(params)).fetchall()
+                return con.execute(sql, list(params)).fetchall()
             except duckdb.BinderException as exc:
                 message = f"a column the SQL reads was not kept: {exc}"
                 raise ReleasedColumnError(message) from None
+            except duckdb.OutOfMemoryException:
+                if not self._large:
+                    raise
+            # Two threads need more of the memory limit than one (their partitions): again,
+            # on one.
+            con.execute("SET threads = 1")
+            try:
+                return con.execute(sql, list(params)).fetchall()
+            finally:
+                con.execute("SET threads = 2")
 
     def found(self, queries: Sequence[str]) -> list[bool]:
         """Whether each of `queries` gives a row, asked in one query while every table is
