@@ -45,9 +45,9 @@ def row_has_evidence(ctx: ColumnContext) -> Iterator[Issue]:
     tables = [(n, k) for n, k in EVIDENCED.items() if store.has(n)]
     sql = " UNION ALL ".join(
         f"SELECT {number} AS t, s._row, s.{quoted(key)} FROM {store.rows(name)} s "
-        f"WHERE s.{quoted(key)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-        f"{store.rows('evidence')} e WHERE e.row_table = {literal(name)} "
-        f"AND e.row_id = s.{quoted(key)})"
+        f"LEFT JOIN (SELECT row_id, _row FROM {store.rows('evidence')} "
+        f"WHERE row_table = {literal(name)}) e ON e.row_id = s.{quoted(key)} "
+        f"WHERE s.{quoted(key)} IS NOT NULL AND e._row IS NULL"
         for number, (name, key) in enumerate(tables)
     )
     for number, row, value in store.query(f"{sql} ORDER BY t, _row") if tables else []:
@@ -69,8 +69,9 @@ def references_resolve(ctx: ColumnContext) -> Iterator[Issue]:
         found: list[tuple[int, int, Issue]] = []
         sql = " UNION ALL ".join(
             f"SELECT s._row, s.row_table, s.row_id FROM {relation} s "
-            f"WHERE s.row_table = {literal(target)} AND s.row_id IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {store.rows(target)} t WHERE t.{quoted(key)} = s.row_id)"
+            f"LEFT JOIN (SELECT {quoted(key)} AS id, _row FROM {store.rows(target)}) t "
+            f"ON t.id = s.row_id WHERE s.row_table = {literal(target)} "
+            f"AND s.row_id IS NOT NULL AND t._row IS NULL"
             for target, key in REFERABLE.items()
             if target in targets
         )
@@ -126,12 +127,16 @@ def disagreement_has_versions(ctx: ColumnContext) -> Iterator[Issue]:
     store = ctx.store
     if not (store.has("disagreements") and store.has("disagreement_versions")):
         return
+    second = (  # the second version of each disagreement (a window: no GROUP BY)
+        f"SELECT disagreement_id, _row FROM (SELECT disagreement_id, _row, row_number() "
+        f"OVER (PARTITION BY disagreement_id ORDER BY _row) AS n "
+        f"FROM {store.rows('disagreement_versions')} WHERE disagreement_id IS NOT NULL) "
+        f"WHERE n = 2"
+    )
     sql = (
         f"SELECT s._row, s.disagreement_id FROM {store.rows('disagreements')} s "
-        f"WHERE s.disagreement_id IS NOT NULL AND s.disagreement_id NOT IN "
-        f"(SELECT disagreement_id FROM {store.rows('disagreement_versions')} "
-        f"WHERE disagreement_id IS NOT NULL GROUP BY disagreement_id HAVING count(*) >= 2) "
-        f"ORDER BY s._row"
+        f"LEFT JOIN ({second}) v ON v.disagreement_id = s.disagreement_id "
+        f"WHERE s.disagreement_id IS NOT NULL AND v._row IS NULL ORDER BY s._row"
     )
     for row, value in store.query(sql):
         yield Issue(

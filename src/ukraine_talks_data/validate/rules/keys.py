@@ -84,23 +84,23 @@ def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
 
 def unmatched_sql(store: KeyStore, fk: ForeignKey) -> str:
     """The rows (row number, key cells) whose key, not all empty, is no key of the target:
-    empty cells match empty cells (`IS NOT DISTINCT FROM`), as in Frictionless."""
+    a left join that finds no row (DuckDB runs it out of core; a `NOT EXISTS` ran out of
+    its memory limit at 10M statements). In a key of several fields, empty cells match
+    empty cells (`IS NOT DISTINCT FROM`), as in Frictionless."""
     own = [quoted(f) for f in fk.fields]
     given = " OR ".join(f"s.{c} IS NOT NULL" for c in own)
-    if len(fk.fields) != len(fk.target_fields):
-        match = "TRUE"  # no tuple of another length can match
-    else:
-        theirs = [quoted(f) for f in fk.target_fields]
-        same = " AND ".join(
-            f"t.{b} IS NOT DISTINCT FROM s.{a}" for a, b in zip(own, theirs, strict=True)
-        )
-        target_given = " OR ".join(f"t.{c} IS NOT NULL" for c in theirs)
-        match = (
-            f"NOT EXISTS (SELECT 1 FROM {store.rows(fk.target)} t "
-            f"WHERE ({target_given}) AND {same})"
-        )
     cells = ", ".join(f"s.{c}" for c in own)
+    select = f"SELECT s._row, {cells} FROM {store.rows(fk.table)} s"
+    if len(fk.fields) != len(fk.target_fields):  # no tuple of another length can match
+        return f"{select} WHERE {given} ORDER BY s._row"
+    theirs = [quoted(f) for f in fk.target_fields]
+    same = " AND ".join(
+        f"t.{b} = s.{a}" if len(own) == 1 else f"t.{b} IS NOT DISTINCT FROM s.{a}"
+        for a, b in zip(own, theirs, strict=True)
+    )
+    target_given = " OR ".join(f"{c} IS NOT NULL" for c in theirs)
+    target = f"SELECT {', '.join(theirs)}, _row FROM {store.rows(fk.target)} WHERE {target_given}"
     return (
-        f"SELECT s._row, {cells} FROM {store.rows(fk.table)} s "
-        f"WHERE ({given}) AND {match} ORDER BY s._row"
+        f"{select} LEFT JOIN ({target}) t ON {same} "
+        f"WHERE ({given}) AND t._row IS NULL ORDER BY s._row"
     )

@@ -31,12 +31,14 @@ def utterance_rows_agree(ctx: ColumnContext) -> Iterator[Issue]:
     day = value_of("date")
     first = "OVER (PARTITION BY utterance_id ORDER BY _row)"
     rows = store.query(
-        f"SELECT _row, utterance_id, first_value(statement_id) {first}, "
-        f"speaker_id, first_value(speaker_id) {first}, "
-        f'"date", {day}, first_value({day}) {first} '
-        f"FROM {store.rows('statements')} WHERE utterance_id IS NOT NULL "
-        f"AND utterance_id IN (SELECT utterance_id FROM {store.rows('statements')} "
-        f"GROUP BY utterance_id HAVING count(*) > 1) ORDER BY _row"
+        f'SELECT _row, utterance_id, first_id, speaker_id, first_speaker, "date", said, '
+        f"first_said FROM (SELECT _row, utterance_id, "
+        f"first_value(statement_id) {first} AS first_id, speaker_id, "
+        f'first_value(speaker_id) {first} AS first_speaker, "date", {day} AS said, '
+        f"first_value({day}) {first} AS first_said, "
+        f"count(*) OVER (PARTITION BY utterance_id) AS reports "
+        f"FROM {store.rows('statements')} WHERE utterance_id IS NOT NULL) "
+        f"WHERE reports > 1 ORDER BY _row"
     )
     path = store.path("statements")
     for row, utterance, first_id, speaker, first_speaker, date, said, first_said in rows:
