@@ -37,7 +37,11 @@ if TYPE_CHECKING:
     from .positional import Positional
 
 MEMORY_LIMIT = "256MB"
-"""What DuckDB may hold in memory; beyond it, it spills to its temporary folder."""
+"""What DuckDB may hold in memory while the tables are read (beside a piece in Arrow);
+beyond it, it spills to its temporary folder."""
+QUERY_MEMORY_LIMIT = "512MB"
+"""What DuckDB may hold once the rules query the store (the pieces are let go of by then):
+at real-shaped 10M, joins over the key columns ran out of 256 MB."""
 
 
 class ReleasedColumnError(RuntimeError):
@@ -70,6 +74,7 @@ class KeyStore:
         self._made: set[str] = set()
         self._views: set[str] = set()  # relations still Arrow tables (`_append`)
         self._large = False  # some table came in pieces
+        self._querying = False  # the rules query: QUERY_MEMORY_LIMIT
         self._paths: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -197,6 +202,9 @@ class KeyStore:
 
         with self._lock:
             con = self._connection()
+            if not self._querying:
+                con.execute(f"SET memory_limit = {literal(QUERY_MEMORY_LIMIT)}")
+                self._querying = True
             try:
                 return con.execute(sql, list(params)).fetchall()
             except duckdb.BinderException as exc:
