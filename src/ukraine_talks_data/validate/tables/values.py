@@ -14,12 +14,24 @@ for it, so no check compares a value no tool can read.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .column_table import ColumnTable
+
+class Columns(Protocol):
+    """What the typed views read of a table (`column_table.ColumnTable` is one)."""
+
+    lock: threading.Lock
+    typed: dict[tuple[str, str], pa.Array]
+
+    @property
+    def num_rows(self) -> int: ...
+
+    def column(self, name: str) -> pa.ChunkedArray | None: ...
+
 
 CANONICAL = {
     "integer": r"^(0|-?[1-9][0-9]{0,17})$",
@@ -35,12 +47,12 @@ _INT_LIMIT = 10**18  # canonical integers have at most 18 digits
 _FIRST_DAY = -719_162  # 0001-01-01, in days since 1970-01-01
 
 
-def ints(table: ColumnTable, name: str) -> pa.Array:
+def ints(table: Columns, name: str) -> pa.Array:
     """The column's canonical integers as int64 (null where empty or not canonical)."""
     return typed(table, name, "integer")
 
 
-def dates(table: ColumnTable, name: str) -> pa.Array:
+def dates(table: Columns, name: str) -> pa.Array:
     """The column's canonical dates as date32 (null where empty or not canonical)."""
     return typed(table, name, "date")
 
@@ -98,7 +110,7 @@ def _cast(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array | None:
     return typed if same else None
 
 
-def typed(table: ColumnTable, name: str, kind: str) -> pa.Array:
+def typed(table: Columns, name: str, kind: str) -> pa.Array:
     """A column's canonical values in their Arrow type; computed once per table even when
     two checks in two threads ask at the same time."""
     with table.lock:
@@ -107,7 +119,7 @@ def typed(table: ColumnTable, name: str, kind: str) -> pa.Array:
         return table.typed[(name, kind)]
 
 
-def _convert(table: ColumnTable, name: str, kind: str) -> pa.Array:
+def _convert(table: Columns, name: str, kind: str) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
