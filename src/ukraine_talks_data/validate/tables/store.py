@@ -22,8 +22,11 @@ Two relations per table, each with `_row`, the record's row number in the file:
 
 from __future__ import annotations
 
+import os
+import secrets
 import tempfile
 import threading
+from pathlib import Path
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +73,6 @@ class KeyStore:
 
     def __init__(self) -> None:
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._made: set[str] = set()
         self._views: set[str] = set()  # relations still Arrow tables (`_append`)
         self._large = False  # some table came in pieces
@@ -82,14 +84,13 @@ class KeyStore:
         import duckdb
 
         if self._con is None:
-            self._folder = tempfile.TemporaryDirectory(
-                prefix="ukraine-talks-keys-", ignore_cleanup_errors=True
-            )
+            # DuckDB makes the folder when it first spills, and removes it when closed.
+            name = f"ukraine-talks-keys-{os.getpid()}-{secrets.token_hex(4)}"
             self._con = duckdb.connect(
                 ":memory:",
                 config={
                     "memory_limit": MEMORY_LIMIT,
-                    "temp_directory": self._folder.name,
+                    "temp_directory": str(Path(tempfile.gettempdir()) / name),
                     "threads": 1,  # two once a table comes in pieces (`_append`)
                     "preserve_insertion_order": False,
                     # Nothing to keep after the validation: no checkpoints (in-memory, they
@@ -239,14 +240,11 @@ class KeyStore:
         return int(self.query(f"SELECT count(*) FROM {self.rows(name)}")[0][0])
 
     def close(self) -> None:
-        """Let go of the database and its temporary folder."""
+        """Let go of the database (DuckDB removes its temporary folder)."""
         if self._con is not None:
             self._con.close()
             self._con = None
         self._views.clear()
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
 
 
 def _canonical_text(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
