@@ -26,8 +26,8 @@ import os
 import secrets
 import tempfile
 import threading
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .values import CANONICAL, TYPED, canonical, typed
