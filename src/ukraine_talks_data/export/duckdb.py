@@ -11,14 +11,11 @@ from .._atomic import atomic_path
 from .._optional import require
 from ..errors import ExportError
 from ..package.schemas import table_schema
+from ..package.sql_text import literal
 from .sql import create_table_sql, dependency_order, referenced_keys
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def insertion_levels(name: str, table: pa.Table, schema: dict[str, Any]) -> list[list[int]]:
@@ -94,12 +91,12 @@ def _fill(con: Any) -> None:
         schema = table_schema(name)
         con.execute(create_table_sql(name, schema, unique.get(name), "duckdb", comments=False))
         if schema.get("description"):
-            con.execute(f'COMMENT ON TABLE "{name}" IS {_quote(schema["description"])}')
+            con.execute(f'COMMENT ON TABLE "{name}" IS {literal(schema["description"])}')
         for field in schema["fields"]:
             if field.get("description"):
                 con.execute(
                     f'COMMENT ON COLUMN "{name}"."{field["name"]}" IS '
-                    f"{_quote(field['description'])}"
+                    f"{literal(field['description'])}"
                 )
         table = load(name)
         for level in insertion_levels(name, table, schema):

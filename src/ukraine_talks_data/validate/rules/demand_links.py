@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...package.sql_text import quoted
 from ..report.issues import Issue
-from ..tables.store import quoted, value_of
+from ..tables.store import value_of
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext

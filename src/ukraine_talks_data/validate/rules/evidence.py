@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...package.sql_text import literal, quoted
 from ..report.issues import Issue
 from ..tables.rows import field_names
-from ..tables.store import literal, quoted
 from ..tables.values import flagged
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...package.sql_text import quoted
 from ..report.issues import Issue
-from ..tables.store import quoted
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext

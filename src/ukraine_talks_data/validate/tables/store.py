@@ -5,7 +5,7 @@ whole-column rules declare (`rules.WHOLE`) are appended here and the table is le
 keys, foreign keys, references, evidence, utterances, demand links and made-at dates are
 then SQL over these relations. DuckDB runs it within `MEMORY_LIMIT` and spills to a
 temporary folder beyond it, so a package of any size is checked in bounded memory; the
-same SQL (standard joins, `NOT EXISTS`, `IS NOT DISTINCT FROM`, window functions) runs on
+same SQL (inner and left joins, `EXISTS`, `IS NOT DISTINCT FROM`, window functions) runs on
 Spark SQL where a package outgrows one machine (docs/performance.md).
 
 Two relations per table, each with `_row`, the record's row number in the file:
@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ...package.sql_text import literal, quoted
 from .values import CANONICAL, TYPED, canonical, typed
 
 if TYPE_CHECKING:
@@ -50,16 +51,6 @@ at real-shaped 10M, joins over the key columns ran out of 256 MB."""
 class ReleasedColumnError(RuntimeError):
     """A rule read a table after its rows were checked, or a column the store did not keep
     (its entry in `rules.WHOLE` does not name it): a bug of the rule, never of the package."""
-
-
-def quoted(name: str) -> str:
-    """`name` as an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """`text` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def value_of(field: str) -> str:
@@ -232,12 +223,6 @@ class KeyStore:
             return [bool(self.query(f"SELECT EXISTS ({q})")[0][0]) for q in queries]
         row = self.query("SELECT " + ", ".join(f"EXISTS ({q})" for q in queries))[0]
         return [bool(x) for x in row]
-
-    def count(self, name: str) -> int:
-        """The data rows stored of table `name`."""
-        if not self.has(name):
-            return 0
-        return int(self.query(f"SELECT count(*) FROM {self.rows(name)}")[0][0])
 
     def close(self) -> None:
         """Let go of the database (DuckDB removes its temporary folder)."""
