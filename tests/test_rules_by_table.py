@@ -53,7 +53,7 @@ def test_after_a_validation_the_store_holds_only_the_columns_whole_rules_read(
         columns.positional("statements")
     by_position = {r[0] for r in store.query(f"DESCRIBE {store.cells('statements')}")}
     assert by_position == {"_row", "_blank", "p0", "v0"}  # statement_id: key, first field
-    counted = store.query(f"SELECT count(*) FROM {store.rows('statements')}")[0][0]
+    [(counted,)] = store.query(f"SELECT count(*) FROM {store.rows('statements')}")
     assert counted == columns.checked()["statements"] == len(rows.rows)
 
 
@@ -71,8 +71,8 @@ def test_a_row_rule_sees_one_table_at_a_time(package: Path) -> None:
 
 def test_a_whole_rule_that_reads_a_column_it_did_not_declare_fails_loudly(package: Path) -> None:
     def reads_text(ctx: ColumnContext) -> Iterator[Issue]:
-        ctx.store.query(f"SELECT text FROM {ctx.store.rows('statements')}")
-        return iter(())
+        for (text,) in ctx.store.query(f"SELECT text FROM {ctx.store.rows('statements')}"):
+            yield Issue("data/statements.csv", 2, "text", "read", text)
 
     descriptor, _ = read_descriptor(package)
     with pytest.MonkeyPatch.context() as patch:

@@ -5,7 +5,7 @@ use only inner and left joins, `EXISTS` subqueries, and functions that Spark SQL
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def test_every_query_of_the_whole_column_rules_keeps_to_what_spark_sql_has(
     sent: list[str] = []
     query = KeyStore.query
 
-    def spy(self: KeyStore, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def spy(self: KeyStore, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         sent.append(sql)
         return query(self, sql, params)
 

@@ -55,9 +55,19 @@ def validate(
             "--max-errors",
             min=0,
             help="Print at most this many errors (and as many warnings); 0 prints all. The exit "
-            "status still counts every error. JSON always holds every issue.",
+            "status still counts every error. JSON holds every listed issue (--issue-limit).",
         ),
     ] = 100,
+    issue_limit: Annotated[
+        int,
+        typer.Option(
+            "--issue-limit",
+            min=0,
+            help="List at most this many issues of one code in one file (the first found) and "
+            "count the rest, so that a table wrong in every row is reported in bounded memory; "
+            "0 lists all (JSON too).",
+        ),
+    ] = 1000,
     allow_schema_changes: Annotated[
         bool,
         typer.Option(
@@ -104,7 +114,10 @@ def validate(
             settle(datapackage if datapackage.is_dir() else datapackage.parent)
     try:
         report = validate_package(
-            datapackage, reference_schemas=not allow_schema_changes, engine=engine.value
+            datapackage,
+            reference_schemas=not allow_schema_changes,
+            engine=engine.value,
+            issue_limit=issue_limit or None,
         )
     except DescriptorError as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..package.bundle import bundled_descriptor
 from ..package.schemas import table_names, table_schema
 from .engine.run import column_validation, reference_validation
 from .inputs.descriptor import DescriptorError, read_descriptor
-from .report.issues import Issue, Report
+from .report.issues import ISSUE_LIMIT, Issue, IssueLimit, Report
 from .tables.context import Context
 
 Engine = Literal["columns", "frictionless"]
@@ -29,6 +29,7 @@ def validate_package(
     *,
     reference_schemas: bool = True,
     engine: Engine = "columns",
+    issue_limit: int | None = ISSUE_LIMIT,
 ) -> Report:
     """Validate the data package at `path` (a datapackage.json or its folder; default: bundled).
 
@@ -45,6 +46,10 @@ def validate_package(
     Frictionless on the strictly parsed rows. Both run the same rules for everything else,
     and our stricter forms (canonical values, RE2 patterns), and report the same issues
     (tests/test_engines_agree.py); see engine/run.py.
+
+    `issue_limit`: the report lists at most this many issues of one code in one file (the
+    first found) and counts the others (`Report.omitted`, `Report.count`), so that memory
+    stays bounded however many rows are wrong; None lists all.
     """
     file = Path(path) if path is not None else bundled_descriptor()
     try:
@@ -62,13 +67,15 @@ def validate_package(
         return report
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
     ctx = Context(descriptor, reference=reference)
-    if engine == "columns":
-        schema, checks, checked = column_validation(ctx)
-    else:
-        schema, checks, checked = reference_validation(ctx)
+    limit: IssueLimit[Any] = IssueLimit(issue_limit)
+    validation = column_validation if engine == "columns" else reference_validation
+    schema, checks, checked = validation(ctx, limit)
     report.extend(schema)
     report.extend(_dedupe(checks, report.issues))
     report.checked = checked
+    report.issue_limit = issue_limit
+    for (path, severity), n in sorted(limit.omitted.items()):
+        report.omitted.setdefault(path, {})[severity] = n
     for r in descriptor.tables():
         parsed = ctx.parsed(r.name)
         if parsed is not None and parsed.multiline():

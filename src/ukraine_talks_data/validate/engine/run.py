@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from ..report.issues import Issue
+from ..report.issues import Issue, IssueLimit
 from ..rules import DATASET, STRICT, TABLE_SCHEMA, issues_of, run_checks
 from ..tables.columns import ColumnContext
 from ..tables.context import Context
@@ -28,20 +29,26 @@ THREADS = 2
 ARROW = True  # the default engine reads files in plain form with Arrow (tests turn it off)
 
 
-def column_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
+def column_validation(
+    ctx: Context, limit: IssueLimit[Any]
+) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
     """The default engine: (schema pass issues, rule issues, rows checked per table)."""
     columns = ColumnContext(ctx, arrow=ARROW)
     try:
         with memory_given_back():
-            found = run_checks(columns, STRICT + TABLE_SCHEMA + DATASET, threads=THREADS)
+            checks = STRICT + TABLE_SCHEMA + DATASET
+            found = run_checks(columns, checks, threads=THREADS, limit=limit)
     finally:
         columns.store.close()
     schema = issues_of(found, STRICT + TABLE_SCHEMA)
     return schema, iter(issues_of(found, DATASET)), columns.checked()
 
 
-def reference_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
-    """The reference engine: stock Frictionless's schema pass, our stricter rules, the rules."""
+def reference_validation(
+    ctx: Context, limit: IssueLimit[Any]
+) -> tuple[list[Issue], Iterator[Issue], dict[str, int]]:
+    """The reference engine: stock Frictionless's schema pass, our stricter rules, the rules.
+    Frictionless holds every issue it finds, so the limit applies only to what is listed."""
     columns = ColumnContext(ctx, arrow=False)
     try:
         found = run_checks(columns, STRICT + DATASET)
@@ -55,7 +62,10 @@ def reference_validation(ctx: Context) -> tuple[list[Issue], Iterator[Issue], di
         for i in schema_issues(ctx, retyped)
         if i not in seen and not (i.code == "type-error" and (i.file, i.row, i.field) in retyped)
     ]
-    return schema, iter(issues_of(found, DATASET)), columns.checked()
+    listed = {True: limit.take(schema, True), False: limit.take(issues_of(found, DATASET), False)}
+    for in_schema, issue in limit.held():
+        listed[in_schema].append(issue)
+    return listed[True], iter(listed[False]), columns.checked()
 
 
 @contextmanager

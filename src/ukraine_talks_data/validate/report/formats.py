@@ -8,10 +8,13 @@
 - github: one workflow command per issue, `::error file=…,line=…,title=code::line`
   (`::warning` for warnings), so that each appears on the pull request's diff; `line` is
   the physical line where the row starts.
-- json: the whole report (`Report.to_dict()`), every issue, whatever the limit.
+- json: the whole report (`Report.to_dict()`): every listed issue, whatever `max_errors`,
+  and what the validator counted without listing (`omitted`, `issue_limit`).
 
 `max_errors` limits how many errors (and, separately, warnings) are printed; the summary
-says how many were left out, and the exit code still reflects them all.
+says how many were left out, and the exit code still reflects them all. Beyond the
+validator's own limit (`validate_package(issue_limit=…)`), a line per file says how many
+more it found.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def render(
 def render_text(report: Report, *, max_errors: int | None = None, color: bool = False) -> str:
     """One line per issue, grouped by file, then what was left out and the summary."""
     shown, hidden = _limited(report, max_errors)
-    left_out = _left_out(hidden, max_errors)
+    left_out = _left_out(hidden, max_errors) + _not_listed(report)
     if not color:
         lines = [issue.line() for issue in shown] + left_out + [summary(report)]
         return "\n".join(lines) + "\n"
@@ -74,7 +77,7 @@ def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | 
                 props.append(f"line={line}")
         props.append(f"title={_property(issue.code)}")
         lines.append(f"::{issue.severity} {','.join(props)}::{_data(issue.line())}")
-    lines.extend(_left_out(hidden, max_errors))
+    lines.extend(_left_out(hidden, max_errors) + _not_listed(report))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
@@ -86,7 +89,7 @@ def summary(report: Report, *, color: bool = False) -> str:
     rows = sum(report.checked.values())
     return (
         f"{'valid' if report.valid else 'INVALID'}: {report.package}: "
-        f"{len(report.errors)} errors, {len(report.warnings)} warnings; "
+        f"{report.count('error')} errors, {report.count('warning')} warnings; "
         f"{len(report.checked)} tables, {rows} rows checked"
     )
 
@@ -132,6 +135,18 @@ def _left_out(hidden: dict[str, int], max_errors: int | None) -> list[str]:
     if hidden["warning"]:
         parts.append(f"{hidden['warning']} more warnings")
     return [f"… {' and '.join(parts)} not shown (--max-errors {max_errors}; 0 shows all)"]
+
+
+def _not_listed(report: Report) -> list[str]:
+    """A line per file whose issues the validator counted beyond its limit."""
+    lines = []
+    for file, counts in sorted(report.omitted.items()):
+        parts = [f"{n} more {kind}s" for kind, n in sorted(counts.items()) if n]
+        lines.append(
+            f"… {file}: {' and '.join(parts)} not listed (the first {report.issue_limit} "
+            "of each code are; --issue-limit 0 lists all)"
+        )
+    return lines
 
 
 def _styled(issue: Issue) -> Text:

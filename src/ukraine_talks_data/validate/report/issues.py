@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 Severity = Literal["error", "warning"]
 
@@ -81,6 +83,78 @@ def _elide(text: str, limit: int) -> str:
     return text
 
 
+ISSUE_LIMIT = 1000
+"""Issues of one code in one file that a report lists by default (`IssueLimit`)."""
+
+Tag = TypeVar("Tag", bound=Hashable)
+
+
+class IssueLimit(Generic[Tag]):
+    """Lists the first `limit` issues (by row) of each code in each file and counts the
+    rest, so that a table with an error in each of its 10M rows is reported in bounded
+    memory (None: list all). Which are listed does not depend on the order they are found
+    in (pieces, threads, engines); issues of a whole file (no row) are always listed.
+
+    `take(issues, tag)` gives back at once what is listed for sure; the rest is held (at
+    most `limit` per code and file, the others counted in `omitted`) until `held()`.
+    The count is of what the rules found: an error a rule finds on a cell the Table Schema
+    pass already flagged is listed once (`validate_package` drops the echo) but, beyond
+    the limit, counted in `omitted` as well.
+    """
+
+    def __init__(self, limit: int | None = ISSUE_LIMIT) -> None:
+        self.limit = limit
+        self._held: dict[tuple[str, str], list[_Held[Tag]]] = {}
+        self.omitted: Counter[tuple[str, Severity]] = Counter()
+
+    def take(self, issues: Iterable[Issue], tag: Tag) -> list[Issue]:
+        """The issues listed at once; the others held or counted."""
+        now: list[Issue] = []
+        for issue in issues:
+            if self.limit is None or issue.row is None:
+                now.append(issue)
+                continue
+            held = self._held.setdefault((issue.file, issue.code), [])
+            new = _Held(issue, tag)
+            if len(held) < self.limit:
+                heapq.heappush(held, new)
+                continue
+            if held and new.key < held[0].key:  # before the last held: it takes its place
+                new = heapq.heapreplace(held, new)
+            self.omitted[(new.issue.file, new.issue.severity)] += 1
+        return now
+
+    def held(self) -> Iterator[tuple[Tag, Issue]]:
+        """The held issues that are listed, each with its tag."""
+        for held in self._held.values():
+            for item in held:
+                yield item.tag, item.issue
+
+    def mark(self) -> tuple[dict[tuple[str, str], list[_Held[Tag]]], Counter[tuple[str, Severity]]]:
+        """Where the limit stands now, to go back to (`reset`) when a table is read again."""
+        return {k: list(v) for k, v in self._held.items()}, self.omitted.copy()
+
+    def reset(
+        self, mark: tuple[dict[tuple[str, str], list[_Held[Tag]]], Counter[tuple[str, Severity]]]
+    ) -> None:
+        self._held = {k: list(v) for k, v in mark[0].items()}
+        self.omitted = mark[1].copy()
+
+
+class _Held(Generic[Tag]):
+    """A held issue; the heap's first is the last listed (compared in reverse)."""
+
+    __slots__ = ("issue", "key", "tag")
+
+    def __init__(self, issue: Issue, tag: Tag) -> None:
+        self.issue, self.tag = issue, tag
+        i = issue
+        self.key = (i.row or 0, i.field or "", i.message, i.value or "", i.severity)
+
+    def __lt__(self, other: _Held[Tag]) -> bool:
+        return self.key > other.key
+
+
 @dataclass
 class Report:
     """Everything one validation run found, plus what it checked."""
@@ -90,6 +164,10 @@ class Report:
     checked: dict[str, int] = field(default_factory=dict)
     physical_lines: dict[str, list[int]] = field(default_factory=dict)
     """file → the physical line each row starts on, for files where rows span lines."""
+    omitted: dict[str, dict[Severity, int]] = field(default_factory=dict)
+    """file → how many errors and warnings were found but not listed (`IssueLimit`)."""
+    issue_limit: int | None = None
+    """The most issues of one code in one file listed (None: all)."""
 
     def extend(self, issues: Iterable[Issue]) -> None:
         self.issues.extend(issues)
@@ -102,9 +180,14 @@ class Report:
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "warning"]
 
+    def count(self, severity: Severity) -> int:
+        """How many errors (or warnings) were found, those not listed included."""
+        listed = sum(1 for i in self.issues if i.severity == severity)
+        return listed + sum(n.get(severity, 0) for n in self.omitted.values())
+
     @property
     def valid(self) -> bool:
-        return not self.errors
+        return not self.count("error")
 
     def sorted(self) -> list[Issue]:
         """Issues grouped by file, then by row and field."""
@@ -132,9 +215,11 @@ class Report:
         return {
             "package": self.package,
             "valid": self.valid,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
             "checked": self.checked,
+            "issue_limit": self.issue_limit,
+            "omitted": self.omitted,
             "issues": [{**i.to_dict(), "line": self.line_of(i)} for i in self.sorted()],
         }
 

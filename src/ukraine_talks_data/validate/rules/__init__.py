@@ -8,11 +8,11 @@ both engines run these same functions, on tables read by Arrow or by the csv mod
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from ..report.issues import Issue
+from ..report.issues import Issue, IssueLimit
 from ..tables.context import Context
 from ..tables.pieces import PieceUnreadableError
 from .cells import (
@@ -140,16 +140,22 @@ Table Schema pairs cells with fields); the others read rows by field name (`rows
 
 
 def run_checks(
-    ctx: ColumnContext, checks: tuple[Check, ...] = CHECKS, *, threads: int = 1
+    ctx: ColumnContext,
+    checks: tuple[Check, ...] = CHECKS,
+    *,
+    threads: int = 1,
+    limit: IssueLimit[Check] | None = None,
 ) -> dict[Check, list[Issue]]:
-    """Run `checks` over the package in `ctx`: each check → its issues.
+    """Run `checks` over the package in `ctx`: each check → its issues (with a `limit`,
+    those it lists).
 
     Rules on rows run table by table, a large table a piece at a time
     (`ColumnContext.pieces`); each table (or piece) then lets go of the columns that the
-    whole-column rules (`WHOLE`) do not need, and those rules run. With
-    `threads` > 1 the checks of a step run in that many threads (Arrow's kernels let go of
-    the GIL).
+    whole-column rules (`WHOLE`) do not need, and those rules run, one at a time, their
+    issues taken as their SQL gives them. With `threads` > 1 the checks of a step run in
+    that many threads (Arrow's kernels let go of the GIL).
     """
+    limit = limit or IssueLimit(None)
     rows = tuple(c for c in checks if c not in WHOLE)
     whole = tuple(c for c in checks if c in WHOLE)
     keep: dict[bool, dict[str, set[str]]] = {False: {}, True: {}}  # by position → fields
@@ -162,27 +168,32 @@ def run_checks(
         def run(
             checks: tuple[Check, ...], into: dict[Check, list[Issue]], threads: int = threads
         ) -> None:
-            if threads <= 1:
-                results = [list(check(ctx)) for check in checks]
-            else:
-                results = list(pool.map(lambda check: list(check(ctx)), checks))
+            results: Iterable[Iterable[Issue]]
+            if threads <= 1:  # each check's issues taken as it yields them
+                results = (check(ctx) for check in checks)
+            else:  # a piece's issues (bounded by the piece), in the checks' order
+                results = pool.map(lambda check: list(check(ctx)), checks)
             for check, issues in zip(checks, results, strict=True):
-                into[check] += issues
+                into[check] += limit.take(issues, check)
 
         for resource in ctx.rows.descriptor.tables():
             name = resource.name
             fields, cells = keep[False].get(name, set()), keep[True].get(name, set())
             local: dict[Check, list[Issue]] = {c: [] for c in rows}
+            mark = limit.mark()
             try:
                 for _ in ctx.pieces(name, fields, cells):
                     run(rows, local)
             except PieceUnreadableError:  # Arrow cannot read a piece: the csv module, whole
                 local = {c: [] for c in rows}
+                limit.reset(mark)
                 for _ in ctx.pieces(name, fields, cells, whole=True):
                     run(rows, local)
             for check, issues in local.items():  # a table's own issue, once for all pieces
                 found[check] += dict.fromkeys(issues)
         run(whole, found, 1)  # SQL, one query at a time: DuckDB has threads of its own
+    for check, issue in limit.held():
+        found[check].append(issue)
     return found
 
 

@@ -66,34 +66,48 @@ def references_resolve(ctx: ColumnContext) -> Iterator[Issue]:
         if not store.has(name):
             continue
         path, relation = store.path(name), store.rows(name)
-        found: list[tuple[int, int, Issue]] = []
-        sql = " UNION ALL ".join(
-            f"SELECT s._row, s.row_table, s.row_id FROM {relation} s "
+        parts = [  # (kind 0) a row_id no row of its table has
+            f"SELECT s._row, 0 AS kind, s.row_table, s.row_id FROM {relation} s "
             f"LEFT JOIN (SELECT {quoted(key)} AS id, _row FROM {store.rows(target)}) t "
             f"ON t.id = s.row_id WHERE s.row_table = {literal(target)} "
             f"AND s.row_id IS NOT NULL AND t._row IS NULL"
             for target, key in REFERABLE.items()
             if target in targets
-        )
-        for row, target, value in store.query(sql) if targets else []:
-            issue = Issue(path, row, "row_id", "unknown-row", f"no {target} row has this id", value)
-            found.append((row, 0, issue))
-        if name == "disagreements":  # each (row_table, field) once, then its rows
+        ]
+        if name == "disagreements":  # (kind 1) a field its table's schema does not have
             given = "row_table IS NOT NULL AND row_id IS NOT NULL AND field IS NOT NULL"
-            for target, value in store.query(
-                f"SELECT DISTINCT row_table, field FROM {relation} WHERE {given}"
-            ):
-                resource = ctx.rows.descriptor.resource(target)
-                if not resource or not resource.schema or value in field_names(resource.schema):
-                    continue
-                sql = f"SELECT _row FROM {relation} WHERE {given} AND row_table = ? AND field = ?"
-                for (row,) in store.query(sql, [target, value]):
-                    issue = Issue(
-                        path, row, "field", "unknown-field",
-                        f"{target} has no field of this name", value,
-                    )  # fmt: skip
-                    found.append((row, 1, issue))
-        yield from (issue for _, _, issue in sorted(found, key=lambda item: item[:2]))
+            named = list(store.query(f"SELECT DISTINCT row_table FROM {relation} WHERE {given}"))
+            unknown = [_unknown_field(ctx, target) for (target,) in named]
+            if any(unknown):
+                parts.append(
+                    f"SELECT _row, 1 AS kind, row_table, field FROM {relation} "
+                    f"WHERE {given} AND ({' OR '.join(u for u in unknown if u)})"
+                )
+        for row, kind, target, value in (
+            store.query(" UNION ALL ".join(parts) + " ORDER BY _row, kind") if parts else []
+        ):
+            if kind == 0:
+                yield Issue(
+                    path, row, "row_id", "unknown-row", f"no {target} row has this id", value
+                )
+            else:
+                yield Issue(
+                    path,
+                    row,
+                    "field",
+                    "unknown-field",
+                    f"{target} has no field of this name",
+                    value,
+                )
+
+
+def _unknown_field(ctx: ColumnContext, target: str) -> str:
+    """SQL true where `field` names no field of table `target` ('' if it has no schema)."""
+    resource = ctx.rows.descriptor.resource(target)
+    if not resource or not resource.schema:
+        return ""
+    names = ", ".join(literal(n) for n in field_names(resource.schema))
+    return f"(row_table = {literal(target)}" + (f" AND field NOT IN ({names}))" if names else ")")
 
 
 def event_relation_with_event(ctx: ColumnContext) -> Iterator[Issue]:

@@ -26,7 +26,7 @@ import os
 import secrets
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,8 @@ beyond it, it spills to its temporary folder."""
 QUERY_MEMORY_LIMIT = "512MB"
 """What DuckDB may hold once the rules query the store (the pieces are let go of by then):
 at real-shaped 10M, joins over the key columns ran out of 256 MB."""
+FETCH_ROWS = 10_000
+"""Rows of a query's result brought into Python at a time."""
 
 
 class ReleasedColumnError(RuntimeError):
@@ -68,6 +70,7 @@ class KeyStore:
         self._views: set[str] = set()  # relations still Arrow tables (`_append`)
         self._large = False  # some table came in pieces
         self._querying = False  # the rules query: QUERY_MEMORY_LIMIT
+        self._reader: int | None = None  # the thread reading a query's rows (`query`)
         self._paths: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -185,33 +188,50 @@ class KeyStore:
                 self._made.discard(relation)
                 self._views.discard(relation)
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """The rows of `sql` over the stored relations (one query at a time: the views of
-        Arrow columns belong to the connection; DuckDB runs each in its own threads). A
+    def query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of `sql` over the stored relations, fetched `FETCH_ROWS` at a time (a
+        rule finding an issue in every one of 10M rows never holds them all). One query at
+        a time: the views of Arrow columns belong to the connection, so read (or drop)
+        one query's rows before asking the next; DuckDB runs each in its own threads. A
         column that was not kept raises ReleasedColumnError: the rule's entry in
         `rules.WHOLE` does not name it."""
-        import duckdb
-
+        if self._reader == threading.get_ident():  # the lock is this thread's: it would wait
+            raise RuntimeError("a query while the rows of another are read: list them first")
         with self._lock:
             con = self._connection()
-            if not self._querying:
-                con.execute(f"SET memory_limit = {literal(QUERY_MEMORY_LIMIT)}")
-                self._querying = True
+            self._reader = threading.get_ident()
             try:
-                return con.execute(sql, list(params)).fetchall()
-            except duckdb.BinderException as exc:
-                message = f"a column the SQL reads was not kept: {exc}"
-                raise ReleasedColumnError(message) from None
-            except duckdb.OutOfMemoryException:
-                if not self._large:
-                    raise
-            # Two threads need more of the memory limit than one (their partitions): again,
-            # on one.
-            con.execute("SET threads = 1")
-            try:
-                return con.execute(sql, list(params)).fetchall()
+                batch = self._first(con, sql, params)
+                while batch:
+                    yield from batch
+                    batch = con.fetchmany(FETCH_ROWS)
             finally:
-                con.execute("SET threads = 2")
+                self._reader = None
+                if self._large:
+                    con.execute("SET threads = 2")
+
+    def _first(
+        self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]
+    ) -> list[tuple[Any, ...]]:
+        """Run `sql` and fetch its first rows. DuckDB streams a result, but the joins,
+        windows and sorts of the rules' queries take in all their input before the first
+        row leaves: running out of memory happens here, when nothing was given yet, and
+        with two threads (their partitions need more) the query runs again on one."""
+        import duckdb
+
+        if not self._querying:
+            con.execute(f"SET memory_limit = {literal(QUERY_MEMORY_LIMIT)}")
+            self._querying = True
+        try:
+            return con.execute(sql, list(params)).fetchmany(FETCH_ROWS)
+        except duckdb.BinderException as exc:
+            message = f"a column the SQL reads was not kept: {exc}"
+            raise ReleasedColumnError(message) from None
+        except duckdb.OutOfMemoryException:
+            if not self._large:
+                raise
+        con.execute("SET threads = 1")
+        return con.execute(sql, list(params)).fetchmany(FETCH_ROWS)
 
     def found(self, queries: Sequence[str]) -> list[bool]:
         """Whether each of `queries` gives a row, asked in one query while every table is
@@ -220,9 +240,14 @@ class KeyStore:
         if not queries:
             return []
         if self._large:  # one at a time: together, their joins would share the memory limit
-            return [bool(self.query(f"SELECT EXISTS ({q})")[0][0]) for q in queries]
-        row = self.query("SELECT " + ", ".join(f"EXISTS ({q})" for q in queries))[0]
-        return [bool(x) for x in row]
+            answers = [self._one(f"SELECT EXISTS ({q})")[0] for q in queries]
+        else:
+            answers = list(self._one("SELECT " + ", ".join(f"EXISTS ({q})" for q in queries)))
+        return [bool(x) for x in answers]
+
+    def _one(self, sql: str) -> tuple[Any, ...]:
+        (row,) = self.query(sql)  # reads the result to its end: the lock is let go of
+        return row
 
     def close(self) -> None:
         """Let go of the database (DuckDB removes its temporary folder)."""
