@@ -86,22 +86,18 @@ def _adapter_class() -> Any:
     import urllib3
     from urllib3.connection import HTTPConnection, HTTPSConnection
 
-    class Watched(HTTPConnection):
+    class Watching:  # before the connection class: its new socket is watched
         deadline: Deadline
 
         def _new_conn(self) -> socket.socket:
-            sock = super()._new_conn()
+            sock: socket.socket = super()._new_conn()  # type: ignore[misc]
             self.deadline.watch(sock)
             return sock
 
-    class WatchedTLS(HTTPSConnection):
-        deadline: Deadline
+    class Watched(Watching, HTTPConnection):
+        pass
 
-        def _new_conn(self) -> socket.socket:
-            sock = super()._new_conn()
-            self.deadline.watch(sock)
-            return sock
-
+    class WatchedTLS(Watching, HTTPSConnection):
         def connect(self) -> None:
             super().connect()
             if isinstance(self.sock, socket.socket):
