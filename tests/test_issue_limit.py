@@ -37,11 +37,12 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _first(issues: list[Issue], limit: int) -> Counter[Issue]:
-    """The first `limit` issues of each code in each file, by row (all of a whole file)."""
-    kept: Counter[Issue] = Counter(i for i in issues if i.row is None)
-    codes = {(i.file, i.code) for i in issues if i.row is not None}
+    """The first `limit` issues of each code in each file, by row (all of a whole file or
+    its header)."""
+    kept: Counter[Issue] = Counter(i for i in issues if i.row in (None, 1))
+    codes = {(i.file, i.code) for i in issues if i.row not in (None, 1)}
     for file, code in codes:
-        these = [i for i in issues if (i.file, i.code) == (file, code) and i.row is not None]
+        these = [i for i in issues if (i.file, i.code) == (file, code) and i.row not in (None, 1)]
         these.sort(key=lambda i: (i.row, i.field or "", i.message, i.value or "", i.severity))
         kept.update(these[:limit])
     return kept
@@ -80,13 +81,14 @@ def test_without_a_limit_nothing_is_omitted(many: Path) -> None:
 
 def test_the_limit_holds_at_most_limit_issues_per_code_and_file() -> None:
     limit: IssueLimit[str] = IssueLimit(3)
-    issues = [Issue("a.csv", row, "f", code, "m") for row in range(1000, 0, -1) for code in "xy"]
+    issues = [Issue("a.csv", row, "f", code, "m") for row in range(1001, 1, -1) for code in "xy"]
     assert limit.take(issues, "rule") == []
     held = [issue for _, issue in limit.held()]
-    assert sorted((i.code, i.row) for i in held) == [(c, r) for c in "xy" for r in (1, 2, 3)]
+    assert sorted((i.code, i.row) for i in held) == [(c, r) for c in "xy" for r in (2, 3, 4)]
     assert limit.omitted == {("a.csv", "error"): 2 * 997}
     whole = Issue("a.csv", None, None, "hash-count", "m")
-    assert limit.take([whole], "rule") == [whole]  # a whole file's issue: always listed
+    header = Issue("a.csv", 1, "f", "x", "m")
+    assert limit.take([whole, header], "rule") == [whole, header]  # always listed
 
 
 def test_text_and_json_say_what_was_not_listed(many: Path) -> None:

@@ -93,7 +93,8 @@ class IssueLimit(Generic[Tag]):
     """Lists the first `limit` issues (by row) of each code in each file and counts the
     rest, so that a table with an error in each of its 10M rows is reported in bounded
     memory (None: list all). Which are listed does not depend on the order they are found
-    in (pieces, threads, engines); issues of a whole file (no row) are always listed.
+    in (pieces, threads, engines); issues of a whole file (no row) or of its header (row 1)
+    are always listed.
 
     `take(issues, tag)` gives back at once what is listed for sure; the rest is held (at
     most `limit` per code and file, the others counted in `omitted`) until `held()`.
@@ -111,8 +112,8 @@ class IssueLimit(Generic[Tag]):
         """The issues listed at once; the others held or counted."""
         now: list[Issue] = []
         for issue in issues:
-            if self.limit is None or issue.row is None:
-                now.append(issue)
+            if self.limit is None or issue.row is None or issue.row == 1:
+                now.append(issue)  # a whole file's or its header's: found once per piece
                 continue
             held = self._held.setdefault((issue.file, issue.code), [])
             new = _Held(issue, tag)
