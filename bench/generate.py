@@ -18,8 +18,8 @@ data/parquet/, for the load() benchmark. Output is deterministic for a given siz
 What the schemas say is read from them (`ukraine_talks_data.package`), never restated: each
 table's fields and their order, which are required, the enums values are drawn from, the
 numbered ids' prefix and width (from patterns such as `^ST[0-9]{4,}$`), the list
-delimiter, the tables evidence and disagreements may point at, and the primary keys. A row
-naming a field its schema lacks, or leaving a required one empty, stops the generator.
+delimiter, and the tables evidence and disagreements may point at. A row naming a field its
+schema lacks, or leaving a required one empty, stops the generator.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from package_writer import (
 )
 
 from ukraine_talks_data.package.relations import field, field_names
-from ukraine_talks_data.package.schemas import is_required, primary_key, table_schema
+from ukraine_talks_data.package.schemas import is_required, table_schema
 from ukraine_talks_data.package.sources import seed_path
 
 Row = dict[str, str]
@@ -89,14 +89,6 @@ def numbered(table: str, name: str) -> Callable[[int], str]:
         raise ValueError(f"{table}.{name}: pattern {pattern!r} is not <PREFIX>[0-9]{{n,}}")
     prefix, width = match.group(1), int(match.group(2))
     return lambda i: f"{prefix}{i:0{width}d}"
-
-
-def key_of(table: str) -> str:
-    """The one field of `table`'s primary key (tables that rows point at by one id)."""
-    key = primary_key(table_schema(table))
-    if len(key) != 1:
-        raise ValueError(f"{table}: a primary key of one field was expected, not {key}")
-    return key[0]
 
 
 def day(offset: int) -> str:
@@ -248,8 +240,8 @@ class Generator:
                 left = rng.choice((1, 1, 1, 2, 2, 3))
                 event = rng.randrange(len(self.event_days)) if rng.random() < 0.7 else None
                 relation = rng.choice(relations) if event is not None else ""
-                if relation == "made_at":
-                    first, last = self.event_days[event]  # type: ignore[index]
+                if event is not None and relation == "made_at":
+                    first, last = self.event_days[event]
                     said = rng.randint(first, last)
                 else:
                     said = SAID_FROM + rng.randrange(SAID_DAYS)
