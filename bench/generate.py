@@ -3,13 +3,23 @@
     python bench/generate.py --sizes 10k,100k,1M          # into bench/out/ (cached)
 
 A package of N statements has N/10 events, N/100 actors, N/100 demands, one evidence span
-per source, actor, event and demand, N/20 event participants, N/100 demand statements,
-N/1000 disagreements (two versions each) and N/1000 coverage exclusions, over N/10,000
-synthetic seed articles (at least 5). Every span is valid (text == seed[start:end], with
-non-ASCII characters so that offsets are not byte offsets), every foreign key resolves and
-every date is consistent, so the package validates cleanly; `damage()` then injects a known
-number of errors of every kind into a copy. Each table is also written as Parquet under
+per row of every table that `evidence.row_table` names, N/20 event participants, N/100
+demand statements, N/1000 disagreements (two versions each) and N/1000 coverage
+exclusions, over N/10,000 synthetic seed articles (at least 5); the categories are the
+shipped ones. Every span is valid (text == seed[start:end], with non-ASCII characters so
+that offsets are not byte offsets), every foreign key resolves and every date is
+consistent (sources published in February, demands first stated on 1-10 January,
+statements and events dated 11-31 January; a statement made_at an event falls on its
+days; the rows of one utterance share speaker and date), so the package validates cleanly
+with both engines (tests/test_bench_generate.py); `damage()` then injects a known number
+of errors of every kind into a copy. Each table is also written as Parquet under
 data/parquet/, for the load() benchmark. Output is deterministic for a given size.
+
+What the schemas say is read from them (`ukraine_talks_data.package`), never restated: each
+table's fields and their order, which are required, the enums values are drawn from, the
+numbered ids' prefix and width (from patterns such as `^ST[0-9]{4,}$`), the list
+delimiter, and the tables evidence and disagreements may point at. A row naming a field its
+schema lacks, or leaving a required one empty, stops the generator.
 """
 
 from __future__ import annotations
@@ -18,19 +28,31 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import random
+import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
+from package_writer import (
+    OUT,
+    ROOT,
+    Sink,
+    new_package,
+    seed_resource,
+    size_of,
+    table_resources,
+    write_descriptor,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+from ukraine_talks_data.package.relations import field, field_names
+from ukraine_talks_data.package.schemas import is_required, table_schema
+from ukraine_talks_data.package.sources import seed_path
 
-Row = list[str]
+Row = dict[str, str]
 
 _VOCABULARY = (
     "NATO Russia Ukraine talks security guarantees Geneva Brussels Vienna OSCE alliance "
@@ -39,37 +61,38 @@ _VOCABULARY = (
     "Лавров Рябков Столтенберг café naïve résumé Zürich Kyiv’s “frank” «useful» — "
 )
 WORDS = _VOCABULARY.split()
-CATEGORIES = [  # (cameo_code, label, plover_type)
-    ("010", "Make statement", ""),
-    ("012", "Make pessimistic comment", ""),
-    ("013", "Make optimistic comment", ""),
-    ("020", "Appeal", ""),
-    ("036", "Express intent to meet or negotiate", "CONSULT"),
-    ("040", "Consult", "CONSULT"),
-    ("046", "Engage in negotiation", "CONSULT"),
-    ("051", "Praise or endorse", "SUPPORT"),
-    ("061", "Cooperate economically", "COOPERATE"),
-    ("081", "Ease administrative sanctions", "CONCEDE"),
-    ("100", "Demand", "DEMAND"),
-    ("111", "Criticize or denounce", "ACCUSE"),
-    ("125", "Reject proposal to meet", "REJECT"),
-    ("130", "Threaten", "THREATEN"),
-    ("140", "Engage in political dissent", "PROTEST"),
-    ("150", "Demonstrate military or police power", "MOBILIZE"),
-    ("163", "Impose embargo, boycott, or sanctions", "SANCTION"),
-    ("170", "Coerce", "COERCE"),
-    ("190", "Use conventional military force", "ASSAULT"),
-    ("0831", "Accede to demands for change in leadership", "CONCEDE"),
+# (city, ISO 3166-1 alpha-3, GeoNames id, latitude, longitude) of the talks' places
+PLACES = [
+    ("Geneva", "CHE", "2660646", "46.20222", "6.14569"),
+    ("Brussels", "BEL", "2800866", "50.85045", "4.34878"),
+    ("Vienna", "AUT", "2761369", "48.20849", "16.37208"),
+    ("Moscow", "RUS", "524901", "55.75222", "37.61556"),
 ]
-EVENT_TYPES = ["talks", "meeting", "briefing", "press_conference", "call", "statement"]
-ROLES = ["head_of_delegation", "delegation_member", "participant", "host", "chair", "speaker"]
-CHANNELS = ["", "", "news_conference", "reporters", "written_statement", "interview", "meeting"]
+STATES = ["RUS", "USA", "UKR", "BEL", "CHE", "AUT", "DEU", "FRA"]
 DAY0 = dt.date(2022, 1, 1)
+DEMANDS_FROM, DEMAND_DAYS = 0, 10  # demands first stated on 1-10 January
+SAID_FROM, SAID_DAYS = 10, 21  # events and statements on 11-31 January
+PUBLISHED_FROM = 31  # sources published from 1 February: no statement is after its source
+_NUMBERED = re.compile(r"^\^([A-Z]+)\[0-9\]\{([0-9]+),\}\$$")
 
 
-def size_of(label: str) -> int:
-    """'10k' → 10_000; plain integers are accepted too."""
-    return SIZES[label] if label in SIZES else int(label)
+def enum(table: str, name: str) -> list[str]:
+    """The values `table`.`name` may take, as its schema lists them."""
+    return [str(v) for v in field(table, name)["constraints"]["enum"]]
+
+
+def numbered(table: str, name: str) -> Callable[[int], str]:
+    """i → an id of `table`.`name`: its pattern's prefix and i zero-padded to its width."""
+    pattern = field(table, name)["constraints"]["pattern"]
+    match = _NUMBERED.match(pattern)
+    if match is None:
+        raise ValueError(f"{table}.{name}: pattern {pattern!r} is not <PREFIX>[0-9]{{n,}}")
+    prefix, width = match.group(1), int(match.group(2))
+    return lambda i: f"{prefix}{i:0{width}d}"
+
+
+def day(offset: int) -> str:
+    return (DAY0 + dt.timedelta(days=offset)).isoformat()
 
 
 class Seed:
@@ -87,14 +110,15 @@ class Seed:
             parts.append(sentence + sep)
             pos += len(sentence) + len(sep)
         self.text = "".join(parts)
+        self.title = parts[0].strip()
         self.data = self.text.encode("utf-8")
         self.sha256 = hashlib.sha256(self.data).hexdigest()
-        self.path = f"seeds/{index:03d}_{self.sha256[:16]}.txt"
+        self.path = seed_path(index, self.sha256)
 
-    def span(self, rng: random.Random) -> tuple[str, str, str]:
-        """A random sentence: start_char, end_char, text."""
+    def span(self, rng: random.Random) -> Row:
+        """A random sentence as a row's span fields (start_char, end_char, text)."""
         start, end = rng.choice(self.spans)
-        return str(start), str(end), self.text[start:end]
+        return {"start_char": str(start), "end_char": str(end), "text": self.text[start:end]}
 
 
 class Generator:
@@ -102,249 +126,305 @@ class Generator:
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self.rng = random.Random(n)
-        self.n_sources = max(5, n // 10_000)
-        self.n_actors = max(20, n // 100)
-        self.n_events = max(10, n // 10)
-        self.n_demands = max(10, n // 100)
-        rng = self.rng
-        self.seeds = [Seed(rng, i, 300) for i in range(self.n_sources)]
-        self.published = [DAY0 + dt.timedelta(days=10 + i % 20) for i in range(self.n_sources)]
-        self.actor_ids = [f"actor_{i:05d}" for i in range(self.n_actors)]
-        self.event_ids = [f"E{i:06d}" for i in range(1, self.n_events + 1)]
-        self.demand_ids = [f"D{i:05d}" for i in range(1, self.n_demands + 1)]
-        self.statement_ids = [f"ST{i:07d}" for i in range(1, n + 1)]
+        self.rng = rng = random.Random(n)
+        n_sources = max(5, n // 10_000)
+        self.seeds = [Seed(rng, i, 300) for i in range(n_sources)]
+        self.ids: dict[str, list[str]] = {
+            "sources": [numbered("sources", "source_id")(i) for i in range(n_sources)],
+            "actors": [f"actor_{i:05d}" for i in range(max(20, n // 100))],
+            "events": list(map(numbered("events", "event_id"), range(1, max(10, n // 10) + 1))),
+            "demands": list(map(numbered("demands", "demand_id"), range(1, max(10, n // 100) + 1))),
+            "statements": list(map(numbered("statements", "statement_id"), range(1, n + 1))),
+        }
+        # each event's first and last day (offsets from DAY0); statements made at it fall there
+        self.event_days = []
+        for i in range(len(self.ids["events"])):
+            first = SAID_FROM + rng.randrange(SAID_DAYS)
+            self.event_days.append((first, first + (rng.randrange(3) if i % 10 == 0 else 0)))
+        with (ROOT / "data" / "categories.csv").open(encoding="utf-8", newline="") as fh:
+            self.category_rows = list(csv.DictReader(fh))  # the shipped vocabulary
 
-    def source_ref(self) -> tuple[int, str]:
-        i = self.rng.randrange(self.n_sources)
-        return i, f"S{i:03d}"
+    def source_span(self) -> Row:
+        """A span of a random seed: source_id, start_char, end_char, text."""
+        i = self.rng.randrange(len(self.seeds))
+        return {"source_id": self.ids["sources"][i], **self.seeds[i].span(self.rng)}
+
+    def category(self) -> Row:
+        row = self.rng.choice(self.category_rows)
+        return {"plover_type": row["plover_type"], "cameo_code": row["cameo_code"]}
 
     def sources(self) -> Iterator[Row]:
+        outlet_basis = enum("sources", "outlet_basis")
         for i, seed in enumerate(self.seeds):
+            published = day(PUBLISHED_FROM + i % 20)
             stated = i % 2 == 0
-            day = self.published[i].isoformat()
-            yield [
-                f"S{i:03d}",
-                seed.path,
-                "Synthetic Times" if i % 3 == 0 else "",
-                "the footer names it" if i % 3 == 0 else "not stated in the text",
-                seed.text.split("\n", 1)[0],
-                day if stated else "",
-                "" if stated else day,
-                "",
-                "stated in the byline" if stated else "inferred from 'yesterday'",
-                seed.sha256,
-                "en",
-            ]
+            basis = outlet_basis[i % len(outlet_basis)]
+            named = basis != "unidentified"
+            yield {
+                "source_id": self.ids["sources"][i],
+                "path": seed.path,
+                "outlet": "Synthetic Times" if named else "",
+                "outlet_basis": basis,
+                "outlet_note": "" if named else "not stated in the text",
+                "title": seed.title,
+                "published": published if stated else "",
+                "inferred_published": "" if stated else published,
+                "updated": day(PUBLISHED_FROM + i % 20 + 1) if i % 5 == 0 else "",
+                "published_note": "stated in the byline" if stated else "inferred from 'yesterday'",
+                "sha256": seed.sha256,
+                "language": enum("sources", "language")[0],
+            }
 
     def actors(self) -> Iterator[Row]:
-        kinds = ["person", "organization", "state", "group", "anonymous"]
-        for i, actor_id in enumerate(self.actor_ids):
-            affiliation = self.actor_ids[self.rng.randrange(i)] if i and i % 4 == 0 else ""
-            yield [
-                actor_id,
-                f"Actor {i} “{self.rng.choice(WORDS)}”",
-                kinds[i % len(kinds)],
-                "spokesperson" if i % 3 == 0 else "",
-                affiliation,
-                f"A{i}|Actor number {i}" if i % 2 == 0 else "",
-                "",
-            ]
-
-    def _date(self, bound: dt.date) -> str:
-        return (DAY0 + dt.timedelta(days=self.rng.randrange((bound - DAY0).days + 1))).isoformat()
-
-    def _category(self) -> tuple[str, str]:
-        code, _, plover = self.rng.choice(CATEGORIES)
-        return plover, code
+        kinds = enum("actors", "kind")
+        delimiter = field("actors", "aliases")["delimiter"]
+        ids = self.ids["actors"]
+        for i, actor_id in enumerate(ids):
+            kind = kinds[i % len(kinds)]
+            iso3 = STATES[i % len(STATES)] if kind in ("state", "person") else ""
+            yield {
+                "actor_id": actor_id,
+                "name": f"Actor {i} “{self.rng.choice(WORDS)}”",
+                "kind": kind,
+                "role": "spokesperson" if i % 3 == 0 else "",
+                "affiliation_id": ids[self.rng.randrange(i)] if i and i % 4 == 0 else "",
+                "aliases": delimiter.join([f"A{i}", f"Actor number {i}"]) if i % 2 == 0 else "",
+                "iso3": iso3,
+                "cameo_actor_code": iso3 + "GOV" if iso3 and i % 3 == 0 else "",
+                "wikidata_qid": f"Q{1000 + i}" if i % 2 == 0 else "",
+                "codes_note": "synthetic codes" if iso3 else "",
+            }
 
     def events(self) -> Iterator[Row]:
         rng = self.rng
-        for i, event_id in enumerate(self.event_ids):
-            date = self._date(dt.date(2022, 1, 31))
-            end = ""
-            if i % 10 == 0:
-                later = dt.date.fromisoformat(date) + dt.timedelta(days=rng.randrange(3))
-                end = later.isoformat()
+        ids = self.ids["events"]
+        event_types = enum("events", "event_type")
+        for i, event_id in enumerate(ids):
+            first, last = self.event_days[i]
             inferred = i % 5 == 0
-            plover, code = self._category()
-            yield [
-                event_id,
-                f"Round {i} of talks, {rng.choice(WORDS)}",
-                rng.choice(EVENT_TYPES),
-                date,
-                end,
-                "day",
-                "inferred" if inferred else "stated",
-                "'on Tuesday' in the seed" if inferred else "",
-                rng.choice(["Geneva", "Brussels", "Vienna, Hofburg", ""]),
-                "four hours" if i % 9 == 0 else "",
-                self.event_ids[rng.randrange(i)] if i and i % 10 == 3 else "",
-                plover,
-                code,
-                "",
-            ]
+            place = PLACES[i % len(PLACES)] if i % 6 else None
+            city, country, geonames, latitude, longitude = place or ("", "", "", "", "")
+            yield {
+                "event_id": event_id,
+                "title": f"Round {i} of talks, {rng.choice(WORDS)}",
+                "event_type": rng.choice(event_types),
+                "date": day(first),
+                "end_date": day(last) if last != first else "",
+                "date_precision": "day",
+                "date_basis": "inferred" if inferred else "stated",
+                "date_note": "'on Tuesday' in the seed" if inferred else "",
+                "location": f"{city}, Hofburg" if city == "Vienna" else city,
+                "city": city,
+                "country_iso3": country,
+                "geonames_id": geonames,
+                "latitude": latitude,
+                "longitude": longitude,
+                "place_note": "the venue is not named" if place and i % 4 == 0 else "",
+                "duration": "four hours" if i % 9 == 0 else "",
+                "parent_event_id": ids[rng.randrange(i)] if i and i % 10 == 3 else "",
+                **self.category(),
+            }
 
     def statements(self) -> Iterator[Row]:
+        """Statements in utterances of 1-3 rows, which share speaker, date and event."""
         rng = self.rng
-        for statement_id in self.statement_ids:
-            s, source_id = self.source_ref()
-            start, end, text = self.seeds[s].span(rng)
-            has_event = rng.random() < 0.7
+        utterance_id = numbered("statements", "utterance_id")
+        relations = enum("statements", "event_relation")
+        channels = ["", "", *enum("statements", "channel")]
+        quote_types = enum("statements", "quote_type")
+        actors = self.ids["actors"]
+        utterance, left, shared = 0, 0, {}
+        for statement_id in self.ids["statements"]:
+            if left == 0:
+                utterance += 1
+                left = rng.choice((1, 1, 1, 2, 2, 3))
+                event = rng.randrange(len(self.event_days)) if rng.random() < 0.7 else None
+                relation = rng.choice(relations) if event is not None else ""
+                if event is not None and relation == "made_at":
+                    first, last = self.event_days[event]
+                    said = rng.randint(first, last)
+                else:
+                    said = SAID_FROM + rng.randrange(SAID_DAYS)
+                shared = {
+                    "utterance_id": utterance_id(utterance),
+                    "speaker_id": rng.choice(actors),
+                    "date": day(said),
+                    "event_id": self.ids["events"][event] if event is not None else "",
+                    "event_relation": relation,
+                }
+            left -= 1
             inferred = rng.random() < 0.2
-            plover, code = self._category()
-            yield [
-                statement_id,
-                f"U{rng.randrange(self.n):07d}",
-                rng.choice(self.actor_ids),
-                rng.choice(self.actor_ids) if rng.random() < 0.3 else "",
-                self._date(self.published[s]),
-                "inferred" if inferred else "stated",
-                "'yesterday' in the seed" if inferred else "",
-                rng.choice(self.event_ids) if has_event else "",
-                rng.choice(["made_at", "about"]) if has_event else "",
-                rng.choice(CHANNELS),
-                rng.choice(self.actor_ids) if rng.random() < 0.05 else "",
-                rng.choice(["direct", "partial", "paraphrase"]),
-                source_id,
-                start,
-                end,
-                text,
-                plover,
-                code,
-            ]
+            low, high = said - rng.randrange(3), said + rng.randrange(3)
+            yield {
+                "statement_id": statement_id,
+                **shared,
+                "target_id": rng.choice(actors) if rng.random() < 0.3 else "",
+                "date_earliest": day(low) if inferred else "",
+                "date_latest": day(high) if inferred and high != said else "",
+                "date_basis": "inferred" if inferred else "stated",
+                "date_note": "'yesterday' in the seed" if inferred else "",
+                "channel": rng.choice(channels),
+                "channel_actor_id": rng.choice(actors) if rng.random() < 0.05 else "",
+                "quote_type": rng.choice(quote_types),
+                **self.source_span(),
+                **self.category(),
+            }
 
     def demands(self) -> Iterator[Row]:
         rng = self.rng
-        categories = ["nato_enlargement", "force_posture", "arms_control", "security_guarantees"]
-        for demand_id in self.demand_ids:
-            yield [
-                demand_id,
-                rng.choice(self.actor_ids),
-                rng.choice(self.actor_ids) if rng.random() < 0.5 else "",
-                f"Stop {rng.choice(WORDS)} near the border",
-                rng.choice(categories),
-                rng.choice(["demand", "proposal", "condition", "red_line"]),
-                rng.choice(["open", "rejected", "under_discussion"]),
-                self._date(dt.date(2022, 1, 31)),
-                "",
-            ]
+        actors = self.ids["actors"]
+        categories, kinds = enum("demands", "category"), enum("demands", "kind")
+        statuses = enum("demands", "status")
+        for demand_id in self.ids["demands"]:
+            yield {
+                "demand_id": demand_id,
+                "demander_id": rng.choice(actors),
+                "addressee_id": rng.choice(actors) if rng.random() < 0.5 else "",
+                "summary": f"Stop {rng.choice(WORDS)} near the border",
+                "category": rng.choice(categories),
+                "kind": rng.choice(kinds),
+                "status": rng.choice(statuses),
+                "first_stated": day(DEMANDS_FROM + rng.randrange(DEMAND_DAYS)),
+            }
 
     def evidence(self) -> Iterator[Row]:
-        rng = self.rng
-        targets = [
-            ("sources", [f"S{i:03d}" for i in range(self.n_sources)]),
-            ("actors", self.actor_ids),
-            ("events", self.event_ids),
-            ("demands", self.demand_ids),
-        ]
+        evidence_id = numbered("evidence", "evidence_id")
         number = 0
-        for table, ids in targets:
-            for row_id in ids:
+        for table in enum("evidence", "row_table"):
+            for row_id in self.ids[table]:
                 number += 1
-                s, source_id = self.source_ref()
-                yield [f"EV{number:07d}", table, row_id, source_id, *self.seeds[s].span(rng)]
+                yield {
+                    "evidence_id": evidence_id(number),
+                    "row_table": table,
+                    "row_id": row_id,
+                    **self.source_span(),
+                }
 
     def event_participants(self) -> Iterator[Row]:
         rng = self.rng
-        rows = set()
-        while len(rows) < max(10, self.n // 20):
-            rows.add((rng.choice(self.event_ids), rng.choice(self.actor_ids), rng.choice(ROLES)))
-        for event_id, actor_id, role in sorted(rows):
-            s, source_id = self.source_ref()
-            yield [event_id, actor_id, role, source_id, *self.seeds[s].span(rng)]
+        roles = enum("event_participants", "role")
+        keys: set[tuple[str, str, str]] = set()
+        while len(keys) < max(10, self.n // 20):
+            keys.add(
+                (rng.choice(self.ids["events"]), rng.choice(self.ids["actors"]), rng.choice(roles))
+            )
+        for event_id, actor_id, role in sorted(keys):
+            yield {"event_id": event_id, "actor_id": actor_id, "role": role, **self.source_span()}
 
     def demand_statements(self) -> Iterator[Row]:
         rng = self.rng
-        pairs = set()
+        relations = enum("demand_statements", "relation")
+        pairs: set[tuple[str, str]] = set()
         while len(pairs) < max(10, self.n // 100):
-            pairs.add((rng.choice(self.demand_ids), rng.choice(self.statement_ids)))
+            pairs.add((rng.choice(self.ids["demands"]), rng.choice(self.ids["statements"])))
         for demand_id, statement_id in sorted(pairs):
-            yield [demand_id, statement_id, rng.choice(["states", "rejects", "answers"])]
+            yield {
+                "demand_id": demand_id,
+                "statement_id": statement_id,
+                "relation": rng.choice(relations),
+            }
 
     def _disagreement_ids(self) -> list[str]:
-        return [f"X{i:04d}" for i in range(1, max(2, self.n // 1000) + 1)]
+        return list(
+            map(numbered("disagreements", "disagreement_id"), range(1, max(2, self.n // 1000) + 1))
+        )
 
     def disagreements(self) -> Iterator[Row]:
+        tables = enum("disagreements", "row_table")
         for i, disagreement_id in enumerate(self._disagreement_ids()):
-            yield [
-                disagreement_id,
-                "events",
-                self.event_ids[i % self.n_events],
-                "date",
-                "the sources give different days",
-            ]
+            table = tables[i % len(tables)]
+            ids = self.ids[table]
+            yield {
+                "disagreement_id": disagreement_id,
+                "row_table": table,
+                "row_id": ids[i % len(ids)],
+                "field": field_names(table)[1],
+                "description": "the sources give different values",
+            }
 
     def disagreement_versions(self) -> Iterator[Row]:
         for disagreement_id in self._disagreement_ids():
             for version in ("1", "2"):
-                s, source_id = self.source_ref()
-                start, end, text = self.seeds[s].span(self.rng)
-                yield [disagreement_id, version, f"version {version}", source_id, start, end, text]
+                yield {
+                    "disagreement_id": disagreement_id,
+                    "version": version,
+                    "value": f"version {version}",
+                    **self.source_span(),
+                }
 
     def categories(self) -> Iterator[Row]:
-        for code, label, plover in sorted(CATEGORIES):
-            yield [code, label, plover, f"{label} (synthetic definition)."]
+        return iter(self.category_rows)
 
     def coverage_exclusions(self) -> Iterator[Row]:
-        keys: set[tuple[str, int, int]] = set()
+        keys: set[tuple[int, int, int]] = set()
         while len(keys) < max(2, self.n // 1000):
-            s, source_id = self.source_ref()
-            start, end = self.rng.choice(self.seeds[s].spans)
-            keys.add((source_id, start, end))
-        for source_id, start, end in sorted(keys):
-            text = self.seeds[int(source_id[1:])].text[start:end]
-            yield [source_id, str(start), str(end), text, "a title, not speech"]
+            i = self.rng.randrange(len(self.seeds))
+            start, end = self.rng.choice(self.seeds[i].spans)
+            keys.add((i, start, end))
+        for i, start, end in sorted(keys):
+            yield {
+                "source_id": self.ids["sources"][i],
+                "start_char": str(start),
+                "end_char": str(end),
+                "text": self.seeds[i].text[start:end],
+                "reason": "a title, not speech",
+            }
 
 
-def _write_csv(path: Path, header: list[str], rows: Iterator[Row]) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-    return count
+def write_table(path: Path, table: str, rows: Iterable[Row]) -> dict[str, Any]:
+    """Write `rows` as `table`'s CSV file in its schema's field order; its bytes, hash, rows.
+
+    Fields a row leaves out are empty; a row naming a field the schema lacks, or leaving a
+    required field empty, raises ValueError (the first rows are checked: every row of a
+    table comes from the same code)."""
+    fields = field_names(table)
+    known = set(fields)
+    required = {f["name"] for f in table_schema(table)["fields"] if is_required(f)}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    sink = Sink(path, buffer.getvalue())
+    buffer.seek(0)
+    buffer.truncate()
+    pending = 0
+    for number, row in enumerate(rows):
+        if number < 1000:
+            unknown, empty = set(row) - known, {f for f in required if not row.get(f)}
+            if unknown or empty:
+                problems = [f"fields not in the schema {sorted(unknown)}"] if unknown else []
+                problems += [f"required fields empty {sorted(empty)}"] if empty else []
+                raise ValueError(f"{table} row {number + 1}: {'; '.join(problems)}")
+        writer.writerow([row.get(f, "") for f in fields])
+        pending += 1
+        if pending == 10_000:
+            sink.write(buffer.getvalue(), pending)
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    sink.write(buffer.getvalue(), pending)
+    return sink.close()
 
 
 def generate(n: int, target: Path) -> Path:
     """Write a valid package of `n` statements into `target`; return its datapackage.json."""
-    if target.exists():
-        shutil.rmtree(target)
-    (target / "data").mkdir(parents=True)
+    descriptor = new_package(target)
     (target / "seeds").mkdir()
-    shutil.copytree(ROOT / "schemas", target / "schemas")
     gen = Generator(n)
-    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    tables = [r for r in descriptor["resources"] if r.get("type") == "table"]
+    tables = table_resources(descriptor)
     for resource in tables:
-        schema = json.loads((ROOT / resource["schema"]).read_text(encoding="utf-8"))
-        header = [f["name"] for f in schema["fields"]]
         rows: Callable[[], Iterator[Row]] = getattr(gen, resource["name"])
-        _write_csv(target / resource["path"], header, rows())
+        resource.update(write_table(target / resource["path"], resource["name"], rows()))
     seeds = []
     for i, seed in enumerate(gen.seeds):
         (target / seed.path).write_bytes(seed.data)
-        seeds.append(
-            {
-                "name": f"seed-{i:03d}",
-                "type": "text",
-                "path": seed.path,
-                "scheme": "file",
-                "format": "txt",
-                "mediatype": "text/plain",
-                "encoding": "utf-8",
-                "description": "Synthetic source article.",
-                "bytes": len(seed.data),
-                "hash": f"sha256:{seed.sha256}",
-            }
-        )
+        seeds.append(seed_resource(descriptor, i, seed.path, seed.data))
     descriptor["name"] = f"synthetic-{n}"
+    descriptor["sources"] = [
+        {"title": f"{source_id}: {seed.title}"}
+        for source_id, seed in zip(gen.ids["sources"], gen.seeds, strict=True)
+    ]
     descriptor["resources"] = tables + seeds
-    out = target / "datapackage.json"
-    out.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    refresh_descriptor(out)  # bytes, hash and rows, as `ukraine-talks build` writes them
+    out = write_descriptor(target, descriptor)
     write_parquet(target)
     return out
 
@@ -360,9 +440,7 @@ def write_parquet(target: Path) -> None:
     folder = target / "data" / "parquet"
     folder.mkdir(exist_ok=True)
     schemas = {}
-    for resource in descriptor["resources"]:
-        if resource.get("type") != "table":
-            continue
+    for resource in table_resources(descriptor):
         schema = json.loads((target / resource["schema"]).read_text(encoding="utf-8"))
         schemas[resource["name"]] = schema
         table = parquet_table(target / resource["path"], schema)

@@ -23,16 +23,16 @@ and no seed file is duplicated (their paths must be unique and match
 `seeds/[0-9]{3}_<16 hex>.txt`, which would cap the copies at 1,000). Every other cell —
 long notes, quotes, commas, curly quotes, ids mentioned in free text — is kept as it is.
 
-A package of N statements has round(N / S) copies (S: the shipped statements, 100 in 0.1.0). Rows are
-streamed to the files a copy at a time; the descriptor's bytes, hash and rows are computed
-while writing. The output is deterministic.
+A package of N statements has round(N / S) copies (S: the shipped statements, 100 in
+0.1.0). Rows are streamed to the files a copy at a time; the descriptor's bytes, hash and
+rows are computed while writing (`package_writer.Sink`, as `generate.py` does). The output
+is deterministic.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import json
 import re
@@ -45,7 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import OUT, ROOT, size_of
+from package_writer import OUT, ROOT, Sink, new_package, size_of, table_resources, write_descriptor
 
 ACTOR = "actor"
 # prefix → (table, column) holding the shipped ids of that kind
@@ -88,6 +88,7 @@ def statements_per_copy() -> int:
     """The shipped package's statements (each copy holds them all)."""
     with (ROOT / "data" / "statements.csv").open(encoding="utf-8", newline="") as fh:
         return sum(1 for _ in csv.reader(fh)) - 1
+
 
 _ACTOR_SUFFIX = re.compile(r"_c[0-9]+$")
 
@@ -231,43 +232,17 @@ def _template(name: str, rows: list[list[str]], kinds: Kinds) -> Template:
     return Template("".join(first), "".join(rest), len(first), len(rest))
 
 
-class _Sink:
-    """A CSV file written in chunks, with its byte count and SHA-256 kept as it goes."""
-
-    def __init__(self, path: Path, header: str) -> None:
-        self.fh = path.open("wb", buffering=1 << 20)
-        self.digest = hashlib.sha256()
-        self.bytes = 0
-        self.rows = 0
-        self.write(header, 0)
-
-    def write(self, text: str, rows: int) -> None:
-        data = text.encode("utf-8")
-        self.fh.write(data)
-        self.digest.update(data)
-        self.bytes += len(data)
-        self.rows += rows
-
-    def close(self) -> dict[str, Any]:
-        self.fh.close()
-        return {"bytes": self.bytes, "hash": f"sha256:{self.digest.hexdigest()}", "rows": self.rows}
-
-
 def generate(copies: int, target: Path, quiet: bool = False) -> Path:
     """Write the shipped package replicated `copies` times into `target`; its datapackage.json."""
-    if target.exists():
-        shutil.rmtree(target)
-    (target / "data").mkdir(parents=True)
-    shutil.copytree(ROOT / "schemas", target / "schemas")
+    descriptor = new_package(target)
     shutil.copytree(ROOT / "seeds", target / "seeds")
-    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     _check_coverage(descriptor)
-    resources = [r for r in descriptor["resources"] if r.get("type") == "table"]
+    resources = table_resources(descriptor)
     shipped = {r["name"]: _read(r["name"]) for r in resources}
     kinds = _kinds(shipped)
     templates = {name: _template(name, rows, kinds) for name, rows in shipped.items()}
     sinks = {
-        r["name"]: _Sink(target / r["path"], ",".join(map(_cell, shipped[r["name"]][0])) + "\n")
+        r["name"]: Sink(target / r["path"], ",".join(map(_cell, shipped[r["name"]][0])) + "\n")
         for r in resources
     }
     started = time.perf_counter()
@@ -287,9 +262,7 @@ def generate(copies: int, target: Path, quiet: bool = False) -> Path:
     for resource in resources:
         resource.update(sinks[resource["name"]].close())
     descriptor["name"] = f"real-shaped-{copies}"
-    out = target / "datapackage.json"
-    out.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return out
+    return write_descriptor(target, descriptor)
 
 
 def real_package_path(label: str) -> Path:

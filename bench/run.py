@@ -47,8 +47,9 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import OUT, ROOT, package_path, size_of
+from generate import package_path
 from generate_real import copies_of, real_package_path
+from package_writer import OUT, ROOT, size_of
 
 BIN = Path(sys.executable).parent
 # Children import this worktree's package (the venv's editable install may point elsewhere).
