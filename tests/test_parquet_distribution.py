@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import copy_package, read_rows, write_rows
-from damage import validate_cli
+from damage import report_lines, validate_cli
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.loading.parquet import (
     PARQUET_DESCRIPTOR,
@@ -34,6 +34,7 @@ from ukraine_talks_data.publish.build import build, stale_files
 from ukraine_talks_data.publish.descriptor_stats import dump_descriptor
 from ukraine_talks_data.publish.parquet import WRITE_OPTIONS
 from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.csv import plain
 
 FIX = "run `ukraine-talks build`"
 
@@ -187,6 +188,18 @@ DAMAGES = [
     table_left_out,
     not_parquet,
 ]
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__ for d in DAMAGES])
+def test_a_table_read_in_pieces_is_compared_to_its_parquet_file_the_same(
+    root: Path, damage: Callable[[Path], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Parquet file is hashed and opened once per table and read in step with the CSV's
+    pieces (here 4 KiB: statements in 11): the same issues as when read whole."""
+    damage(root)
+    whole = report_lines(validate_package(root))
+    monkeypatch.setattr(plain, "PIECE_BYTES", 4096)
+    assert report_lines(validate_package(root)) == whole
 
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__ for d in DAMAGES])

@@ -16,13 +16,14 @@ size-capped) and parsed from memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, BinaryIO
+from weakref import WeakKeyDictionary
 
 from ...package.bundle import CSV_SHA256_KEY, PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
 from ...package.types import TYPES
 from ..inputs.descriptor import load_json
-from ..inputs.files import PackageFileError, path_problem, read_package_file
+from ..inputs.files import PackageFileError, open_package_file, path_problem, read_package_file
 from ..report.issues import Issue
 
 if TYPE_CHECKING:
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
     import pyarrow.parquet as pq
 
     from ..inputs.descriptor import Resource
+    from ..tables.column_table import ColumnTable
     from ..tables.columns import ColumnContext
+    from ..tables.store import KeyStore
 
 PARQUET_STALE = "parquet-stale"
 PARQUET_CODES = frozenset({PARQUET_STALE})
@@ -61,7 +64,18 @@ def parquet_matches_csv(package: ColumnContext) -> Iterator[Issue]:
     if resources is None or isinstance(resources, Issue):
         return  # no Parquet distribution, or its descriptor is reported as such
     for resource in package.tables():
-        issue = _table_problem(package, resource, _declared(resources, resource.name))
+        csv = package.table(resource.name)
+        tables = _OPENED.setdefault(package.store, {})
+        if csv is None or not csv.pieced or csv.start == 0:  # a table's first piece
+            tables[resource.name] = _open_table(
+                package, resource, _declared(resources, resource.name)
+            )
+        opened = tables.get(resource.name)
+        if opened is None:
+            continue
+        issue = opened.problem or _content_problem(resource, opened, csv)
+        if csv is None or not csv.pieced or csv.total is not None:  # its last piece
+            opened.close()
         if issue is not None:
             yield issue
 
@@ -98,107 +112,166 @@ def _declared(resources: list[Any], name: str) -> _Declared | None:
     return _Declared(table, file) if table is not None and file is not None else None
 
 
-def _table_problem(
-    package: ColumnContext, resource: Resource, declared: _Declared | None
-) -> Issue | None:
-    """The first way table `resource`'s Parquet file is out of step, or None."""
-    import hashlib
+@dataclass
+class _Opened:
+    """A table's Parquet file, checked as a file on the table's first piece and then read
+    in step with the pieces (`_next_rows`): each file is hashed and opened once per
+    validation, and never held whole."""
 
+    rel: str
+    schema: dict[str, Any]
+    problem: Issue | None = None  # the file's own, found once: every piece repeats it
+    handle: BinaryIO | None = None
+    parquet: pq.ParquetFile | None = None
+    batches: Iterator[pa.RecordBatch] | None = None
+    ahead: list[pa.RecordBatch] = field(default_factory=list)  # read, not yet compared
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        self.parquet = self.batches = self.handle = None
+
+
+_OPENED: WeakKeyDictionary[KeyStore, dict[str, _Opened | None]] = WeakKeyDictionary()
+"""Each validation's Parquet files (by its key store: one per validation), by table, from
+one piece to the next."""
+
+
+def _open_table(
+    package: ColumnContext, resource: Resource, declared: _Declared | None
+) -> _Opened | None:
+    """Table `resource`'s Parquet file, with the first way it is out of step as a file (its
+    declaration, size, hash, rows, source CSV's hash or columns); None without a schema."""
     ctx = package.rows
     schema = ctx.schema(resource.name)
     if schema is None:
         return None
     rel = f"{PARQUET_DIR}/{parquet_file_name(resource.name)}"
+    opened = _Opened(rel, schema)
     if declared is None:
-        return _issue(PARQUET_DESCRIPTOR, f"declares no Parquet file for {resource.name}; {FIX}")
+        message = f"declares no Parquet file for {resource.name}; {FIX}"
+        opened.problem = _issue(PARQUET_DESCRIPTOR, message)
+        return opened
     try:
-        data = read_package_file(ctx.descriptor.root, rel)
+        handle = open_package_file(ctx.descriptor.root, rel)
     except PackageFileError as exc:
-        return _issue(rel, f"the Parquet file of {resource.name} {_unreadable(exc)}; {FIX}")
-    digest = hashlib.sha256(data).hexdigest()
-    size, sha = declared.file.get("bytes"), declared.file.get("hash")
-    if size != len(data) or sha != f"sha256:{digest}":
-        return _issue(
+        message = f"the Parquet file of {resource.name} {_unreadable(exc)}; {FIX}"
+        opened.problem = _issue(rel, message)
+        return opened
+    opened.handle = handle
+    size, digest = _size_and_sha256(handle)
+    declared_size, sha = declared.file.get("bytes"), declared.file.get("hash")
+    if declared_size != size or sha != f"sha256:{digest}":
+        opened.problem = _issue(
             rel,
-            f"{PARQUET_DESCRIPTOR} declares {size} bytes and {sha}, but the file has "
-            f"{len(data)} bytes and sha256:{digest} (a build stopped midway, or a file "
-            f"changed after it); {FIX}",
+            f"{PARQUET_DESCRIPTOR} declares {declared_size} bytes and {sha}, but the file has "
+            f"{size} bytes and sha256:{digest} (a build stopped midway, or a file changed after "
+            f"it); {FIX}",
         )
+        return opened
     try:
-        parquet = _open(data)
+        parquet = _open(handle)
         num_rows, arrow = parquet.metadata.num_rows, parquet.schema_arrow
     except Exception as exc:  # pyarrow's errors on a damaged file are many
-        return _issue(rel, f"cannot be read as Parquet ({exc}); {FIX}")
+        opened.problem = _issue(rel, f"cannot be read as Parquet ({exc}); {FIX}")
+        return opened
     rows = declared.table.get("rows")
-    if rows != num_rows:
-        return _issue(
-            rel, f"{PARQUET_DESCRIPTOR} declares {rows} rows, the file has {num_rows}; {FIX}"
-        )
     recorded = (arrow.metadata or {}).get(CSV_SHA256_KEY.encode(), b"").decode()
     current = ctx.digest(resource.name, "sha256")
-    if current is not None and recorded != current:
-        return _issue(
+    names = [f["name"] for f in schema["fields"]]
+    if rows != num_rows:
+        message = f"{PARQUET_DESCRIPTOR} declares {rows} rows, the file has {num_rows}; {FIX}"
+        opened.problem = _issue(rel, message)
+    elif current is not None and recorded != current:
+        opened.problem = _issue(
             rel,
             f"was built from another version of {resource.path} (its recorded SHA-256 is "
             f"{recorded or 'missing'}, the CSV's is {current}); {FIX}",
         )
-    with parquet:
-        return _content_problem(package, resource, schema, parquet, rel)
-
-
-def _open(data: bytes) -> pq.ParquetFile:
-    """Parquet bytes opened by the file reader alone (pyarrow's `read_table` brings in its
-    dataset layer and every file system: a quarter of a second)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    return pq.ParquetFile(pa.BufferReader(data))
-
-
-def _content_problem(
-    package: ColumnContext,
-    resource: Resource,
-    schema: dict[str, Any],
-    parquet: pq.ParquetFile,
-    rel: str,
-) -> Issue | None:
-    """The first column or cell where the Parquet table differs from the CSV's, or None.
-    Columns are read one at a time, so that no more than one is held beside the CSV's."""
-    names = [f["name"] for f in schema["fields"]]
-    columns = parquet.schema_arrow.names
-    if columns != names:
-        return _issue(
+    elif arrow.names != names:
+        opened.problem = _issue(
             rel,
-            f"its columns are {', '.join(columns)}, but {resource.path} has "
+            f"its columns are {', '.join(arrow.names)}, but {resource.path} has "
             f"{', '.join(names)}; {FIX}",
         )
-    csv = package.table(resource.name)
-    if csv is None:
+    else:
+        opened.parquet = parquet
+        opened.batches = parquet.iter_batches(batch_size=BATCH_ROWS, use_threads=False)
+    return opened
+
+
+BATCH_ROWS = 65_536
+"""Rows of a Parquet file read at a time, in step with the pieces of its CSV."""
+
+
+def _size_and_sha256(handle: BinaryIO) -> tuple[int, str]:
+    """The size and SHA-256 of an open file, read a block at a time; back at its start."""
+    import hashlib
+
+    digest, size = hashlib.sha256(), 0
+    while block := handle.read(1 << 20):
+        digest.update(block)
+        size += len(block)
+    handle.seek(0)
+    return size, digest.hexdigest()
+
+
+def _open(handle: BinaryIO) -> pq.ParquetFile:
+    """A Parquet file opened by the file reader alone (pyarrow's `read_table` brings in its
+    dataset layer and every file system: a quarter of a second)."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(handle)
+
+
+def _next_rows(opened: _Opened, count: int) -> pa.Table | None:
+    """The next `count` rows of the Parquet file (None: it has fewer left)."""
+    import pyarrow as pa
+
+    assert opened.batches is not None and opened.parquet is not None
+    have = sum(b.num_rows for b in opened.ahead)
+    while have < count:
+        batch = next(opened.batches, None)
+        if batch is None:
+            return None
+        opened.ahead.append(batch)
+        have += batch.num_rows
+    table = pa.Table.from_batches(opened.ahead, schema=opened.parquet.schema_arrow)
+    opened.ahead = table.slice(count).to_batches()
+    return table.slice(0, count)
+
+
+def _content_problem(resource: Resource, opened: _Opened, csv: ColumnTable | None) -> Issue | None:
+    """The first column or cell where the Parquet rows beside this piece of the CSV differ
+    from it, or None."""
+    if csv is None or opened.parquet is None:
         return None  # the CSV itself is unusable: its own errors say why
-    num_rows = parquet.metadata.num_rows
+    rel, num_rows = opened.rel, opened.parquet.metadata.num_rows
     total = csv.total if csv.pieced else csv.num_rows  # a piece knows the total when last
-    if (total is not None and total != num_rows) or csv.start + csv.num_rows > num_rows:
+    stored = None if csv.start + csv.num_rows > num_rows else _next_rows(opened, csv.num_rows)
+    if (total is not None and total != num_rows) or stored is None:
+        opened.parquet = None  # nothing more to compare
         rows = total if total is not None else f"more than {num_rows}"
         return _issue(rel, f"has {num_rows} rows, but {resource.path} has {rows}; {FIX}")
-    for field in schema["fields"]:
-        text = csv.column(field["name"])
-        expected = None if text is None else _typed(text, field)
+    for spec in opened.schema["fields"]:
+        name = spec["name"]
+        text = csv.column(name)
+        expected = None if text is None else _typed(text, spec)
         if expected is None:
             continue  # a cell the CSV's own checks reject
         try:
-            stored = parquet.read(columns=[field["name"]]).column(0)
-            actual = stored.slice(csv.start, csv.num_rows).cast(expected.type)
+            actual = stored.column(name).cast(expected.type)
         except Exception:
-            kind = parquet.schema_arrow.field(field["name"]).type
+            kind = opened.parquet.schema_arrow.field(name).type
             return _issue(
                 rel,
-                f"its column {field['name']} is {kind}, but the Table Schema makes it "
+                f"its column {name} is {kind}, but the Table Schema makes it "
                 f"{expected.type}; {FIX}",
             )
         if not actual.equals(expected):
             index, found, wanted = _first_difference(actual, expected)
             message = f"the Parquet file holds {found!r} where {resource.path} holds {wanted!r}"
-            return Issue(rel, csv.row(index), field["name"], PARQUET_STALE, f"{message}; {FIX}")
+            return Issue(rel, csv.row(index), name, PARQUET_STALE, f"{message}; {FIX}")
     return None
 
 
