@@ -51,7 +51,6 @@ def schema_matches_reference(package: ColumnContext) -> Iterator[Issue]:
         reference = ctx.reference.get(resource.name)
         if reference is None or resource.schema is None:
             continue
-        prefix = "" if resource.schema_file else f"{resource.name}.schema."
         for where, ours, theirs in _differences(resource.schema, reference):
             if theirs is _ABSENT:
                 message = "is not in the reference schema"
@@ -62,7 +61,7 @@ def schema_matches_reference(package: ColumnContext) -> Iterator[Issue]:
             yield Issue(
                 resource.schema_label,
                 None,
-                prefix + where,
+                resource.schema_prefix + where,
                 "schema-changed",
                 f"{message} (ukraine-talks-data {__version__}; --allow-schema-changes skips this "
                 "for a derived package)",
