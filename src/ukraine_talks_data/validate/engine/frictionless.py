@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..csv.form import ParsedCsv
-from ..inputs.schema_rules import sanitised
+from ..inputs.schema_rules import one_line, sanitised
 from ..report.issues import Issue
 from ..rules.constraints import constraint_message
 from ..rules.shape import BLANK_ROW, EXTRA_CELL, LABELS, MISSING_CELL, label_message
@@ -115,7 +115,7 @@ def _records(
 
 
 def _package_issue(ctx: Context, code: str, note: str) -> Issue:
-    return Issue(ctx.descriptor.file.name, None, None, code, _clean(note))
+    return Issue(ctx.descriptor.file.name, None, None, code, one_line(note))
 
 
 def without_echoes(issues: list[Issue]) -> Iterator[Issue]:
@@ -137,7 +137,7 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     row = e.get("rowNumber")
     field = e.get("fieldName") or None
     value = e.get("cell")
-    note = _clean(e.get("note") or "")
+    note = one_line(e.get("note") or "")
     if code == "type-error":
         message = type_message(_field(schema, field))
     elif code == "constraint-error":
@@ -164,7 +164,7 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     elif code == "blank-row":
         message, value = BLANK_ROW, None
     else:
-        message = note or _clean(e.get("message", code))
+        message = note or one_line(e.get("message", code))
     if value == "":
         value = None
     return Issue(file, row, field, code, message, None if value is None else str(value))
@@ -190,7 +190,3 @@ def _field(schema: dict[str, Any], name: str | None) -> dict[str, Any]:
         if f.get("name") == name:
             return dict(f)
     return {}
-
-
-def _clean(text: str) -> str:
-    return " ".join(str(text).split())

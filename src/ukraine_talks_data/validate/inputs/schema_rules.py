@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..report.issues import Issue
+from .resource_rules import shown, whole_number
 
 CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "string": ("required", "unique", "minLength", "maxLength", "pattern", "enum"),
@@ -80,7 +81,7 @@ def foreign_key_problems(
         if target_schema is None:
             continue  # its own schema-error is reported
         names = field_names(target_schema)
-        for ref_field in _as_list(reference["fields"]):
+        for ref_field in as_list(reference["fields"]):
             if ref_field not in names:
                 issues.append(
                     _issue(
@@ -113,7 +114,7 @@ def sanitised(schema: Mapping[str, Any], *, patterns: bool = False) -> dict[str,
         fields.append(out)
     result: dict[str, Any] = {"fields": fields}
     if schema.get("primaryKey"):
-        result["primaryKey"] = _as_list(schema["primaryKey"])
+        result["primaryKey"] = as_list(schema["primaryKey"])
     if "missingValues" in schema:
         result["missingValues"] = list(schema["missingValues"])
     return result
@@ -203,7 +204,7 @@ def _constraint_problems(
         if not isinstance(value, bool):
             yield _issue(file, where, "must be true or false", _show(value))
     elif key in _LENGTH:
-        if not _count(value):
+        if not whole_number(value):
             yield _issue(file, where, "must be a whole number, 0 or more", _show(value))
     elif key in _BOUND:
         if not _of_type(kind, value):  # bounds of other types are refused before this
@@ -247,7 +248,7 @@ def _key_problems(
         else:
             fields = [f for f in schema["fields"] if isinstance(f, dict)]
             lists = {f.get("name") for f in fields if f.get("type") == "list"}
-            for part in _as_list(key):
+            for part in as_list(key):
                 if part not in names:
                     yield _issue(file, f"{prefix}primaryKey", "no field of this name", part)
                 elif part in lists:
@@ -270,13 +271,13 @@ def _key_problems(
                 file, where, "'fields' and 'reference.fields' must be field names or lists of them"
             )
             continue
-        if len(_as_list(own)) != len(_as_list(theirs)):
+        if len(as_list(own)) != len(as_list(theirs)):
             yield _issue(file, where, "'fields' and 'reference.fields' differ in length")
             continue
         if not isinstance(ref.get("resource", ""), str):
             yield _issue(file, f"{where}.reference.resource", "must be a table name")
             continue
-        for part in _as_list(own):
+        for part in as_list(own):
             if part not in names:
                 yield _issue(file, f"{where}.fields", "no field of this name", part)
 
@@ -311,7 +312,7 @@ def _profile_errors(text: str) -> tuple[tuple[str, str], ...] | None:
     found: list[tuple[str, str]] = []
     for f in schema["fields"]:
         report = Schema.validate_descriptor({"fields": [f]})
-        found.extend((f["name"], _clean(e.note or e.message)) for e in report.errors)
+        found.extend((f["name"], one_line(e.note or e.message)) for e in report.errors)
     return tuple(found)
 
 
@@ -342,7 +343,8 @@ def _of_type(kind: str, value: object) -> bool:
     return True
 
 
-def _clean(text: str) -> str:
+def one_line(text: object) -> str:
+    """A message from Frictionless on one line, its runs of white space one space each."""
     return " ".join(str(text).split())
 
 
@@ -350,7 +352,8 @@ def _issue(file: str, field: str | None, message: str, value: str | None = None)
     return Issue(file, None, field, "schema-error", message, value)
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A key's fields as a list (Table Schema allows one name as a string)."""
     return [value] if isinstance(value, str) else list(value)
 
 
@@ -364,14 +367,8 @@ def _names(value: object) -> bool:
     )
 
 
-def _count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _show(value: object, limit: int = 80) -> str:
-    """A schema value as written in JSON (a string as itself), cut after `limit` characters."""
-    text = value if isinstance(value, str) else json.dumps(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+def _show(value: object) -> str:
+    return shown(value, 80)
 
 
 def pattern_problem(pattern: str) -> str | None:

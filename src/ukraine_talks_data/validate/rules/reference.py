@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..._version import __version__
-from ..inputs.schema_rules import DOC_KEYS
+from ..inputs.schema_rules import DOC_KEYS, as_list
 from ..report.issues import Issue
 
 _FIELD_DEFAULTS = {"type": "string", "format": "default", "constraints": {}}
@@ -124,19 +124,15 @@ def _schema_view(schema: dict[str, Any]) -> dict[str, Any]:
         ref = fk["reference"]
         keys.append(
             {
-                "fields": _as_list(fk["fields"]),
+                "fields": as_list(fk["fields"]),
                 "reference": {
                     "resource": ref.get("resource", ""),
-                    "fields": _as_list(ref["fields"]),
+                    "fields": as_list(ref["fields"]),
                 },
             }
         )
     view["foreignKeys"] = sorted(keys, key=_json)
     return view
-
-
-def _as_list(value: Any) -> list[Any]:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def _json(value: Any) -> str:
