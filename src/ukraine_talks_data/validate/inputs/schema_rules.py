@@ -3,7 +3,10 @@
 A fork's schema is untrusted input: a malformed one must become a clear `schema-error`
 naming the schema file and the field, never a crash inside Frictionless; and only the keys
 listed here reach Frictionless (no `jsonSchema` constraint, whose `$ref` could reach the
-network, no JSON-valued field types).
+network, no JSON-valued field types). The rules here are what this validator demands beyond
+Table Schema and what must hold before a sanitised copy can be made; the JSON types of the
+rest (boolean `required`, string `pattern` and `delimiter`, lists of strings for
+`missingValues`, known constraint names) are left to Frictionless's own profile.
 """
 
 from __future__ import annotations
@@ -30,11 +33,10 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
 the one registry that `rules/constraints.py` checks by and that a schema must keep to
 (other types, formats and constraints are refused here rather than half-honoured)."""
 SUPPORTED_TYPES = tuple(CONSTRAINTS)
-_BOOL = ("required", "unique")
 _LENGTH = ("minLength", "maxLength")
 _BOUND = ("minimum", "maximum")
-_FIELD_STRINGS = ("delimiter", "itemType")
-_FIELD_STRING_LISTS = ("missingValues",)
+_FIELD_KEYS = ("delimiter", "itemType", "missingValues", "bareNumber")
+"""Field properties besides type and constraints that the sanitised copy keeps."""
 _CANONICAL_ONLY = ("format", "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar")
 """Field properties that let a cell be written in another form: refused, since every
 typed cell must be in its canonical form (`tables/values.py`)."""
@@ -103,7 +105,7 @@ def sanitised(schema: Mapping[str, Any], *, patterns: bool = False) -> dict[str,
     fields = []
     for f in schema["fields"]:
         out: dict[str, Any] = {"name": f["name"], "type": f.get("type", "string")}
-        for key in (*_FIELD_STRINGS, *_FIELD_STRING_LISTS, "bareNumber"):
+        for key in _FIELD_KEYS:
             if key in f:
                 out[key] = f[key]
         constraints = dict(f.get("constraints") or {})
@@ -116,7 +118,7 @@ def sanitised(schema: Mapping[str, Any], *, patterns: bool = False) -> dict[str,
     if schema.get("primaryKey"):
         result["primaryKey"] = as_list(schema["primaryKey"])
     if "missingValues" in schema:
-        result["missingValues"] = list(schema["missingValues"])
+        result["missingValues"] = schema["missingValues"]
     return result
 
 
@@ -151,8 +153,6 @@ def _problems(schema: object, file: str, prefix: str) -> Iterator[Issue]:
         seen.add(name)
         yield from _field_problems(f, file, f"{prefix}{name}")
     yield from _key_problems(schema, seen, file, prefix)
-    if "missingValues" in schema and not _strings(schema["missingValues"]):
-        yield _issue(file, f"{prefix}missingValues", "must be a list of strings")
 
 
 def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]:
@@ -173,16 +173,10 @@ def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]
                 "(integers 42, numbers 3.5, booleans true/false, dates 2022-01-31)",
                 _show(f[key]),
             )  # fmt: skip
-    for key in _FIELD_STRINGS:
-        if key in f and not isinstance(f[key], str):
-            yield _issue(file, f"{where}.{key}", "must be a string", _show(f[key]))
     if "delimiter" in f and not f["delimiter"]:
         yield _issue(file, f"{where}.delimiter", "must not be empty")
     if f.get("itemType", "string") != "string":
         yield _issue(file, f"{where}.itemType", "item type is not supported", _show(f["itemType"]))
-    for key in _FIELD_STRING_LISTS:
-        if key in f and not _strings(f[key]):
-            yield _issue(file, f"{where}.{key}", "must be a list of strings", _show(f[key]))
     constraints = f.get("constraints", {})
     if not isinstance(constraints, dict):
         yield _issue(file, f"{where}.constraints", "must be a JSON object", _show(constraints))
@@ -200,19 +194,13 @@ def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]
 def _constraint_problems(
     kind: str, key: str, value: object, file: str, where: str
 ) -> Iterator[Issue]:
-    if key in _BOOL:
-        if not isinstance(value, bool):
-            yield _issue(file, where, "must be true or false", _show(value))
-    elif key in _LENGTH:
+    if key in _LENGTH:
         if not whole_number(value):
             yield _issue(file, where, "must be a whole number, 0 or more", _show(value))
     elif key in _BOUND:
         if not _of_type(kind, value):  # bounds of other types are refused before this
             yield _issue(file, where, f"must be a value of the field's type, {kind}", _show(value))
-    elif key == "pattern":
-        if not isinstance(value, str):
-            yield _issue(file, where, "must be a string", _show(value))
-            return
+    elif key == "pattern" and isinstance(value, str):
         problem = pattern_problem(value)
         if problem is not None:
             yield _issue(
@@ -234,8 +222,6 @@ def _constraint_problems(
         yield _issue(
             file, where, "jsonSchema constraints are not supported (they can load remote schemas)"
         )
-    else:
-        yield _issue(file, where, "unknown constraint", key)
 
 
 def _key_problems(
@@ -295,21 +281,25 @@ def frictionless_problems(schema: Mapping[str, Any], file: str, prefix: str = ""
     found = _profile_errors(json.dumps(sanitised(schema, patterns=True)))
     if found is None:
         return []
-    issues = [_issue(file, f"{prefix}{name}", note) for name, note in found]
-    return issues or [_issue(file, prefix.rstrip(".") or None, "Frictionless rejects this schema")]
+    whole = prefix.rstrip(".") or None
+    issues = [_issue(file, f"{prefix}{name}" if name else whole, note) for name, note in found]
+    return issues or [_issue(file, whole, "Frictionless rejects this schema")]
 
 
 @functools.lru_cache(maxsize=1024)
-def _profile_errors(text: str) -> tuple[tuple[str, str], ...] | None:
-    """None if Frictionless's profile accepts the sanitised schema (JSON `text`), else each
-    field's errors as (name, note): a package repeating one schema for many resources asks
-    once."""
+def _profile_errors(text: str) -> tuple[tuple[str | None, str], ...] | None:
+    """None if Frictionless's profile accepts the sanitised schema (JSON `text`), else its
+    errors as (field name, or None for the schema's own keys, note), each field's found by
+    validating it alone: a package repeating one schema for many resources asks once."""
     from frictionless import Schema
 
     schema = json.loads(text)
-    if Schema.validate_descriptor(schema).valid:
+    report = Schema.validate_descriptor(schema)
+    if report.valid:
         return None
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str | None, str]] = [
+        (None, one_line(e.note or e.message)) for e in report.errors if e.type != "field-error"
+    ]
     for f in schema["fields"]:
         report = Schema.validate_descriptor({"fields": [f]})
         found.extend((f["name"], one_line(e.note or e.message)) for e in report.errors)
@@ -317,10 +307,16 @@ def _profile_errors(text: str) -> tuple[tuple[str, str], ...] | None:
 
 
 def is_bundled_schema(schema: Mapping[str, Any]) -> bool:
-    """Whether `schema` equals one of the Table Schemas bundled with this distribution."""
+    """Whether `schema` is one of the Table Schemas bundled with this distribution, to the
+    JSON type of every value (`"required": 1` is not `true`: the profile refuses it)."""
+    return json.dumps(schema, sort_keys=True) in _bundled_texts()
+
+
+@functools.cache
+def _bundled_texts() -> frozenset[str]:
     from ...package.schemas import table_names, table_schema
 
-    return any(schema == table_schema(name) for name in table_names())
+    return frozenset(json.dumps(table_schema(name), sort_keys=True) for name in table_names())
 
 
 def _of_type(kind: str, value: object) -> bool:
