@@ -69,12 +69,7 @@ def schema_matches_reference(package: ColumnContext) -> Iterator[Issue]:
             )
 
 
-class _Absent:
-    def __repr__(self) -> str:
-        return "(absent)"
-
-
-_ABSENT: Any = _Absent()
+_ABSENT: Any = object()  # a key or field one side does not have
 
 
 def _differences(ours: dict[str, Any], theirs: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
