@@ -35,7 +35,7 @@ the one registry that `rules/constraints.py` checks by and that a schema must ke
 SUPPORTED_TYPES = tuple(CONSTRAINTS)
 _LENGTH = ("minLength", "maxLength")
 _BOUND = ("minimum", "maximum")
-_FIELD_KEYS = ("delimiter", "itemType", "missingValues", "bareNumber")
+_FIELD_KEYS = ("delimiter", "itemType", "missingValues")
 """Field properties besides type and constraints that the sanitised copy keeps."""
 _CANONICAL_ONLY = ("format", "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar")
 """Field properties that let a cell be written in another form: refused, since every
@@ -70,35 +70,20 @@ def foreign_key_problems(
         reference = fk["reference"]
         target = reference.get("resource") or name
         if target not in tables:
-            issues.append(
-                _issue(
-                    file,
-                    f"{where}.resource",
-                    f"refers to table '{target}', which the package does not have",
-                    target,
-                )
-            )
-            continue
-        target_schema = tables[target]
-        if target_schema is None:
-            continue  # its own schema-error is reported
-        names = field_names(target_schema)
-        for ref_field in as_list(reference["fields"]):
-            if ref_field not in names:
-                issues.append(
-                    _issue(
-                        file,
-                        f"{where}.fields",
-                        f"table '{target}' has no field of this name",
-                        ref_field,
-                    )
-                )
+            message = f"refers to table '{target}', which the package does not have"
+            issues.append(_issue(file, f"{where}.resource", message, target))
+        elif tables[target] is not None:  # else its own schema-error is reported
+            names = field_names(tables[target] or {})
+            message = f"table '{target}' has no field of this name"
+            missing = [f for f in as_list(reference["fields"]) if f not in names]
+            issues.extend(_issue(file, f"{where}.fields", message, f) for f in missing)
     return issues
 
 
 def sanitised(schema: Mapping[str, Any], *, patterns: bool = False) -> dict[str, Any]:
     """A copy of a well-formed schema holding only what Frictionless needs to validate rows:
-    fields (type, format, constraints), primary key and missing values. Foreign keys and
+    fields (type, constraints, delimiter, item type, missing values), primary key and
+    missing values. Foreign keys and
     `pattern` constraints are left out (unless `patterns`, for the profile check, which
     never matches one): `rules/keys.py` checks the keys, `rules/constraints.py` the
     patterns, on RE2; Python's `re` never runs a package's pattern."""
