@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.issues import Issue
-from .files import PackageFileError, path_problem, read_file, read_package_file, real_folder
+from .files import PackageFileError, path_problem, read_file, real_folder
 from .resource_rules import dialect_problems, resource_key_problems, shown
 from .schema_rules import foreign_key_problems, frictionless_problems, schema_problems
 
@@ -243,8 +243,8 @@ def _load_json_file(
             Issue(label, None, where, "unsafe-path", f"{what} path {problem}", shown(value))
         ]
     path = str(value)
-    try:
-        return load_json(read_package_file(root, path, MAX_DESCRIPTOR_BYTES)), []
+    try:  # the path is checked: read_package_file would check it again
+        return load_json(read_file(root / path, MAX_DESCRIPTOR_BYTES)), []
     except PackageFileError as exc:
         message = f"{what} file {exc.message}"
     except ValueError as exc:

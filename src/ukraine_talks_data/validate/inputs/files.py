@@ -49,8 +49,9 @@ def path_problem(root: Path, path: object) -> str | None:
         return "must be a non-empty string"
     if "\x00" in path:
         return "contains a NUL byte"
+    names = re.split(r"[\\/]", path)
     size = len(path.encode("utf-8", errors="surrogatepass"))
-    longest = max(len(n.encode("utf-8", errors="surrogatepass")) for n in re.split(r"[\\/]", path))
+    longest = max(len(n.encode("utf-8", errors="surrogatepass")) for n in names)
     if size > MAX_PATH_BYTES or longest > MAX_NAME_BYTES:
         return (
             f"is too long ({size} bytes, the longest name {longest}); a path may have at most "
@@ -61,7 +62,7 @@ def path_problem(root: Path, path: object) -> str | None:
         return "is a URL; only files inside the package folder are read"
     if drive or path.startswith(("/", "\\")):  # POSIX, Windows (drive or UNC) absolute
         return "is absolute; resource paths must be relative to the package folder"
-    if ".." in re.split(r"[\\/]", path):
+    if ".." in names:
         return "contains '..'; resource paths must stay inside the package folder"
     if "\\" in path:
         return "contains a backslash; write resource paths with forward slashes (data/x.csv)"
