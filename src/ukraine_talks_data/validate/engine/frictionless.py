@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..csv.form import ParsedCsv
-from ..inputs.schema_rules import sanitised
+from ..inputs.schema_rules import as_list, field_names, one_line, sanitised
 from ..report.issues import Issue
 from ..rules.constraints import constraint_message
 from ..rules.shape import BLANK_ROW, EXTRA_CELL, LABELS, MISSING_CELL, label_message
@@ -80,17 +80,16 @@ def _as_written(issue: Issue, parsed: ParsedCsv, schema: dict[str, Any]) -> Issu
     """A unique, constraint or primary-key issue with the cells as written in the file
     (Frictionless gives the values it read: `True` for `true`, `None` for a missing cell,
     our stand-in for a cell not in canonical form)."""
-    names = [f["name"] for f in schema["fields"]]
-    if issue.code == "primary-key" and issue.row is not None:
-        value = ", ".join(str(c) for c in key_cells(schema, parsed.record(issue.row)))
-        return replace(issue, value=value or None)
-    if issue.code not in ("unique-error", "constraint-error") or issue.row is None:
+    names = field_names(schema)
+    if issue.code == "primary-key":
+        positions = [names.index(k) for k in as_list(schema.get("primaryKey") or []) if k in names]
+    elif issue.code in ("unique-error", "constraint-error") and issue.field in names:
+        positions = [names.index(issue.field)]
+    else:
         return issue
-    if issue.field not in names:
-        return issue
-    cells = parsed.record(issue.row)
-    position = names.index(issue.field)
-    return replace(issue, value=(cells[position] or None) if position < len(cells) else None)
+    cells = parsed.record(issue.row) if issue.row is not None else []
+    value = ", ".join(cells[i] for i in positions if i < len(cells))
+    return replace(issue, value=value or None)
 
 
 def _records(
@@ -102,7 +101,7 @@ def _records(
     """`records` with each cell of `retyped` (file, row, field) replaced by a text of its own
     that no type reads: Frictionless then sees such a cell as we do, a type error that
     neither matches nor empties a key (it would read `+1` as 1, a duplicate of `1`)."""
-    names = [f["name"] for f in schema["fields"]]
+    names = field_names(schema)
     cells = [(row, names.index(f)) for file, row, f in retyped if file == path and f in names]
     if not cells:
         return records
@@ -115,7 +114,7 @@ def _records(
 
 
 def _package_issue(ctx: Context, code: str, note: str) -> Issue:
-    return Issue(ctx.descriptor.file.name, None, None, code, _clean(note))
+    return Issue(ctx.descriptor.file.name, None, None, code, one_line(note))
 
 
 def without_echoes(issues: list[Issue]) -> Iterator[Issue]:
@@ -137,18 +136,16 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     row = e.get("rowNumber")
     field = e.get("fieldName") or None
     value = e.get("cell")
-    note = _clean(e.get("note") or "")
+    note = one_line(e.get("note") or "")
     if code == "type-error":
         message = type_message(_field(schema, field))
     elif code == "constraint-error":
         match = re.search(r'constraint "(\w+)"', note)
         name = match.group(1) if match else ""
         message = constraint_message(_field(schema, field), name)
-    elif code == "primary-key":
-        key = schema.get("primaryKey") or []
-        field = ",".join(key if isinstance(key, list) else [key]) or None
+    elif code == "primary-key":  # the value: the key's cells as written (_as_written)
+        field = ",".join(as_list(schema.get("primaryKey") or [])) or None
         message = _duplicate_message("duplicate primary key", note)
-        value = ", ".join(str(c) for c in key_cells(schema, e.get("cells") or [])) or None
     elif code == "unique-error":
         message = _duplicate_message("the value must be unique", note)
     elif code in LABELS or code in {"duplicate-label", "incorrect-label"}:
@@ -164,7 +161,7 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     elif code == "blank-row":
         message, value = BLANK_ROW, None
     else:
-        message = note or _clean(e.get("message", code))
+        message = note or one_line(e.get("message", code))
     if value == "":
         value = None
     return Issue(file, row, field, code, message, None if value is None else str(value))
@@ -179,18 +176,5 @@ def _duplicate_message(what: str, note: str) -> str:
     return f"{what}: {note}" if note else what
 
 
-def key_cells(schema: dict[str, Any], cells: list[Any]) -> list[Any]:
-    names = [f["name"] for f in schema["fields"]]
-    key = schema.get("primaryKey") or []
-    return [cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells)]
-
-
 def _field(schema: dict[str, Any], name: str | None) -> dict[str, Any]:
-    for f in schema["fields"]:
-        if f.get("name") == name:
-            return dict(f)
-    return {}
-
-
-def _clean(text: str) -> str:
-    return " ".join(str(text).split())
+    return next((f for f in schema["fields"] if f.get("name") == name), {})

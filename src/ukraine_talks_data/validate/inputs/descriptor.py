@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.issues import Issue
-from .files import PackageFileError, path_problem, read_file, read_package_file, real_folder
+from .files import PackageFileError, path_problem, read_file, real_folder
 from .resource_rules import dialect_problems, resource_key_problems, shown
 from .schema_rules import foreign_key_problems, frictionless_problems, schema_problems
 
@@ -50,20 +50,21 @@ class Resource:
 
     name: str
     path: str
-    type: str
     schema: dict[str, Any] | None
     raw: dict[str, Any]
     schema_file: str | None = None
-    table: bool = False
-
-    @property
-    def is_table(self) -> bool:
-        return self.table or self.schema is not None
+    is_table: bool = False
 
     @property
     def schema_label(self) -> str:
         """Where the schema is written: its file, or the descriptor for an inline schema."""
         return self.schema_file or "datapackage.json"
+
+    @property
+    def schema_prefix(self) -> str:
+        """What starts a location in the schema: nothing in its own file, else
+        `<name>.schema.` in the descriptor."""
+        return "" if self.schema_file else f"{self.name}.schema."
 
 
 @dataclass
@@ -73,9 +74,9 @@ class Descriptor:
     file: Path
     raw: dict[str, Any]
     resources: list[Resource] = field(default_factory=list)
-    _by_name: dict[str, Resource] = field(default_factory=dict, repr=False, compare=False)
-    _tables: list[Resource] = field(default_factory=list, repr=False, compare=False)
-    _indexed: int = field(default=-1, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_name = {r.name: r for r in reversed(self.resources)}  # the first of a name
 
     @property
     def root(self) -> Path:
@@ -83,23 +84,11 @@ class Descriptor:
 
     def resource(self, name: str) -> Resource | None:
         """The resource named `name` (a dict lookup: checks ask once per resource)."""
-        self._index()
         return self._by_name.get(name)
 
     def tables(self) -> list[Resource]:
-        """The table resources, in descriptor order (a copy of a list kept with the index)."""
-        self._index()
-        return list(self._tables)
-
-    def _index(self) -> None:
-        """Index `resources` by name, again whenever the list has grown or shrunk."""
-        if self._indexed == len(self.resources):
-            return
-        by_name: dict[str, Resource] = {}
-        for r in self.resources:
-            by_name.setdefault(r.name, r)
-        self._by_name, self._tables = by_name, [r for r in self.resources if r.is_table]
-        self._indexed = len(self.resources)
+        """The table resources, in descriptor order."""
+        return [r for r in self.resources if r.is_table]
 
 
 def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
@@ -124,35 +113,30 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
     if not isinstance(raw, dict):
         reason = "a data package descriptor must be a JSON object"
         raise DescriptorError(f"{file}: {reason}", reason=reason)
-    label = file.name
-    descriptor = Descriptor(file=file, raw=raw)
-    issues: list[Issue] = []
+    label, root = file.name, file.parent
     resources = raw.get("resources")
     if not isinstance(resources, list) or not resources:
-        issues.append(
-            Issue(
-                label, None, "resources", "descriptor-error", "'resources' must be a non-empty list"
-            )
+        issue = Issue(
+            label, None, "resources", "descriptor-error", "'resources' must be a non-empty list"
         )
-        return descriptor, issues
+        return Descriptor(file, raw), [issue]
+    issues: list[Issue] = []
     seen: set[str] = set()
-    for index, res in enumerate(resources):
-        resource = _resource(descriptor, label, index, res, seen, issues)
-        if resource is not None:
-            descriptor.resources.append(resource)
+    entries = [
+        _resource(root, label, index, res, seen, issues) for index, res in enumerate(resources)
+    ]
+    descriptor = Descriptor(file, raw, [r for r in entries if r is not None])
     # A resource left out for its own error still counts as present for foreign keys.
     tables: dict[str, dict[str, Any] | None] = {name: None for name in seen}
-    tables.update({r.name: r.schema for r in descriptor.tables()})
     for r in descriptor.resources:
-        if not r.is_table:
+        if r.is_table:
+            tables[r.name] = r.schema
+        else:
             del tables[r.name]
-    for resource in descriptor.tables():
-        if resource.schema is not None:
-            prefix = "" if resource.schema_file else f"{resource.name}.schema."
+    for r in descriptor.tables():
+        if r.schema is not None:
             issues.extend(
-                foreign_key_problems(
-                    resource.name, resource.schema, tables, resource.schema_label, prefix
-                )
+                foreign_key_problems(r.name, r.schema, tables, r.schema_label, r.schema_prefix)
             )
     return descriptor, issues
 
@@ -199,86 +183,52 @@ def _depth(value: Any) -> int:
 
 
 def _resource(
-    descriptor: Descriptor,
-    label: str,
-    index: int,
-    res: object,
-    seen: set[str],
-    issues: list[Issue],
+    root: Path, label: str, index: int, res: object, seen: set[str], issues: list[Issue]
 ) -> Resource | None:
     """One resource entry, checked; None (with issues) when it cannot be used at all."""
+
+    def refuse(field: str, message: str, value: str | None = None) -> Resource | None:
+        """The entry left out, for a `descriptor-error` at `field`."""
+        issues.append(Issue(label, None, field, "descriptor-error", message, value))
+        return None
+
     where = f"resources[{index}]"
     if not isinstance(res, dict):
-        issues.append(Issue(label, None, where, "descriptor-error", "a resource must be an object"))
-        return None
+        return refuse(where, "a resource must be an object")
     name = res.get("name")
     if not isinstance(name, str) or not name:
-        issues.append(
-            Issue(label, None, f"{where}.name", "descriptor-error", "every resource needs a name")
-        )
-        return None
+        return refuse(f"{where}.name", "every resource needs a name")
     if not NAME.match(name):
-        issues.append(
-            Issue(
-                label,
-                None,
-                f"{where}.name",
-                "descriptor-error",
-                "a resource name may hold only lowercase letters, digits, '-', '.' and '_'",
-                name,
-            )
+        return refuse(
+            f"{where}.name",
+            "a resource name may hold only lowercase letters, digits, '-', '.' and '_'",
+            name,
         )
-        return None
     if name in seen:
-        issues.append(
-            Issue(
-                label,
-                None,
-                f"{where}.name",
-                "descriptor-error",
-                "resource names must be unique",
-                name,
-            )
-        )
-        return None
+        return refuse(f"{where}.name", "resource names must be unique", name)
     seen.add(name)
     path = res.get("path")
-    problem = path_problem(descriptor.root, path)
+    problem = path_problem(root, path)
     if problem:
-        issues.append(
-            Issue(
-                label, None, f"{name}.path", "unsafe-path", f"resource path {problem}", shown(path)
-            )
-        )
+        message = f"resource path {problem}"
+        issues.append(Issue(label, None, f"{name}.path", "unsafe-path", message, shown(path)))
         return None
     table = "schema" in res or res.get("type") == "table"
     schema_file = res.get("schema") if isinstance(res.get("schema"), str) else None
-    schema, schema_issues = _load_schema(descriptor.root, label, name, res.get("schema"))
+    schema, schema_issues = _load_schema(root, label, name, res.get("schema"))
     issues.extend(schema_issues)
     if any(i.code == "unsafe-path" for i in schema_issues):
         return None
     if table and "schema" not in res:
-        issues.append(
-            Issue(
-                label, None, f"{name}.schema", "descriptor-error", "a table resource needs a schema"
-            )
-        )
+        message = "a table resource needs a schema"
+        issues.append(Issue(label, None, f"{name}.schema", "descriptor-error", message))
     issues.extend(resource_key_problems(label, name, res, table))
     if table:
-        dialect_issues = _dialect_problems(descriptor.root, label, name, res.get("dialect"))
+        dialect_issues = _dialect_problems(root, label, name, res.get("dialect"))
         issues.extend(dialect_issues)
         if any(i.code == "unsafe-path" for i in dialect_issues):
             return None
-    rtype = res.get("type") if isinstance(res.get("type"), str) else None
-    return Resource(
-        name,
-        str(path),
-        rtype or ("table" if table else "file"),
-        schema,
-        res,
-        schema_file=schema_file,
-        table=table,
-    )
+    return Resource(name, str(path), schema, res, schema_file=schema_file, is_table=table)
 
 
 def _load_json_file(
@@ -293,8 +243,8 @@ def _load_json_file(
             Issue(label, None, where, "unsafe-path", f"{what} path {problem}", shown(value))
         ]
     path = str(value)
-    try:
-        return load_json(read_package_file(root, path, MAX_DESCRIPTOR_BYTES)), []
+    try:  # the path is checked: read_package_file would check it again
+        return load_json(read_file(root / path, MAX_DESCRIPTOR_BYTES)), []
     except PackageFileError as exc:
         message = f"{what} file {exc.message}"
     except ValueError as exc:

@@ -49,8 +49,9 @@ def path_problem(root: Path, path: object) -> str | None:
         return "must be a non-empty string"
     if "\x00" in path:
         return "contains a NUL byte"
+    names = re.split(r"[\\/]", path)
     size = len(path.encode("utf-8", errors="surrogatepass"))
-    longest = max(len(n.encode("utf-8", errors="surrogatepass")) for n in re.split(r"[\\/]", path))
+    longest = max(len(n.encode("utf-8", errors="surrogatepass")) for n in names)
     if size > MAX_PATH_BYTES or longest > MAX_NAME_BYTES:
         return (
             f"is too long ({size} bytes, the longest name {longest}); a path may have at most "
@@ -61,7 +62,7 @@ def path_problem(root: Path, path: object) -> str | None:
         return "is a URL; only files inside the package folder are read"
     if drive or path.startswith(("/", "\\")):  # POSIX, Windows (drive or UNC) absolute
         return "is absolute; resource paths must be relative to the package folder"
-    if ".." in re.split(r"[\\/]", path):
+    if ".." in names:
         return "contains '..'; resource paths must stay inside the package folder"
     if "\\" in path:
         return "contains a backslash; write resource paths with forward slashes (data/x.csv)"
@@ -105,18 +106,6 @@ def _real_path(base: str, path: str) -> str:
     return current
 
 
-def file_problem(file: Path, limit: int | None = None) -> PackageFileError | None:
-    """Why `file` cannot be read as a package file (missing, not a regular file, over
-    `limit` bytes)."""
-    try:
-        info = file.stat()
-    except FileNotFoundError:
-        return PackageFileError("file-missing", "no file at this path")
-    except (OSError, ValueError) as exc:
-        return PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})")
-    return _kind_problem(info, limit)
-
-
 def read_file(file: Path, limit: int | None = None) -> bytes:
     """The bytes of the regular file `file`; raises PackageFileError instead of blocking
     (see `open_file`)."""
@@ -125,7 +114,7 @@ def read_file(file: Path, limit: int | None = None) -> bytes:
         with open_file(file, limit) as fh:
             data = fh.read() if limit == NO_LIMIT else fh.read(limit + 1)
     except OSError as exc:
-        raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
+        raise _unreadable(exc) from None
     if len(data) > limit:
         raise PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
     return data
@@ -133,52 +122,60 @@ def read_file(file: Path, limit: int | None = None) -> bytes:
 
 def open_file(file: Path, limit: int | None = None) -> BinaryIO:
     """The regular file `file` of at most `limit` bytes, open for reading in binary; raises
-    PackageFileError instead of blocking. The path is opened non-blocking (a FIFO swapped
-    in after the check cannot hang the read) and the open handle is checked again."""
-    problem = file_problem(file, limit)
-    if problem:
-        raise problem
+    PackageFileError if it is missing, not a regular file or larger, instead of blocking.
+    Only its metadata is read before it is opened, non-blocking (a FIFO swapped in after the
+    check cannot hang the read), and the open handle is checked again."""
+    try:
+        _check_kind(file.stat(), limit)
+    except FileNotFoundError:
+        raise PackageFileError("file-missing", "no file at this path") from None
+    except (OSError, ValueError) as exc:
+        raise _unreadable(exc) from None
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(file, flags)
     except OSError as exc:
-        raise PackageFileError("file-unreadable", f"cannot be read ({_reason(exc)})") from None
-    problem = _kind_problem(os.fstat(fd), limit)
-    if problem:
+        raise _unreadable(exc) from None
+    try:
+        _check_kind(os.fstat(fd), limit)
+    except PackageFileError:
         os.close(fd)
-        raise problem
+        raise
     return os.fdopen(fd, "rb")
 
 
 def open_package_file(root: Path, path: str) -> BinaryIO:
-    """`path` inside the package at `root`, after path_problem() allows it, opened as
-    `open_file` opens it (tables: no size limit)."""
-    problem = path_problem(root, path)
-    if problem:
-        raise PackageFileError("unsafe-path", f"path {problem}")
-    return open_file(root / path, NO_LIMIT)
+    """`path` inside the package at `root`, opened as `open_file` opens it (tables: no
+    size limit)."""
+    return open_file(_inside(root, path), NO_LIMIT)
 
 
 def read_package_file(root: Path, path: str, limit: int | None = None) -> bytes:
-    """The bytes of `path` inside the package at `root`, after path_problem() allows it."""
+    """The bytes of `path` inside the package at `root`, read as `read_file` reads them."""
+    return read_file(_inside(root, path), limit)
+
+
+def _inside(root: Path, path: str) -> Path:
+    """`root / path`, once path_problem() allows it."""
     problem = path_problem(root, path)
     if problem:
         raise PackageFileError("unsafe-path", f"path {problem}")
-    return read_file(root / path, limit)
+    return root / path
 
 
-def _kind_problem(info: os.stat_result, limit: int | None = None) -> PackageFileError | None:
+def _check_kind(info: os.stat_result, limit: int | None = None) -> None:
+    """Raise PackageFileError unless `info` is a regular file of at most `limit` bytes."""
     if stat.S_ISDIR(info.st_mode):
-        return PackageFileError("not-a-file", "is a directory, not a file")
+        raise PackageFileError("not-a-file", "is a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
-        return PackageFileError(
+        raise PackageFileError(
             "not-a-file", "is not a regular file (a FIFO, socket or device is never read)"
         )
     limit = MAX_FILE_BYTES if limit is None else limit  # read when called: tests lower it
     if info.st_size > limit:
-        return PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
-    return None
+        raise PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
 
 
-def _reason(exc: BaseException) -> str:
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+def _unreadable(exc: BaseException) -> PackageFileError:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return PackageFileError("file-unreadable", f"cannot be read ({reason})")

@@ -76,10 +76,7 @@ def resource_key_problems(label: str, name: str, res: dict[str, Any], table: boo
     if "hash" in res and not (isinstance(res["hash"], str) and HASH.match(res["hash"])):
         bad("hash", "must be 'sha256:' followed by 64 hex digits (or an MD5 in 32 hex digits)")
     for key in ("bytes", "rows", "fields"):
-        value = res.get(key)
-        if key in res and not (
-            isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        ):
+        if key in res and not whole_number(res[key]):
             bad(key, "must be a whole number, 0 or more")
     return out
 
@@ -110,9 +107,16 @@ def dialect_problems(label: str, name: str, loaded: object) -> list[Issue]:
     return out
 
 
-def shown(value: object) -> str:
-    """A descriptor value as an issue shows it: a string as itself, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
+def shown(value: object, limit: int | None = None) -> str:
+    """A descriptor value as an issue shows it: a string as itself, anything else as JSON;
+    cut after `limit` characters if given."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if limit is None or len(text) <= limit else text[:limit] + "…"
+
+
+def whole_number(value: object) -> bool:
+    """Whether a JSON value is a whole number, 0 or more (`true` is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def declared_algorithm(raw: Mapping[str, Any]) -> str | None:

@@ -3,7 +3,10 @@
 A fork's schema is untrusted input: a malformed one must become a clear `schema-error`
 naming the schema file and the field, never a crash inside Frictionless; and only the keys
 listed here reach Frictionless (no `jsonSchema` constraint, whose `$ref` could reach the
-network, no JSON-valued field types).
+network, no JSON-valued field types). The rules here are what this validator demands beyond
+Table Schema and what must hold before a sanitised copy can be made; the JSON types of the
+rest (boolean `required`, string `pattern` and `delimiter`, lists of strings for
+`missingValues`, known constraint names) are left to Frictionless's own profile.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..report.issues import Issue
+from .resource_rules import shown, whole_number
 
 CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "string": ("required", "unique", "minLength", "maxLength", "pattern", "enum"),
@@ -29,11 +33,10 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
 the one registry that `rules/constraints.py` checks by and that a schema must keep to
 (other types, formats and constraints are refused here rather than half-honoured)."""
 SUPPORTED_TYPES = tuple(CONSTRAINTS)
-_BOOL = ("required", "unique")
 _LENGTH = ("minLength", "maxLength")
 _BOUND = ("minimum", "maximum")
-_FIELD_STRINGS = ("delimiter", "itemType")
-_FIELD_STRING_LISTS = ("missingValues",)
+_FIELD_KEYS = ("delimiter", "itemType", "missingValues")
+"""Field properties besides type and constraints that the sanitised copy keeps."""
 _CANONICAL_ONLY = ("format", "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar")
 """Field properties that let a cell be written in another form: refused, since every
 typed cell must be in its canonical form (`tables/values.py`)."""
@@ -67,42 +70,27 @@ def foreign_key_problems(
         reference = fk["reference"]
         target = reference.get("resource") or name
         if target not in tables:
-            issues.append(
-                _issue(
-                    file,
-                    f"{where}.resource",
-                    f"refers to table '{target}', which the package does not have",
-                    target,
-                )
-            )
-            continue
-        target_schema = tables[target]
-        if target_schema is None:
-            continue  # its own schema-error is reported
-        names = field_names(target_schema)
-        for ref_field in _as_list(reference["fields"]):
-            if ref_field not in names:
-                issues.append(
-                    _issue(
-                        file,
-                        f"{where}.fields",
-                        f"table '{target}' has no field of this name",
-                        ref_field,
-                    )
-                )
+            message = f"refers to table '{target}', which the package does not have"
+            issues.append(_issue(file, f"{where}.resource", message, target))
+        elif tables[target] is not None:  # else its own schema-error is reported
+            names = field_names(tables[target] or {})
+            message = f"table '{target}' has no field of this name"
+            missing = [f for f in as_list(reference["fields"]) if f not in names]
+            issues.extend(_issue(file, f"{where}.fields", message, f) for f in missing)
     return issues
 
 
 def sanitised(schema: Mapping[str, Any], *, patterns: bool = False) -> dict[str, Any]:
     """A copy of a well-formed schema holding only what Frictionless needs to validate rows:
-    fields (type, format, constraints), primary key and missing values. Foreign keys and
+    fields (type, constraints, delimiter, item type, missing values), primary key and
+    missing values. Foreign keys and
     `pattern` constraints are left out (unless `patterns`, for the profile check, which
     never matches one): `rules/keys.py` checks the keys, `rules/constraints.py` the
     patterns, on RE2; Python's `re` never runs a package's pattern."""
     fields = []
     for f in schema["fields"]:
         out: dict[str, Any] = {"name": f["name"], "type": f.get("type", "string")}
-        for key in (*_FIELD_STRINGS, *_FIELD_STRING_LISTS, "bareNumber"):
+        for key in _FIELD_KEYS:
             if key in f:
                 out[key] = f[key]
         constraints = dict(f.get("constraints") or {})
@@ -113,9 +101,9 @@ def sanitised(schema: Mapping[str, Any], *, patterns: bool = False) -> dict[str,
         fields.append(out)
     result: dict[str, Any] = {"fields": fields}
     if schema.get("primaryKey"):
-        result["primaryKey"] = _as_list(schema["primaryKey"])
+        result["primaryKey"] = as_list(schema["primaryKey"])
     if "missingValues" in schema:
-        result["missingValues"] = list(schema["missingValues"])
+        result["missingValues"] = schema["missingValues"]
     return result
 
 
@@ -150,8 +138,6 @@ def _problems(schema: object, file: str, prefix: str) -> Iterator[Issue]:
         seen.add(name)
         yield from _field_problems(f, file, f"{prefix}{name}")
     yield from _key_problems(schema, seen, file, prefix)
-    if "missingValues" in schema and not _strings(schema["missingValues"]):
-        yield _issue(file, f"{prefix}missingValues", "must be a list of strings")
 
 
 def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]:
@@ -172,16 +158,10 @@ def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]
                 "(integers 42, numbers 3.5, booleans true/false, dates 2022-01-31)",
                 _show(f[key]),
             )  # fmt: skip
-    for key in _FIELD_STRINGS:
-        if key in f and not isinstance(f[key], str):
-            yield _issue(file, f"{where}.{key}", "must be a string", _show(f[key]))
     if "delimiter" in f and not f["delimiter"]:
         yield _issue(file, f"{where}.delimiter", "must not be empty")
     if f.get("itemType", "string") != "string":
         yield _issue(file, f"{where}.itemType", "item type is not supported", _show(f["itemType"]))
-    for key in _FIELD_STRING_LISTS:
-        if key in f and not _strings(f[key]):
-            yield _issue(file, f"{where}.{key}", "must be a list of strings", _show(f[key]))
     constraints = f.get("constraints", {})
     if not isinstance(constraints, dict):
         yield _issue(file, f"{where}.constraints", "must be a JSON object", _show(constraints))
@@ -199,19 +179,13 @@ def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]
 def _constraint_problems(
     kind: str, key: str, value: object, file: str, where: str
 ) -> Iterator[Issue]:
-    if key in _BOOL:
-        if not isinstance(value, bool):
-            yield _issue(file, where, "must be true or false", _show(value))
-    elif key in _LENGTH:
-        if not _count(value):
+    if key in _LENGTH:
+        if not whole_number(value):
             yield _issue(file, where, "must be a whole number, 0 or more", _show(value))
     elif key in _BOUND:
         if not _of_type(kind, value):  # bounds of other types are refused before this
             yield _issue(file, where, f"must be a value of the field's type, {kind}", _show(value))
-    elif key == "pattern":
-        if not isinstance(value, str):
-            yield _issue(file, where, "must be a string", _show(value))
-            return
+    elif key == "pattern" and isinstance(value, str):
         problem = pattern_problem(value)
         if problem is not None:
             yield _issue(
@@ -233,8 +207,6 @@ def _constraint_problems(
         yield _issue(
             file, where, "jsonSchema constraints are not supported (they can load remote schemas)"
         )
-    else:
-        yield _issue(file, where, "unknown constraint", key)
 
 
 def _key_problems(
@@ -247,7 +219,7 @@ def _key_problems(
         else:
             fields = [f for f in schema["fields"] if isinstance(f, dict)]
             lists = {f.get("name") for f in fields if f.get("type") == "list"}
-            for part in _as_list(key):
+            for part in as_list(key):
                 if part not in names:
                     yield _issue(file, f"{prefix}primaryKey", "no field of this name", part)
                 elif part in lists:
@@ -270,13 +242,13 @@ def _key_problems(
                 file, where, "'fields' and 'reference.fields' must be field names or lists of them"
             )
             continue
-        if len(_as_list(own)) != len(_as_list(theirs)):
+        if len(as_list(own)) != len(as_list(theirs)):
             yield _issue(file, where, "'fields' and 'reference.fields' differ in length")
             continue
         if not isinstance(ref.get("resource", ""), str):
             yield _issue(file, f"{where}.reference.resource", "must be a table name")
             continue
-        for part in _as_list(own):
+        for part in as_list(own):
             if part not in names:
                 yield _issue(file, f"{where}.fields", "no field of this name", part)
 
@@ -294,32 +266,42 @@ def frictionless_problems(schema: Mapping[str, Any], file: str, prefix: str = ""
     found = _profile_errors(json.dumps(sanitised(schema, patterns=True)))
     if found is None:
         return []
-    issues = [_issue(file, f"{prefix}{name}", note) for name, note in found]
-    return issues or [_issue(file, prefix.rstrip(".") or None, "Frictionless rejects this schema")]
+    whole = prefix.rstrip(".") or None
+    issues = [_issue(file, f"{prefix}{name}" if name else whole, note) for name, note in found]
+    return issues or [_issue(file, whole, "Frictionless rejects this schema")]
 
 
 @functools.lru_cache(maxsize=1024)
-def _profile_errors(text: str) -> tuple[tuple[str, str], ...] | None:
-    """None if Frictionless's profile accepts the sanitised schema (JSON `text`), else each
-    field's errors as (name, note): a package repeating one schema for many resources asks
-    once."""
+def _profile_errors(text: str) -> tuple[tuple[str | None, str], ...] | None:
+    """None if Frictionless's profile accepts the sanitised schema (JSON `text`), else its
+    errors as (field name, or None for the schema's own keys, note), each field's found by
+    validating it alone: a package repeating one schema for many resources asks once."""
     from frictionless import Schema
 
     schema = json.loads(text)
-    if Schema.validate_descriptor(schema).valid:
+    report = Schema.validate_descriptor(schema)
+    if report.valid:
         return None
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str | None, str]] = [
+        (None, one_line(e.note or e.message)) for e in report.errors if e.type != "field-error"
+    ]
     for f in schema["fields"]:
         report = Schema.validate_descriptor({"fields": [f]})
-        found.extend((f["name"], _clean(e.note or e.message)) for e in report.errors)
+        found.extend((f["name"], one_line(e.note or e.message)) for e in report.errors)
     return tuple(found)
 
 
 def is_bundled_schema(schema: Mapping[str, Any]) -> bool:
-    """Whether `schema` equals one of the Table Schemas bundled with this distribution."""
+    """Whether `schema` is one of the Table Schemas bundled with this distribution, to the
+    JSON type of every value (`"required": 1` is not `true`: the profile refuses it)."""
+    return json.dumps(schema, sort_keys=True) in _bundled_texts()
+
+
+@functools.cache
+def _bundled_texts() -> frozenset[str]:
     from ...package.schemas import table_names, table_schema
 
-    return any(schema == table_schema(name) for name in table_names())
+    return frozenset(json.dumps(table_schema(name), sort_keys=True) for name in table_names())
 
 
 def _of_type(kind: str, value: object) -> bool:
@@ -342,7 +324,8 @@ def _of_type(kind: str, value: object) -> bool:
     return True
 
 
-def _clean(text: str) -> str:
+def one_line(text: object) -> str:
+    """A message from Frictionless on one line, its runs of white space one space each."""
     return " ".join(str(text).split())
 
 
@@ -350,7 +333,8 @@ def _issue(file: str, field: str | None, message: str, value: str | None = None)
     return Issue(file, None, field, "schema-error", message, value)
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A key's fields as a list (Table Schema allows one name as a string)."""
     return [value] if isinstance(value, str) else list(value)
 
 
@@ -364,14 +348,8 @@ def _names(value: object) -> bool:
     )
 
 
-def _count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _show(value: object, limit: int = 80) -> str:
-    """A schema value as written in JSON (a string as itself), cut after `limit` characters."""
-    text = value if isinstance(value, str) else json.dumps(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+def _show(value: object) -> str:
+    return shown(value, 80)
 
 
 def pattern_problem(pattern: str) -> str | None:

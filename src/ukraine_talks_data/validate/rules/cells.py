@@ -56,7 +56,7 @@ def _by_row(
     (a rule on line breaks or control characters), tables known to hold none are too."""
     import pyarrow.compute as pc
 
-    skip = _verbatim(ctx) if skip_verbatim else set()
+    skip = {(t.name, "text") for t in ctx.span_tables()} if skip_verbatim else set()
     found: dict[str, list[tuple[int, int, Issue]]] = {}
     for table, name, kind, column in _columns(ctx):
         if (table.name, name) in skip or (control and table.plain_text):
@@ -72,10 +72,6 @@ def _by_row(
     for issues in found.values():
         for _, _, issue in sorted(issues, key=lambda item: item[:2]):
             yield issue
-
-
-def _verbatim(ctx: ColumnContext) -> set[tuple[str, str]]:
-    return {(t.name, "text") for t in ctx.span_tables()}
 
 
 def cell_fits_spreadsheets(ctx: ColumnContext) -> Iterator[Issue]:

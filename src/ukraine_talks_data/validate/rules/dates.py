@@ -22,18 +22,11 @@ def source_bounds(ctx: ColumnContext) -> dict[str, dt.date]:
     """source_id → the latest day the source can report: its update date, else its publication."""
     bounds: dict[str, dt.date] = {}
     for row in ctx.rows.table("sources") or []:
+        days = [as_date(row.get(k)) for k in ("published", "inferred_published", "updated")]
+        known = [d for d in days if d is not None]
         source_id = row.get("source_id")
-        dates = [
-            d
-            for d in (
-                as_date(row.get("published")),
-                as_date(row.get("inferred_published")),
-                as_date(row.get("updated")),
-            )
-            if d is not None
-        ]
-        if source_id is not None and dates:
-            bounds[source_id] = max(dates)
+        if source_id is not None and known:
+            bounds[source_id] = max(known)
     return bounds
 
 
@@ -43,44 +36,23 @@ def source_date_recorded(ctx: ColumnContext) -> Iterator[Issue]:
     table = ctx.rows.table("sources")
     if table is None:
         return
+    path = table.path
     for row in table:
         published, inferred = row.get("published"), row.get("inferred_published")
         if published is None and inferred is None:
-            yield Issue(
-                table.path,
-                row.number,
-                "published",
-                "source-date",
-                "give published (stated in the text) or inferred_published",
-            )
+            message = "give published (stated in the text) or inferred_published"
+            yield Issue(path, row.number, "published", "source-date", message)
         elif published is not None and inferred is not None:
-            yield Issue(
-                table.path,
-                row.number,
-                "inferred_published",
-                "source-date",
-                "leave inferred_published empty when the text states the date",
-                inferred,
-            )
+            message = "leave inferred_published empty when the text states the date"
+            yield Issue(path, row.number, "inferred_published", "source-date", message, inferred)
         if inferred is not None and row.get("published_note") is None:
-            yield Issue(
-                table.path,
-                row.number,
-                "published_note",
-                "source-date",
-                "say what inferred_published was inferred from",
-            )
+            message = "say what inferred_published was inferred from"
+            yield Issue(path, row.number, "published_note", "source-date", message)
         start = as_date(published) or as_date(inferred)
         updated = as_date(row.get("updated"))
         if start is not None and updated is not None and updated < start:
-            yield Issue(
-                table.path,
-                row.number,
-                "updated",
-                "date-order",
-                f"updated is before the publication date ({start})",
-                row.get("updated"),
-            )
+            message = f"updated is before the publication date ({start})"
+            yield Issue(path, row.number, "updated", "date-order", message, row.get("updated"))
 
 
 def end_date_not_before_date(ctx: ColumnContext) -> Iterator[Issue]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..inputs.resource_rules import declared_algorithm
+from ..inputs.resource_rules import declared_algorithm, whole_number
 from ..report.issues import Issue
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def file_matches_descriptor(package: ColumnContext) -> Iterator[Issue]:
         if size is None:
             continue
         expected = raw.get("bytes")
-        if _count(expected) and expected != size:
+        if whole_number(expected) and expected != size:
             yield _stat(resource.path, "byte-count", "bytes", f"has {size} bytes", expected)
         declared = raw.get("hash")
         algorithm = declared_algorithm(raw)
@@ -76,7 +76,7 @@ def file_matches_descriptor(package: ColumnContext) -> Iterator[Issue]:
         if parsed is None:
             continue
         rows = raw.get("rows")
-        if _count(rows) and rows != parsed.data_rows:
+        if whole_number(rows) and rows != parsed.data_rows:
             yield _stat(
                 resource.path,
                 "row-count",
@@ -86,7 +86,7 @@ def file_matches_descriptor(package: ColumnContext) -> Iterator[Issue]:
                 hint="; a quoted field left open, a deleted or an added row changes it",
             )
         fields = raw.get("fields")
-        if _count(fields) and fields != len(parsed.header):
+        if whole_number(fields) and fields != len(parsed.header):
             yield _stat(
                 resource.path, "field-count", "fields", f"has {len(parsed.header)} columns", fields
             )
@@ -98,7 +98,3 @@ def _stat(path: str, code: str, key: str, actual: str, expected: object, hint: s
         f"after the descriptor was written{hint}; record the new {key} in datapackage.json"
     )
     return Issue(path, None, None, code, message)
-
-
-def _count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

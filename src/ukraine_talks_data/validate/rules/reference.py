@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..._version import __version__
-from ..inputs.schema_rules import DOC_KEYS
+from ..inputs.schema_rules import DOC_KEYS, as_list
 from ..report.issues import Issue
 
 _FIELD_DEFAULTS = {"type": "string", "format": "default", "constraints": {}}
@@ -51,7 +51,6 @@ def schema_matches_reference(package: ColumnContext) -> Iterator[Issue]:
         reference = ctx.reference.get(resource.name)
         if reference is None or resource.schema is None:
             continue
-        prefix = "" if resource.schema_file else f"{resource.name}.schema."
         for where, ours, theirs in _differences(resource.schema, reference):
             if theirs is _ABSENT:
                 message = "is not in the reference schema"
@@ -62,7 +61,7 @@ def schema_matches_reference(package: ColumnContext) -> Iterator[Issue]:
             yield Issue(
                 resource.schema_label,
                 None,
-                prefix + where,
+                resource.schema_prefix + where,
                 "schema-changed",
                 f"{message} (ukraine-talks-data {__version__}; --allow-schema-changes skips this "
                 "for a derived package)",
@@ -70,12 +69,7 @@ def schema_matches_reference(package: ColumnContext) -> Iterator[Issue]:
             )
 
 
-class _Absent:
-    def __repr__(self) -> str:
-        return "(absent)"
-
-
-_ABSENT: Any = _Absent()
+_ABSENT: Any = object()  # a key or field one side does not have
 
 
 def _differences(ours: dict[str, Any], theirs: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
@@ -125,19 +119,15 @@ def _schema_view(schema: dict[str, Any]) -> dict[str, Any]:
         ref = fk["reference"]
         keys.append(
             {
-                "fields": _as_list(fk["fields"]),
+                "fields": as_list(fk["fields"]),
                 "reference": {
                     "resource": ref.get("resource", ""),
-                    "fields": _as_list(ref["fields"]),
+                    "fields": as_list(ref["fields"]),
                 },
             }
         )
     view["foreignKeys"] = sorted(keys, key=_json)
     return view
-
-
-def _as_list(value: Any) -> list[Any]:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def _json(value: Any) -> str:

@@ -54,10 +54,8 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
     known = pa.array(list(seeds), pa.string())
     lengths = pa.array([len(t) for t in seeds.values()], pa.int64())
     seed_bytes = SeedBytes(seeds)
-    for table in ctx.span_tables():
-        ids = table.column("source_id")
-        if ids is None:
-            continue
+    for table in ctx.span_tables():  # each has every span field
+        ids = table.columns["source_id"]
         start, end = ints(table, "start_char"), ints(table, "end_char")
         size = pc.take(lengths, pc.index_in(ids, value_set=known))
         usable = pc.and_(pc.greater_equal(start, 0), pc.greater(end, start))
@@ -71,9 +69,7 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
                 f"end_char is past the end of {source_id} ({len(seeds[source_id])} characters)",
                 str(e),
             )  # fmt: skip
-        text = table.column("text")
-        if text is None:
-            text = pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
+        text = table.columns["text"]
         checked = pc.and_(usable, pc.invert(beyond))
         for first in range(0, table.num_rows, BATCH):  # in batches: less memory at once
             part = checked.slice(first, BATCH)
