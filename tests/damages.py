@@ -505,7 +505,7 @@ DAMAGES: list[tuple[str, Damage]] = [
     (
         "required cell holding a missing value",
         extra_table(
-            {**_one_field("any", constraints={"required": True}), "missingValues": ["", "NA"]},
+            {**_one_field("string", constraints={"required": True}), "missingValues": ["", "NA"]},
             "a\nNA\nx\n",
         ),
     ),
@@ -513,7 +513,7 @@ DAMAGES: list[tuple[str, Damage]] = [
         "blank line beside a label whose empty cell is a value",
         extra_table(
             {
-                "fields": [{"name": "f0", "type": "any", "missingValues": ["", "NA"]}],
+                "fields": [{"name": "f0", "type": "string", "missingValues": ["", "NA"]}],
                 "missingValues": ["-"],
             },
             "f0,extra\n\nx,y\n",

@@ -1,9 +1,11 @@
 """The Table Schema types the package uses, and what each becomes in every other form.
 
 One row per type: the Arrow type (`loading.arrow`), the SQLite and DuckDB column types
-(`export.sqlite`, `export.duckdb`) and the Python annotation in `models.py` (`codegen`).
-A schema may use only these types (the validator's `schema_rules` says so too, and a test
-holds every bundled field to this registry); adding one means adding its row here.
+(`export.sqlite`, `export.duckdb`), the Python annotation in `models.py` (`codegen`) and
+the constraints Table Schema gives the type, which the validator checks (`schema_rules`,
+`rules/constraints.py`). A schema may use only these types (the validator refuses any
+other, so that every valid package loads and exports); adding one means adding its row
+here.
 """
 
 from __future__ import annotations
@@ -22,15 +24,24 @@ class TypeForms:
     duckdb: str
     python: str
     """Annotation in the generated models (`dt` is the `datetime` module)."""
+    constraints: tuple[str, ...]
+    """The Table Schema constraints a field of this type may have."""
 
+
+_KEYED = ("required", "unique")
+_BOUNDED = (*_KEYED, "minimum", "maximum", "enum")
 
 TYPES: dict[str, TypeForms] = {
-    "string": TypeForms(arrow="string", sqlite="TEXT", duckdb="VARCHAR", python="str"),
-    "integer": TypeForms(arrow="int64", sqlite="INTEGER", duckdb="BIGINT", python="int"),
-    "number": TypeForms(arrow="float64", sqlite="REAL", duckdb="DOUBLE", python="float"),
-    "boolean": TypeForms(arrow="bool_", sqlite="INTEGER", duckdb="BOOLEAN", python="bool"),
-    "date": TypeForms(arrow="date32", sqlite="TEXT", duckdb="DATE", python="dt.date"),
-    "list": TypeForms(arrow="list_", sqlite="TEXT", duckdb="VARCHAR[]", python="list[str]"),
+    "string": TypeForms(
+        "string", "TEXT", "VARCHAR", "str", (*_KEYED, "minLength", "maxLength", "pattern", "enum")
+    ),
+    "integer": TypeForms("int64", "INTEGER", "BIGINT", "int", _BOUNDED),
+    "number": TypeForms("float64", "REAL", "DOUBLE", "float", _BOUNDED),
+    "boolean": TypeForms("bool_", "INTEGER", "BOOLEAN", "bool", (*_KEYED, "enum")),
+    "date": TypeForms("date32", "TEXT", "DATE", "dt.date", _BOUNDED),
+    "list": TypeForms(
+        "list_", "TEXT", "VARCHAR[]", "list[str]", ("required", "minLength", "maxLength")
+    ),
 }
 
 

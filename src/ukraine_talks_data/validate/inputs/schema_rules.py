@@ -17,21 +17,15 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...package.types import TYPES
 from ..report.issues import Issue
 from .resource_rules import shown, whole_number
 
-CONSTRAINTS: dict[str, tuple[str, ...]] = {
-    "string": ("required", "unique", "minLength", "maxLength", "pattern", "enum"),
-    "integer": ("required", "unique", "minimum", "maximum", "enum"),
-    "number": ("required", "unique", "minimum", "maximum", "enum"),
-    "boolean": ("required", "unique", "enum"),
-    "date": ("required", "unique", "minimum", "maximum", "enum"),
-    "list": ("required", "minLength", "maxLength"),
-    "any": ("required", "unique", "enum"),
-}
-"""The field types the validator reads, each with the constraints Table Schema gives it:
-the one registry that `rules/constraints.py` checks by and that a schema must keep to
-(other types, formats and constraints are refused here rather than half-honoured)."""
+CONSTRAINTS: dict[str, tuple[str, ...]] = {k: t.constraints for k, t in TYPES.items()}
+"""The field types the package reads (`package/types.py`, the one type registry), each with
+the constraints Table Schema gives it: what `rules/constraints.py` checks and a schema
+must keep to (other types, formats and constraints are refused here rather than
+half-honoured, so that a valid package is one that loads and exports)."""
 SUPPORTED_TYPES = tuple(CONSTRAINTS)
 _LENGTH = ("minLength", "maxLength")
 _BOUND = ("minimum", "maximum")
@@ -316,7 +310,7 @@ def _of_type(kind: str, value: object) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind != "date":
-        return kind == "any"
+        return False
     try:
         dt.date.fromisoformat(value)  # type: ignore[arg-type]  # not a str: TypeError
     except (TypeError, ValueError):
