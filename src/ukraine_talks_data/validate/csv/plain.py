@@ -145,7 +145,7 @@ class FileScan:
     """What the bytes of a table file told, read a piece at a time (`scan_pieces`)."""
 
     size: int = 0
-    lines: int = 0
+    lines: int = 0  # physical lines (`tables/pieces.py` counts them)
     plain: bool = True  # in plain form so far (see `plain_form`)
     digests: dict[str, str] = field(default_factory=dict)  # algorithm → hex digest, at the end
 
@@ -161,10 +161,9 @@ class FilePiece:
     data: bytearray
     start: int  # where the piece's own bytes begin in `data` (0 for the first piece)
     end: int  # where they end
-    lines: int  # physical lines of `data[:end]`
+    header_lines: int  # physical lines of the header record
     line_ends: bool  # some line feed inside a quoted cell of the piece (see `quoting`)
     plain_text: bool  # no control character but tab and line feed in the piece
-    blank_lines: bool  # the piece may hold an empty line
     last: bool  # the file's last piece
 
     def buffer(self) -> pa.Buffer:
@@ -187,8 +186,8 @@ def scan_pieces(
     ends inside a quoted cell; a record longer than `size` makes a longer piece), with the
     header record put before every piece after the first.
 
-    `scan` learns each piece's size and lines, and once the last piece is read, the file's
-    hash by `algorithm` (hashed beside the work on the pieces). A piece not in plain form
+    `scan` learns each piece's size and, once the last piece is read, the file's hash by
+    `algorithm` (hashed beside the work on the pieces). A piece not in plain form
     (`plain_form`) stops the scan with `scan.plain` false; so does an empty file.
     """
     size = size or PIECE_BYTES
@@ -200,13 +199,16 @@ def scan_pieces(
     try:
         while True:
             head = len(header) + len(carry)
-            data = bytearray(head + size)
+            # No more than the file holds (and a byte to see that it ends): a small table
+            # costs no 16 MiB buffer.
+            want = min(size, max(total - offset - len(carry), 0) + 1)
+            data = bytearray(head + want)
             data[: len(header)] = header
             data[len(header) : head] = carry
             read = _read_into(fh, memoryview(data)[head:])
-            if read < size:
+            if read < want:
                 del data[head + read :]
-            start, eof = len(header), read < size
+            start, eof = len(header), read < want
             if len(data) == start:
                 break  # nothing left
             end = _record_end(data, start) + 1
@@ -233,24 +235,19 @@ def scan_pieces(
             elif hasher is not None:  # hashing lets go of the GIL: it runs beside the rules
                 pool = pool or ThreadPoolExecutor(1)
                 hashed = pool.submit(hasher.update, body)
-            lines = line_count(data, start, end)
             scan.size += end - start
-            scan.lines += lines
             if last and hasher is not None and algorithm:
                 scan.digests[algorithm] = hasher.hexdigest()
             yield FilePiece(
                 data,
                 start,
                 end,
-                lines=lines + (header_lines if start else 0),
+                header_lines=header_lines,
                 line_ends=form.line_ends,
                 plain_text=not has_control_bytes(data, start, end),
-                blank_lines=data.startswith(b"\n", start) or data.find(b"\n\n", start, end) >= 0,
                 last=last,
             )
             offset += end - start
-            if last:
-                break
         if hashed is not None:  # the file ended sooner than its size said
             hashed.result()
         if hasher is not None and algorithm:

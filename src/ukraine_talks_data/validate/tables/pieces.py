@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..csv.form import MAX_EXTRA_CELLS
-from ..csv.plain import FilePiece, FileScan, first_record_end, scan_pieces
+from ..csv.plain import FilePiece, FileScan, first_record_end, line_count, scan_pieces
 from ..csv.records import ROW, NotUtf8Error, Records, UnreadableCsvError, read_piece
 
 
@@ -27,15 +27,12 @@ class PieceUnreadableError(Exception):
 
 @dataclass
 class Piece:
-    """One piece of a table: its records (the header first) and the bytes they were read from."""
+    """One piece of a table: its records (the header first), the bytes they were read from
+    and their physical lines (the header's included)."""
 
     records: Records
     file: FilePiece
-
-    @property
-    def lines(self) -> int:
-        """Physical lines of the piece's text (the header's included)."""
-        return self.file.lines
+    lines: int
 
 
 def read_pieces(
@@ -44,7 +41,7 @@ def read_pieces(
     """The pieces of the file open in `fh`, with records numbered as in the whole file;
     `scan` learns the file's size, lines and hash by `algorithm` (`scan_pieces`). Raises
     PieceUnreadableError for a piece Arrow cannot read, one not in plain form and, unless
-    `empty_lines`, one that may hold an empty line. An empty file gives no piece, with
+    `empty_lines`, one that holds an empty line. An empty file gives no piece, with
     `scan.plain` false."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -52,8 +49,6 @@ def read_pieces(
     before = 0  # records in the pieces before (the header once)
     width = 0
     for piece in scan_pieces(fh, algorithm, scan):
-        if piece.blank_lines and not empty_lines:
-            raise PieceUnreadableError  # an empty line: the csv module reads the file
         first = piece.start == 0
         try:
             width = _width(piece) if first else width
@@ -64,6 +59,13 @@ def read_pieces(
             raise PieceUnreadableError from None
         if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
             raise PieceUnreadableError  # a record too wide: parse_csv cuts it and reports it
+        if not empty_lines and _empty_line(records):
+            raise PieceUnreadableError  # an empty line: the csv module reads the file
+        # Without a line feed inside a quoted cell, each record is a line of its own.
+        body = records.count - (0 if first else 1)
+        if piece.line_ends:
+            body = line_count(piece.data, piece.start, piece.end)
+        scan.lines += body
         shift = 0 if first else before - 1
         if shift:
             numbers = records.table.column(ROW)
@@ -74,9 +76,19 @@ def read_pieces(
             odd = {(n if n == 1 else n + shift): cells for n, cells in records.odd.items()}
             records = Records(table, records.width, odd)
         before += records.count - (0 if first else 1)
-        yield Piece(records, piece)
+        yield Piece(records, piece, body + (0 if first else piece.header_lines))
     if not scan.plain:
         raise PieceUnreadableError  # not in plain form: the csv module reads the file
+
+
+def _empty_line(records: Records) -> bool:
+    """Whether a record was an empty line (which the csv module reads as no cell at all;
+    Arrow, in a table of one column, as one empty cell, which a quoted `""` also gives)."""
+    import pyarrow.compute as pc
+
+    if any(not cells for cells in records.odd.values()):
+        return True
+    return records.width == 1 and bool(pc.any(pc.equal(records.column(0), "")).as_py())
 
 
 def _width(piece: FilePiece) -> int:
