@@ -6,6 +6,10 @@ keeping and the declarations themselves."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +102,48 @@ def test_a_validation_gives_arrow_memory_back_and_restores_the_default_pool(pack
         assert validate_package(package).valid
     assert seen and set(seen) == {"jemalloc"}
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_a_table_read_in_pieces_is_stored_in_parquet_files_removed_at_close(
+    package: Path, tmp_path: Path
+) -> None:
+    from ukraine_talks_data.validate.csv import plain
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(tmp_path))
+        patch.setattr(plain, "PIECE_BYTES", 4096)
+        descriptor, _ = read_descriptor(package)
+        columns = ColumnContext(Context(descriptor))
+        run_checks(columns, CHECKS)
+        store = columns.store
+        rows = store.query(f"SELECT count(*), count(DISTINCT _row) FROM {store.rows('statements')}")
+        files = sorted(p.name for p in tmp_path.glob("ukraine-talks-keys-*-pieces*/*.parquet"))
+        store.close()
+        left = list(tmp_path.glob("ukraine-talks-keys-*"))
+    statements = columns.checked()["statements"]
+    assert rows == [(statements, statements)]
+    assert sum(name.startswith("rows-") for name in files) > 1  # statements, in pieces
+    assert left == []
+
+
+def test_a_store_removes_the_parquet_folders_of_validations_killed_before_closing(
+    package: Path, tmp_path: Path
+) -> None:
+    from ukraine_talks_data.validate.csv import plain
+
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    stale = tmp_path / f"ukraine-talks-keys-{gone.pid}-0000-piecesxyz"
+    alive = tmp_path / f"ukraine-talks-keys-{os.getppid()}-0000-piecesxyz"
+    for folder in (stale, alive):
+        folder.mkdir()
+        (folder / "rows-00-0.parquet").write_bytes(b"")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(tmp_path))
+        patch.setattr(plain, "PIECE_BYTES", 4096)
+        descriptor, _ = read_descriptor(package)
+        columns = ColumnContext(Context(descriptor))
+        run_checks(columns, CHECKS)
+        columns.store.close()
+    assert not stale.exists()
+    assert alive.exists()
