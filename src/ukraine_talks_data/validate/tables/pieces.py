@@ -82,13 +82,20 @@ def read_pieces(
 
 
 def _empty_line(records: Records) -> bool:
-    """Whether a record was an empty line (which the csv module reads as no cell at all;
-    Arrow, in a table of one column, as one empty cell, which a quoted `""` also gives)."""
+    """Whether a record may have been an empty line, which the csv module reads as no cell
+    at all and Arrow as a record of empty cells: one of no cell (the csv module's records),
+    or one whose every cell is empty (an empty line, or commas alone)."""
     import pyarrow.compute as pc
 
     if any(not cells for cells in records.odd.values()):
         return True
-    return records.width == 1 and bool(pc.any(pc.equal(records.column(0), "")).as_py())
+    empty = None
+    for position in range(records.width):  # usually the first column settles it
+        cells = pc.equal(records.column(position), "")
+        empty = cells if empty is None else pc.and_(empty, cells)
+        if not pc.any(empty).as_py():
+            return False
+    return empty is not None
 
 
 def _width(piece: FilePiece) -> int:
