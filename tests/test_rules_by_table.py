@@ -6,6 +6,10 @@ keeping and the declarations themselves."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +102,46 @@ def test_a_validation_gives_arrow_memory_back_and_restores_the_default_pool(pack
         assert validate_package(package).valid
     assert seen and set(seen) == {"jemalloc"}
     assert pa.default_memory_pool().backend_name == before
+
+
+def _checked_in_pieces(package: Path, folder: Path) -> ColumnContext:
+    """The rules run over `package` with its tables read in 4 KiB pieces (statements in
+    several), the key store's files in `folder`."""
+    from ukraine_talks_data.validate.csv import plain
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(folder))
+        patch.setattr(plain, "PIECE_BYTES", 4096)
+        descriptor, _ = read_descriptor(package)
+        columns = ColumnContext(Context(descriptor))
+        run_checks(columns, CHECKS)
+    return columns
+
+
+def test_a_table_read_in_pieces_is_stored_in_parquet_files_removed_at_close(
+    package: Path, tmp_path: Path
+) -> None:
+    columns = _checked_in_pieces(package, tmp_path)
+    store = columns.store
+    rows = store.query(f"SELECT count(*), count(DISTINCT _row) FROM {store.rows('statements')}")
+    files = sorted(p.name for p in tmp_path.glob("ukraine-talks-keys-*-pieces*/*.parquet"))
+    store.close()
+    statements = columns.checked()["statements"]
+    assert rows == [(statements, statements)]
+    assert sum(name.startswith("rows-") for name in files) > 1  # statements, in pieces
+    assert list(tmp_path.glob("ukraine-talks-keys-*")) == []
+
+
+def test_a_store_removes_the_parquet_folders_of_validations_killed_before_closing(
+    package: Path, tmp_path: Path
+) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    stale = tmp_path / f"ukraine-talks-keys-{gone.pid}-0000-piecesxyz"
+    alive = tmp_path / f"ukraine-talks-keys-{os.getppid()}-0000-piecesxyz"
+    for folder in (stale, alive):
+        folder.mkdir()
+        (folder / "rows-00-0.parquet").write_bytes(b"")
+    _checked_in_pieces(package, tmp_path).store.close()
+    assert not stale.exists()
+    assert alive.exists()

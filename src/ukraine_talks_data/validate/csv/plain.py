@@ -13,6 +13,7 @@ records, only if something asks for them (read by `parse_csv` itself).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,23 +23,27 @@ from .form import BOM, ParsedCsv, parse_csv
 from .records import any_of, counting
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from .records import Records
+
+Bytes = bytes | bytearray
 
 _QUOTE, _COMMA, _LF = 0x22, 0x2C, 0x0A
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])  # all but tab and LF
-_CHUNK = 1 << 24
-_HASH_BESIDE = 1 << 20  # a piece this large is hashed in a thread beside its scans
+_CHUNK = 1 << 20  # control bytes are looked for a chunk at a time (a copy that fits a cache)
+_HASH_BESIDE = 1 << 20  # a piece this large is hashed in a thread beside the work on it
 
 
-def plain_form(data: bytes, *, start: bool = True) -> bool:
+def plain_form(data: Bytes, *, start: bool = True) -> bool:
     """Whether `data` is a CSV file `parse_csv` accepts without a problem, decided from its
     bytes alone except for UTF-8 validity (Arrow's reader checks that while reading); with
     `start` false, `data` is a later piece of such a file (`record_pieces`), which may
     begin with the bytes of a byte-order mark."""
-    return _form(data, start).plain
+    return _form(data, 0, len(data), first=start).plain
 
 
-def plain_quoting(data: bytes) -> bool:
+def plain_quoting(data: Bytes) -> bool:
     """Whether every `"` in `data` opens a quoted cell at the start of a cell, closes it just
     before a comma, a line end or the end of the file, or is half of a doubled quote inside
     it: the only places the csv module's strict mode accepts a quote (see `quoting`)."""
@@ -53,13 +58,20 @@ class Quoting:
     line_ends: bool  # some line feed inside a quoted cell (known only when plain)
 
 
-def _form(data: bytes, start: bool) -> Quoting:
-    if not data or (start and data.startswith(BOM)) or b"\r" in data or b"\0" in data:
+def _form(data: Bytes, start: int, end: int, *, first: bool) -> Quoting:
+    """`quoting` of `data[start:end]` (no copy) if it is not empty and holds no CR or NUL
+    byte, nor (when `first`, the file's first piece) a byte-order mark."""
+    if (
+        end <= start
+        or (first and data.startswith(BOM, start))
+        or data.find(b"\r", start, end) >= 0
+        or data.find(b"\0", start, end) >= 0
+    ):
         return Quoting(plain=False, line_ends=True)
-    return quoting(data)
+    return quoting(data, start, end)
 
 
-def quoting(data: bytes) -> Quoting:
+def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Quoting:
     """Whether every quote of `data` stands where strict mode expects one, and whether a
     line feed stands inside a quoted cell (Arrow must then be told that values hold line
     ends, which reads about twice as slowly).
@@ -70,15 +82,17 @@ def quoting(data: bytes) -> Quoting:
     must precede a comma, a line end, the file's end or the opening quote just after it.
     A quote anywhere else (inside an unquoted cell, after a space) is not plain, though the
     csv module may accept it: such files are parsed by `parse_csv`. A line feed is inside
-    a quoted cell when it stands between an opening quote and the next quote.
+    a quoted cell when it stands between an opening quote and the next quote. With
+    `start` and `end`, the text is `data[start:end]`, read where it lies (no copy).
     """
-    if b'"' not in data:
+    end = len(data) if end is None else end
+    if data.find(b'"', start, end) < 0:
         return Quoting(plain=True, line_ends=False)
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    size = len(data)
-    buffer = pa.py_buffer(data)
+    size = end - start
+    buffer = pa.py_buffer(data).slice(start, size)
     octets = pa.Array.from_buffers(pa.uint8(), size, [None, buffer])
     quote, comma, lf = (pa.scalar(b, pa.uint8()) for b in (_QUOTE, _COMMA, _LF))  # no casts
     quotes = pc.cast(pc.indices_nonzero(pc.equal(octets, quote)), pa.int64())
@@ -126,53 +140,137 @@ PIECE_BYTES = 1 << 24
 at real-shaped 1M, 64 MiB pieces peaked at 872 MiB, 16 MiB ones at 627, in no more time)."""
 
 
-def record_pieces(fh: BinaryIO, size: int | None = None) -> Iterator[tuple[int, bytes]]:
-    """(offset, bytes) of the file in pieces of about `size` bytes (default `PIECE_BYTES`),
-    each ending at the end of a record: a line feed after an even number of double quotes
-    from the file's start, so that no piece ends inside a quoted cell (a record longer than
-    `size` makes a longer piece). The last piece holds the rest."""
+@dataclass
+class FileScan:
+    """What the bytes of a table file told, read a piece at a time (`scan_pieces`)."""
+
+    size: int = 0
+    lines: int = 0  # physical lines (`tables/pieces.py` counts them)
+    plain: bool = True  # in plain form so far (see `plain_form`)
+    digests: dict[str, str] = field(default_factory=dict)  # algorithm → hex digest, at the end
+
+
+@dataclass(frozen=True)
+class FilePiece:
+    """One piece of a table file, read once (`scan_pieces`) and found in plain form.
+
+    `data[:end]` is the text Arrow reads: for a piece after the first, the file's header
+    record (`start` bytes) and then the piece's own bytes, in one buffer, never copied.
+    """
+
+    data: bytearray
+    start: int  # where the piece's own bytes begin in `data` (0 for the first piece)
+    end: int  # where they end
+    header_lines: int  # physical lines of the header record
+    line_ends: bool  # some line feed inside a quoted cell of the piece (see `quoting`)
+    plain_text: bool  # no control character but tab and line feed in the piece
+    last: bool  # the file's last piece
+
+    def buffer(self) -> pa.Buffer:
+        """`data[:end]` as an Arrow buffer (no copy)."""
+        import pyarrow as pa
+
+        return pa.py_buffer(self.data).slice(0, self.end)
+
+    def text(self) -> bytes:
+        """`data[:end]` as bytes (a copy: only when the csv module must read it)."""
+        return bytes(memoryview(self.data)[: self.end])
+
+
+def scan_pieces(
+    fh: BinaryIO, algorithm: str | None, scan: FileScan, size: int | None = None
+) -> Iterator[FilePiece]:
+    """The pieces of the table file open in `fh`, each read from the file once: pieces of
+    about `size` bytes (default `PIECE_BYTES`), each ending at the end of a record (a line
+    feed after an even number of double quotes from the file's start, so that no piece
+    ends inside a quoted cell; a record longer than `size` makes a longer piece), with the
+    header record put before every piece after the first.
+
+    `scan` learns each piece's size and, once the last piece is read, the file's hash by
+    `algorithm` (hashed beside the work on the pieces). A piece not in plain form
+    (`plain_form`) stops the scan with `scan.plain` false; so does an empty file.
+    """
     size = size or PIECE_BYTES
-    carry, offset = b"", 0
-    while block := fh.read(size):
-        data = carry + block
-        end = _record_end(data)
-        if end < 0:
-            carry = data
-            continue
-        yield offset, data[: end + 1]
-        offset += end + 1
-        carry = data[end + 1 :]
-    if carry:
-        yield offset, carry
+    hasher = hashlib.new(algorithm) if algorithm else None
+    pool: ThreadPoolExecutor | None = None  # only for a large piece: a thread costs ~1 ms
+    hashed: Future[None] | None = None
+    total = os.fstat(fh.fileno()).st_size
+    header, carry, offset, header_lines = b"", b"", 0, 0
+    try:
+        while True:
+            head = len(header) + len(carry)
+            # No more than the file holds (and a byte to see that it ends): a small table
+            # costs no 16 MiB buffer.
+            want = min(size, max(total - offset - len(carry), 0) + 1)
+            data = bytearray(head + want)
+            data[: len(header)] = header
+            data[len(header) : head] = carry
+            read = _read_into(fh, memoryview(data)[head:])
+            if read < want:
+                del data[head + read :]
+            start, eof = len(header), read < want
+            if len(data) == start:
+                break  # nothing left
+            end = _record_end(data, start) + 1
+            if end == 0 and not eof:
+                carry = bytes(memoryview(data)[start:])  # a record longer than `size`: read on
+                continue
+            if end == 0 or eof:
+                end = len(data)
+            carry = bytes(memoryview(data)[end:])
+            if offset == 0:
+                header = bytes(memoryview(data)[: first_record_end(data)])
+                header_lines = line_count(header)
+            form = _form(data, start, end, first=offset == 0)
+            if not form.plain:
+                scan.plain = False
+                return
+            body = memoryview(data)[start:end]
+            if hashed is not None:
+                hashed.result()  # the pieces are hashed in order
+                hashed = None
+            last = not carry and (eof or offset + end - start >= total)
+            if hasher is not None and (len(body) < _HASH_BESIDE or last):
+                hasher.update(body)
+            elif hasher is not None:  # hashing lets go of the GIL: it runs beside the rules
+                pool = pool or ThreadPoolExecutor(1)
+                hashed = pool.submit(hasher.update, body)
+            scan.size += end - start
+            if last and hasher is not None and algorithm:
+                scan.digests[algorithm] = hasher.hexdigest()
+            yield FilePiece(
+                data,
+                start,
+                end,
+                header_lines=header_lines,
+                line_ends=form.line_ends,
+                plain_text=not has_control_bytes(data, start, end),
+                last=last,
+            )
+            offset += end - start
+        if hashed is not None:  # the file ended sooner than its size said
+            hashed.result()
+        if hasher is not None and algorithm:
+            scan.digests[algorithm] = hasher.hexdigest()
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    scan.plain = scan.plain and scan.size > 0
 
 
-def _record_end(data: bytes) -> int:
-    """Position of the last line feed of `data` outside quotes (`data` starts at the start of
-    a record, outside quotes); -1 if none."""
-    end = data.rfind(b"\n")
-    quotes = data.count(b'"', 0, end) if end >= 0 else 0
+def _record_end(data: Bytes, start: int) -> int:
+    """Position of the last line feed of `data[start:]` outside quotes (`data[start:]` starts
+    at the start of a record, outside quotes); -1 if none."""
+    end = data.rfind(b"\n", start)
+    quotes = data.count(b'"', start, end) if end >= 0 else 0
     while end >= 0 and quotes % 2:
-        previous = data.rfind(b"\n", 0, end)
+        previous = data.rfind(b"\n", start, end)
         quotes -= data.count(b'"', previous + 1, end) if previous >= 0 else quotes
         end = previous
     return end
 
 
-@dataclass
-class FileScan:
-    """What the bytes of a table file tell, read a piece at a time (`scan_file`)."""
-
-    size: int = 0
-    lines: int = 0
-    plain: bool = True  # in plain form (see `plain_form`)
-    plain_text: bool = True  # ... and no control character but tab and line feed
-    quoted_line_ends: bool = False  # some line feed inside a quoted cell (see `quoting`)
-    blank_lines: bool = False  # may hold an empty line
-    digests: dict[str, str] = field(default_factory=dict)  # algorithm → hex digest
-    pieces: list[tuple[int, int]] = field(default_factory=list)  # (offset, size) of each piece
-
-
-def first_record_end(data: bytes) -> int:
+def first_record_end(data: Bytes) -> int:
     """Position just after the first record of `data` (its line feed outside quotes
     included); the length of `data` when it holds one record only."""
     start = 0
@@ -183,56 +281,33 @@ def first_record_end(data: bytes) -> int:
     return len(data)
 
 
-def scan_file(fh: BinaryIO, algorithm: str | None, size: int | None = None) -> FileScan:
-    """Scan a table file, open in `fh`, a piece at a time: its size, lines, hash by `algorithm`,
-    plain form and pieces. A file is in plain form when each piece is (`plain_form`): each
-    starts at the start of a record, so the quotes' places read alike in the piece and in
-    the whole file."""
-    scan = FileScan()
-    hasher = hashlib.new(algorithm) if algorithm else None
-    pool: ThreadPoolExecutor | None = None  # only for a large piece: a thread costs ~1 ms
-    hashed: Future[None] | None = None
-    try:
-        for offset, piece in record_pieces(fh, size):
-            if hashed is not None:
-                hashed.result()  # the pieces are hashed in order
-            if hasher is not None and len(piece) < _HASH_BESIDE:
-                hasher.update(piece)
-            elif hasher is not None:  # hashing lets go of the GIL: it runs beside the scans
-                pool = pool or ThreadPoolExecutor(1)
-                hashed = pool.submit(hasher.update, piece)
-            scan.pieces.append((offset, len(piece)))
-            scan.size += len(piece)
-            scan.lines += line_count(piece)  # every piece but the last ends with a line feed
-            form = _form(piece, start=offset == 0)
-            scan.plain = scan.plain and form.plain
-            scan.quoted_line_ends = scan.quoted_line_ends or form.line_ends
-            scan.plain_text = scan.plain_text and not has_control_bytes(piece)
-            scan.blank_lines = scan.blank_lines or piece.startswith(b"\n") or b"\n\n" in piece
-        if hashed is not None:
-            hashed.result()
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    scan.plain = scan.plain and scan.size > 0
-    scan.plain_text = scan.plain_text and scan.plain
-    if hasher is not None and algorithm:
-        scan.digests[algorithm] = hasher.hexdigest()
-    return scan
+def line_count(data: Bytes, start: int = 0, end: int | None = None) -> int:
+    """Physical lines of `data[start:end]` (a last line without line end counts)."""
+    end = len(data) if end is None else end
+    return data.count(b"\n", start, end) + (end > start and data[end - 1] != _LF)
 
 
-def line_count(data: bytes) -> int:
-    """Physical lines of `data` (a last line without line end counts)."""
-    return data.count(b"\n") + (bool(data) and not data.endswith(b"\n"))
-
-
-def has_control_bytes(data: bytes) -> bool:
-    """Whether `data` holds a control character other than tab and line feed (a cell then may)."""
-    for start in range(0, len(data), _CHUNK):  # in chunks: a bounded copy at a time
-        chunk = data[start : start + _CHUNK]
+def has_control_bytes(data: Bytes, start: int = 0, end: int | None = None) -> bool:
+    """Whether `data[start:end]` holds a control character other than tab and line feed (a
+    cell then may)."""
+    end = len(data) if end is None else end
+    view = memoryview(data)
+    for at in range(start, end, _CHUNK):  # in chunks: a bounded copy at a time
+        chunk = view[at : min(at + _CHUNK, end)].tobytes()
         if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
             return True
     return False
+
+
+def _read_into(fh: BinaryIO, view: memoryview) -> int:
+    """Fill `view` from `fh` (fewer bytes only at the end of the file); the bytes read."""
+    done = 0
+    while done < len(view):
+        got = fh.readinto(view[done:])  # type: ignore[attr-defined]
+        if not got:
+            break
+        done += got
+    return done
 
 
 class ArrowParsedCsv(ParsedCsv):

@@ -54,15 +54,20 @@ class Records:
         return self.table.column(f"c{position}")
 
 
-def read_piece(data: bytes, width: int, *, quoted_newlines: bool = True) -> Records:
+def read_piece(data: bytes | pa.Buffer, width: int, *, quoted_newlines: bool = True) -> Records:
     """The records of `data`, a piece of a file in plain form that starts with its header
-    record (see `plain.record_pieces`); `width` is the header's number of cells. Pass
-    `quoted_newlines=False` only for a text known to have no line end inside a quoted cell
-    (`plain.quoting` tells): Arrow then parses faster. Raises NotUtf8Error."""
+    record (see `plain.scan_pieces`; an Arrow buffer is read where it lies); `width` is the
+    header's number of cells. Pass `quoted_newlines=False` only for a text known to have no
+    line end inside a quoted cell (`plain.quoting` tells): Arrow then parses faster. Raises
+    NotUtf8Error."""
     try:
         return _read_arrow(data, width, quoted_newlines)
     except _ArrowDisagreesError:
-        return _read_python(data, width)
+        return _read_python(_bytes(data), width)
+
+
+def _bytes(data: bytes | pa.Buffer) -> bytes:
+    return data if isinstance(data, bytes) else data.to_pybytes()
 
 
 class _OddRecordError(Exception):
@@ -73,7 +78,7 @@ class _ArrowDisagreesError(Exception):
     """Arrow could not read the file the way the csv module does."""
 
 
-def _read_arrow(data: bytes, width: int, quoted_newlines: bool) -> Records:
+def _read_arrow(data: bytes | pa.Buffer, width: int, quoted_newlines: bool) -> Records:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -94,7 +99,7 @@ def _read_arrow(data: bytes, width: int, quoted_newlines: bool) -> Records:
     odd: dict[int, list[str]] = {}
     for number, text in invalid:
         if number == total and _open_quote(text):
-            text += _line_end_after(data, text)
+            text += _line_end_after(_bytes(data), text)
         parsed = list(csv.reader(io.StringIO(text, newline="")))
         if len(parsed) > 1:
             raise _ArrowDisagreesError
@@ -155,7 +160,7 @@ def _line_end_after(data: bytes, text: str) -> str:
 
 
 def _arrow_parse(
-    data: bytes,
+    data: bytes | pa.Buffer,
     names: list[str],
     invalid: list[tuple[int | None, str]],
     *,

@@ -11,20 +11,20 @@ any form is checked by the same rules.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...package.relations import SPAN_FIELDS
-from ..csv.plain import ArrowParsedCsv, FileScan, scan_file
+from ..csv.plain import ArrowParsedCsv, FileScan
 from ..csv.records import records_of
 from ..inputs.descriptor import Resource
 from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import declared_algorithm
 from .column_table import ColumnTable, from_records, from_rows
 from .context import Context
-from .pieces import read_pieces
+from .pieces import PieceUnreadableError, read_pieces
 from .positional import Layout, Positional, positional
 from .rows import field_names
 from .store import KeyStore, ReleasedColumnError
@@ -49,8 +49,6 @@ class ColumnContext:
     _plain_text: set[str] = field(default_factory=set)
     _positional: dict[str, Positional | None] = field(default_factory=dict)
     _focus: str | None = None
-    _loaded: set[str] = field(default_factory=set)
-    _scans: dict[str, FileScan] = field(default_factory=dict)
     _start: dict[str, int] = field(default_factory=dict)  # table read in pieces → rows before
     _last: dict[str, bool] = field(default_factory=dict)  # ... and whether this is its last
     store: KeyStore = field(default_factory=KeyStore)
@@ -58,20 +56,10 @@ class ColumnContext:
     _layouts: dict[str, Layout] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
-    def load(self, name: str) -> None:
-        """Read table `name` now (with Arrow where its file is in plain form), once."""
-        with self._lock:
-            if name in self._loaded:
-                return
-            self._loaded.add(name)
-            if self.arrow:
-                self._scan(name)  # read by Arrow a piece at a time (`pieces`)
-
     @contextmanager
     def only(self, name: str) -> Iterator[None]:
         """Within: `table` and `positional` give table `name` alone (None for the others),
         so that rules on rows check that table's rows and no other's."""
-        self.load(name)
         self._focus = name
         try:
             yield
@@ -85,48 +73,76 @@ class ColumnContext:
         `positional` give one piece of it alone (see `only`; a table read whole is one
         piece); after each, the fields of `keep` go to `store` (and those of `cells` by
         position, see `store.KeyStore`) and the piece is let go of,
-        and the table is then read from `store` only. Raises PieceUnreadableError when a
-        piece cannot be read by Arrow (the caller starts again with `whole`: the csv
-        module's parse of the whole file)."""
-        self.load(name)
-        scan = self._scans.get(name)
+        and the table is then read from `store` only. With `arrow`, each piece is read from
+        the file once and parsed by Arrow (`read_pieces`); a file whose first piece Arrow
+        cannot read as it is is parsed by the csv module whole, and a later piece it
+        cannot read raises PieceUnreadableError (the caller starts again with `whole`: the
+        csv module's parse of the whole file)."""
         if whole:  # read again from the start, by the csv module
             self._forget(name)
             self.store.drop(name)
             self._start.pop(name, None)
-        elif scan is not None:
-            if not scan.blank_lines or self._empty_is_missing(name):
-                self._stored[name] = yield from self._in_pieces(name, keep, cells, scan)
+            self._last.pop(name, None)
+        elif self.arrow:
+            stored = yield from self._in_pieces(name, keep, cells)
+            if stored is not None:
+                self._stored[name] = stored
                 return
-            self._forget(name)  # an empty line: read by the csv module
+            self._forget(name)  # read by the csv module
         with self.only(name):
             yield
         self._stored[name] = self._keep(name, keep, cells)
 
     def _in_pieces(
-        self, name: str, keep: set[str], cells: set[str], scan: FileScan
-    ) -> Generator[None, None, int]:
-        """The pieces of table `name` (see `pieces`); returns the data rows stored."""
+        self, name: str, keep: set[str], cells: set[str]
+    ) -> Generator[None, None, int | None]:
+        """The pieces of table `name`, each read from its file once (see `pieces`); returns
+        the data rows stored, or None, before any piece is checked, when the file is to be
+        parsed by the csv module (it cannot be opened, or its first piece is not one Arrow
+        reads as it is)."""
         resource = self.rows.descriptor.resource(name)
         if resource is None:
-            return 0
+            return None
         first: ArrowParsedCsv | None = None
-        self._start[name], records = 0, 1
-        with open_package_file(self.rows.descriptor.root, resource.path) as fh:
-            for number, piece in enumerate(read_pieces(fh, scan), start=1):
-                self._last[name] = number == len(scan.pieces)
+        self._start[name], records, scan = 0, 1, FileScan()
+        try:
+            fh = open_package_file(self.rows.descriptor.root, resource.path)
+        except PackageFileError:
+            self.rows.data(name)  # records why (refused before anything is read)
+            return None
+        except OSError:
+            return None  # read by the csv module's parse, which reports why
+        pieces = read_pieces(
+            fh, declared_algorithm(resource.raw), scan, empty_lines=self._empty_is_missing(name)
+        )
+        with fh:
+            while True:
+                try:
+                    piece = next(pieces, None)
+                except (PieceUnreadableError, OSError):
+                    if first is not None:
+                        raise PieceUnreadableError from None
+                    self._start.pop(name, None)
+                    return None
+                if piece is None:
+                    break
+                self._last[name] = piece.file.last
+                if piece.file.last:
+                    self.rows.remember(name, scan.size, scan.digests)
                 self._forget(name)
                 self._records[name] = piece.records
-                parsed = ArrowParsedCsv(_constant(piece.data), piece.records, piece.lines)
+                parsed = ArrowParsedCsv(piece.file.text, piece.records, piece.lines)
                 first = first or parsed
                 self.rows.use_parsed(name, parsed)
-                if scan.plain_text and parsed.one_line_each():
+                if piece.file.plain_text and parsed.one_line_each():
                     self._plain_text.add(name)
+                del piece
                 with self.only(name):
                     yield
                 positions = self._positional_of(name)
                 records += positions.num_rows if positions is not None else 0
                 self._start[name] += self._keep(name, keep, cells)
+        self.rows.remember(name, scan.size, scan.digests)
         stored = self._start.pop(name, 0)
         self._last.pop(name, None)
         if first is not None:
@@ -163,26 +179,6 @@ class ColumnContext:
         self._positional.pop(name, None)
         self._plain_text.discard(name)
         self.rows.forget_parsed(name)
-
-    def _scan(self, name: str) -> FileScan | None:
-        """What the bytes of table `name` tell, read a piece at a time (None: not in plain
-        form, or unreadable); their size and declared hash go to the Context."""
-        resource = self.rows.descriptor.resource(name)
-        if resource is None:
-            return None
-        try:
-            with open_package_file(self.rows.descriptor.root, resource.path) as fh:
-                scan = scan_file(fh, declared_algorithm(resource.raw))
-        except PackageFileError:
-            self.rows.data(name)  # records why (refused before anything is read)
-            return None
-        except OSError:
-            return None  # read by the csv module's parse, which reports why
-        self.rows.remember(name, scan.size, scan.digests)
-        if not scan.plain:
-            return None
-        self._scans[name] = scan
-        return scan
 
     def _empty_is_missing(self, name: str) -> bool:
         """Whether an empty cell is a missing value in every field of table `name` (then a
@@ -222,7 +218,6 @@ class ColumnContext:
 
     def _table_of(self, name: str) -> ColumnTable | None:
         if name not in self._tables:
-            self.load(name)
             self._tables[name] = self._table(name)
         return self._tables[name]
 
@@ -237,7 +232,6 @@ class ColumnContext:
 
     def _positional_of(self, name: str) -> Positional | None:
         if name not in self._positional:
-            self.load(name)
             self._positional[name] = self._read_positional(name)
         return self._positional[name]
 
@@ -284,7 +278,3 @@ class ColumnContext:
             table.pieced, table.start = True, self._start[name]
             table.total = table.start + table.num_rows if self._last[name] else None
         return table
-
-
-def _constant(data: bytes) -> Callable[[], bytes]:
-    return lambda: data

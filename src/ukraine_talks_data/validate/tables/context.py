@@ -17,7 +17,7 @@ from typing import Any
 from ...package.sources import SourceText, source_text
 from ..csv.form import ParsedCsv, parse_csv
 from ..inputs.descriptor import Descriptor
-from ..inputs.files import NO_LIMIT, PackageFileError, read_package_file
+from ..inputs.files import NO_LIMIT, PackageFileError, open_package_file, read_package_file
 from ..inputs.schema_rules import field_names
 from .rows import Table, table_from_csv
 
@@ -76,12 +76,29 @@ class Context:
         return self._sizes[name]
 
     def digest(self, name: str, algorithm: str) -> str | None:
-        """The hex digest of resource `name`'s file by `algorithm`; None if it cannot be read."""
+        """The hex digest of resource `name`'s file by `algorithm`; None if it cannot be read.
+        A file not kept in memory is hashed as it is read, a chunk at a time (a table read in
+        pieces has its digest only once its last piece is read: `remember`)."""
         if (name, algorithm) not in self._digests:
-            data = self.data(name)
-            if not isinstance(data, bytes):
-                return None
-            self._digests[(name, algorithm)] = hashlib.new(algorithm, data).hexdigest()
+            resource = self.descriptor.resource(name)
+            data = self._files.get(name)
+            if resource is not None and not resource.is_table:
+                data = self.data(name)  # size-capped
+            if isinstance(data, bytes):
+                digest = hashlib.new(algorithm, data).hexdigest()
+            elif resource is None or isinstance(data, PackageFileError):
+                return None  # unknown, or not readable (`file_error` says why)
+            else:
+                try:
+                    hasher = hashlib.new(algorithm)
+                    with open_package_file(self.descriptor.root, resource.path) as fh:
+                        while chunk := fh.read(1 << 20):
+                            hasher.update(chunk)
+                    digest = hasher.hexdigest()
+                except (PackageFileError, OSError):
+                    self.data(name)  # records why
+                    return None
+            self._digests[(name, algorithm)] = digest
         return self._digests[(name, algorithm)]
 
     def remember(self, name: str, size: int, digests: Mapping[str, str]) -> None:

@@ -1,10 +1,11 @@
-"""A large table a piece at a time: its records read piece by piece, and its pieces joined.
+"""A table a piece at a time: each piece read from the file once, scanned and parsed.
 
-A table file in plain form larger than `csv.plain.PIECE_BYTES` is read in pieces that end
-at the end of a record (`csv.plain.record_pieces`); each piece is read by Arrow with the
-header record put before it, and its records are numbered as in the whole file. The rules
-on rows check one piece at a time; each piece then keeps only the columns the whole-column
-rules need go to the key store (`store.py`).
+A table file is read in pieces of about `csv.plain.PIECE_BYTES` that end at the end of a
+record (`csv.plain.scan_pieces`, which also hashes the file and checks each piece's plain
+form); each piece is read by Arrow with the header record before it, from the same buffer,
+and its records are numbered as in the whole file. The rules on rows check one piece at a
+time; each piece then keeps only the columns the whole-column rules need go to the key
+store (`store.py`).
 """
 
 from __future__ import annotations
@@ -14,48 +15,58 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..csv.form import MAX_EXTRA_CELLS
-from ..csv.plain import FileScan, first_record_end, line_count
+from ..csv.plain import FilePiece, FileScan, first_record_end, line_count, scan_pieces
 from ..csv.records import ROW, NotUtf8Error, Records, UnreadableCsvError, read_piece
 
 
 class PieceUnreadableError(Exception):
-    """A piece Arrow cannot read as the package's CSV form: the whole file is parsed by the
-    csv module instead, which reports why."""
+    """A piece Arrow cannot read as the package's CSV form (or not in plain form, or with
+    an empty line where that is not a blank row): the whole file is parsed by the csv
+    module instead, which reports why."""
 
 
 @dataclass
 class Piece:
-    """One piece of a table: its records (the header first) and its text's physical lines."""
+    """One piece of a table: its records (the header first), the bytes they were read from
+    and their physical lines (the header's included)."""
 
     records: Records
+    file: FilePiece
     lines: int
-    data: bytes
 
 
-def read_pieces(fh: BinaryIO, scan: FileScan) -> Iterator[Piece]:
-    """The pieces of the file open in `fh`, as `scan` found them, with records numbered as in
-    the whole file. Raises PieceUnreadableError."""
+def read_pieces(
+    fh: BinaryIO, algorithm: str | None, scan: FileScan, *, empty_lines: bool = True
+) -> Iterator[Piece]:
+    """The pieces of the file open in `fh`, with records numbered as in the whole file;
+    `scan` learns the file's size, lines and hash by `algorithm` (`scan_pieces`). Raises
+    PieceUnreadableError for a piece Arrow cannot read, one not in plain form and, unless
+    `empty_lines`, one that holds an empty line. An empty file gives no piece, with
+    `scan.plain` false."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    header = b""
     before = 0  # records in the pieces before (the header once)
-    for offset, size in scan.pieces:
-        fh.seek(offset)
-        body = fh.read(size)
-        if not header:
-            header = body[: first_record_end(body)]
-        data = body if offset == 0 else header + body
+    width = 0
+    for piece in scan_pieces(fh, algorithm, scan):
+        first = piece.start == 0
         try:
-            width = _width(header)
+            width = _width(piece) if first else width
             if not width:
                 raise PieceUnreadableError  # an empty first line: the csv module reads it
-            records = read_piece(data, width, quoted_newlines=scan.quoted_line_ends)
+            records = read_piece(piece.buffer(), width, quoted_newlines=piece.line_ends)
         except (NotUtf8Error, UnreadableCsvError, UnicodeDecodeError):
             raise PieceUnreadableError from None
         if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
             raise PieceUnreadableError  # a record too wide: parse_csv cuts it and reports it
-        shift = 0 if offset == 0 else before - 1
+        if not empty_lines and _empty_line(records):
+            raise PieceUnreadableError  # an empty line: the csv module reads the file
+        # Without a line feed inside a quoted cell, each record is a line of its own.
+        body = records.count - (0 if first else 1)
+        if piece.line_ends:
+            body = line_count(piece.data, piece.start, piece.end)
+        scan.lines += body
+        shift = 0 if first else before - 1
         if shift:
             numbers = records.table.column(ROW)
             shifted = pc.if_else(pc.equal(numbers, 1), numbers, pc.add(numbers, shift))
@@ -64,14 +75,34 @@ def read_pieces(fh: BinaryIO, scan: FileScan) -> Iterator[Piece]:
             )
             odd = {(n if n == 1 else n + shift): cells for n, cells in records.odd.items()}
             records = Records(table, records.width, odd)
-        before += records.count - (0 if offset == 0 else 1)
-        yield Piece(records, line_count(data), data)
+        before += records.count - (0 if first else 1)
+        yield Piece(records, piece, body + (0 if first else piece.header_lines))
+    if not scan.plain:
+        raise PieceUnreadableError  # not in plain form: the csv module reads the file
 
 
-def _width(header: bytes) -> int:
-    """The number of cells of the header record."""
+def _empty_line(records: Records) -> bool:
+    """Whether a record may have been an empty line, which the csv module reads as no cell
+    at all and Arrow as a record of empty cells: one of no cell (the csv module's records),
+    or one whose every cell is empty (an empty line, or commas alone)."""
+    import pyarrow.compute as pc
+
+    if any(not cells for cells in records.odd.values()):
+        return True
+    empty = None
+    for position in range(records.width):  # usually the first column settles it
+        cells = pc.equal(records.column(position), "")
+        empty = cells if empty is None else pc.and_(empty, cells)
+        if not pc.any(empty).as_py():
+            return False
+    return empty is not None
+
+
+def _width(piece: FilePiece) -> int:
+    """The number of cells of the header record (the start of the file's first piece)."""
     import csv
     import io
 
+    header = bytes(memoryview(piece.data)[: first_record_end(piece.data)])
     rows = list(csv.reader(io.StringIO(header.decode("utf-8"), newline="")))
     return len(rows[0]) if rows else 0
