@@ -123,7 +123,9 @@ def test_a_table_read_in_pieces_is_stored_in_parquet_files_removed_at_close(
 ) -> None:
     columns = _checked_in_pieces(package, tmp_path)
     store = columns.store
-    rows = store.query(f"SELECT count(*), count(DISTINCT _row) FROM {store.rows('statements')}")
+    rows = list(
+        store.query(f"SELECT count(*), count(DISTINCT _row) FROM {store.rows('statements')}")
+    )
     files = sorted(p.name for p in tmp_path.glob("ukraine-talks-keys-*-pieces*/*.parquet"))
     store.close()
     statements = columns.checked()["statements"]
