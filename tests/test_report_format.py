@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from conftest import set_cell
+from conftest import read_rows, set_cell, write_rows
 from damage import csv_path, runner
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.csv import plain
+from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.report.formats import render, render_github, render_text
 from ukraine_talks_data.validate.report.issues import Issue, Report
 
@@ -29,7 +31,7 @@ def _report(tmp_path: Path) -> Report:
         ]
     )
     report.checked = {"a": 9, "b": 3}
-    report.physical_lines = {"data/a.csv": [1, 2, 3, 5, 6, 7, 8, 9, 12]}
+    report.physical_lines = {"data/a.csv": {4: 5, 9: 12}}  # rows 2 and 3 on lines 2 and 3
     return report
 
 
@@ -210,3 +212,25 @@ def test_cli_unexpected_failure_is_exit_2_not_a_traceback(
         "error: the validator failed unexpectedly (RuntimeError: boom); please report this, "
         "with the package that caused it\n"
     )
+
+
+@pytest.mark.parametrize("piece", [None, 4096])
+def test_an_issue_names_the_line_its_row_starts_on(
+    package: Path, piece: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a file whose records span lines, each issue's line is where its row starts, as
+    the whole file's parse says: found by reading the file again a record at a time, for
+    the rows of listed issues only (whole, or read in 4 KiB pieces)."""
+    path = package.parent / "data" / "statements.csv"
+    rows = read_rows(path)
+    rows[2]["date_note"] = "a note\nin three\nlines"  # row 4 takes lines 4 to 6
+    rows[-1]["quote_type"] = "rumour"
+    write_rows(path, rows)
+    if piece:
+        monkeypatch.setattr(plain, "PIECE_BYTES", piece)
+    report = validate_package(package)
+    lines = {i.row: report.line_of(i) for i in report.issues if i.file == "data/statements.csv"}
+    whole = parse_csv(path.read_bytes())
+    assert lines == {row: whole.line_of(row) for row in lines}
+    assert lines[len(rows) + 1] == len(rows) + 3  # the last row, two lines further down
+    assert lines[4] == 4

@@ -9,14 +9,18 @@ Table Schema pass and running the rules). `validate_package` here is the entry p
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 from ..package.bundle import bundled_descriptor
 from ..package.schemas import table_names, table_schema
+from .csv.form import record_starts
+from .csv.plain import ArrowParsedCsv
 from .engine.run import column_validation, reference_validation
 from .inputs.descriptor import DescriptorError, read_descriptor
+from .inputs.files import open_package_file
 from .report.issues import ISSUE_LIMIT, Issue, IssueLimit, Report
 from .tables.context import Context
 
@@ -76,11 +80,34 @@ def validate_package(
     report.issue_limit = issue_limit
     for (path, severity), n in sorted(limit.omitted.items()):
         report.omitted.setdefault(path, {})[severity] = n
-    for r in descriptor.tables():
-        parsed = ctx.parsed(r.name)
-        if parsed is not None and parsed.multiline():
-            report.physical_lines[r.path] = parsed.lines
+    report.physical_lines = _physical_lines(ctx, report.issues)
     return report
+
+
+def _physical_lines(ctx: Context, issues: list[Issue]) -> dict[str, dict[int, int]]:
+    """For each file whose records span lines, the line each row of `issues` starts on. A
+    large file in plain form is read again for it, a record at a time up to the last row
+    asked for, only when some record spans lines (known from its reading)."""
+    wanted: dict[str, set[int]] = {}
+    for issue in issues:
+        if issue.row is not None:
+            wanted.setdefault(issue.file, set()).add(issue.row)
+    found: dict[str, dict[int, int]] = {}
+    for r in ctx.descriptor.tables():
+        rows = wanted.get(r.path)
+        parsed = ctx.parsed(r.name) if rows else None
+        if parsed is None or rows is None:
+            continue
+        if isinstance(parsed, ArrowParsedCsv):
+            if parsed.one_line_each():
+                continue
+            with open_package_file(ctx.descriptor.root, r.path) as raw:
+                lines = record_starts(io.TextIOWrapper(raw, encoding="utf-8", newline=""), rows)
+        else:
+            lines = {row: parsed.line_of(row) for row in rows}
+        if any(line != row for row, line in lines.items()):
+            found[r.path] = lines
+    return found
 
 
 def _dedupe(new: Iterable[Issue], existing: list[Issue]) -> list[Issue]:

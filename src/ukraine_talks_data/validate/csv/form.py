@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -118,6 +118,22 @@ def parse_csv(data: bytes) -> ParsedCsv:
         return parsed
     _cut_wide_records(parsed)
     return parsed
+
+
+def record_starts(stream: Iterable[str], rows: Collection[int]) -> dict[int, int]:
+    """The physical line (1-based) on which each of `rows` starts (Frictionless rows: the
+    header is row 1), reading the text `stream` (opened with `newline=""`) as `parse_csv`
+    reads it, a record at a time, up to the last of `rows`: no record is held."""
+    wanted, found = set(rows), {}
+    last, start = max(wanted, default=0), 1
+    reader = csv.reader(stream, strict=False)
+    for row, _ in enumerate(reader, start=1):
+        if row in wanted:
+            found[row] = start
+        if row >= last:
+            break
+        start = reader.line_num + 1
+    return found
 
 
 def _cut_wide_records(parsed: ParsedCsv) -> None:

@@ -163,8 +163,9 @@ class Report:
     package: str
     issues: list[Issue] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
-    physical_lines: dict[str, list[int]] = field(default_factory=dict)
-    """file → the physical line each row starts on, for files where rows span lines."""
+    physical_lines: dict[str, dict[int, int]] = field(default_factory=dict)
+    """file → row → the physical line it starts on, for the rows of listed issues in files
+    where rows span lines (elsewhere a row's line is its number)."""
     omitted: dict[str, dict[Severity, int]] = field(default_factory=dict)
     """file → how many errors and warnings were found but not listed (`IssueLimit`)."""
     issue_limit: int | None = None
@@ -198,10 +199,7 @@ class Report:
         """The physical line (1-based) of the issue's row in its file; None without a row."""
         if issue.row is None:
             return None
-        lines = self.physical_lines.get(issue.file)
-        if lines and 1 <= issue.row <= len(lines):
-            return lines[issue.row - 1]
-        return issue.row
+        return self.physical_lines.get(issue.file, {}).get(issue.row, issue.row)
 
     def lines(self) -> Iterator[str]:
         for issue in self.sorted():
