@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -115,7 +115,7 @@ class ColumnContext:
         pieces = read_pieces(
             fh, declared_algorithm(resource.raw), scan, empty_lines=self._empty_is_missing(name)
         )
-        with fh:
+        with fh, closing(pieces):  # the iterator first: it may be reading `fh`
             while True:
                 try:
                     piece = next(pieces, None)
