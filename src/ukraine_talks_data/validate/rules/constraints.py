@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..inputs.schema_rules import CONSTRAINTS
 from ..report.issues import Issue
-from ..tables.values import CANONICAL, canonical, flagged
+from ..tables.values import CANONICAL, flagged
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -91,7 +91,7 @@ def _breaks(table: Positional, position: int, name: str, limit: Any) -> pa.Array
     if name == "required":
         return pc.and_(pc.invert(present), pa.scalar(bool(limit)))
     if kind in CANONICAL:  # typed cells: only those in canonical form are values
-        present = pc.and_(present, pc.fill_null(canonical(column, kind), False))
+        present = pc.and_(present, pc.fill_null(table.canonical(position), False))
     if name == "pattern":  # RE2 syntax: inputs/schema_rules.py refuses a schema without it
         matched = pc.match_substring_regex(column, f"^(?:{limit})$")
         return pc.and_(present, pc.invert(pc.fill_null(matched, False)))

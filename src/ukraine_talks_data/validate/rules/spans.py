@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from ..csv.records import counting
 from ..report.issues import Issue
-from ..tables.seed_slices import SeedBytes
 from ..tables.values import flagged, ints
 
 if TYPE_CHECKING:
@@ -49,12 +48,15 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    tables = ctx.span_tables()  # each has every span field
+    if not tables:
+        return
     sources = ctx.rows.sources()
     seeds = {k: v.text for k, v in sources.items() if v is not None and v.text is not None}
     known = pa.array(list(seeds), pa.string())
     lengths = pa.array([len(t) for t in seeds.values()], pa.int64())
-    seed_bytes = SeedBytes(seeds)
-    for table in ctx.span_tables():  # each has every span field
+    seed_bytes = ctx.seed_bytes(seeds)
+    for table in tables:
         ids = table.columns["source_id"]
         start, end = ints(table, "start_char"), ints(table, "end_char")
         size = pc.take(lengths, pc.index_in(ids, value_set=known))

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..report.issues import Issue
-from ..tables.values import CANONICAL, canonical, flagged
+from ..tables.values import CANONICAL, flagged
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
@@ -50,7 +50,7 @@ def value_is_canonical(ctx: ColumnContext) -> Iterator[Issue]:
             if field.get("type") not in CANONICAL:
                 continue
             column = table.cells[position]
-            wrong = pc.and_(table.present(position), pc.invert(canonical(column, field["type"])))
+            wrong = pc.and_(table.present(position), pc.invert(table.canonical(position)))
             for i in flagged(wrong):
                 issue = Issue(
                     table.path, table.row(i), field["name"], "type-error",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from .context import Context
 from .pieces import PieceUnreadableError, read_pieces
 from .positional import Layout, Positional, positional
 from .rows import field_names
+from .seed_slices import SeedBytes
 from .store import KeyStore, ReleasedColumnError
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class ColumnContext:
     _stored: dict[str, int] = field(default_factory=dict)  # table in `store` → its data rows
     _layouts: dict[str, Layout] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    _seed_bytes: tuple[tuple[tuple[str, str], ...], SeedBytes] | None = None
 
     @contextmanager
     def only(self, name: str) -> Iterator[None]:
@@ -115,7 +117,7 @@ class ColumnContext:
         pieces = read_pieces(
             fh, declared_algorithm(resource.raw), scan, empty_lines=self._empty_is_missing(name)
         )
-        with fh:
+        with fh, closing(pieces):  # the iterator first: it may be reading `fh`
             while True:
                 try:
                     piece = next(pieces, None)
@@ -251,6 +253,15 @@ class ColumnContext:
             resource = self.rows.descriptor.resource(self._focus)
             return [resource] if resource is not None else []
         return list(self.rows.descriptor.tables())
+
+    def seed_bytes(self, seeds: dict[str, str]) -> SeedBytes:
+        """`SeedBytes` of `seeds` (source id → text), built once while the seeds stay the
+        same: the span rule asks for every piece of every span table."""
+        key = tuple(seeds.items())
+        with self._lock:
+            if self._seed_bytes is None or self._seed_bytes[0] != key:
+                self._seed_bytes = (key, SeedBytes(seeds))
+            return self._seed_bytes[1]
 
     def span_tables(self) -> list[ColumnTable]:
         """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""

@@ -10,7 +10,8 @@ store (`store.py`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -37,12 +38,44 @@ class Piece:
 
 def read_pieces(
     fh: BinaryIO, algorithm: str | None, scan: FileScan, *, empty_lines: bool = True
-) -> Iterator[Piece]:
+) -> Generator[Piece, None, None]:
     """The pieces of the file open in `fh`, with records numbered as in the whole file;
     `scan` learns the file's size, lines and hash by `algorithm` (`scan_pieces`). Raises
     PieceUnreadableError for a piece Arrow cannot read, one not in plain form and, unless
     `empty_lines`, one that holds an empty line. An empty file gives no piece, with
-    `scan.plain` false."""
+    `scan.plain` false.
+
+    While the caller checks one piece, the next is read, scanned and parsed in a thread
+    (Arrow and the hash let go of the GIL: the two cores work at once), so a file of n
+    pieces holds at most two; an error reading the next piece is raised when it is asked
+    for, as if it had been read then. A file of one piece starts no thread. Close the
+    iterator before closing `fh` (the thread may be reading it)."""
+    pieces = _parsed_pieces(fh, algorithm, scan, empty_lines=empty_lines)
+    pool: ThreadPoolExecutor | None = None
+    pending: Future[Piece | None] | None = None
+    try:
+        piece = next(pieces, None)
+        while piece is not None:
+            if not piece.file.last:
+                pool = pool or ThreadPoolExecutor(1)
+                pending = pool.submit(next, pieces, None)
+            yield piece
+            if pending is None:
+                piece = next(pieces, None)  # the last piece: the scan's end, in this thread
+            else:
+                piece, pending = pending.result(), None
+    finally:
+        if pending is not None and not pending.cancel():
+            pending.exception()  # waits: the generator must not be running when closed
+        if pool is not None:
+            pool.shutdown()
+        pieces.close()
+
+
+def _parsed_pieces(
+    fh: BinaryIO, algorithm: str | None, scan: FileScan, *, empty_lines: bool
+) -> Generator[Piece, None, None]:
+    """`read_pieces`, one piece after the other, in the caller's thread."""
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -45,6 +45,7 @@ class Positional:
     missing_values: tuple[str, ...]
     primary_key: Any = None  # as the schema gives it
     _present: dict[int, pa.Array] = field(default_factory=dict)
+    _canonical: dict[int, pa.Array] = field(default_factory=dict)
     _blank: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -70,6 +71,24 @@ class Positional:
                 given = pc.invert(pc.is_in(column, value_set=missing))
                 self._present[position] = pc.and_(pc.is_valid(column), pc.fill_null(given, False))
             return self._present[position]
+
+    def canonical(self, position: int) -> pa.Array:
+        """Whether each cell at `position` holding a value (`present`) is in the canonical
+        form of its field's type (`values.canonical`; null where no value), computed once:
+        the type, constraint and key store's rules all ask. Missing values are left out
+        first, so that an integer or date column with empty cells is still cast whole."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from .values import canonical
+
+        present = self.present(position)
+        with self._lock:  # rules in two threads ask at once
+            if position not in self._canonical:
+                kind = self.fields[position]["type"]
+                values = pc.if_else(present, self.cells[position], pa.scalar(None, pa.string()))
+                self._canonical[position] = canonical(values, kind)
+            return self._canonical[position]
 
     def blank(self) -> pa.Array:
         """Whether each record is blank: no cell at a label's position holds a value."""

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...package.sql_text import literal, quoted
-from .values import CANONICAL, TYPED, canonical, typed
+from .values import CANONICAL, TYPED, typed
 
 if TYPE_CHECKING:
     import duckdb
@@ -143,18 +143,12 @@ class KeyStore:
             if field["name"] not in keep:
                 continue
             cells = table.cells[position]
-            value = pc.if_else(
-                pc.and_(table.present(position), pc.invert(blank)),
-                cells,
-                pa.scalar(None, pa.string()),
-            )
-            kind = field.get("type")
+            given = pc.and_(table.present(position), pc.invert(blank))
+            if field.get("type") in CANONICAL:  # a value only in canonical form
+                given = pc.and_(given, pc.fill_null(table.canonical(position), False))
             if field["name"] in key:
                 columns[f"p{position}"] = cells
-            columns[f"v{position}"] = (
-                _canonical_text(value, kind) if isinstance(kind, str) and kind in CANONICAL
-                else value
-            )  # fmt: skip
+            columns[f"v{position}"] = pc.if_else(given, cells, pa.scalar(None, pa.string()))
         self._append(f"cells:{table.name}", table.path, pa.table(columns))
 
     def _append(self, relation: str, path: str, data: pa.Table) -> None:
@@ -307,12 +301,3 @@ def _clear_stale_folders() -> None:
             shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             pass  # alive, someone else's
-
-
-def _canonical_text(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
-    """The cells of `column` in the canonical form of `kind`; null elsewhere."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    given = pc.fill_null(canonical(column, kind), False)
-    return pc.if_else(given, column, pa.scalar(None, pa.string()))
