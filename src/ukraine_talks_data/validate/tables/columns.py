@@ -22,11 +22,11 @@ from ..csv.records import records_of
 from ..inputs.descriptor import Resource
 from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import declared_algorithm
+from ..inputs.schema_rules import field_names
 from .column_table import ColumnTable, from_records, from_rows
 from .context import Context
 from .pieces import PieceUnreadableError, read_pieces
 from .positional import Layout, Positional, positional
-from .rows import field_names
 from .store import KeyStore, ReleasedColumnError
 
 if TYPE_CHECKING:

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from ..csv.form import ParsedCsv
 from .values import CANONICAL
@@ -60,11 +59,3 @@ def as_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def field_names(schema: dict[str, Any]) -> list[str]:
-    """Names of a schema's fields (entries that are not objects with a name are skipped)."""
-    fields = schema.get("fields")
-    if not isinstance(fields, list):
-        return []
-    return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
