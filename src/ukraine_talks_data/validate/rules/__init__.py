@@ -40,12 +40,11 @@ from .evidence import (
     references_resolve,
     row_has_evidence,
 )
-from .files import file_matches_descriptor, resource_file_readable
+from .files import file_matches_descriptor, resource_file_readable, source_file_intact
 from .keys import foreign_keys_resolve, key_needs
 from .parquet import parquet_descriptor_readable, parquet_matches_csv
 from .reference import reference_tables_present, schema_matches_reference
 from .shape import header_matches_schema, rows_fit_header
-from .sources import source_file_intact
 from .spans import span_matches_source, span_offsets_ordered
 from .unique import keys_are_unique, unique_needs
 from .utterances import utterance_needs, utterance_rows_agree
