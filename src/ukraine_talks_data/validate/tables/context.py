@@ -90,11 +90,8 @@ class Context:
                 return None  # unknown, or not readable (`file_error` says why)
             else:
                 try:
-                    hasher = hashlib.new(algorithm)
                     with open_package_file(self.descriptor.root, resource.path) as fh:
-                        while chunk := fh.read(1 << 20):
-                            hasher.update(chunk)
-                    digest = hasher.hexdigest()
+                        digest = hashlib.file_digest(fh, algorithm).hexdigest()
                 except (PackageFileError, OSError):
                     self.data(name)  # records why
                     return None
