@@ -61,7 +61,9 @@ def render_text(report: Report, *, max_errors: int | None = None, color: bool = 
     from rich.text import Text
 
     styled = [_styled(issue) for issue in shown] + [Text(line) for line in left_out]
-    return _ansi([*styled, _summary_text(report)])
+    status = Text(summary(report))  # `valid` in bold green, `INVALID` in bold red
+    status.stylize("bold green" if report.valid else "bold red", 0, status.plain.index(":"))
+    return _ansi([*styled, status])
 
 
 def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | None = None) -> str:
@@ -91,16 +93,6 @@ def summary(report: Report) -> str:
         f"{report.count('error')} errors, {report.count('warning')} warnings; "
         f"{len(report.checked)} tables, {rows} rows checked"
     )
-
-
-def _summary_text(report: Report) -> Text:
-    """The summary with its status in bold green (valid) or bold red (INVALID)."""
-    from rich.text import Text
-
-    text = Text(summary(report))
-    status = len("valid" if report.valid else "INVALID")
-    text.stylize("bold green" if report.valid else "bold red", 0, status)
-    return text
 
 
 def _limited(report: Report, max_errors: int | None) -> tuple[list[Issue], Counter[str]]:
