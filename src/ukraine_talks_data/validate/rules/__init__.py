@@ -28,11 +28,12 @@ from .dates import (
     end_date_not_before_date,
     event_needs,
     inferred_date_explained,
+    link_needs,
     made_at_within_event,
+    response_not_before_demand,
     source_date_recorded,
     statement_not_after_source,
 )
-from .demand_links import link_needs, response_not_before_demand
 from .evidence import (
     disagreement_has_versions,
     event_relation_with_event,

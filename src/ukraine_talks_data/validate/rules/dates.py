@@ -1,12 +1,14 @@
 """Checks on dates: recorded for every source, ordered, never later than the reporting source,
-within a statement's interval and its event's dates.
+within a statement's interval and its event's dates, no answer before its demand.
 
 Dates are read as canonical `YYYY-MM-DD` values (`tables/values.dates`); a cell in any
 other form is a type error (`values.value_is_canonical`) and is not compared here.
 `date_earliest` and `date_latest` bound an inferred date that the seeds fix only to a range
 (codebook 3.4); either may be empty where the seeds give no bound on that side. An event
 lasts from `date` to `end_date`, or the whole month or year its `date` stands for where
-`date_precision` says so (codebook 3.4, month-only dates).
+`date_precision` says so (codebook 3.4, month-only dates). A statement that `answers` or
+`rejects` a demand cannot be dated before the demand's `first_stated` (the earliest day the
+seeds show it stated).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...package.sql_text import quoted
 from ..report.issues import Issue
 from ..tables.rows import as_date
 from ..tables.store import value_of
@@ -23,6 +26,7 @@ from ..tables.values import dates, flagged
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
     from ..tables.context import Context
+    from ..tables.store import KeyStore
 
 
 def source_bounds(ctx: ColumnContext) -> dict[str, dt.date]:
@@ -179,3 +183,48 @@ def made_at_within_event(ctx: ColumnContext) -> Iterator[Issue]:
             store.path("statements"), row, "date", "made-at-outside-event",
             f"made_at {event}, which lasts from {first} to {last}", date,
         )  # fmt: skip
+
+
+RESPONSES = ("answers", "rejects")
+
+
+def link_needs(ctx: Context) -> dict[str, set[str]]:
+    """The fields that `response_not_before_demand` reads in each table."""
+    return {
+        "demand_statements": {"relation", "demand_id", "statement_id"},
+        "statements": {"statement_id", "date"},
+        "demands": {"demand_id", "first_stated"},
+    }
+
+
+def response_not_before_demand(ctx: ColumnContext) -> Iterator[Issue]:
+    """An answers or rejects link is not dated before its demand's first_stated."""
+    store = ctx.store
+    if not all(store.has(n) for n in ("demand_statements", "statements", "demands")):
+        return
+    said = first_of("statements", "statement_id", "date", store)
+    first = first_of("demands", "demand_id", "first_stated", store)
+    sql = (
+        f"SELECT l._row, l.relation, l.demand_id, st.day, dm.day, l.statement_id "
+        f"FROM {store.rows('demand_statements')} l "
+        f"JOIN ({said}) st ON st.id = l.statement_id JOIN ({first}) dm ON dm.id = l.demand_id "
+        f"WHERE l.relation IN ({', '.join('?' for _ in RESPONSES)}) AND st.day < dm.day "
+        f"ORDER BY l._row"
+    )
+    for row, relation, demand, day, first_day, statement in store.query(sql, RESPONSES):
+        yield Issue(
+            store.path("demand_statements"), row, "statement_id", "response-before-demand",
+            f"{relation} {demand} on {day}, before the demand was first stated ({first_day})",
+            statement,
+        )  # fmt: skip
+
+
+def first_of(table: str, key: str, field: str, store: KeyStore) -> str:
+    """SQL: (id, day) for each `key` of `table`, the canonical date `field` of its first row
+    (where a key repeats, the first row wins)."""
+    k = quoted(key)
+    return (
+        f"SELECT id, day FROM (SELECT {k} AS id, {value_of(field)} AS day, "
+        f"row_number() OVER (PARTITION BY {k} ORDER BY _row) AS n "
+        f"FROM {store.rows(table)} WHERE {k} IS NOT NULL) WHERE n = 1"
+    )
