@@ -14,19 +14,30 @@ seeds show it stated).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...package.sql_text import quoted
 from ..report.issues import Issue
-from ..tables.rows import as_date
 from ..tables.store import value_of
-from ..tables.values import dates, flagged
+from ..tables.values import CANONICAL, dates, flagged
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
     from ..tables.context import Context
     from ..tables.store import KeyStore
+
+
+def as_date(value: str | None) -> dt.date | None:
+    """The cell as a date; None if empty or not a canonical date (`YYYY-MM-DD`, a day of
+    the calendar)."""
+    if value is None or not re.fullmatch(CANONICAL["date"], value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def source_bounds(ctx: ColumnContext) -> dict[str, dt.date]:
