@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from conftest import read_rows, write_rows
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.publish.descriptor_stats import refresh_descriptor
-from ukraine_talks_data.validate.csv.form import data_rows
+from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.report.formats import render
 from ukraine_talks_data.validate.report.issues import Report
 
@@ -170,7 +170,7 @@ def restamp(path: Path, package: Path | None = None) -> None:
             if res.get("path") == rel:
                 res.update(bytes=len(data), hash="sha256:" + hashlib.sha256(data).hexdigest())
                 if "rows" in res:
-                    res["rows"] = data_rows(data)
+                    res["rows"] = parse_csv(data).data_rows
 
     edit_descriptor(package, stamp)
 

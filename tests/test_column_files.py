@@ -21,7 +21,6 @@ from ukraine_talks_data.validate.csv.plain import (
     has_control_bytes,
     line_count,
     plain_form,
-    plain_quoting,
     quoting,
 )
 from ukraine_talks_data.validate.csv.records import read_piece
@@ -43,7 +42,7 @@ def written(rows: list[list[str]]) -> bytes:
 @settings(max_examples=400, deadline=None)
 def test_plain_quoting_only_where_strict_mode_reads_as_lenient(text: str) -> None:
     data = text.encode()
-    if not plain_quoting(data):
+    if not quoting(data).plain:
         return
     parsed = parse_csv(data) if data else None
     assert parsed is None or (parsed.complete and not parsed.problems)
@@ -55,8 +54,8 @@ def test_plain_quoting_only_where_strict_mode_reads_as_lenient(text: str) -> Non
 @settings(max_examples=200, deadline=None)
 def test_files_the_csv_module_writes_are_plain(rows: list[list[str]]) -> None:
     data = written(rows)
-    assert plain_quoting(data)
-    assert plain_form(data) == (not data.startswith(b"\xef\xbb\xbf"))
+    assert quoting(data).plain
+    assert plain_form(data).plain == (not data.startswith(b"\xef\xbb\xbf"))
 
 
 @pytest.mark.parametrize(
@@ -72,7 +71,7 @@ def test_files_the_csv_module_writes_are_plain(rows: list[list[str]]) -> None:
     ],
 )
 def test_plain_quoting_examples(text: str, plain: bool) -> None:
-    assert plain_quoting(text.encode()) is plain
+    assert quoting(text.encode()).plain is plain
 
 
 @given(ROWS)

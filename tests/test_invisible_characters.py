@@ -10,7 +10,7 @@ import pytest
 
 from conftest import read_rows, set_cell
 from damage import validate_cli
-from ukraine_talks_data.validate.rules.invisible import describe, invisible_character
+from ukraine_talks_data.validate.rules.cells import describe, invisible_character
 
 BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)]
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\U000e0041"]

@@ -12,10 +12,6 @@ import io
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 csv.field_size_limit(2**31 - 1)
 
@@ -73,14 +69,6 @@ class ParsedCsv:
     def multiline(self) -> bool:
         """Whether some record spans several physical lines (rows and lines then differ)."""
         return any(line != index for index, line in enumerate(self.lines, start=1))
-
-    def cells(self, position: int) -> pa.Array | pa.ChunkedArray:
-        """The cells at `position` of the data rows (row 2 on), as Arrow strings; null where
-        a record is shorter."""
-        import pyarrow as pa
-
-        cells = [r[position] if position < len(r) else None for r in self.records[1:]]
-        return pa.array(cells, pa.string())
 
 
 def parse_csv(data: bytes) -> ParsedCsv:
@@ -152,11 +140,6 @@ def _cut_wide_records(parsed: ParsedCsv) -> None:
         )
         parsed.problems.append(CsvProblem("extra-cell", message, row, limit, _head(record[limit])))
         del record[limit:]
-
-
-def data_rows(data: bytes) -> int:
-    """Number of data rows in CSV `data` as the validator and Frictionless count them."""
-    return parse_csv(data).data_rows
 
 
 class _StrictError(Exception):

@@ -3,7 +3,7 @@
 `csv/form.parse_csv` reads every record with the csv module in strict mode; on a large
 file that is most of a validation's time. Its result is known without it when the file is
 in plain form: not empty, no byte-order mark, no CR or NUL byte, and every double quote
-where a strict reader expects one (`plain_quoting`). Such a file has no problem to report,
+where a strict reader expects one (`quoting`). Such a file has no problem to report,
 Python's strict and lenient readers give the same records, and `csv/records.py` reads those
 records with Arrow. `ArrowParsedCsv` is then the `ParsedCsv` of the file: header and row
 count from the Arrow records; the records as lists, and the physical lines of multi-line
@@ -35,32 +35,22 @@ _CHUNK = 1 << 20  # control bytes are looked for a chunk at a time (a copy that 
 _HASH_BESIDE = 1 << 20  # a piece this large is hashed in a thread beside the work on it
 
 
-def plain_form(data: Bytes, *, start: bool = True) -> bool:
-    """Whether `data` is a CSV file `parse_csv` accepts without a problem, decided from its
-    bytes alone except for UTF-8 validity (Arrow's reader checks that while reading); with
-    `start` false, `data` is a later piece of such a file (`record_pieces`), which may
-    begin with the bytes of a byte-order mark."""
-    return _form(data, 0, len(data), first=start).plain
-
-
-def plain_quoting(data: Bytes) -> bool:
-    """Whether every `"` in `data` opens a quoted cell at the start of a cell, closes it just
-    before a comma, a line end or the end of the file, or is half of a doubled quote inside
-    it: the only places the csv module's strict mode accepts a quote (see `quoting`)."""
-    return quoting(data).plain
-
-
 @dataclass(frozen=True)
 class Quoting:
     """Where the double quotes of a CSV text stand (`quoting`)."""
 
-    plain: bool  # every quote where strict mode expects one (see `plain_quoting`)
+    plain: bool  # every quote where strict mode expects one (see `quoting`)
     line_ends: bool  # some line feed inside a quoted cell (known only when plain)
 
 
-def _form(data: Bytes, start: int, end: int, *, first: bool) -> Quoting:
+def plain_form(
+    data: Bytes, start: int = 0, end: int | None = None, *, first: bool = True
+) -> Quoting:
     """`quoting` of `data[start:end]` (no copy) if it is not empty and holds no CR or NUL
-    byte, nor (when `first`, the file's first piece) a byte-order mark."""
+    byte, nor (when `first`, the file's first piece) a byte-order mark: if `.plain`,
+    `parse_csv` accepts it without a problem (UTF-8 validity aside, which Arrow's reader
+    checks while reading)."""
+    end = len(data) if end is None else end
     if (
         end <= start
         or (first and data.startswith(BOM, start))
@@ -221,7 +211,7 @@ def scan_pieces(
             if offset == 0:
                 header = bytes(memoryview(data)[: first_record_end(data)])
                 header_lines = line_count(header)
-            form = _form(data, start, end, first=offset == 0)
+            form = plain_form(data, start, end, first=offset == 0)
             if not form.plain:
                 scan.plain = False
                 return

@@ -11,6 +11,7 @@ count from 1 (the first record, usually the header), as Frictionless counts rows
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -107,7 +108,7 @@ def _read_arrow(data: bytes | pa.Buffer, width: int, quoted_newlines: bool) -> R
     everyone = counting(total)
     numbers = pc.filter(everyone, pc.invert(pc.is_in(everyone, pa.array(list(odd), pa.int64()))))
     main = table.append_column(ROW, numbers)
-    extra = _table_of(sorted(odd.items()), width)
+    extra = _table_of([odd[n] for n in sorted(odd)], pa.array(sorted(odd), pa.int64()), width)
     if len(odd) > 1000:
         return Records(pa.concat_tables([main, extra]).sort_by(ROW), width, odd)
     pieces, done = [], 0  # the odd records put in place, without copying the others
@@ -123,10 +124,7 @@ def any_of(masks: list[Any]) -> Any:
     """The element-wise OR of one or more boolean arrays."""
     import pyarrow.compute as pc
 
-    result = masks[0]
-    for mask in masks[1:]:
-        result = pc.or_(result, mask)
-    return result
+    return functools.reduce(pc.or_, masks)
 
 
 def counting(n: int) -> pa.Array:
@@ -224,24 +222,17 @@ def _read_python(data: bytes, width: int) -> Records:
 
 def records_of(rows: list[list[str]], width: int) -> Records:
     """`Records` of rows read by the csv module (the first record numbered 1)."""
-    import pyarrow as pa
 
     odd = {n: r for n, r in enumerate(rows, start=1) if len(r) != width}
+    return Records(_table_of(rows, counting(len(rows)), width), width, odd)
+
+
+def _table_of(rows: list[list[str]], numbers: pa.Array, width: int) -> pa.Table:
+    """A records table holding `rows` (their cells cut or padded to `width`) numbered `numbers`."""
+    import pyarrow as pa
+
     columns = [
         pa.array([r[i] if i < len(r) else None for r in rows], pa.string()) for i in range(width)
     ]
-    names = [f"c{i}" for i in range(width)] + [ROW]
-    return Records(pa.Table.from_arrays([*columns, counting(len(rows))], names=names), width, odd)
-
-
-def _table_of(rows: list[tuple[int, list[str]]], width: int) -> pa.Table:
-    """A records table holding `rows` (record number, cells), cut or padded to `width`."""
-    import pyarrow as pa
-
-    columns = [
-        pa.array([cells[i] if i < len(cells) else None for _, cells in rows], pa.string())
-        for i in range(width)
-    ]
-    numbers = pa.array([n for n, _ in rows], pa.int64())
     names = [f"c{i}" for i in range(width)] + [ROW]
     return pa.Table.from_arrays([*columns, numbers], names=names)

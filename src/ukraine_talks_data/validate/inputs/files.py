@@ -9,11 +9,11 @@ the reader). Opening is non-blocking and re-checked on the open handle.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import stat
 from pathlib import Path
-from typing import BinaryIO
 
 MAX_FILE_BYTES = 256 * 2**20
 """Largest descriptor, schema, dialect or seed file the validator reads (256 MiB); beyond
@@ -120,7 +120,7 @@ def read_file(file: Path, limit: int | None = None) -> bytes:
     return data
 
 
-def open_file(file: Path, limit: int | None = None) -> BinaryIO:
+def open_file(file: Path, limit: int | None = None) -> io.BufferedReader:
     """The regular file `file` of at most `limit` bytes, open for reading in binary; raises
     PackageFileError if it is missing, not a regular file or larger, instead of blocking.
     Only its metadata is read before it is opened, non-blocking (a FIFO swapped in after the
@@ -144,7 +144,7 @@ def open_file(file: Path, limit: int | None = None) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def open_package_file(root: Path, path: str) -> BinaryIO:
+def open_package_file(root: Path, path: str) -> io.BufferedReader:
     """`path` inside the package at `root`, opened as `open_file` opens it (tables: no
     size limit)."""
     return open_file(_inside(root, path), NO_LIMIT)

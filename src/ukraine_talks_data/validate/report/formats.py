@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,9 @@ def render_text(report: Report, *, max_errors: int | None = None, color: bool = 
     from rich.text import Text
 
     styled = [_styled(issue) for issue in shown] + [Text(line) for line in left_out]
-    return _ansi([*styled, _summary_text(report)])
+    status = Text(summary(report))  # `valid` in bold green, `INVALID` in bold red
+    status.stylize("bold green" if report.valid else "bold red", 0, status.plain.index(":"))
+    return _ansi([*styled, status])
 
 
 def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | None = None) -> str:
@@ -82,10 +85,8 @@ def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | 
     return "\n".join(lines) + "\n"
 
 
-def summary(report: Report, *, color: bool = False) -> str:
+def summary(report: Report) -> str:
     """`valid: …` or `INVALID: …` with the counts of errors, warnings, tables and rows."""
-    if color:
-        return _ansi([_summary_text(report)]).removesuffix("\n")
     rows = sum(report.checked.values())
     return (
         f"{'valid' if report.valid else 'INVALID'}: {report.package}: "
@@ -94,46 +95,28 @@ def summary(report: Report, *, color: bool = False) -> str:
     )
 
 
-def _summary_text(report: Report) -> Text:
-    """The summary with its status in bold green (valid) or bold red (INVALID)."""
-    from rich.text import Text
-
-    text = Text(summary(report))
-    status = len("valid" if report.valid else "INVALID")
-    text.stylize("bold green" if report.valid else "bold red", 0, status)
-    return text
-
-
-def _ordered(report: Report) -> list[Issue]:
-    """Issues grouped by file; within a file errors first, each by row and field."""
-    return sorted(
+def _limited(report: Report, max_errors: int | None) -> tuple[list[Issue], Counter[str]]:
+    """The issues to print under the limit (grouped by file; within a file errors first,
+    each by row and field), and how many errors and warnings are left out."""
+    shown: list[Issue] = []
+    hidden: Counter[str] = Counter()
+    printed: Counter[str] = Counter()
+    for issue in sorted(
         report.issues,
         key=lambda i: (i.file, i.severity != "error", i.row or 0, i.field or "", i.code),
-    )
-
-
-def _limited(report: Report, max_errors: int | None) -> tuple[list[Issue], dict[str, int]]:
-    """The issues to print under the limit, and how many errors/warnings are left out."""
-    shown: list[Issue] = []
-    hidden = {"error": 0, "warning": 0}
-    printed = {"error": 0, "warning": 0}
-    for issue in _ordered(report):
+    ):
         if max_errors and printed[issue.severity] >= max_errors:
             hidden[issue.severity] += 1
-            continue
-        printed[issue.severity] += 1
-        shown.append(issue)
+        else:
+            printed[issue.severity] += 1
+            shown.append(issue)
     return shown, hidden
 
 
-def _left_out(hidden: dict[str, int], max_errors: int | None) -> list[str]:
-    if not any(hidden.values()):
+def _left_out(hidden: Counter[str], max_errors: int | None) -> list[str]:
+    parts = [f"{n} more {kind}s" for kind, n in sorted(hidden.items()) if n]
+    if not parts:
         return []
-    parts = []
-    if hidden["error"]:
-        parts.append(f"{hidden['error']} more errors")
-    if hidden["warning"]:
-        parts.append(f"{hidden['warning']} more warnings")
     return [f"… {' and '.join(parts)} not shown (--max-errors {max_errors}; 0 shows all)"]
 
 

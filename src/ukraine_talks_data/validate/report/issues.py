@@ -178,10 +178,6 @@ class Report:
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]
 
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
     def count(self, severity: Severity) -> int:
         """How many errors (or warnings) were found, those not listed included."""
         listed = sum(1 for i in self.issues if i.severity == severity)
@@ -200,10 +196,6 @@ class Report:
         if issue.row is None:
             return None
         return self.physical_lines.get(issue.file, {}).get(issue.row, issue.row)
-
-    def lines(self) -> Iterator[str]:
-        for issue in self.sorted():
-            yield issue.line()
 
     def flatten(self, keys: Iterable[str] = ("file", "row", "field", "code")) -> list[list[Any]]:
         """The issues as lists of the given attributes (for compact test assertions)."""

@@ -18,18 +18,22 @@ from ..tables.pieces import PieceUnreadableError
 from .cells import (
     cell_fits_spreadsheets,
     cell_has_no_control_character,
+    cell_has_no_invisible_character,
     cell_has_no_line_break,
     cell_is_not_a_formula,
 )
 from .constraints import cells_match_pattern, cells_meet_constraints
 from .dates import (
+    date_within_interval,
     end_date_not_before_date,
+    event_needs,
     inferred_date_explained,
+    link_needs,
+    made_at_within_event,
+    response_not_before_demand,
     source_date_recorded,
     statement_not_after_source,
 )
-from .demand_links import link_needs, response_not_before_demand
-from .event_dates import event_needs, made_at_within_event
 from .evidence import (
     disagreement_has_versions,
     event_relation_with_event,
@@ -37,14 +41,11 @@ from .evidence import (
     references_resolve,
     row_has_evidence,
 )
-from .files import file_matches_descriptor, resource_file_readable
-from .intervals import date_within_interval
-from .invisible import cell_has_no_invisible_character
+from .files import file_matches_descriptor, resource_file_readable, source_file_intact
 from .keys import foreign_keys_resolve, key_needs
 from .parquet import parquet_descriptor_readable, parquet_matches_csv
 from .reference import reference_tables_present, schema_matches_reference
 from .shape import header_matches_schema, rows_fit_header
-from .sources import source_file_intact
 from .spans import span_matches_source, span_offsets_ordered
 from .unique import keys_are_unique, unique_needs
 from .utterances import utterance_needs, utterance_rows_agree

@@ -1,21 +1,43 @@
-"""Checks on dates: recorded for every source, ordered, never later than the reporting source.
+"""Checks on dates: recorded for every source, ordered, never later than the reporting source,
+within a statement's interval and its event's dates, no answer before its demand.
 
 Dates are read as canonical `YYYY-MM-DD` values (`tables/values.dates`); a cell in any
 other form is a type error (`values.value_is_canonical`) and is not compared here.
+`date_earliest` and `date_latest` bound an inferred date that the seeds fix only to a range
+(codebook 3.4); either may be empty where the seeds give no bound on that side. An event
+lasts from `date` to `end_date`, or the whole month or year its `date` stands for where
+`date_precision` says so (codebook 3.4, month-only dates). A statement that `answers` or
+`rejects` a demand cannot be dated before the demand's `first_stated` (the earliest day the
+seeds show it stated).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...package.sql_text import quoted
 from ..report.issues import Issue
-from ..tables.rows import as_date
-from ..tables.values import dates, flagged
+from ..tables.store import value_of
+from ..tables.values import CANONICAL, dates, flagged
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
+    from ..tables.context import Context
+    from ..tables.store import KeyStore
+
+
+def as_date(value: str | None) -> dt.date | None:
+    """The cell as a date; None if empty or not a canonical date (`YYYY-MM-DD`, a day of
+    the calendar)."""
+    if value is None or not re.fullmatch(CANONICAL["date"], value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def source_bounds(ctx: ColumnContext) -> dict[str, dt.date]:
@@ -113,3 +135,107 @@ def inferred_date_explained(ctx: ColumnContext) -> Iterator[Issue]:
                 table.path, table.row(i), "date_note", "date-basis",
                 "an inferred date needs a date_note saying what it was inferred from",
             )  # fmt: skip
+
+
+def date_within_interval(ctx: ColumnContext) -> Iterator[Issue]:
+    """A statement's date is neither before its date_earliest nor after its date_latest."""
+    import pyarrow.compute as pc
+
+    table = ctx.table("statements")
+    if table is None:
+        return
+    said = dates(table, "date")
+    earliest, latest = dates(table, "date_earliest"), dates(table, "date_latest")
+    outside = pc.or_kleene(pc.less(said, earliest), pc.greater(said, latest))
+    for i in flagged(outside):
+        low, high = earliest[i].as_py(), latest[i].as_py()
+        yield Issue(
+            table.path, table.row(i), "date", "date-interval",
+            f"outside its interval: earliest {low or 'not given'}, latest {high or 'not given'}",
+            table.cell("date", i),
+        )  # fmt: skip
+
+
+def event_needs(ctx: Context) -> dict[str, set[str]]:
+    """The fields that `made_at_within_event` reads in each table."""
+    return {
+        "events": {"event_id", "date", "end_date", "date_precision"},
+        "statements": {"event_id", "event_relation", "date"},
+    }
+
+
+def made_at_within_event(ctx: ColumnContext) -> Iterator[Issue]:
+    """A statement made_at an event is dated within the event's dates."""
+    store = ctx.store
+    if not (store.has("statements") and store.has("events")):
+        return
+    start = value_of("date")
+    end = value_of("end_date")
+    lasts = (  # an event's last day: its end_date, else the end of its month or year
+        f"greatest(coalesce({end}, CASE date_precision "
+        f"WHEN 'month' THEN last_day({start}) "
+        f"WHEN 'year' THEN make_date(year({start}), 12, 31) END, {start}), {start})"
+    )
+    events = (
+        f"SELECT event_id, first_day, last_day FROM (SELECT event_id, {start} AS first_day, "
+        f"{lasts} AS last_day, row_number() OVER (PARTITION BY event_id ORDER BY _row) AS n "
+        f"FROM {store.rows('events')} WHERE event_id IS NOT NULL AND {start} IS NOT NULL) "
+        f"WHERE n = 1"
+    )
+    said = f"s.{value_of('date')}"
+    sql = (
+        f'SELECT s._row, s.event_id, e.first_day, e.last_day, s."date" '
+        f"FROM {store.rows('statements')} s JOIN ({events}) e ON e.event_id = s.event_id "
+        f"WHERE s.event_relation = 'made_at' AND ({said} < e.first_day OR {said} > e.last_day) "
+        f"ORDER BY s._row"
+    )
+    for row, event, first, last, date in store.query(sql):
+        yield Issue(
+            store.path("statements"), row, "date", "made-at-outside-event",
+            f"made_at {event}, which lasts from {first} to {last}", date,
+        )  # fmt: skip
+
+
+RESPONSES = ("answers", "rejects")
+
+
+def link_needs(ctx: Context) -> dict[str, set[str]]:
+    """The fields that `response_not_before_demand` reads in each table."""
+    return {
+        "demand_statements": {"relation", "demand_id", "statement_id"},
+        "statements": {"statement_id", "date"},
+        "demands": {"demand_id", "first_stated"},
+    }
+
+
+def response_not_before_demand(ctx: ColumnContext) -> Iterator[Issue]:
+    """An answers or rejects link is not dated before its demand's first_stated."""
+    store = ctx.store
+    if not all(store.has(n) for n in ("demand_statements", "statements", "demands")):
+        return
+    said = first_of("statements", "statement_id", "date", store)
+    first = first_of("demands", "demand_id", "first_stated", store)
+    sql = (
+        f"SELECT l._row, l.relation, l.demand_id, st.day, dm.day, l.statement_id "
+        f"FROM {store.rows('demand_statements')} l "
+        f"JOIN ({said}) st ON st.id = l.statement_id JOIN ({first}) dm ON dm.id = l.demand_id "
+        f"WHERE l.relation IN ({', '.join('?' for _ in RESPONSES)}) AND st.day < dm.day "
+        f"ORDER BY l._row"
+    )
+    for row, relation, demand, day, first_day, statement in store.query(sql, RESPONSES):
+        yield Issue(
+            store.path("demand_statements"), row, "statement_id", "response-before-demand",
+            f"{relation} {demand} on {day}, before the demand was first stated ({first_day})",
+            statement,
+        )  # fmt: skip
+
+
+def first_of(table: str, key: str, field: str, store: KeyStore) -> str:
+    """SQL: (id, day) for each `key` of `table`, the canonical date `field` of its first row
+    (where a key repeats, the first row wins)."""
+    k = quoted(key)
+    return (
+        f"SELECT id, day FROM (SELECT {k} AS id, {value_of(field)} AS day, "
+        f"row_number() OVER (PARTITION BY {k} ORDER BY _row) AS n "
+        f"FROM {store.rows(table)} WHERE {k} IS NOT NULL) WHERE n = 1"
+    )

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...package.sql_text import literal, quoted
+from ..inputs.schema_rules import field_names
 from ..report.issues import Issue
-from ..tables.rows import field_names
 from ..tables.values import flagged
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ size-capped) and parsed from memory.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -159,7 +160,9 @@ def _open_table(
         opened.problem = _issue(rel, message)
         return opened
     opened.handle = handle
-    size, digest = _size_and_sha256(handle)
+    digest = hashlib.file_digest(handle, "sha256").hexdigest()  # a block at a time
+    size = handle.tell()
+    handle.seek(0)
     declared_size, sha = declared.file.get("bytes"), declared.file.get("hash")
     if declared_size != size or sha != f"sha256:{digest}":
         opened.problem = _issue(
@@ -169,8 +172,11 @@ def _open_table(
             f"it); {FIX}",
         )
         return opened
+    import pyarrow.parquet as pq  # the file reader alone: `read_table` brings in pyarrow's
+    # dataset layer and every file system (a quarter of a second)
+
     try:
-        parquet = _open(handle)
+        parquet = pq.ParquetFile(handle)
         num_rows, arrow = parquet.metadata.num_rows, parquet.schema_arrow
     except Exception as exc:  # pyarrow's errors on a damaged file are many
         opened.problem = _issue(rel, f"cannot be read as Parquet ({exc}); {FIX}")
@@ -202,26 +208,6 @@ def _open_table(
 
 BATCH_ROWS = 65_536
 """Rows of a Parquet file read at a time, in step with the pieces of its CSV."""
-
-
-def _size_and_sha256(handle: BinaryIO) -> tuple[int, str]:
-    """The size and SHA-256 of an open file, read a block at a time; back at its start."""
-    import hashlib
-
-    digest, size = hashlib.sha256(), 0
-    while block := handle.read(1 << 20):
-        digest.update(block)
-        size += len(block)
-    handle.seek(0)
-    return size, digest.hexdigest()
-
-
-def _open(handle: BinaryIO) -> pq.ParquetFile:
-    """A Parquet file opened by the file reader alone (pyarrow's `read_table` brings in its
-    dataset layer and every file system: a quarter of a second)."""
-    import pyarrow.parquet as pq
-
-    return pq.ParquetFile(handle)
 
 
 def _next_rows(opened: _Opened, count: int) -> pa.Table | None:

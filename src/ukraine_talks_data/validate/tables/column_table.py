@@ -1,5 +1,5 @@
-"""A table's data rows as Arrow columns (`ColumnTable`), made from Arrow records or from the
-csv module's rows: what the rules read through `ColumnContext.table`."""
+"""A table's data rows as Arrow columns (`ColumnTable`), made from its records (read by
+Arrow or by the csv module): what the rules read through `ColumnContext.table`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..csv.records import Records
-    from .context import Context
 
 
 @dataclass
@@ -47,21 +46,6 @@ class ColumnTable:
     def cell(self, name: str, index: int) -> str | None:
         column = self.columns.get(name)
         return None if column is None else column[index].as_py()
-
-
-def from_rows(ctx: Context, name: str) -> ColumnTable | None:
-    """`Context.table` as columns (tables not read by Arrow: small, or not in plain form)."""
-    import pyarrow as pa
-
-    table = ctx.table(name)
-    if table is None:
-        return None
-    rows = pa.chunked_array([pa.array([r.number for r in table.rows], pa.int64())])
-    columns = {
-        h: pa.chunked_array([pa.array([r.cells.get(h) for r in table.rows], pa.string())])
-        for h in table.header
-    }
-    return ColumnTable(table.name, table.path, list(table.header), rows, columns)
 
 
 def from_records(name: str, path: str, header: list[str], records: Records) -> ColumnTable:

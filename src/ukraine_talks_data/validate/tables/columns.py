@@ -1,11 +1,11 @@
-"""The package's tables as Arrow columns, exactly as `Context.table` sees them, for column checks.
+"""The package's tables as Arrow columns, for column checks.
 
-`Context.table` gives a table's non-blank data rows, keyed by its schema's field names,
-empty cells as None, when its file parsed completely and its header is exactly the
-schema's field names (otherwise None). `ColumnContext.table` gives the same view as
-columns: from Arrow's records, read a piece at a time (`pieces.py`), when the file is in
-plain form (`csv/plain.py`), else from `Context.table`'s rows, so that a table read in
-any form is checked by the same rules.
+`ColumnContext.table` gives a table's non-blank data rows as columns, one per field of
+its schema, empty cells null, when its file parsed completely and its header is exactly
+the schema's field names (otherwise None, as `Context.table` does): from Arrow's records,
+read a piece at a time (`pieces.py`), when the file is in plain form (`csv/plain.py`),
+else from the csv module's records, so that a table read in any form is checked by the
+same rules.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from ..csv.records import records_of
 from ..inputs.descriptor import Resource
 from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import declared_algorithm
-from .column_table import ColumnTable, from_records, from_rows
+from ..inputs.schema_rules import field_names
+from .column_table import ColumnTable, from_records
 from .context import Context
 from .pieces import PieceUnreadableError, read_pieces
 from .positional import Layout, Positional, positional
-from .rows import field_names
 from .seed_slices import SeedBytes
 from .store import KeyStore, ReleasedColumnError
 
@@ -276,13 +276,15 @@ class ColumnContext:
 
     def _table(self, name: str) -> ColumnTable | None:
         resource = self.rows.descriptor.resource(name)
-        records = self._records.get(name)
-        if resource is None or records is None:
-            return from_rows(self.rows, name)
-        schema = self.rows.schema(name)
-        parsed = self.rows.parsed(name)
-        if schema is None or parsed is None or parsed.header != field_names(schema):
+        parsed, schema = self.rows.parsed(name), self.rows.schema(name)
+        if resource is None or parsed is None or not parsed.complete or schema is None:
             return None
+        if parsed.header != field_names(schema):
+            return None
+        records = self._records.get(name)
+        if records is None:  # read by the csv module
+            records = records_of(parsed.records, len(parsed.header))
+            return from_records(name, resource.path, parsed.header, records)
         table = from_records(name, resource.path, parsed.header, records)
         table.plain_text = name in self._plain_text
         if name in self._start:

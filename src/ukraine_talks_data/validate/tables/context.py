@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +19,47 @@ from ..csv.form import ParsedCsv, parse_csv
 from ..inputs.descriptor import Descriptor
 from ..inputs.files import NO_LIMIT, PackageFileError, open_package_file, read_package_file
 from ..inputs.schema_rules import field_names
-from .rows import Table, table_from_csv
 
 KEEP_BYTES = 1 << 24
 """Files up to this size are kept in memory once read; larger ones are read again when asked
 (from the page cache), so that a large package is not held in memory beside its columns."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: `number` is its Frictionless row number (header = 1, first row = 2)."""
+
+    number: int
+    cells: dict[str, str | None]
+
+    def get(self, name: str) -> str | None:
+        return self.cells.get(name)
+
+
+@dataclass
+class Table:
+    """A CSV resource's non-blank data rows as text, for checks that Table Schema cannot
+    express."""
+
+    path: str
+    rows: list[Row]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+
+def table_from_csv(path: str, parsed: ParsedCsv) -> Table:
+    """Rows of a parsed CSV as dicts keyed by the header, blank records left out."""
+    header = parsed.header
+    rows = [
+        Row(
+            number,
+            {h: (record[i] or None) if i < len(record) else None for i, h in enumerate(header)},
+        )
+        for number, record in enumerate(parsed.records[1:], start=2)
+        if any(record)
+    ]
+    return Table(path, rows)
 
 
 @dataclass
@@ -90,11 +126,8 @@ class Context:
                 return None  # unknown, or not readable (`file_error` says why)
             else:
                 try:
-                    hasher = hashlib.new(algorithm)
                     with open_package_file(self.descriptor.root, resource.path) as fh:
-                        while chunk := fh.read(1 << 20):
-                            hasher.update(chunk)
-                    digest = hasher.hexdigest()
+                        digest = hashlib.file_digest(fh, algorithm).hexdigest()
                 except (PackageFileError, OSError):
                     self.data(name)  # records why
                     return None
@@ -168,7 +201,7 @@ class Context:
                 and parsed.header == field_names(schema)
             )
             self._tables[name] = (
-                table_from_csv(name, resource.path, parsed)
+                table_from_csv(resource.path, parsed)
                 if usable and resource is not None and parsed is not None
                 else None
             )

@@ -124,11 +124,7 @@ def positional(name: str, path: str, records: Records, schema: dict[str, Any]) -
         for i in range(len(labels))
     ]
     data = records.table.slice(1)
-    width = min(len(labels), records.width)
-    cells = [data.column(f"c{i}") for i in range(width)]  # Arrow's buffers, not copies
-    cells += [
-        pa.chunked_array([pa.nulls(data.num_rows, pa.string())]) for _ in range(width, len(labels))
-    ]
+    cells = [data.column(f"c{i}") for i in range(records.width)]  # Arrow's buffers, not copies
     if not labels:  # a blank header: Frictionless reads each row's cells by the schema's fields
         fields = schema_fields
         whole = [records.odd.get(n, []) for n in data.column("rn").to_pylist()]
