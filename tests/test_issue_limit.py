@@ -119,11 +119,13 @@ def test_the_command_lists_as_many_as_the_library_by_default() -> None:
 
 
 def test_a_report_counts_what_it_does_not_list() -> None:
-    report = Report("p", [Issue("a.csv", 2, "f", "x", "m", severity="warning")])
+    warning = Issue("a.csv", 2, "f", "x", "m", severity="warning")
+    report = Report("p", [warning])
     assert report.valid
     report.omitted = {"a.csv": {"error": 3}}
     assert not report.valid
     assert (report.count("error"), report.count("warning")) == (3, 1)
+    assert (report.errors, report.warnings) == ([], [warning])  # what is listed
 
 
 def test_the_store_hands_rows_over_a_batch_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:

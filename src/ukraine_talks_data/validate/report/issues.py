@@ -176,7 +176,13 @@ class Report:
 
     @property
     def errors(self) -> list[Issue]:
+        """The listed errors."""
         return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """The listed warnings."""
+        return [i for i in self.issues if i.severity == "warning"]
 
     def count(self, severity: Severity) -> int:
         """How many errors (or warnings) were found, those not listed included."""
