@@ -63,7 +63,7 @@ def validate(
         typer.Option(
             "--issue-limit",
             min=0,
-            help="List at most this many issues of one code in one file (the first found) and "
+            help="List at most this many issues of one code in one file (the first by row) and "
             "count the rest, so that a table wrong in every row is reported in bounded memory; "
             "0 lists all (JSON too).",
         ),
