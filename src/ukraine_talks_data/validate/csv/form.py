@@ -13,8 +13,6 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
-csv.field_size_limit(2**31 - 1)
-
 BOM = b"\xef\xbb\xbf"
 MAX_EXTRA_CELLS = 100
 """Extra cells (beyond the header's width) reported one by one in a record; the rest of a

@@ -277,11 +277,11 @@ def _profile_errors(text: str) -> tuple[tuple[str | None, str], ...] | None:
     if report.valid:
         return None
     found: list[tuple[str | None, str]] = [
-        (None, one_line(e.note or e.message)) for e in report.errors if e.type != "field-error"
+        (None, squeezed(e.note or e.message)) for e in report.errors if e.type != "field-error"
     ]
     for f in schema["fields"]:
         report = Schema.validate_descriptor({"fields": [f]})
-        found.extend((f["name"], one_line(e.note or e.message)) for e in report.errors)
+        found.extend((f["name"], squeezed(e.note or e.message)) for e in report.errors)
     return tuple(found)
 
 
@@ -318,7 +318,7 @@ def _of_type(kind: str, value: object) -> bool:
     return True
 
 
-def one_line(text: object) -> str:
+def squeezed(text: object) -> str:
     """A message from Frictionless on one line, its runs of white space one space each."""
     return " ".join(str(text).split())
 
