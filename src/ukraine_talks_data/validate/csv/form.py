@@ -13,6 +13,8 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from ..inputs.resource_rules import shown
+
 BOM = b"\xef\xbb\xbf"
 MAX_EXTRA_CELLS = 100
 """Extra cells (beyond the header's width) reported one by one in a record; the rest of a
@@ -136,7 +138,9 @@ def _cut_wide_records(parsed: ParsedCsv) -> None:
             f"reported one by one, the other {extra - MAX_EXTRA_CELLS} (columns {limit + 1} to "
             f"{len(record)}) only here"
         )
-        parsed.problems.append(CsvProblem("extra-cell", message, row, limit, _head(record[limit])))
+        parsed.problems.append(
+            CsvProblem("extra-cell", message, row, limit, shown(record[limit], 200))
+        )
         del record[limit:]
 
 
@@ -169,7 +173,7 @@ def _quoting_problem(text: str, line: int, row: int, exc: csv.Error) -> CsvProbl
     """Locate a strict-mode CSV error: the row it starts on and the cell whose quote is bad."""
     rest = "".join(io.StringIO(text, newline="").readlines()[line - 1 :])
     column, start, end, kind = _scan_quotes(rest)
-    value = _head(rest[start:end])
+    value = shown(rest[start:end], 200)
     if kind == "unclosed":
         swallowed = rest[start:].count("\n")
         breaks = f"{swallowed} line break{'s' * (swallowed != 1)}"
@@ -260,10 +264,4 @@ def _encoding_problem(data: bytes, exc: UnicodeDecodeError) -> CsvProblem:
         f"not UTF-8: byte {byte} on line {line} (file offset {exc.start}) cannot be decoded "
         f"({exc.reason}); {bad} undecodable byte run(s) in the file; save it as UTF-8"
     )
-    return CsvProblem("encoding-error", message, row, column, _head(cell))
-
-
-def _head(value: str | None, limit: int = 200) -> str | None:
-    if value is None or len(value) <= limit:
-        return value
-    return value[:limit] + "…"
+    return CsvProblem("encoding-error", message, row, column, shown(cell, 200))
