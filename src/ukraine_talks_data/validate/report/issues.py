@@ -131,15 +131,12 @@ class IssueLimit(Generic[Tag]):
             for item in held:
                 yield item.tag, item.issue
 
-    def mark(self) -> tuple[dict[tuple[str, str], list[_Held[Tag]]], Counter[tuple[str, Severity]]]:
+    def mark(self) -> _Mark[Tag]:
         """Where the limit stands now, to go back to (`reset`) when a table is read again."""
         return {k: list(v) for k, v in self._held.items()}, self.omitted.copy()
 
-    def reset(
-        self, mark: tuple[dict[tuple[str, str], list[_Held[Tag]]], Counter[tuple[str, Severity]]]
-    ) -> None:
-        self._held = {k: list(v) for k, v in mark[0].items()}
-        self.omitted = mark[1].copy()
+    def reset(self, mark: _Mark[Tag]) -> None:
+        self._held, self.omitted = mark
 
 
 class _Held(Generic[Tag]):
@@ -154,6 +151,9 @@ class _Held(Generic[Tag]):
 
     def __lt__(self, other: _Held[Tag]) -> bool:
         return self.key > other.key
+
+
+_Mark = tuple[dict[tuple[str, str], list[_Held[Tag]]], Counter[tuple[str, Severity]]]
 
 
 @dataclass
