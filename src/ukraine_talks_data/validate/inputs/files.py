@@ -57,7 +57,9 @@ def path_problem(root: Path, path: object) -> str | None:
             f"is too long ({size} bytes, the longest name {longest}); a path may have at most "
             f"{MAX_PATH_BYTES} bytes, {MAX_NAME_BYTES} per name"
         )
-    drive = _drive_letter(path)
+    # A Windows drive (`C:`), as `PureWindowsPath.drive` reads it; on strings, since pathlib
+    # costs more than the rest of the check on a descriptor of 100,000 resources.
+    drive = path[1:2] == ":" and path[:1].isascii() and path[:1].isalpha()
     if _URL.match(path) and not drive:
         return "is a URL; only files inside the package folder are read"
     if drive or path.startswith(("/", "\\")):  # POSIX, Windows (drive or UNC) absolute
@@ -74,13 +76,6 @@ def path_problem(root: Path, path: object) -> str | None:
     if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
         return "leads outside the package folder (through a symlink)"
     return None
-
-
-def _drive_letter(path: str) -> bool:
-    """Whether `path` starts with a Windows drive (`C:`), as `PureWindowsPath.drive` reads
-    it when the path starts with no slash (checked on strings: pathlib costs more than the
-    rest of the check on a descriptor of 100,000 resources)."""
-    return path[1:2] == ":" and path[:1].isascii() and path[:1].isalpha()
 
 
 @functools.lru_cache(maxsize=16)

@@ -301,21 +301,19 @@ def _bundled_texts() -> frozenset[str]:
 def _of_type(kind: str, value: object) -> bool:
     """Whether a constraint's `value` is a value of a `kind` field (an integer bound or enum
     value of an integer field, not 0.5 or true; a date as an ISO string)."""
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind != "date":
-        return False
-    try:
-        dt.date.fromisoformat(value)  # type: ignore[arg-type]  # not a str: TypeError
-    except (TypeError, ValueError):
-        return False
-    return True
+    if kind == "date":
+        try:
+            dt.date.fromisoformat(value)  # type: ignore[arg-type]  # not a str: TypeError
+        except (TypeError, ValueError):
+            return False
+        return True
+    number = not isinstance(value, bool)  # `true` is an int to Python, not to JSON
+    return {
+        "integer": number and isinstance(value, int),
+        "number": number and isinstance(value, int | float),
+        "boolean": isinstance(value, bool),
+        "string": isinstance(value, str),
+    }.get(kind, False)
 
 
 def squeezed(text: object) -> str:
