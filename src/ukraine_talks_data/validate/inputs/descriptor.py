@@ -31,13 +31,13 @@ NAME = re.compile(r"^[-a-z0-9._]+$")
 class DescriptorError(Exception):
     """The descriptor cannot be used at all (missing, unreadable, not JSON, not an object).
 
-    `reason` says why without the path; `missing` is True when there is no file at all.
+    `file` is the descriptor's path, `reason` says why without it; `missing` is True when
+    there is no file at all.
     """
 
-    def __init__(self, message: str, *, reason: str | None = None, missing: bool = False) -> None:
-        super().__init__(message)
-        self.reason = reason or message
-        self.missing = missing
+    def __init__(self, file: Path, reason: str, *, missing: bool = False) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file, self.reason, self.missing = file, reason, missing
 
 
 @dataclass(frozen=True)
@@ -105,14 +105,13 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
     except PackageFileError as exc:
         missing = exc.code == "file-missing"
         reason = "no such file" if missing else exc.message
-        raise DescriptorError(f"{file}: {reason}", reason=reason, missing=missing) from None
+        raise DescriptorError(file, reason, missing=missing) from None
     try:
         raw = load_json(data)
     except ValueError as exc:
-        raise DescriptorError(f"{file}: {exc}", reason=str(exc)) from None
+        raise DescriptorError(file, str(exc)) from None
     if not isinstance(raw, dict):
-        reason = "a data package descriptor must be a JSON object"
-        raise DescriptorError(f"{file}: {reason}", reason=reason)
+        raise DescriptorError(file, "a data package descriptor must be a JSON object")
     label, root = file.name, file.parent
     resources = raw.get("resources")
     if not isinstance(resources, list) or not resources:
