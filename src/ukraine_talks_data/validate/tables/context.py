@@ -184,11 +184,8 @@ class Context:
         """The named table's rows, or None if it is missing, unreadable or its header is off."""
         with self._lock:
             if name not in self._tables:
-                resource, parsed, schema = (
-                    self.descriptor.resource(name),
-                    self.parsed(name),
-                    self.schema(name),
-                )
+                resource = self.descriptor.resource(name)
+                parsed, schema = self.parsed(name), self.schema(name)
                 self._tables[name] = (
                     table_from_csv(resource.path, parsed)
                     if resource is not None
