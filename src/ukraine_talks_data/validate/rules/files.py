@@ -8,6 +8,7 @@ quoted field left open or differs from the descriptor's `bytes`, `hash`, `rows` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -105,37 +106,24 @@ def source_file_intact(package: ColumnContext) -> Iterator[Issue]:
         source_id, path = row.get("source_id"), row.get("path")
         if source_id is None or path is None:
             continue
+        at = functools.partial(Issue, table.path, row.number)  # an issue of this row
         problem = path_problem(ctx.descriptor.root, path)
         if problem:
-            yield Issue(
-                table.path, row.number, "path", "unsafe-path", f"source path {problem}", path
-            )
+            yield at("path", "unsafe-path", f"source path {problem}", path)
             continue
         seed = texts.get(source_id)
         if seed is None:
             error = ctx.source_error(source_id)
             if error is None or error.code == "file-missing":
-                code, message = "source-missing", "no seed file at this path"
+                yield at("path", "source-missing", "no seed file at this path", path)
             else:
-                code, message = "source-unreadable", f"the seed file {error.message}"
-            yield Issue(table.path, row.number, "path", code, message, path)
+                yield at("path", "source-unreadable", f"the seed file {error.message}", path)
             continue
         if seed.decode_error:
-            yield Issue(
-                table.path,
-                row.number,
-                "path",
-                "source-encoding",
-                f"seed file is not UTF-8 ({seed.decode_error})",
-                path,
+            yield at(
+                "path", "source-encoding", f"seed file is not UTF-8 ({seed.decode_error})", path
             )
         expected = row.get("sha256")
         if expected is not None and seed.sha256 != expected:
-            yield Issue(
-                table.path,
-                row.number,
-                "sha256",
-                "source-hash",
-                f"{path} has changed: its bytes hash to {seed.sha256}",
-                expected,
-            )
+            message = f"{path} has changed: its bytes hash to {seed.sha256}"
+            yield at("sha256", "source-hash", message, expected)
