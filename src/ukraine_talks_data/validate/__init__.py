@@ -61,9 +61,8 @@ def validate_package(
     except DescriptorError as exc:
         if exc.missing:
             raise
-        target = file / "datapackage.json" if file.is_dir() else file
-        report = Report(package=str(target))
-        report.extend([Issue(target.name, None, None, "descriptor-error", exc.reason)])
+        report = Report(package=str(exc.file))
+        report.extend([Issue(exc.file.name, None, None, "descriptor-error", exc.reason)])
         return report
     report = Report(package=str(descriptor.file))
     report.extend(issues)

@@ -5,3 +5,7 @@ module; the reference); `plain` decides from a file's bytes that it has no devia
 all, so that `records` (Arrow's multi-threaded reader, numbered as Frictionless numbers
 rows) can read it instead. May import: `report`, `inputs`.
 """
+
+import csv
+
+csv.field_size_limit(2**31 - 1)  # a cell may be as long as a file: no 128 KiB cap

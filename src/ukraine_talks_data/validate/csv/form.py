@@ -10,16 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-csv.field_size_limit(2**31 - 1)
+from ..inputs.resource_rules import shown
 
 BOM = b"\xef\xbb\xbf"
 MAX_EXTRA_CELLS = 100
 """Extra cells (beyond the header's width) reported one by one in a record; the rest of a
 wider record is cut off here and stated in one `extra-cell` problem (docs/codebook.md)."""
-_ESCAPED = re.compile("[\udc80-\udcff]+")
+_ESCAPED = re.compile("[\udc80-\udcff]+")  # runs of undecodable bytes, surrogate-escaped
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,9 @@ def _cut_wide_records(parsed: ParsedCsv) -> None:
             f"reported one by one, the other {extra - MAX_EXTRA_CELLS} (columns {limit + 1} to "
             f"{len(record)}) only here"
         )
-        parsed.problems.append(CsvProblem("extra-cell", message, row, limit, _head(record[limit])))
+        parsed.problems.append(
+            CsvProblem("extra-cell", message, row, limit, shown(record[limit], 200))
+        )
         del record[limit:]
 
 
@@ -169,9 +171,9 @@ def _read(text: str, *, strict: bool) -> tuple[list[list[str]], list[int]]:
 
 def _quoting_problem(text: str, line: int, row: int, exc: csv.Error) -> CsvProblem:
     """Locate a strict-mode CSV error: the row it starts on and the cell whose quote is bad."""
-    rest = "".join(_lines_from(text, line))
+    rest = "".join(io.StringIO(text, newline="").readlines()[line - 1 :])
     column, start, end, kind = _scan_quotes(rest)
-    value = _head(rest[start:end])
+    value = shown(rest[start:end], 200)
     if kind == "unclosed":
         swallowed = rest[start:].count("\n")
         breaks = f"{swallowed} line break{'s' * (swallowed != 1)}"
@@ -231,20 +233,12 @@ def _scan_quotes(record: str) -> tuple[int, int, int, str]:
     return column, 0, min(n, 200), ""
 
 
-def _lines_from(text: str, line: int) -> Iterator[str]:
-    for number, content in enumerate(io.StringIO(text, newline=""), start=1):
-        if number >= line:
-            yield content
-
-
 def _line_ends(text: str, parsed: ParsedCsv) -> None:
-    """Report CRLF or CR line ends once per file, with how many lines and the first one."""
-    first, count = 0, 0
-    for number, content in enumerate(io.StringIO(text, newline=""), start=1):
-        if content.endswith("\r\n") or content.endswith("\r"):
-            count += 1
-            first = first or number
+    """Report CRLF or CR line ends once per file, with how many lines and the first one
+    (every CR ends a line, as the csv module reads lines; CRLF is one line end)."""
+    count = text.count("\r")
     if count:
+        first = text.count("\n", 0, text.index("\r")) + 1
         parsed.problems.append(
             CsvProblem(
                 "line-ending",
@@ -261,7 +255,7 @@ def _encoding_problem(data: bytes, exc: UnicodeDecodeError) -> CsvProblem:
     records, _ = _read(prefix + "\x00", strict=False)
     row = len(records)
     column = max(len(records[-1]) - 1, 0) if records else 0
-    bad = _undecodable(data)
+    bad = len(_ESCAPED.findall(data.decode("utf-8", errors="surrogateescape")))
     end = data.find(b"\n", exc.start)
     tail = data[exc.start : end if end >= 0 else len(data)].decode("utf-8", errors="replace")
     cell = (records[-1][-1][:-1] if records and records[-1] else "") + tail.split(",", 1)[0]
@@ -270,15 +264,4 @@ def _encoding_problem(data: bytes, exc: UnicodeDecodeError) -> CsvProblem:
         f"not UTF-8: byte {byte} on line {line} (file offset {exc.start}) cannot be decoded "
         f"({exc.reason}); {bad} undecodable byte run(s) in the file; save it as UTF-8"
     )
-    return CsvProblem("encoding-error", message, row, column, _head(cell))
-
-
-def _undecodable(data: bytes) -> int:
-    """How many runs of undecodable bytes `data` holds."""
-    return len(_ESCAPED.findall(data.decode("utf-8", errors="surrogateescape")))
-
-
-def _head(value: str | None, limit: int = 200) -> str | None:
-    if value is None or len(value) <= limit:
-        return value
-    return value[:limit] + "…"
+    return CsvProblem("encoding-error", message, row, column, shown(cell, 200))

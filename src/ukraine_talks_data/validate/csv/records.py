@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pyarrow as pa
 
-csv.field_size_limit(2**31 - 1)
-
 ROW = "rn"  # name of the record-number column
 BLOCK_SIZE = 1 << 22  # bytes per parsed chunk: fewer chunks than Arrow's 1 MiB, same memory
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..csv.form import ParsedCsv
-from ..inputs.schema_rules import as_list, field_names, one_line, sanitised
+from ..inputs.schema_rules import as_list, field_names, sanitised, squeezed
 from ..report.issues import Issue
 from ..rules.constraints import constraint_message
 from ..rules.shape import BLANK_ROW, EXTRA_CELL, LABELS, MISSING_CELL, label_message
@@ -114,7 +114,7 @@ def _records(
 
 
 def _package_issue(ctx: Context, code: str, note: str) -> Issue:
-    return Issue(ctx.descriptor.file.name, None, None, code, one_line(note))
+    return Issue(ctx.descriptor.file.name, None, None, code, squeezed(note))
 
 
 def without_echoes(issues: list[Issue]) -> Iterator[Issue]:
@@ -136,7 +136,7 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     row = e.get("rowNumber")
     field = e.get("fieldName") or None
     value = e.get("cell")
-    note = one_line(e.get("note") or "")
+    note = squeezed(e.get("note") or "")
     if code == "type-error":
         message = type_message(_field(schema, field))
     elif code == "constraint-error":
@@ -161,7 +161,7 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
     elif code == "blank-row":
         message, value = BLANK_ROW, None
     else:
-        message = note or one_line(e.get("message", code))
+        message = note or squeezed(e.get("message", code))
     if value == "":
         value = None
     return Issue(file, row, field, code, message, None if value is None else str(value))

@@ -31,13 +31,13 @@ NAME = re.compile(r"^[-a-z0-9._]+$")
 class DescriptorError(Exception):
     """The descriptor cannot be used at all (missing, unreadable, not JSON, not an object).
 
-    `reason` says why without the path; `missing` is True when there is no file at all.
+    `file` is the descriptor's path, `reason` says why without it; `missing` is True when
+    there is no file at all.
     """
 
-    def __init__(self, message: str, *, reason: str | None = None, missing: bool = False) -> None:
-        super().__init__(message)
-        self.reason = reason or message
-        self.missing = missing
+    def __init__(self, file: Path, reason: str, *, missing: bool = False) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file, self.reason, self.missing = file, reason, missing
 
 
 @dataclass(frozen=True)
@@ -105,14 +105,13 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
     except PackageFileError as exc:
         missing = exc.code == "file-missing"
         reason = "no such file" if missing else exc.message
-        raise DescriptorError(f"{file}: {reason}", reason=reason, missing=missing) from None
+        raise DescriptorError(file, reason, missing=missing) from None
     try:
         raw = load_json(data)
     except ValueError as exc:
-        raise DescriptorError(f"{file}: {exc}", reason=str(exc)) from None
+        raise DescriptorError(file, str(exc)) from None
     if not isinstance(raw, dict):
-        reason = "a data package descriptor must be a JSON object"
-        raise DescriptorError(f"{file}: {reason}", reason=reason)
+        raise DescriptorError(file, "a data package descriptor must be a JSON object")
     label, root = file.name, file.parent
     resources = raw.get("resources")
     if not isinstance(resources, list) or not resources:
@@ -215,18 +214,23 @@ def _resource(
         return None
     table = "schema" in res or res.get("type") == "table"
     schema_file = res.get("schema") if isinstance(res.get("schema"), str) else None
-    schema, schema_issues = _load_schema(root, label, name, res.get("schema"))
-    issues.extend(schema_issues)
-    if any(i.code == "unsafe-path" for i in schema_issues):
-        return None
+    schema = None
+    if res.get("schema") is not None:
+        schema, found = _load_json_file(root, label, f"{name}.schema", "schema", res["schema"])
+        at = (schema_file, "") if schema_file else (label, f"{name}.schema.")
+        found = found or schema_problems(schema, *at) or frictionless_problems(schema, *at)
+        issues.extend(found)
+        if any(i.code == "unsafe-path" for i in found):
+            return None
+        schema = None if found else schema
     if table and "schema" not in res:
         message = "a table resource needs a schema"
         issues.append(Issue(label, None, f"{name}.schema", "descriptor-error", message))
     issues.extend(resource_key_problems(label, name, res, table))
-    if table:
-        dialect_issues = _dialect_problems(root, label, name, res.get("dialect"))
-        issues.extend(dialect_issues)
-        if any(i.code == "unsafe-path" for i in dialect_issues):
+    if table and res.get("dialect") is not None:
+        dialect, found = _load_json_file(root, label, f"{name}.dialect", "dialect", res["dialect"])
+        issues.extend(found or dialect_problems(label, name, dialect))
+        if any(i.code == "unsafe-path" for i in found):
             return None
     return Resource(name, str(path), schema, res, schema_file=schema_file, is_table=table)
 
@@ -251,27 +255,3 @@ def _load_json_file(
         message = f"{what} file is {exc}" if str(exc).startswith("not") else f"{what} file: {exc}"
     code = "schema-error" if what == "schema" else "dialect-error"
     return None, [Issue(label, None, where, code, message, path)]
-
-
-def _load_schema(
-    root: Path, label: str, name: str, schema: object
-) -> tuple[dict[str, Any] | None, list[Issue]]:
-    """The resource's Table Schema, inline or read from a safe relative path, if well-formed."""
-    if schema is None:
-        return None, []
-    loaded, issues = _load_json_file(root, label, f"{name}.schema", "schema", schema)
-    if issues:
-        return None, issues
-    file, prefix = (schema, "") if isinstance(schema, str) else (label, f"{name}.schema.")
-    problems = schema_problems(loaded, file, prefix) or frictionless_problems(loaded, file, prefix)
-    if problems:
-        return None, problems
-    return loaded, []
-
-
-def _dialect_problems(root: Path, label: str, name: str, dialect: object) -> list[Issue]:
-    """A dialect (inline or a safe path) that differs from the canonical CSV dialect."""
-    if dialect is None:
-        return []
-    loaded, issues = _load_json_file(root, label, f"{name}.dialect", "dialect", dialect)
-    return issues or dialect_problems(label, name, loaded)

@@ -57,7 +57,9 @@ def path_problem(root: Path, path: object) -> str | None:
             f"is too long ({size} bytes, the longest name {longest}); a path may have at most "
             f"{MAX_PATH_BYTES} bytes, {MAX_NAME_BYTES} per name"
         )
-    drive = _drive_letter(path)
+    # A Windows drive (`C:`), as `PureWindowsPath.drive` reads it; on strings, since pathlib
+    # costs more than the rest of the check on a descriptor of 100,000 resources.
+    drive = path[1:2] == ":" and path[:1].isascii() and path[:1].isalpha()
     if _URL.match(path) and not drive:
         return "is a URL; only files inside the package folder are read"
     if drive or path.startswith(("/", "\\")):  # POSIX, Windows (drive or UNC) absolute
@@ -74,13 +76,6 @@ def path_problem(root: Path, path: object) -> str | None:
     if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
         return "leads outside the package folder (through a symlink)"
     return None
-
-
-def _drive_letter(path: str) -> bool:
-    """Whether `path` starts with a Windows drive (`C:`), as `PureWindowsPath.drive` reads
-    it when the path starts with no slash (checked on strings: pathlib costs more than the
-    rest of the check on a descriptor of 100,000 resources)."""
-    return path[1:2] == ":" and path[:1].isascii() and path[:1].isalpha()
 
 
 @functools.lru_cache(maxsize=16)
@@ -109,7 +104,7 @@ def _real_path(base: str, path: str) -> str:
 def read_file(file: Path, limit: int | None = None) -> bytes:
     """The bytes of the regular file `file`; raises PackageFileError instead of blocking
     (see `open_file`)."""
-    limit = MAX_FILE_BYTES if limit is None else limit
+    limit = MAX_FILE_BYTES if limit is None else limit  # read when called: tests lower it
     try:
         with open_file(file, limit) as fh:
             data = fh.read() if limit == NO_LIMIT else fh.read(limit + 1)
@@ -120,7 +115,7 @@ def read_file(file: Path, limit: int | None = None) -> bytes:
     return data
 
 
-def open_file(file: Path, limit: int | None = None) -> io.BufferedReader:
+def open_file(file: Path, limit: int) -> io.BufferedReader:
     """The regular file `file` of at most `limit` bytes, open for reading in binary; raises
     PackageFileError if it is missing, not a regular file or larger, instead of blocking.
     Only its metadata is read before it is opened, non-blocking (a FIFO swapped in after the
@@ -163,7 +158,7 @@ def _inside(root: Path, path: str) -> Path:
     return root / path
 
 
-def _check_kind(info: os.stat_result, limit: int | None = None) -> None:
+def _check_kind(info: os.stat_result, limit: int) -> None:
     """Raise PackageFileError unless `info` is a regular file of at most `limit` bytes."""
     if stat.S_ISDIR(info.st_mode):
         raise PackageFileError("not-a-file", "is a directory, not a file")
@@ -171,7 +166,6 @@ def _check_kind(info: os.stat_result, limit: int | None = None) -> None:
         raise PackageFileError(
             "not-a-file", "is not a regular file (a FIFO, socket or device is never read)"
         )
-    limit = MAX_FILE_BYTES if limit is None else limit  # read when called: tests lower it
     if info.st_size > limit:
         raise PackageFileError("file-too-large", f"is larger than {limit:,} bytes")
 

@@ -277,11 +277,11 @@ def _profile_errors(text: str) -> tuple[tuple[str | None, str], ...] | None:
     if report.valid:
         return None
     found: list[tuple[str | None, str]] = [
-        (None, one_line(e.note or e.message)) for e in report.errors if e.type != "field-error"
+        (None, squeezed(e.note or e.message)) for e in report.errors if e.type != "field-error"
     ]
     for f in schema["fields"]:
         report = Schema.validate_descriptor({"fields": [f]})
-        found.extend((f["name"], one_line(e.note or e.message)) for e in report.errors)
+        found.extend((f["name"], squeezed(e.note or e.message)) for e in report.errors)
     return tuple(found)
 
 
@@ -301,24 +301,22 @@ def _bundled_texts() -> frozenset[str]:
 def _of_type(kind: str, value: object) -> bool:
     """Whether a constraint's `value` is a value of a `kind` field (an integer bound or enum
     value of an integer field, not 0.5 or true; a date as an ISO string)."""
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind != "date":
-        return False
-    try:
-        dt.date.fromisoformat(value)  # type: ignore[arg-type]  # not a str: TypeError
-    except (TypeError, ValueError):
-        return False
-    return True
+    if kind == "date":
+        try:
+            dt.date.fromisoformat(value)  # type: ignore[arg-type]  # not a str: TypeError
+        except (TypeError, ValueError):
+            return False
+        return True
+    number = not isinstance(value, bool)  # `true` is an int to Python, not to JSON
+    return {
+        "integer": number and isinstance(value, int),
+        "number": number and isinstance(value, int | float),
+        "boolean": isinstance(value, bool),
+        "string": isinstance(value, str),
+    }.get(kind, False)
 
 
-def one_line(text: object) -> str:
+def squeezed(text: object) -> str:
     """A message from Frictionless on one line, its runs of white space one space each."""
     return " ".join(str(text).split())
 

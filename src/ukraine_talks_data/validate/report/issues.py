@@ -37,7 +37,7 @@ class Issue:
         that one issue is always exactly one line.
         """
         severity = "warning: " if self.severity == "warning" else ""
-        message = _elide(one_line(self.message), MAX_MESSAGE)
+        message = _elide(escaped(self.message), MAX_MESSAGE)
         text = f"{self.where()}: {severity}{self.code}: {message}"
         if self.value is not None:
             text += f" (value: {_short(self.value)})"
@@ -45,11 +45,11 @@ class Issue:
 
     def where(self) -> str:
         """`file:row:field`, `file::field` or `file:row` — the culprit's address."""
-        where = one_line(self.file)
+        where = escaped(self.file)
         if self.row is not None:
             where += f":{self.row}"
         if self.field is not None:
-            field = one_line(self.field)
+            field = escaped(self.field)
             where += f":{field}" if self.row is not None else f"::{field}"
         return where
 
@@ -60,7 +60,7 @@ class Issue:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def one_line(text: str) -> str:
+def escaped(text: str) -> str:
     """`text` with control characters (newlines, tabs, NUL…) written as escapes."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
@@ -131,15 +131,12 @@ class IssueLimit(Generic[Tag]):
             for item in held:
                 yield item.tag, item.issue
 
-    def mark(self) -> tuple[dict[tuple[str, str], list[_Held[Tag]]], Counter[tuple[str, Severity]]]:
+    def mark(self) -> _Mark[Tag]:
         """Where the limit stands now, to go back to (`reset`) when a table is read again."""
         return {k: list(v) for k, v in self._held.items()}, self.omitted.copy()
 
-    def reset(
-        self, mark: tuple[dict[tuple[str, str], list[_Held[Tag]]], Counter[tuple[str, Severity]]]
-    ) -> None:
-        self._held = {k: list(v) for k, v in mark[0].items()}
-        self.omitted = mark[1].copy()
+    def reset(self, mark: _Mark[Tag]) -> None:
+        self._held, self.omitted = mark
 
 
 class _Held(Generic[Tag]):
@@ -154,6 +151,9 @@ class _Held(Generic[Tag]):
 
     def __lt__(self, other: _Held[Tag]) -> bool:
         return self.key > other.key
+
+
+_Mark = tuple[dict[tuple[str, str], list[_Held[Tag]]], Counter[tuple[str, Severity]]]
 
 
 @dataclass

@@ -113,21 +113,25 @@ def _nothing(ctx: Context) -> dict[str, set[str]]:
 
 WHOLE: dict[Check, Needs] = {
     keys_are_unique: unique_needs,
-    resource_file_readable: _nothing,
-    file_matches_descriptor: _nothing,
-    reference_tables_present: _nothing,
-    schema_matches_reference: _nothing,
     foreign_keys_resolve: key_needs,
-    source_file_intact: _nothing,
-    source_date_recorded: _nothing,
     row_has_evidence: evidence_needs,
     references_resolve: evidence_needs,
     disagreement_has_versions: evidence_needs,
     made_at_within_event: event_needs,
     utterance_rows_agree: utterance_needs,
-    parquet_descriptor_readable: _nothing,
     response_not_before_demand: link_needs,
-}
+} | dict.fromkeys(
+    (
+        resource_file_readable,
+        file_matches_descriptor,
+        reference_tables_present,
+        schema_matches_reference,
+        source_file_intact,
+        source_date_recorded,
+        parquet_descriptor_readable,
+    ),
+    _nothing,
+)
 """The rules that read whole columns across rows or tables (keys, references) or the
 package's files, each with the fields of a table it reads (`needs`). Every other rule reads
 the rows of one table at a time (and the seeds and sources): `run_checks` runs those table
@@ -201,17 +205,3 @@ def run_checks(
 def issues_of(found: dict[Check, list[Issue]], checks: tuple[Check, ...]) -> list[Issue]:
     """The issues of `checks` in `found`, in the checks' order."""
     return [issue for check in checks for issue in found.get(check, [])]
-
-
-__all__ = [
-    "BY_POSITION",
-    "CHECKS",
-    "DATASET",
-    "STRICT",
-    "TABLE_SCHEMA",
-    "WHOLE",
-    "Check",
-    "Context",
-    "issues_of",
-    "run_checks",
-]

@@ -8,6 +8,7 @@ quoted field left open or differs from the descriptor's `bytes`, `hash`, `rows` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from ..inputs.resource_rules import declared_algorithm, whole_number
 from ..report.issues import Issue
 
 if TYPE_CHECKING:
+    from ..inputs.descriptor import Resource
     from ..tables.columns import ColumnContext
 
 
@@ -53,53 +55,44 @@ def file_matches_descriptor(package: ColumnContext) -> Iterator[Issue]:
     ctx = package.rows
     for resource in ctx.descriptor.resources:
         raw = resource.raw
-        if not any(key in raw for key in ("bytes", "hash", "rows", "fields")):
+        if not any(key in raw for key in _STAT_CODES):
             continue
         size = ctx.size(resource.name)
         if size is None:
             continue
-        expected = raw.get("bytes")
-        if whole_number(expected) and expected != size:
-            yield _stat(resource.path, "byte-count", "bytes", f"has {size} bytes", expected)
-        declared = raw.get("hash")
+        if whole_number(raw.get("bytes")) and raw["bytes"] != size:
+            yield _stat(resource, "bytes", f"has {size} bytes")
         algorithm = declared_algorithm(raw)
-        if algorithm is not None and isinstance(declared, str):
-            digest = declared.rpartition(":")[2]
-            actual = ctx.digest(resource.name, algorithm)
-            if actual is not None and actual != digest:
-                yield _stat(
-                    resource.path,
-                    "hash-count",
-                    "hash",
-                    f"hashes to {algorithm}:{actual}",
-                    declared,
-                )
+        actual = ctx.digest(resource.name, algorithm) if algorithm is not None else None
+        if actual is not None and actual != raw["hash"].rpartition(":")[2]:
+            yield _stat(resource, "hash", f"hashes to {algorithm}:{actual}")
         parsed = ctx.parsed(resource.name)
         if parsed is None:
             continue
-        rows = raw.get("rows")
-        if whole_number(rows) and rows != parsed.data_rows:
-            yield _stat(
-                resource.path,
-                "row-count",
-                "rows",
-                f"has {parsed.data_rows} data rows",
-                rows,
-                hint="; a quoted field left open, a deleted or an added row changes it",
-            )
-        fields = raw.get("fields")
-        if whole_number(fields) and fields != len(parsed.header):
-            yield _stat(
-                resource.path, "field-count", "fields", f"has {len(parsed.header)} columns", fields
-            )
+        if whole_number(raw.get("rows")) and raw["rows"] != parsed.data_rows:
+            yield _stat(resource, "rows", f"has {parsed.data_rows} data rows")
+        if whole_number(raw.get("fields")) and raw["fields"] != len(parsed.header):
+            yield _stat(resource, "fields", f"has {len(parsed.header)} columns")
 
 
-def _stat(path: str, code: str, key: str, actual: str, expected: object, hint: str = "") -> Issue:
+_STAT_CODES = {
+    "bytes": "byte-count",
+    "hash": "hash-count",
+    "rows": "row-count",
+    "fields": "field-count",
+}
+
+
+def _stat(resource: Resource, key: str, actual: str) -> Issue:
+    """The `_STAT_CODES` error of `key`: the descriptor says one thing, the file has `actual`."""
+    hint = (
+        "; a quoted field left open, a deleted or an added row changes it" if key == "rows" else ""
+    )
     message = (
-        f"the descriptor's {key} is {expected}, but the file {actual}: the file changed "
+        f"the descriptor's {key} is {resource.raw[key]}, but the file {actual}: the file changed "
         f"after the descriptor was written{hint}; record the new {key} in datapackage.json"
     )
-    return Issue(path, None, None, code, message)
+    return Issue(resource.path, None, None, _STAT_CODES[key], message)
 
 
 def source_file_intact(package: ColumnContext) -> Iterator[Issue]:
@@ -113,37 +106,24 @@ def source_file_intact(package: ColumnContext) -> Iterator[Issue]:
         source_id, path = row.get("source_id"), row.get("path")
         if source_id is None or path is None:
             continue
+        at = functools.partial(Issue, table.path, row.number)  # an issue of this row
         problem = path_problem(ctx.descriptor.root, path)
         if problem:
-            yield Issue(
-                table.path, row.number, "path", "unsafe-path", f"source path {problem}", path
-            )
+            yield at("path", "unsafe-path", f"source path {problem}", path)
             continue
         seed = texts.get(source_id)
         if seed is None:
             error = ctx.source_error(source_id)
             if error is None or error.code == "file-missing":
-                code, message = "source-missing", "no seed file at this path"
+                yield at("path", "source-missing", "no seed file at this path", path)
             else:
-                code, message = "source-unreadable", f"the seed file {error.message}"
-            yield Issue(table.path, row.number, "path", code, message, path)
+                yield at("path", "source-unreadable", f"the seed file {error.message}", path)
             continue
         if seed.decode_error:
-            yield Issue(
-                table.path,
-                row.number,
-                "path",
-                "source-encoding",
-                f"seed file is not UTF-8 ({seed.decode_error})",
-                path,
+            yield at(
+                "path", "source-encoding", f"seed file is not UTF-8 ({seed.decode_error})", path
             )
         expected = row.get("sha256")
         if expected is not None and seed.sha256 != expected:
-            yield Issue(
-                table.path,
-                row.number,
-                "sha256",
-                "source-hash",
-                f"{path} has changed: its bytes hash to {seed.sha256}",
-                expected,
-            )
+            message = f"{path} has changed: its bytes hash to {seed.sha256}"
+            yield at("sha256", "source-hash", message, expected)

@@ -42,14 +42,6 @@ PARQUET_CODES = frozenset({PARQUET_STALE})
 FIX = "run `ukraine-talks build`"
 
 
-@dataclass(frozen=True)
-class _Declared:
-    """What the Parquet descriptor says of one table: its table and file resources."""
-
-    table: dict[str, Any]
-    file: dict[str, Any]
-
-
 def parquet_descriptor_readable(package: ColumnContext) -> Iterator[Issue]:
     """When the package has data/parquet/, its descriptor can be read and lists resources."""
     declared = _resources(package)
@@ -100,7 +92,8 @@ def _resources(package: ColumnContext) -> list[Any] | Issue | None:
     return resources
 
 
-def _declared(resources: list[Any], name: str) -> _Declared | None:
+def _declared(resources: list[Any], name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """What the Parquet descriptor says of table `name`: its table and file resources."""
     file_name = parquet_file_name(name)
     table = file = None
     for entry in resources:
@@ -110,7 +103,7 @@ def _declared(resources: list[Any], name: str) -> _Declared | None:
             table = entry
         elif entry.get("type") == "file" and entry.get("path") == file_name:
             file = entry
-    return _Declared(table, file) if table is not None and file is not None else None
+    return (table, file) if table is not None and file is not None else None
 
 
 @dataclass
@@ -139,7 +132,9 @@ one piece to the next."""
 
 
 def _open_table(
-    package: ColumnContext, resource: Resource, declared: _Declared | None
+    package: ColumnContext,
+    resource: Resource,
+    declared: tuple[dict[str, Any], dict[str, Any]] | None,
 ) -> _Opened | None:
     """Table `resource`'s Parquet file, with the first way it is out of step as a file (its
     declaration, size, hash, rows, source CSV's hash or columns); None without a schema."""
@@ -163,7 +158,8 @@ def _open_table(
     digest = hashlib.file_digest(handle, "sha256").hexdigest()  # a block at a time
     size = handle.tell()
     handle.seek(0)
-    declared_size, sha = declared.file.get("bytes"), declared.file.get("hash")
+    declared_table, declared_file = declared
+    declared_size, sha = declared_file.get("bytes"), declared_file.get("hash")
     if declared_size != size or sha != f"sha256:{digest}":
         opened.problem = _issue(
             rel,
@@ -181,7 +177,7 @@ def _open_table(
     except Exception as exc:  # pyarrow's errors on a damaged file are many
         opened.problem = _issue(rel, f"cannot be read as Parquet ({exc}); {FIX}")
         return opened
-    rows = declared.table.get("rows")
+    rows = declared_table.get("rows")
     recorded = (arrow.metadata or {}).get(CSV_SHA256_KEY.encode(), b"").decode()
     current = ctx.digest(resource.name, "sha256")
     names = [f["name"] for f in schema["fields"]]

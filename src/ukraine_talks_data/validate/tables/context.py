@@ -152,14 +152,11 @@ class Context:
     def parsed(self, name: str) -> ParsedCsv | None:
         """Table `name`'s file parsed as CSV; None when it is not a table or cannot be read."""
         with self._lock:
-            return self._parse(name)
-
-    def _parse(self, name: str) -> ParsedCsv | None:
-        if name not in self._parsed:
-            resource = self.descriptor.resource(name)
-            data = self.data(name) if resource is not None and resource.is_table else None
-            self._parsed[name] = parse_csv(data) if isinstance(data, bytes) else None
-        return self._parsed[name]
+            if name not in self._parsed:
+                resource = self.descriptor.resource(name)
+                data = self.data(name) if resource is not None and resource.is_table else None
+                self._parsed[name] = parse_csv(data) if isinstance(data, bytes) else None
+            return self._parsed[name]
 
     def forget_parsed(self, name: str) -> None:
         """Drop table `name`'s parse and rows (the next asks parse the file again)."""
@@ -186,26 +183,19 @@ class Context:
     def table(self, name: str) -> Table | None:
         """The named table's rows, or None if it is missing, unreadable or its header is off."""
         with self._lock:
-            return self._table(name)
-
-    def _table(self, name: str) -> Table | None:
-        if name not in self._tables:
-            resource = self.descriptor.resource(name)
-            parsed = self.parsed(name)
-            schema = self.schema(name)
-            usable = (
-                resource is not None
-                and parsed is not None
-                and parsed.complete
-                and schema is not None
-                and parsed.header == field_names(schema)
-            )
-            self._tables[name] = (
-                table_from_csv(resource.path, parsed)
-                if usable and resource is not None and parsed is not None
-                else None
-            )
-        return self._tables[name]
+            if name not in self._tables:
+                resource = self.descriptor.resource(name)
+                parsed, schema = self.parsed(name), self.schema(name)
+                self._tables[name] = (
+                    table_from_csv(resource.path, parsed)
+                    if resource is not None
+                    and parsed is not None
+                    and parsed.complete
+                    and schema is not None
+                    and parsed.header == field_names(schema)
+                    else None
+                )
+            return self._tables[name]
 
     def sources(self) -> dict[str, SourceText | None]:
         """source_id → the seed file's text; None where the file is missing or unsafe."""
