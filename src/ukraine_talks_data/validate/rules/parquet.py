@@ -75,7 +75,15 @@ def parquet_matches_csv(package: ColumnContext) -> Iterator[Issue]:
 
 def _resources(package: ColumnContext) -> list[Any] | Issue | None:
     """The resources of the Parquet descriptor; None without data/parquet/; the issue when
-    the descriptor cannot be read or lists none."""
+    the descriptor cannot be read or lists none. Read once per validation (every piece of
+    every table asks)."""
+    store = package.store
+    if store not in _DESCRIPTORS:
+        _DESCRIPTORS[store] = _read_resources(package)
+    return _DESCRIPTORS[store]
+
+
+def _read_resources(package: ColumnContext) -> list[Any] | Issue | None:
     ctx = package.rows
     root = ctx.descriptor.root
     if path_problem(root, PARQUET_DIR) is not None or not (root / PARQUET_DIR).is_dir():
@@ -126,6 +134,8 @@ class _Opened:
         self.parquet = self.batches = self.handle = None
 
 
+_DESCRIPTORS: WeakKeyDictionary[KeyStore, list[Any] | Issue | None] = WeakKeyDictionary()
+"""Each validation's Parquet descriptor resources (`_resources`), by its key store."""
 _OPENED: WeakKeyDictionary[KeyStore, dict[str, _Opened | None]] = WeakKeyDictionary()
 """Each validation's Parquet files (by its key store: one per validation), by table, from
 one piece to the next."""
