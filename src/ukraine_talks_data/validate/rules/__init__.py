@@ -139,6 +139,9 @@ by table, puts the fields named here into the key store (`tables/store.py`) and 
 the table, so that a validation holds one table (or piece) at most; the rules here are SQL
 over the store."""
 
+PARALLEL_ROWS = 10_000
+"""Rows from which a table's (or piece's) rules run in threads (`run_checks`)."""
+
 BY_POSITION = frozenset({keys_are_unique})
 """The rules of `WHOLE` that read records by position (the store's `cells` relations, as
 Table Schema pairs cells with fields); the others read rows by field name (`rows`)."""
@@ -188,18 +191,25 @@ def run_checks(
             mark = limit.mark()
             try:
                 for _ in ctx.pieces(name, fields, cells):
-                    run(rows, local)
+                    run(rows, local, _threads(ctx, name, threads))
             except PieceUnreadableError:  # Arrow cannot read a piece: the csv module, whole
                 local = {c: [] for c in rows}
                 limit.reset(mark)
                 for _ in ctx.pieces(name, fields, cells, whole=True):
-                    run(rows, local)
+                    run(rows, local, _threads(ctx, name, threads))
             for check, issues in local.items():  # a table's own issue, once for all pieces
                 found[check] += dict.fromkeys(issues)
         run(whole, found, 1)  # SQL, one query at a time: DuckDB has threads of its own
     for check, issue in limit.held():
         found[check].append(issue)
     return found
+
+
+def _threads(ctx: ColumnContext, name: str, threads: int) -> int:
+    """Threads for the rules on the table (or piece) `name` now read: one for a small one,
+    whose rules take less time than handing them to threads does."""
+    table = ctx.table(name)
+    return threads if table is not None and table.num_rows >= PARALLEL_ROWS else 1
 
 
 def issues_of(found: dict[Check, list[Issue]], checks: tuple[Check, ...]) -> list[Issue]:
