@@ -67,9 +67,18 @@ class Positional:
         with self._lock:  # rules in two threads ask at once
             if position not in self._present:
                 f, column = self.fields[position], self.cells[position]
-                missing = pa.array(f.get("missingValues", self.missing_values), pa.string())
-                given = pc.invert(pc.is_in(column, value_set=missing))
-                self._present[position] = pc.and_(pc.is_valid(column), pc.fill_null(given, False))
+                missing = list(f.get("missingValues", self.missing_values))
+                # The empty cell, the usual missing value, is told by its length (offsets
+                # only, no hashing of the text); any other missing value by its text.
+                if "" in missing:
+                    present = pc.fill_null(pc.greater(pc.binary_length(column), 0), False)
+                else:
+                    present = pc.is_valid(column)
+                others = [m for m in missing if m != ""]
+                if others:
+                    given = pc.invert(pc.is_in(column, value_set=pa.array(others, pa.string())))
+                    present = pc.and_(present, pc.fill_null(given, False))
+                self._present[position] = present
             return self._present[position]
 
     def canonical(self, position: int) -> pa.Array:
