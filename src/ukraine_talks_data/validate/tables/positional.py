@@ -85,7 +85,7 @@ class Positional:
         """Whether each cell at `position` holding a value (`present`) is in the canonical
         form of its field's type (`values.canonical`; null where no value), computed once:
         the type, constraint and key store's rules all ask. Missing values are left out
-        first, so that an integer or date column with empty cells is still cast whole."""
+        first, so that a date column with empty cells is still cast whole."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
