@@ -74,30 +74,27 @@ def _by_row(
 
 
 def _first_byte_in(column: pa.ChunkedArray, wanted: frozenset[int]) -> pa.ChunkedArray:
-    """Whether each cell's first byte is one of `wanted` (null where empty or null): a byte
-    taken from each string chunk's values at the cell's offset, no text sliced or hashed."""
+    """Whether each cell's first byte is one of `wanted` (false where empty or null): a
+    byte taken from each string chunk's values at the cell's offset, no text sliced or
+    hashed."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table = pa.array([b in wanted for b in range(256)], pa.bool_())
-    chunks = []
+    firsts = []
     for chunk in column.chunks:
         _, offsets, data = chunk.buffers()
-        some = pc.fill_null(pc.greater(pc.binary_length(chunk), 0), False)
-        if data is None or not pc.any(some).as_py():
-            chunks.append(pa.nulls(len(chunk), pa.bool_()))
+        if data is None or data.size == 0:  # no cell has text
+            firsts.append(pa.nulls(len(chunk), pa.uint8()))
             continue
-        if some.offset:  # its bits must start where the offsets do
-            some = pa.concat_arrays([some])
-        width = 8 if pa.types.is_large_string(chunk.type) else 4  # bytes of one offset
+        large = pa.types.is_large_string(chunk.type)
         starts = pa.Array.from_buffers(
-            pa.int64() if width == 8 else pa.int32(),
-            len(chunk),
-            [some.buffers()[1], offsets.slice(chunk.offset * width)],
-        )  # the offset of each cell holding text, null for the others
+            pa.int64() if large else pa.int32(), len(chunk), [None, offsets], offset=chunk.offset
+        )  # where each cell's text starts (an empty last cell: at the end, kept in range)
         values = pa.Array.from_buffers(pa.uint8(), data.size, [None, data])
-        chunks.append(pc.take(table, pc.take(values, starts)))
-    return pa.chunked_array(chunks, pa.bool_())
+        firsts.append(pc.take(values, pc.min_element_wise(starts, data.size - 1)))
+    table = pa.array([b in wanted for b in range(256)], pa.bool_())
+    found = pc.take(table, pa.chunked_array(firsts, pa.uint8()))
+    return pc.and_kleene(found, pc.fill_null(pc.greater(pc.binary_length(column), 0), False))
 
 
 def cell_fits_spreadsheets(ctx: ColumnContext) -> Iterator[Issue]:
