@@ -94,7 +94,7 @@ def _first_byte_in(column: pa.ChunkedArray, wanted: frozenset[int]) -> pa.Chunke
         firsts.append(pc.take(values, pc.min_element_wise(starts, data.size - 1)))
     table = pa.array([b in wanted for b in range(256)], pa.bool_())
     found = pc.take(table, pa.chunked_array(firsts, pa.uint8()))
-    return pc.and_kleene(found, pc.fill_null(pc.greater(pc.binary_length(column), 0), False))
+    return pc.and_kleene(found, pc.fill_null(pc.not_equal(column, ""), False))
 
 
 def cell_fits_spreadsheets(ctx: ColumnContext) -> Iterator[Issue]:

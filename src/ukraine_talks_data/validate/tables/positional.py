@@ -68,10 +68,10 @@ class Positional:
             if position not in self._present:
                 f, column = self.fields[position], self.cells[position]
                 missing = list(f.get("missingValues", self.missing_values))
-                # The empty cell, the usual missing value, is told by its length (offsets
-                # only, no hashing of the text); any other missing value by its text.
+                # The empty cell, the usual missing value, is told by comparing it with ""
+                # (no hashing of the text); any other missing value by is_in.
                 if "" in missing:
-                    present = pc.fill_null(pc.greater(pc.binary_length(column), 0), False)
+                    present = pc.fill_null(pc.not_equal(column, ""), False)
                 else:
                     present = pc.is_valid(column)
                 others = [m for m in missing if m != ""]
