@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ukraine_talks_data.publish.csv_export import export_csv_text, spreadsheet_cell
@@ -79,3 +79,31 @@ def test_spreadsheet_csv_exports_neutralise_text_cells(tmp_path: Path) -> None:
     assert text == ('id,n,note\nA1,-5,"\'=HYPERLINK(""http://x"")"\nA2,3,\'@SUM(A1)\nA3,4,plain\n')
     assert spreadsheet_cell("-5", {"name": "n", "type": "integer"}) == "-5"
     assert spreadsheet_cell("-5", {"name": "note"}) == "'-5"
+
+
+@settings(deadline=None)  # the first example imports pyarrow
+@given(
+    st.lists(st.one_of(st.none(), st.text(alphabet=" \t\r\n=+-@a1é" + TRIGGERS)), max_size=30),
+    st.integers(0, 5),
+)
+def test_the_validator_looks_at_every_cell_that_may_be_a_formula(
+    cells: list[str | None], start: int
+) -> None:
+    """The formula warning's suspects (a cell's first byte, read from Arrow's buffers at its
+    offset) hold every formula, in chunks that are slices of larger arrays too."""
+    import pyarrow as pa
+
+    from ukraine_talks_data.validate.rules.cells import _FIRST_BYTES, _first_byte_in
+
+    first = {bytes([b]) for b in _FIRST_BYTES}
+    whole = pa.array(["=x"] * start + cells, pa.string())
+    for column in (
+        pa.chunked_array([whole.slice(start)], pa.string()),
+        pa.chunked_array(
+            [whole.slice(start, len(cells) // 2), whole.slice(start + len(cells) // 2)]
+        ),
+        pa.chunked_array([whole.slice(start).cast(pa.large_string())]),
+    ):
+        suspect = _first_byte_in(column, _FIRST_BYTES).to_pylist()
+        assert suspect == [c is not None and c[:1].encode()[:1] in first for c in cells]
+        assert all(suspect[i] for i, c in enumerate(cells) if c and looks_like_formula(c))

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 MAX_CELL_CHARS = 32_767
 """Longest cell allowed: what Excel and LibreOffice hold in a cell (longer text is cut)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FIRST_CHARACTERS = list(" \t\r\n" + TRIGGERS)  # a formula's first character, or whitespace
+_FIRST_BYTES = frozenset(c.encode()[0] for c in " \t\r\n" + TRIGGERS)
+"""The first UTF-8 byte of a formula's first character, or of whitespace before it."""
 
 
 def _columns(ctx: ColumnContext) -> Iterator[tuple[ColumnTable, str, str, pa.ChunkedArray]]:
@@ -53,21 +54,17 @@ def _by_row(
     control: bool = False,
 ) -> Iterator[Issue]:
     """Issues of `rule(table, field, type, index, value)` on the cells `suspects(column,
-    type)` flags, in the row-wise order: table, then row, then field. With `skip_verbatim`,
-    spans' verbatim text (checked against the seed instead) is left out; with `control`
-    (a rule on line breaks or control characters), tables known to hold none are too."""
-    import pyarrow.compute as pc
-
+    type)` names (their positions, in order), in the row-wise order: table, then row, then
+    field. With `skip_verbatim`, spans' verbatim text (checked against the seed instead) is
+    left out; with `control` (a rule on line breaks or control characters), tables known
+    to hold none are too."""
     skip = {(t.name, "text") for t in ctx.span_tables()} if skip_verbatim else set()
     found: dict[str, list[tuple[int, int, Issue]]] = {}
     for table, name, kind, column in _columns(ctx):
         if (table.name, name) in skip or (control and table.plain_text):
             continue
         position = table.header.index(name)
-        mask = suspects(column, kind)
-        if not pc.any(mask).as_py():  # usually: no cell to look at
-            continue
-        for i in flagged(mask):
+        for i in suspects(column, kind):  # usually: no cell to look at
             issue = rule(table, name, kind, i, column[i].as_py())
             if issue is not None:
                 found.setdefault(table.name, []).append((i, position, issue))
@@ -76,12 +73,39 @@ def _by_row(
             yield issue
 
 
+def _first_byte_in(column: pa.ChunkedArray, wanted: frozenset[int]) -> pa.ChunkedArray:
+    """Whether each cell's first byte is one of `wanted` (false where empty or null): a
+    byte taken from each string chunk's values at the cell's offset, no text sliced or
+    hashed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    firsts = []
+    for chunk in column.chunks:
+        _, offsets, data = chunk.buffers()
+        if data is None or data.size == 0:  # no cell has text
+            firsts.append(pa.nulls(len(chunk), pa.uint8()))
+            continue
+        large = pa.types.is_large_string(chunk.type)
+        starts = pa.Array.from_buffers(
+            pa.int64() if large else pa.int32(), len(chunk), [None, offsets], offset=chunk.offset
+        )  # where each cell's text starts (an empty last cell: at the end, kept in range)
+        values = pa.Array.from_buffers(pa.uint8(), data.size, [None, data])
+        firsts.append(pc.take(values, pc.min_element_wise(starts, data.size - 1)))
+    table = pa.array([b in wanted for b in range(256)], pa.bool_())
+    found = pc.take(table, pa.chunked_array(firsts, pa.uint8()))
+    return pc.and_kleene(found, pc.fill_null(pc.not_equal(column, ""), False))
+
+
 def cell_fits_spreadsheets(ctx: ColumnContext) -> Iterator[Issue]:
     """No cell is longer than 32,767 characters, the most a spreadsheet cell holds."""
     import pyarrow.compute as pc
 
-    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
-        return pc.greater(pc.binary_length(column), MAX_CELL_CHARS)  # bytes ≥ characters
+    def suspects(column: pa.ChunkedArray, kind: str) -> list[int]:
+        size = pc.binary_length(column)  # bytes ≥ characters
+        if (pc.max(size).as_py() or 0) <= MAX_CELL_CHARS:  # usually: no cell that long
+            return []
+        return flagged(pc.greater(size, MAX_CELL_CHARS))
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
         if len(value) <= MAX_CELL_CHARS:
@@ -101,8 +125,8 @@ def cell_has_no_line_break(ctx: ColumnContext) -> Iterator[Issue]:
     is damage (often a quote left open that swallowed the next rows)."""
     import pyarrow.compute as pc
 
-    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
-        return pc.match_substring_regex(column, "[\r\n]")
+    def suspects(column: pa.ChunkedArray, kind: str) -> list[int]:
+        return flagged(pc.match_substring_regex(column, "[\r\n]"))
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue:
         lines = value.count("\n") + 1
@@ -120,8 +144,8 @@ def cell_has_no_control_character(ctx: ColumnContext) -> Iterator[Issue]:
     """No cell contains NUL or another control character (tabs and line breaks aside)."""
     import pyarrow.compute as pc
 
-    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
-        return pc.match_substring_regex(column, _CONTROL.pattern)  # RE2 reads it alike
+    def suspects(column: pa.ChunkedArray, kind: str) -> list[int]:
+        return flagged(pc.match_substring_regex(column, _CONTROL.pattern))  # RE2 reads it alike
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
         match = _CONTROL.search(value)
@@ -140,14 +164,9 @@ def cell_has_no_control_character(ctx: ColumnContext) -> Iterator[Issue]:
 def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
     """No text cell starts like a spreadsheet formula (=, +, - or @ followed by formula
     syntax); a warning, since the exports neutralise such cells."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
-        if kind not in TEXT_TYPES:
-            return pa.repeat(pa.scalar(False), len(column))
-        first = pc.utf8_slice_codeunits(column, 0, 1)  # cells start with a trigger or a space
-        return pc.is_in(first, value_set=pa.array(_FIRST_CHARACTERS, pa.string()))
+    def suspects(column: pa.ChunkedArray, kind: str) -> list[int]:
+        return flagged(_first_byte_in(column, _FIRST_BYTES)) if kind in TEXT_TYPES else []
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
         if not looks_like_formula(value):
@@ -207,13 +226,14 @@ def describe(char: str) -> str:
 def cell_has_no_invisible_character(ctx: ColumnContext) -> Iterator[Issue]:
     """No cell holds a bidirectional control or an invisible character (a warning): they
     make the text read differently from what it is."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    def suspects(column: pa.ChunkedArray, kind: str) -> Any:
+    def suspects(column: pa.ChunkedArray, kind: str) -> list[int]:
         if all(_ascii(chunk) for chunk in column.chunks):
-            return pa.repeat(pa.scalar(False), len(column))  # each one is outside ASCII
-        return pc.match_substring_regex(column, _PATTERN.pattern)  # RE2 reads it alike
+            return []  # each one is outside ASCII
+        wide = pc.fill_null(pc.invert(pc.string_is_ascii(column)), False)  # their cells
+        found = pc.match_substring_regex(pc.filter(column, wide), _PATTERN.pattern)
+        return [int(i) for i in pc.filter(pc.indices_nonzero(wide), found).to_pylist()]
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue | None:
         found = invisible_character(value)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..inputs.schema_rules import CONSTRAINTS
 from ..report.issues import Issue
-from ..tables.values import CANONICAL, flagged
+from ..tables.values import CANONICAL, TYPED, flagged
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -33,6 +33,7 @@ MESSAGES = {
     "minLength": "must be at least {} character(s) long",
     "maxLength": "must be at most {} character(s) long",
 }
+_TYPED = ("integer", "number", "date", "boolean")  # read as values of their type (`_value`)
 ORDER = ("required", "minLength", "maxLength", "pattern", "minimum", "maximum", "enum")
 
 
@@ -96,22 +97,41 @@ def _breaks(table: Positional, position: int, name: str, limit: Any) -> pa.Array
         matched = pc.match_substring_regex(column, f"^(?:{limit})$")
         return pc.and_(present, pc.invert(pc.fill_null(matched, False)))
     if name in ("minLength", "maxLength"):
+        limit = max(min(int(limit), 2**62), -(2**62))  # beyond any text: JSON allows 10**30
         if kind == "list":
             delimiter = field.get("delimiter", ",")
             size = pc.add(pc.count_substring(column, delimiter), 1)
-        else:
-            size = pc.utf8_length(column)
-        limit = max(min(int(limit), 2**62), -(2**62))  # beyond any text: JSON allows 10**30
+        else:  # a character is 1 to 4 bytes: counted only where the bytes do not decide
+            size = pc.binary_length(column)
+            low, high = (limit, 4 * limit - 4) if name == "minLength" else (limit + 1, 4 * limit)
+            doubt = pc.and_(pc.greater_equal(size, low), pc.less_equal(size, min(high, 2**62)))
+            if pc.any(pc.and_(present, pc.fill_null(doubt, False))).as_py():
+                size = pc.utf8_length(column)
         wrong = pc.less(size, limit) if name == "minLength" else pc.greater(size, limit)
         return pc.and_(present, pc.fill_null(wrong, False))
     return pc.and_(present, _by_value(column, present, kind, name, limit))
 
 
 def _by_value(column: Any, present: Any, kind: str, name: str, limit: Any) -> pa.Array:
-    """enum, minimum and maximum, decided once per distinct value of the cells `present`."""
+    """enum, minimum and maximum on the cells `present`: a text's enum by the text itself,
+    the bounds of integers and dates in their Arrow type (`TYPED`), anything else decided
+    once per distinct value."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if name == "enum" and kind not in _TYPED:  # text: each cell is its value
+        allowed = pa.array([v for v in limit if isinstance(v, str)], pa.string())
+        return pc.invert(pc.is_in(column, value_set=allowed))
+    if name != "enum" and kind in TYPED:  # present cells are canonical: each one casts
+        bound = _value(kind, limit)
+        if bound is None:
+            return pa.repeat(pa.scalar(False), len(column))
+        if kind == "integer":  # beyond any canonical integer (at most 18 digits)
+            bound = max(min(bound, 2**62), -(2**62))
+        values = pc.cast(pc.if_else(present, column, pa.scalar(None, pa.string())), TYPED[kind])
+        bound = pa.scalar(bound, values.type)
+        wrong = pc.less(values, bound) if name == "minimum" else pc.greater(values, bound)
+        return pc.fill_null(wrong, False)
     distinct = pc.unique(pc.drop_null(pc.filter(column, present)))
     if name == "enum":
         allowed = {_value(kind, v) for v in limit} - {None}

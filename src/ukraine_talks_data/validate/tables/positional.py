@@ -67,16 +67,25 @@ class Positional:
         with self._lock:  # rules in two threads ask at once
             if position not in self._present:
                 f, column = self.fields[position], self.cells[position]
-                missing = pa.array(f.get("missingValues", self.missing_values), pa.string())
-                given = pc.invert(pc.is_in(column, value_set=missing))
-                self._present[position] = pc.and_(pc.is_valid(column), pc.fill_null(given, False))
+                missing = list(f.get("missingValues", self.missing_values))
+                # The empty cell, the usual missing value, is told by comparing it with ""
+                # (no hashing of the text); any other missing value by is_in.
+                if "" in missing:
+                    present = pc.fill_null(pc.not_equal(column, ""), False)
+                else:
+                    present = pc.is_valid(column)
+                others = [m for m in missing if m != ""]
+                if others:
+                    given = pc.invert(pc.is_in(column, value_set=pa.array(others, pa.string())))
+                    present = pc.and_(present, pc.fill_null(given, False))
+                self._present[position] = present
             return self._present[position]
 
     def canonical(self, position: int) -> pa.Array:
         """Whether each cell at `position` holding a value (`present`) is in the canonical
         form of its field's type (`values.canonical`; null where no value), computed once:
         the type, constraint and key store's rules all ask. Missing values are left out
-        first, so that an integer or date column with empty cells is still cast whole."""
+        first, so that a date column with empty cells is still cast whole."""
         import pyarrow as pa
         import pyarrow.compute as pc
 

@@ -43,7 +43,6 @@ CANONICAL = {
 also be days of the calendar (`canonical`)."""
 TYPED = {"integer": "int64", "date": "date32"}
 """The types whose canonical values the rules read in their Arrow type (`typed`)."""
-_INT_LIMIT = 10**18  # canonical integers have at most 18 digits
 _FIRST_DAY = -719_162  # 0001-01-01, in days since 1970-01-01
 
 
@@ -69,7 +68,7 @@ def canonical(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if kind in TYPED and _cast(column, kind) is not None:  # usually: every cell is
+    if kind == "date" and _dates(column) is not None:  # usually: every cell is
         return pc.if_else(pc.is_valid(column), True, pa.scalar(None, pa.bool_()))
     match = pc.match_substring_regex(column, CANONICAL[kind])
     if kind != "date":
@@ -82,32 +81,24 @@ def canonical(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array:
     return pc.if_else(pc.is_valid(column), pc.and_(same, pc.invert(year_zero)), None)
 
 
-def _cast(column: pa.Array | pa.ChunkedArray, kind: str) -> pa.Array | None:
-    """The column as int64 or date32 when every present cell is canonical, else None.
+def _dates(column: pa.Array | pa.ChunkedArray) -> pa.Array | None:
+    """The column as date32 when every present cell is a canonical date, else None.
 
-    A column is cast whole, which is much faster than the regular expression cell by cell,
-    and the cast is held to the canonical form: an integer column's values written back as
-    text must be its cells (no `+`, padding or leading zero) and have at most 18 digits;
-    Arrow casts a date only from `YYYY-MM-DD` naming a day of the calendar, and year 0000
-    is refused here. Any other column is decided cell by cell (`canonical`).
+    A date column is cast whole, which is much faster than the regular expression cell by
+    cell: Arrow casts a date only from `YYYY-MM-DD` naming a day of the calendar, and year
+    0000 is refused here. Any other column is decided cell by cell (`canonical`). (An
+    integer column is not: the cast reads `007`, `-0` or `0x1F` too, and holding it to the
+    canonical form by writing every value back as text costs more than the expression.)
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    target = getattr(pa, TYPED[kind])()
     try:
-        typed = pc.cast(column, target)
+        typed = pc.cast(column, pa.date32())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if kind == "integer":
-        low, high = pc.min_max(typed).values()
-        if low.is_valid and not -_INT_LIMIT < low.as_py() <= high.as_py() < _INT_LIMIT:
-            return None
-        same = pc.all(pc.equal(pc.cast(typed, column.type), column)).as_py() is not False
-    else:
-        first = pc.min(typed).cast(pa.int32())  # days since 1970-01-01
-        same = not first.is_valid or first.as_py() >= _FIRST_DAY
-    return typed if same else None
+    first = pc.min(typed).cast(pa.int32())  # days since 1970-01-01
+    return typed if not first.is_valid or first.as_py() >= _FIRST_DAY else None
 
 
 def typed(table: Columns, name: str, kind: str) -> pa.Array:
@@ -127,7 +118,7 @@ def _convert(table: Columns, name: str, kind: str) -> pa.Array:
     column = table.column(name)
     if column is None:
         return pa.nulls(table.num_rows, target)
-    typed = _cast(column, kind)
+    typed = _dates(column) if kind == "date" else None
     if typed is not None:
         return typed
     text = pc.if_else(pc.fill_null(canonical(column, kind), False), column, None)
