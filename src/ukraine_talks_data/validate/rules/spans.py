@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..csv.records import counting
 from ..report.issues import Issue
 from ..tables.values import flagged, ints
 
@@ -77,11 +76,9 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
         for first in range(0, table.num_rows, BATCH):  # in batches: less memory at once
             part = checked.slice(first, BATCH)
             parts = [c.slice(first, BATCH) for c in (which, start, end, text)]
-            if pc.all(part).as_py():  # usually every row: no copies
-                index = pc.add(counting(len(part)), first - 1)
-            else:
+            local = None  # the batch's rows compared: usually every one (no copies)
+            if not pc.all(part).as_py():
                 local = pc.indices_nonzero(part)
-                index = pc.add(local, first)
                 parts = [pc.take(c, local) for c in parts]
             span_seeds, span_start, span_end, texts = (
                 c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in parts
@@ -89,7 +86,7 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
             expected = seed_bytes.slices(span_seeds, span_start, span_end)
             same = pc.fill_null(pc.equal(expected, texts.cast(pa.string_view())), False)
             for j in pc.indices_nonzero(pc.invert(same)).to_pylist():
-                i = index[j].as_py()
+                i = first + (j if local is None else local[j].as_py())
                 source_id, s, e = ids[i].as_py(), start[i].as_py(), end[i].as_py()
                 value = text[i].as_py()
                 actual = seeds[source_id][s:e]

@@ -53,7 +53,7 @@ class SeedBytes:
             words = pc.bit_wise_or(words, shifted)
         self.words = words
         self.masks = pa.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], u32)  # n bytes kept
-        self._order: tuple[int, pa.Array] | None = None  # `_interleaved`, for one length
+        self._orders: dict[int, pa.Array] = {}  # `_interleaved`, by length
 
     def slices(self, seeds: pa.Array, start: pa.Array, end: pa.Array) -> pa.Array:
         """`seeds[i][start:end]` for each row, as `string_view`, where `seeds` holds each
@@ -90,13 +90,16 @@ class SeedBytes:
 
     def _interleaved(self, n: int) -> pa.Array:
         """For four columns of `n` values one after the other, the order that takes them
-        row by row (a view's four words); kept for the last `n` asked (a batch's size)."""
+        row by row (a view's four words). Kept for the longest `n` asked (a full batch)
+        and the last other (a table's last, shorter batch)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if self._order is None or self._order[0] != n:
+        if n not in self._orders:
             k = pa.arange(0, 4 * n)
             row = pc.divide(k, 4)
             column = pc.subtract(k, pc.multiply(row, 4))
-            self._order = (n, pc.add(pc.multiply(column, n), row))
-        return self._order[1]
+            longest = max(self._orders, default=n)
+            self._orders = {m: a for m, a in self._orders.items() if m == longest}
+            self._orders[n] = pc.add(pc.multiply(column, n), row)
+        return self._orders[n]
