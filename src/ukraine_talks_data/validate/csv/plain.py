@@ -85,7 +85,10 @@ def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Quoting:
     buffer = pa.py_buffer(data).slice(start, size)
     octets = pa.Array.from_buffers(pa.uint8(), size, [None, buffer])
     quote, comma, lf = (pa.scalar(b, pa.uint8()) for b in (_QUOTE, _COMMA, _LF))  # no casts
-    quotes = pc.cast(pc.indices_nonzero(pc.equal(octets, quote)), pa.int64())
+    # The quotes and line feeds, in order (one pass over the bytes for both).
+    marks = pc.indices_nonzero(pc.or_(pc.equal(octets, quote), pc.equal(octets, lf)))
+    is_quote = pc.equal(pc.take(octets, marks), quote)
+    quotes = pc.cast(pc.filter(marks, is_quote), pa.int64())
     if len(quotes) % 2:
         return Quoting(plain=False, line_ends=True)  # a quoted cell is never closed
     pairs = len(quotes) // 2
@@ -114,14 +117,9 @@ def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Quoting:
     )
     if not (pc.all(opens_ok).as_py() and pc.all(closes_ok).as_py()):
         return Quoting(plain=False, line_ends=True)
-    # The text between one quote and the next, as binary values over `data` (no copy):
-    # value k runs from quote k - 1 to quote k, so odd values are inside quoted cells.
-    bounds = pa.concat_arrays([pa.array([0], pa.int64()), quotes, pa.array([size], pa.int64())])
-    stretches = pa.Array.from_buffers(
-        pa.large_binary(), len(bounds) - 1, [None, bounds.buffers()[1], buffer]
-    )
-    with_lf = pc.indices_nonzero(pc.match_substring(stretches, "\n"))
-    inside = pc.equal(pc.bit_wise_and(with_lf, pa.scalar(1, with_lf.type)), 1)
+    # A line feed is inside a quoted cell when an odd number of quotes stand before it.
+    quotes_so_far = pc.cumulative_sum(pc.cast(is_quote, pa.int64()))
+    inside = pc.and_(pc.invert(is_quote), pc.equal(pc.bit_wise_and(quotes_so_far, 1), 1))
     return Quoting(plain=True, line_ends=bool(pc.any(inside).as_py()))
 
 
