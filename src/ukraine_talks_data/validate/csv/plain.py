@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from .records import Records
 
 Bytes = bytes | bytearray
+Marks = tuple["pa.Array", "pa.Array"]
+"""Where the double quotes and line feeds of a text stand, in order, and which are quotes."""
 
 _QUOTE, _COMMA, _LF = 0x22, 0x2C, 0x0A
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])  # all but tab and LF
@@ -44,7 +46,12 @@ class Quoting:
 
 
 def plain_form(
-    data: Bytes, start: int = 0, end: int | None = None, *, first: bool = True
+    data: Bytes,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    first: bool = True,
+    marks: Marks | None = None,
 ) -> Quoting:
     """`quoting` of `data[start:end]` (no copy) if it is not empty and holds no CR or NUL
     byte, nor (when `first`, the file's first piece) a byte-order mark: if `.plain`,
@@ -58,10 +65,12 @@ def plain_form(
         or data.find(b"\0", start, end) >= 0
     ):
         return Quoting(plain=False, line_ends=True)
-    return quoting(data, start, end)
+    return quoting(data, start, end, marks)
 
 
-def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Quoting:
+def quoting(
+    data: Bytes, start: int = 0, end: int | None = None, marks: Marks | None = None
+) -> Quoting:
     """Whether every quote of `data` stands where strict mode expects one, and whether a
     line feed stands inside a quoted cell (Arrow must then be told that values hold line
     ends, which reads about twice as slowly).
@@ -73,7 +82,8 @@ def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Quoting:
     A quote anywhere else (inside an unquoted cell, after a space) is not plain, though the
     csv module may accept it: such files are parsed by `parse_csv`. A line feed is inside
     a quoted cell when it stands between an opening quote and the next quote. With
-    `start` and `end`, the text is `data[start:end]`, read where it lies (no copy).
+    `start` and `end`, the text is `data[start:end]`, read where it lies (no copy); `marks`,
+    if given, are those of `data[start:]` or more of it (`_marks`).
     """
     end = len(data) if end is None else end
     if data.find(b'"', start, end) < 0:
@@ -84,8 +94,12 @@ def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Quoting:
     size = end - start
     buffer = pa.py_buffer(data).slice(start, size)
     octets = pa.Array.from_buffers(pa.uint8(), size, [None, buffer])
-    quote, comma, lf = (pa.scalar(b, pa.uint8()) for b in (_QUOTE, _COMMA, _LF))  # no casts
-    quotes = pc.cast(pc.indices_nonzero(pc.equal(octets, quote)), pa.int64())
+    comma, lf = (pa.scalar(b, pa.uint8()) for b in (_COMMA, _LF))  # no casts
+    at, is_quote = marks or _marks(data, start, end)
+    if len(at) and at[-1].as_py() >= size:  # marks of more than the text: those in it
+        kept = pc.less(at, size)
+        at, is_quote = pc.filter(at, kept), pc.filter(is_quote, kept)
+    quotes = pc.cast(pc.filter(at, is_quote), pa.int64())
     if len(quotes) % 2:
         return Quoting(plain=False, line_ends=True)  # a quoted cell is never closed
     pairs = len(quotes) // 2
@@ -114,14 +128,7 @@ def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Quoting:
     )
     if not (pc.all(opens_ok).as_py() and pc.all(closes_ok).as_py()):
         return Quoting(plain=False, line_ends=True)
-    # The text between one quote and the next, as binary values over `data` (no copy):
-    # value k runs from quote k - 1 to quote k, so odd values are inside quoted cells.
-    bounds = pa.concat_arrays([pa.array([0], pa.int64()), quotes, pa.array([size], pa.int64())])
-    stretches = pa.Array.from_buffers(
-        pa.large_binary(), len(bounds) - 1, [None, bounds.buffers()[1], buffer]
-    )
-    with_lf = pc.indices_nonzero(pc.match_substring(stretches, "\n"))
-    inside = pc.equal(pc.bit_wise_and(with_lf, pa.scalar(1, with_lf.type)), 1)
+    inside = pc.and_(pc.invert(is_quote), _odd(is_quote))  # line feeds inside quoted cells
     return Quoting(plain=True, line_ends=bool(pc.any(inside).as_py()))
 
 
@@ -201,7 +208,8 @@ def scan_pieces(
             start, eof = len(header), read < want
             if len(data) == start:
                 break  # nothing left
-            end = _record_end(data, start) + 1
+            end, marks = _record_end(data, start)
+            end += 1
             if end == 0 and not eof:
                 carry = bytes(memoryview(data)[start:])  # a record longer than `size`: read on
                 continue
@@ -211,7 +219,7 @@ def scan_pieces(
             if offset == 0:
                 header = bytes(memoryview(data)[: first_record_end(data)])
                 header_lines = line_count(header)
-            form = plain_form(data, start, end, first=offset == 0)
+            form = plain_form(data, start, end, first=offset == 0, marks=marks)
             if not form.plain:
                 scan.plain = False
                 return
@@ -248,16 +256,36 @@ def scan_pieces(
     scan.plain = scan.plain and scan.size > 0
 
 
-def _record_end(data: Bytes, start: int) -> int:
+def _marks(data: Bytes, start: int, end: int) -> Marks:
+    """The `Marks` of `data[start:end]` (from `start`), in one pass over it (no copy)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    size = end - start
+    octets = pa.Array.from_buffers(pa.uint8(), size, [None, pa.py_buffer(data).slice(start, size)])
+    quote, lf = pa.scalar(_QUOTE, pa.uint8()), pa.scalar(_LF, pa.uint8())
+    at = pc.indices_nonzero(pc.or_(pc.equal(octets, quote), pc.equal(octets, lf)))
+    return at, pc.equal(pc.take(octets, at), quote)
+
+
+def _odd(is_quote: pa.Array) -> pa.Array:
+    """Whether an odd number of quotes stand up to each mark (inside a quoted cell)."""
+    import pyarrow.compute as pc
+
+    return pc.equal(pc.bit_wise_and(pc.cumulative_sum(pc.cast(is_quote, "int64")), 1), 1)
+
+
+def _record_end(data: Bytes, start: int) -> tuple[int, Marks | None]:
     """Position of the last line feed of `data[start:]` outside quotes (`data[start:]` starts
-    at the start of a record, outside quotes); -1 if none."""
-    end = data.rfind(b"\n", start)
-    quotes = data.count(b'"', start, end) if end >= 0 else 0
-    while end >= 0 and quotes % 2:
-        previous = data.rfind(b"\n", start, end)
-        quotes -= data.count(b'"', previous + 1, end) if previous >= 0 else quotes
-        end = previous
-    return end
+    at the start of a record, outside quotes), -1 if none; and the `Marks` of `data[start:]`
+    (None when it holds no quote), which `quoting` reads again."""
+    import pyarrow.compute as pc
+
+    if data.find(b'"', start) < 0:
+        return data.rfind(b"\n", start), None
+    at, is_quote = marks = _marks(data, start, len(data))
+    ends = pc.filter(at, pc.invert(pc.or_(is_quote, _odd(is_quote))))  # outside quotes
+    return (start + ends[-1].as_py() if len(ends) else -1), marks
 
 
 def first_record_end(data: Bytes) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..csv.records import counting
 from ..report.issues import Issue
 from ..tables.values import flagged, ints
 
@@ -59,7 +58,8 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
     for table in tables:
         ids = table.columns["source_id"]
         start, end = ints(table, "start_char"), ints(table, "end_char")
-        size = pc.take(lengths, pc.index_in(ids, value_set=known))
+        which = pc.index_in(ids, value_set=known)  # each row's seed, by its place in `seeds`
+        size = pc.take(lengths, which)
         usable = pc.and_(pc.greater_equal(start, 0), pc.greater(end, start))
         usable = pc.fill_null(pc.and_(usable, pc.is_valid(size)), False)
         beyond = pc.fill_null(pc.and_(usable, pc.greater(end, size)), False)
@@ -75,20 +75,18 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
         checked = pc.and_(usable, pc.invert(beyond))
         for first in range(0, table.num_rows, BATCH):  # in batches: less memory at once
             part = checked.slice(first, BATCH)
-            parts = [c.slice(first, BATCH) for c in (ids, start, end, text)]
-            if pc.all(part).as_py():  # usually every row: no copies
-                index = pc.add(counting(len(part)), first - 1)
-            else:
+            parts = [c.slice(first, BATCH) for c in (which, start, end, text)]
+            local = None  # the batch's rows compared: usually every one (no copies)
+            if not pc.all(part).as_py():
                 local = pc.indices_nonzero(part)
-                index = pc.add(local, first)
                 parts = [pc.take(c, local) for c in parts]
-            span_ids, span_start, span_end, texts = (
+            span_seeds, span_start, span_end, texts = (
                 c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in parts
             )  # a batch's slices: small copies
-            expected = seed_bytes.slices(span_ids, span_start, span_end)
+            expected = seed_bytes.slices(span_seeds, span_start, span_end)
             same = pc.fill_null(pc.equal(expected, texts.cast(pa.string_view())), False)
             for j in pc.indices_nonzero(pc.invert(same)).to_pylist():
-                i = index[j].as_py()
+                i = first + (j if local is None else local[j].as_py())
                 source_id, s, e = ids[i].as_py(), start[i].as_py(), end[i].as_py()
                 value = text[i].as_py()
                 actual = seeds[source_id][s:e]

@@ -45,47 +45,61 @@ class SeedBytes:
         self.byte_of = pa.concat_arrays(positions) if positions else pa.array([], pa.int64())
         self.bases = pa.array(bases, pa.int64())
         self.buffer = pa.py_buffer(blob)
-        self.blob = _bytes(blob)
+        # words[i]: the 4 bytes of the seeds from byte i, little-endian (a view's prefix)
+        u32, octets, size = pa.uint32(), pc.cast(_bytes(blob), pa.uint32()), len(blob) - 3
+        words = octets.slice(0, size)
+        for j in range(1, 4):
+            shifted = pc.shift_left(octets.slice(j, size), pa.scalar(8 * j, u32))
+            words = pc.bit_wise_or(words, shifted)
+        self.words = words
+        self.masks = pa.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], u32)  # n bytes kept
+        self._orders: dict[int, pa.Array] = {}  # `_interleaved`, by length
 
-    def slices(self, ids: pa.Array, start: pa.Array, end: pa.Array) -> pa.Array:
-        """`seeds[id][start:end]` for each row, as `string_view`.
+    def slices(self, seeds: pa.Array, start: pa.Array, end: pa.Array) -> pa.Array:
+        """`seeds[i][start:end]` for each row, as `string_view`, where `seeds` holds each
+        row's index in the seeds (their order in the dict given).
 
         Every row must name a seed and have 0 <= start < end <= len(seed).
         """
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        base = pc.take(self.bases, pc.index_in(ids, value_set=self.names))
+        base = pc.take(self.bases, seeds)
         first = pc.take(self.byte_of, pc.add(base, start))
         length = pc.subtract(pc.take(self.byte_of, pc.add(base, end)), first)
         u32 = pa.uint32()
 
-        def word(at: pa.Array, limit: pa.Array | None) -> pa.Array:
-            """The 4 bytes from `at`, little-endian; bytes at or past `limit` as 0."""
-            result = None
-            for j in range(4):
-                byte = pc.cast(pc.take(self.blob, pc.add(at, j)), u32)
-                if limit is not None:
-                    byte = pc.if_else(pc.greater(limit, j), byte, pa.scalar(0, u32))
-                byte = pc.shift_left(byte, pa.scalar(8 * j, u32))
-                result = byte if result is None else pc.bit_wise_or(result, byte)
-            return pc.cast(result, u32)
+        def word(shift: int) -> pa.Array:
+            """The bytes `shift` to `shift` + 4 of each slice (those past its end as 0)."""
+            kept = pc.take(self.masks, pc.min_element_wise(pc.max_element_wise(
+                pc.subtract(length, shift), 0), 4))  # fmt: skip
+            return pc.bit_wise_and(pc.take(self.words, pc.add(first, shift)), kept)
 
+        # A view: length, then 12 bytes: the string itself when it fits (up to `INLINE`
+        # bytes, zero-padded), else its first 4 bytes, buffer index 0 and its offset.
+        short = pc.less_equal(length, INLINE)
+        fields = [
+            pc.cast(length, u32),
+            word(0),
+            pc.if_else(short, word(4), pa.scalar(0, u32)),
+            pc.if_else(short, word(8), pc.cast(first, u32)),
+        ]
+        views = pc.take(pa.concat_arrays(fields), self._interleaved(len(first)))
         n = len(first)
-        prefix = word(first, None)
-        second = pa.repeat(pa.scalar(0, u32), n)  # buffer index 0 for long strings
-        third = pc.cast(first, u32)  # offset for long strings
-        short = pc.fill_null(pc.less_equal(length, INLINE), False)
-        rows = pc.indices_nonzero(short)
-        if len(rows):
-            at, size = pc.take(first, rows), pc.take(length, rows)
-            inline = [word(pc.add(at, 4 * w), pc.subtract(size, 4 * w)) for w in range(3)]
-            prefix = pc.replace_with_mask(prefix, short, inline[0])
-            second = pc.replace_with_mask(second, short, inline[1])
-            third = pc.replace_with_mask(third, short, inline[2])
-        fields = pa.concat_arrays([pc.cast(f, u32) for f in (length, prefix, second, third)])
-        order = pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), 4 * n)), 1)
-        row = pc.divide(order, 4)
-        column = pc.subtract(order, pc.multiply(row, 4))
-        views = pc.take(fields, pc.add(pc.multiply(column, n), row))
         return pa.Array.from_buffers(pa.string_view(), n, [None, views.buffers()[1], self.buffer])
+
+    def _interleaved(self, n: int) -> pa.Array:
+        """For four columns of `n` values one after the other, the order that takes them
+        row by row (a view's four words). Kept for the longest `n` asked (a full batch)
+        and the last other (a table's last, shorter batch)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if n not in self._orders:
+            k = pa.arange(0, 4 * n)
+            row = pc.divide(k, 4)
+            column = pc.subtract(k, pc.multiply(row, 4))
+            longest = max(self._orders, default=n)
+            self._orders = {m: a for m, a in self._orders.items() if m == longest}
+            self._orders[n] = pc.add(pc.multiply(column, n), row)
+        return self._orders[n]
