@@ -66,3 +66,28 @@ def test_an_iterator_closed_midway_leaves_the_file_to_be_closed(
         pieces.close()  # waits for the piece being read ahead
         where = fh.tell()
     assert 0 < where < path.stat().st_size
+
+
+def test_a_record_longer_than_a_piece_is_read_in_growing_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1 MiB cell with 64-byte pieces: each read at least doubles what is held, so the
+    record takes a few dozen reads (linear time), not one per 64 bytes (16,384: each one
+    scanning again all that was read before, quadratic)."""
+    monkeypatch.setattr(plain, "PIECE_BYTES", 64)
+    cell = b'"' + b"x" * 2**20 + b'"'
+    path = _file(tmp_path, LINE + b"13," + cell + b"\n" + LINE)
+    reads: list[int] = []
+    real = plain._read_into
+
+    def counted(fh: object, view: memoryview) -> int:
+        reads.append(len(view))
+        return real(fh, view)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plain, "_read_into", counted)
+    scan = FileScan()
+    with path.open("rb") as fh:
+        pieces = list(scan_pieces(fh, "sha256", scan))
+    assert b"".join(bytes(p.data[p.start : p.end]) for p in pieces) == path.read_bytes()
+    assert scan.digests["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert len(reads) < 40

@@ -197,8 +197,9 @@ def scan_pieces(
         while True:
             head = len(header) + len(carry)
             # No more than the file holds (and a byte to see that it ends): a small table
-            # costs no 16 MiB buffer.
-            want = min(size, max(total - offset - len(carry), 0) + 1)
+            # costs no 16 MiB buffer. A record longer than `size` doubles the read each
+            # time round, so that it is scanned in linear time, not once per `size` bytes.
+            want = min(max(size, len(carry)), max(total - offset - len(carry), 0) + 1)
             data = bytearray(head + want)
             data[: len(header)] = header
             data[len(header) : head] = carry
