@@ -26,6 +26,9 @@ from ..tables.context import Context
 from .frictionless import schema_issues
 
 THREADS = 2
+DECAY_MS = 1000
+"""How long jemalloc keeps memory Arrow let go of before giving it back (`memory_given_back`):
+a piece's rules take about that long, so the next piece reuses the last one's pages."""
 ARROW = True  # the default engine reads files in plain form with Arrow (tests turn it off)
 
 
@@ -70,16 +73,18 @@ def reference_validation(
 
 @contextmanager
 def memory_given_back() -> Iterator[None]:
-    """Within: Arrow allocates from jemalloc told to give freed memory back at once, so
-    that a table (or piece) let go of leaves the process; Arrow's default (mimalloc) keeps
-    much of it. The previous default pool is restored after; without jemalloc in this
-    pyarrow, nothing changes."""
+    """Within: Arrow allocates from jemalloc told to give freed memory back after
+    `DECAY_MS`, so that a table (or piece) let go of leaves the process; Arrow's default
+    (mimalloc) keeps much of it. Not at once (0 ms): the next piece's arrays would then
+    fault every page in again, a quarter of a large validation's time spent in the kernel.
+    The previous default pool is restored after; without jemalloc in this pyarrow, nothing
+    changes."""
     import pyarrow as pa
 
     previous = pa.default_memory_pool()
     try:
         pool = pa.jemalloc_memory_pool()
-        pa.jemalloc_set_decay_ms(0)
+        pa.jemalloc_set_decay_ms(DECAY_MS)
     except NotImplementedError:
         yield
         return
