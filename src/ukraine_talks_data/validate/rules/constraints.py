@@ -33,7 +33,6 @@ MESSAGES = {
     "minLength": "must be at least {} character(s) long",
     "maxLength": "must be at most {} character(s) long",
 }
-_TYPED = ("integer", "number", "date", "boolean")  # read as values of their type (`_value`)
 ORDER = ("required", "minLength", "maxLength", "pattern", "minimum", "maximum", "enum")
 
 
@@ -119,7 +118,7 @@ def _by_value(column: Any, present: Any, kind: str, name: str, limit: Any) -> pa
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if name == "enum" and kind not in _TYPED:  # text: each cell is its value
+    if name == "enum" and kind == "string":  # each cell is its value (a list has no enum)
         allowed = pa.array([v for v in limit if isinstance(v, str)], pa.string())
         return pc.invert(pc.is_in(column, value_set=allowed))
     if name != "enum" and kind in TYPED:  # present cells are canonical: each one casts
