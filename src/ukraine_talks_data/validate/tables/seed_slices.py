@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..csv.records import counting
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -92,11 +94,10 @@ class SeedBytes:
         """For four columns of `n` values one after the other, the order that takes them
         row by row (a view's four words). Kept for the longest `n` asked (a full batch)
         and the last other (a table's last, shorter batch)."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         if n not in self._orders:
-            k = pa.arange(0, 4 * n)
+            k = pc.subtract(counting(4 * n), 1)  # 0, 1, …, 4n - 1
             row = pc.divide(k, 4)
             column = pc.subtract(k, pc.multiply(row, 4))
             longest = max(self._orders, default=n)
