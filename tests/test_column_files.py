@@ -109,7 +109,6 @@ def test_arrow_parsed_csv_equals_parse_csv(rows: list[list[str]]) -> None:
         True,
         [],
     )
-    assert got.multiline() == expected.multiline()
     assert got.lines == expected.lines
     assert [got.record(n) for n in range(1, len(expected.records) + 1)] == expected.records
     assert got.records == expected.records

@@ -66,10 +66,6 @@ class ParsedCsv:
             return self.lines[row - 1]
         return row
 
-    def multiline(self) -> bool:
-        """Whether some record spans several physical lines (rows and lines then differ)."""
-        return any(line != index for index, line in enumerate(self.lines, start=1))
-
 
 def parse_csv(data: bytes) -> ParsedCsv:
     """Parse `data` as the package's CSV form, recording every deviation as a CsvProblem."""

@@ -332,10 +332,10 @@ def _read_into(fh: BinaryIO, view: memoryview) -> int:
 class ArrowParsedCsv(ParsedCsv):
     """The `ParsedCsv` of a file in plain form, from its Arrow records.
 
-    `records` and, for a file with multi-line records, `lines` are read by `parse_csv` from
-    the bytes `read` gives the first time they are asked for; nothing in a validation of a
-    valid large package asks. `lines` is the file's `line_count`: when it equals the number
-    of records, each record is on a line of its own.
+    `records` and `lines` are read by `parse_csv` from the bytes `read` gives the first time
+    they are asked for; nothing in a validation of a valid large package asks. `lines` given
+    is the file's `line_count`: when it equals the number of records, each record is on a
+    line of its own (`one_line_each`), and a report's rows are its lines.
     """
 
     def __init__(self, read: Callable[[], bytes], records: Records, lines: int) -> None:
@@ -376,8 +376,6 @@ class ArrowParsedCsv(ParsedCsv):
 
     @property
     def lines(self) -> list[int]:  # type: ignore[override]
-        if not self._multiline:
-            return list(range(1, self._count + 1))
         return self._parse().lines
 
     @property
@@ -401,10 +399,7 @@ class ArrowParsedCsv(ParsedCsv):
         cells = records.table.slice(row - 1, 1).to_pylist()[0]
         return [cells[f"c{i}"] for i in range(records.width)]
 
-    def multiline(self) -> bool:
-        return self._multiline and self._parse().multiline()
-
     def one_line_each(self) -> bool:
         """Whether every record, the last one too, is on a line of its own (known without
-        reading the records; `multiline` ignores a last record that spans lines)."""
+        reading the records)."""
         return not self._multiline
