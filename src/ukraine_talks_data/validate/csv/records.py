@@ -106,16 +106,8 @@ def _read_arrow(data: bytes | pa.Buffer, width: int, quoted_newlines: bool) -> R
     everyone = counting(total)
     numbers = pc.filter(everyone, pc.invert(pc.is_in(everyone, pa.array(list(odd), pa.int64()))))
     main = table.append_column(ROW, numbers)
-    extra = _table_of([odd[n] for n in sorted(odd)], pa.array(sorted(odd), pa.int64()), width)
-    if len(odd) > 1000:
-        return Records(pa.concat_tables([main, extra]).sort_by(ROW), width, odd)
-    pieces, done = [], 0  # the odd records put in place, without copying the others
-    for k, number in enumerate(sorted(odd)):
-        position = number - 1 - k  # valid records before this one
-        pieces += [main.slice(done, position - done), extra.slice(k, 1)]
-        done = position
-    pieces.append(main.slice(done))
-    return Records(pa.concat_tables(pieces), width, odd)
+    extra = _table_of(list(odd.values()), pa.array(list(odd), pa.int64()), width)
+    return Records(pa.concat_tables([main, extra]).sort_by(ROW), width, odd)
 
 
 def any_of(masks: list[Any]) -> Any:
