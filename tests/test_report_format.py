@@ -21,7 +21,7 @@ from ukraine_talks_data.validate.report.issues import Issue, Report
 
 def _report(tmp_path: Path) -> Report:
     report = Report(package=str(tmp_path / "datapackage.json"))
-    report.extend(
+    report.issues.extend(
         [
             Issue("data/b.csv", 3, "x", "type-error", "not a valid integer", "q"),
             Issue("data/a.csv", 4, "note", "formula-injection", "runs", "=1+1", "warning"),
@@ -77,7 +77,7 @@ def test_colour_only_when_asked(tmp_path: Path) -> None:
 def test_colour_never_reads_data_as_markup_nor_wraps(tmp_path: Path) -> None:
     report = Report(package=str(tmp_path / "datapackage.json"))
     message = "[bold]not markup[/] [/x] 日本語 " + "word " * 60
-    report.extend([Issue("data/[red]a.csv", 2, "f", "type-error", message, "[/] ")])
+    report.issues.extend([Issue("data/[red]a.csv", 2, "f", "type-error", message, "[/] ")])
     report.checked = {"a": 2}
     coloured = render_text(report, color=True, max_errors=1)
     assert [Text.from_ansi(line).plain for line in coloured.splitlines()] == (
@@ -108,7 +108,7 @@ def test_github_annotations(tmp_path: Path) -> None:
 
 def test_github_escapes_and_omits_files_outside_the_workspace(tmp_path: Path) -> None:
     report = Report(package=str(tmp_path / "pkg" / "datapackage.json"))
-    report.extend([Issue("data/x,y.csv", 2, "f", "c:d", "100% sure\r\n", None)])
+    report.issues.extend([Issue("data/x,y.csv", 2, "f", "c:d", "100% sure\r\n", None)])
     assert render_github(report, cwd=tmp_path).splitlines()[0] == (
         "::error file=pkg/data/x%2Cy.csv,line=2,title=c%3Ad::data/x,y.csv:2:f: c:d: 100%25 "
         "sure\\r\\n"

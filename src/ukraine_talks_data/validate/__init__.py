@@ -61,11 +61,9 @@ def validate_package(
     except DescriptorError as exc:
         if exc.missing:
             raise
-        report = Report(package=str(exc.file))
-        report.extend([Issue(exc.file.name, None, None, "descriptor-error", exc.reason)])
-        return report
-    report = Report(package=str(descriptor.file))
-    report.extend(issues)
+        issue = Issue(exc.file.name, None, None, "descriptor-error", exc.reason)
+        return Report(package=str(exc.file), issues=[issue])
+    report = Report(package=str(descriptor.file), issues=issues)
     if not descriptor.resources or any(i.code == "unsafe-path" for i in issues):
         return report
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
@@ -73,8 +71,8 @@ def validate_package(
     limit: IssueLimit[Any] = IssueLimit(issue_limit)
     validation = column_validation if engine == "columns" else reference_validation
     schema, checks, checked = validation(ctx, limit)
-    report.extend(schema)
-    report.extend(_dedupe(checks, report.issues))
+    report.issues.extend(schema)
+    report.issues.extend(_dedupe(checks, report.issues))
     report.checked = checked
     report.issue_limit = issue_limit
     for (path, severity), n in sorted(limit.omitted.items()):

@@ -171,9 +171,6 @@ class Report:
     issue_limit: int | None = None
     """The most issues of one code in one file listed (None: all)."""
 
-    def extend(self, issues: Iterable[Issue]) -> None:
-        self.issues.extend(issues)
-
     @property
     def errors(self) -> list[Issue]:
         """The listed errors."""
