@@ -53,9 +53,6 @@ class Issue:
             where += f":{field}" if self.row is not None else f"::{field}"
         return where
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -214,7 +211,7 @@ class Report:
             "checked": self.checked,
             "issue_limit": self.issue_limit,
             "omitted": self.omitted,
-            "issues": [{**i.to_dict(), "line": self.line_of(i)} for i in self.sorted()],
+            "issues": [{**asdict(i), "line": self.line_of(i)} for i in self.sorted()],
         }
 
     def to_json(self) -> str:
