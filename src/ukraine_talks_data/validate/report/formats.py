@@ -22,10 +22,11 @@ from __future__ import annotations
 import io
 import os
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .issues import Issue, Report
+from .issues import Issue, Report, Severity
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -95,12 +96,12 @@ def summary(report: Report) -> str:
     )
 
 
-def _limited(report: Report, max_errors: int | None) -> tuple[list[Issue], Counter[str]]:
+def _limited(report: Report, max_errors: int | None) -> tuple[list[Issue], Counter[Severity]]:
     """The issues to print under the limit (grouped by file; within a file errors first,
     each by row and field), and how many errors and warnings are left out."""
     shown: list[Issue] = []
-    hidden: Counter[str] = Counter()
-    printed: Counter[str] = Counter()
+    hidden: Counter[Severity] = Counter()
+    printed: Counter[Severity] = Counter()
     for issue in sorted(
         report.issues,
         key=lambda i: (i.file, i.severity != "error", i.row or 0, i.field or "", i.code),
@@ -113,23 +114,24 @@ def _limited(report: Report, max_errors: int | None) -> tuple[list[Issue], Count
     return shown, hidden
 
 
-def _left_out(hidden: Counter[str], max_errors: int | None) -> list[str]:
-    parts = [f"{n} more {kind}s" for kind, n in sorted(hidden.items()) if n]
-    if not parts:
+def _left_out(hidden: Counter[Severity], max_errors: int | None) -> list[str]:
+    if not any(hidden.values()):
         return []
-    return [f"… {' and '.join(parts)} not shown (--max-errors {max_errors}; 0 shows all)"]
+    return [f"… {_more(hidden)} not shown (--max-errors {max_errors}; 0 shows all)"]
 
 
 def _not_listed(report: Report) -> list[str]:
     """A line per file whose issues the validator counted beyond its limit."""
-    lines = []
-    for file, counts in sorted(report.omitted.items()):
-        parts = [f"{n} more {kind}s" for kind, n in sorted(counts.items()) if n]
-        lines.append(
-            f"… {file}: {' and '.join(parts)} not listed (the first {report.issue_limit} "
-            "of each code are; --issue-limit 0 lists all)"
-        )
-    return lines
+    return [
+        f"… {file}: {_more(counts)} not listed (the first {report.issue_limit} "
+        "of each code are; --issue-limit 0 lists all)"
+        for file, counts in sorted(report.omitted.items())
+    ]
+
+
+def _more(counts: Mapping[Severity, int]) -> str:
+    """`2 more errors and 1 more warnings`: each kind counted above 0, by name."""
+    return " and ".join(f"{n} more {kind}s" for kind, n in sorted(counts.items()) if n)
 
 
 def _styled(issue: Issue) -> Text:
