@@ -14,7 +14,7 @@ from ._app import app, clean_errors
 
 
 class EngineChoice(StrEnum):
-    """The validation engines (see validate.ENGINES)."""
+    """The validation engines (see validate.Engine)."""
 
     columns = "columns"
     frictionless = "frictionless"

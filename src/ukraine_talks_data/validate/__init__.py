@@ -25,7 +25,6 @@ from .report.issues import ISSUE_LIMIT, Issue, IssueLimit, Report
 from .tables.context import Context
 
 Engine = Literal["columns", "frictionless"]
-ENGINES: tuple[Engine, ...] = ("columns", "frictionless")
 
 
 def validate_package(
