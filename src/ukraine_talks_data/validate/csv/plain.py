@@ -174,20 +174,18 @@ class FilePiece:
         return bytes(memoryview(self.data)[: self.end])
 
 
-def scan_pieces(
-    fh: BinaryIO, algorithm: str | None, scan: FileScan, size: int | None = None
-) -> Iterator[FilePiece]:
+def scan_pieces(fh: BinaryIO, algorithm: str | None, scan: FileScan) -> Iterator[FilePiece]:
     """The pieces of the table file open in `fh`, each read from the file once: pieces of
-    about `size` bytes (default `PIECE_BYTES`), each ending at the end of a record (a line
-    feed after an even number of double quotes from the file's start, so that no piece
-    ends inside a quoted cell; a record longer than `size` makes a longer piece), with the
-    header record put before every piece after the first.
+    about `PIECE_BYTES`, each ending at the end of a record (a line feed after an even
+    number of double quotes from the file's start, so that no piece ends inside a quoted
+    cell; a record longer than `PIECE_BYTES` makes a longer piece), with the header record
+    put before every piece after the first.
 
     `scan` learns each piece's size and, once the last piece is read, the file's hash by
     `algorithm` (hashed beside the work on the pieces). A piece not in plain form
     (`plain_form`) stops the scan with `scan.plain` false; so does an empty file.
     """
-    size = size or PIECE_BYTES
+    size = PIECE_BYTES  # read when called: tests lower it
     hasher = hashlib.new(algorithm) if algorithm else None
     pool: ThreadPoolExecutor | None = None  # only for a large piece: a thread costs ~1 ms
     hashed: Future[None] | None = None
