@@ -35,18 +35,13 @@ FORMATS = ("text", "github", "json")
 
 
 def render(
-    report: Report,
-    fmt: str = "text",
-    *,
-    max_errors: int | None = None,
-    color: bool = False,
-    cwd: Path | None = None,
+    report: Report, fmt: str = "text", *, max_errors: int | None = None, color: bool = False
 ) -> str:
     """The report in format `fmt` (text, github or json), ending with a newline."""
     if fmt == "json":
         return report.to_json() + "\n"
     if fmt == "github":
-        return render_github(report, max_errors=max_errors, cwd=cwd)
+        return render_github(report, max_errors=max_errors)
     if fmt == "text":
         return render_text(report, max_errors=max_errors, color=color)
     raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
