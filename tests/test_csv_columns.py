@@ -1,4 +1,5 @@
-"""The Arrow CSV reader gives exactly the records Python's csv module gives, on any text."""
+"""The Arrow CSV reader gives exactly the records Python's csv module gives, on any text in
+plain form (the only texts it is given: `csv/plain.py`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ukraine_talks_data.validate.csv.plain import plain_form
 from ukraine_talks_data.validate.csv.records import read_piece
 
-PIECES = ["a", "b", "é", ",", ";", '"', '""', "\n", "\r", "\r\n", " ", "x y"]
+UNQUOTED = st.sampled_from(["", "a", "é", ";", " ", "x y"])
+QUOTED = st.lists(st.sampled_from(["a", ",", ";", " ", "\n", '""']), max_size=4).map(
+    lambda parts: '"' + "".join(parts) + '"'
+)
+CELLS = st.lists(st.tuples(st.one_of(UNQUOTED, QUOTED), st.sampled_from([",", "\n"])), max_size=20)
+"""Cells, each followed by a comma or a line end: every quote where strict mode expects one,
+records of any width, quoted commas and line ends, blank lines."""
 
 
 def records_of(data: bytes) -> list[list[str]]:
@@ -37,10 +45,16 @@ def blank_as_empty_cells(rows: list[list[str]], width: int) -> list[list[str]]:
 @settings(max_examples=300, deadline=None)
 @given(
     header=st.integers(min_value=1, max_value=4),
-    body=st.lists(st.sampled_from(PIECES), max_size=40),
+    body=CELLS,
+    line_end=st.booleans(),
 )
-def test_arrow_reads_what_the_csv_module_reads(header: int, body: list[str]) -> None:
-    text = ",".join(f"h{i}" for i in range(header)) + "\n" + "".join(body)
+def test_arrow_reads_what_the_csv_module_reads(
+    header: int, body: list[tuple[str, str]], line_end: bool
+) -> None:
+    text = ",".join(f"h{i}" for i in range(header)) + "\n" + "".join(c + end for c, end in body)
+    if not line_end:
+        text = text[:-1]  # the last record, without what follows it
+    assert plain_form(text.encode("utf-8")).plain
     expected = list(csv.reader(io.StringIO(text, newline="")))
     got = records_of(text.encode("utf-8"))
     assert blank_as_empty_cells(got, header) == blank_as_empty_cells(expected, header)

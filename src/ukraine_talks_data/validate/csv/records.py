@@ -2,10 +2,11 @@
 
 The package's one CSV dialect (RFC 4180: comma, double quote, doubled quotes; declared and
 enforced by `inputs/resource_rules.py`) is one that Arrow's multi-threaded reader shares with
-the csv module; a property test checks that the two agree on any text. Records whose number
-of cells differs from the first record's are re-read and parsed by the csv module, and
-anything Arrow cannot read falls back to the csv module for the whole text. Record numbers
-count from 1 (the first record, usually the header), as Frictionless counts rows.
+the csv module; a property test checks that the two agree on any text in plain form (the only
+texts read here: `csv/plain.py`). Records whose number of cells differs from the first
+record's are re-read and parsed by the csv module, and anything Arrow cannot read falls back
+to the csv module for the whole text. Record numbers count from 1 (the first record, usually
+the header), as Frictionless counts rows.
 """
 
 from __future__ import annotations
@@ -62,11 +63,7 @@ def read_piece(data: bytes | pa.Buffer, width: int, *, quoted_newlines: bool = T
     try:
         return _read_arrow(data, width, quoted_newlines)
     except _ArrowDisagreesError:
-        return _read_python(_bytes(data), width)
-
-
-def _bytes(data: bytes | pa.Buffer) -> bytes:
-    return data if isinstance(data, bytes) else data.to_pybytes()
+        return _read_python(data if isinstance(data, bytes) else data.to_pybytes(), width)
 
 
 class _OddRecordError(Exception):
@@ -96,9 +93,7 @@ def _read_arrow(data: bytes | pa.Buffer, width: int, quoted_newlines: bool) -> R
         raise _ArrowDisagreesError
     total = table.num_rows + len(invalid)
     odd: dict[int, list[str]] = {}
-    for number, text in invalid:
-        if number == total and _open_quote(text):
-            text += _line_end_after(_bytes(data), text)
+    for number, text in invalid:  # no record of a text in plain form ends in an open quote
         parsed = list(csv.reader(io.StringIO(text, newline="")))
         if len(parsed) > 1:
             raise _ArrowDisagreesError
@@ -125,26 +120,6 @@ def counting(n: int) -> pa.Array:
     if hasattr(pa, "arange"):  # recent pyarrow
         return pa.arange(1, n + 1)
     return pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n))
-
-
-def _open_quote(text: str) -> bool:
-    """Whether `text` ends inside a quoted cell (a line end after it would belong to the cell)."""
-    return len(list(csv.reader(io.StringIO(text + "\nx", newline="")))) < 2
-
-
-def _line_end_after(data: bytes, text: str) -> str:
-    """The line-end characters that follow the last record, `text`, at the end of `data`.
-
-    Arrow gives the text of an odd last record without them, even when an unclosed quote
-    makes them part of its last cell.
-    """
-    body = text.encode("utf-8")
-    tail = data[-(len(body) + 64) :]
-    for cut in range(0, min(64, len(tail)) + 1):
-        end = tail[len(tail) - cut :]
-        if tail[: len(tail) - cut].endswith(body) and not end.strip(b"\r\n"):
-            return end.decode("ascii")
-    raise _ArrowDisagreesError
 
 
 def _arrow_parse(
