@@ -6,6 +6,8 @@ keeping and the declarations themselves."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -147,3 +149,32 @@ def test_a_store_removes_the_parquet_folders_of_validations_killed_before_closin
     _checked_in_pieces(package, tmp_path).store.close()
     assert not stale.exists()
     assert alive.exists()
+
+
+@pytest.mark.parametrize("read", ["arrow", "csv", "arrow in 4 KiB pieces"])
+def test_the_rows_relation_pairs_each_typed_value_with_its_own_row_past_blank_records(
+    package: Path, tmp_path: Path, read: str
+) -> None:
+    """The store's `rows` relation leaves the blank records out and keeps each canonical
+    date beside the row it was read from, however the table was read."""
+    path = package.parent / "data" / "statements.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    blank = "," * (len(next(csv.reader(lines[:1]))) - 1) + "\n"
+    lines[1:1] = [blank, blank]  # before the first row,
+    lines[40:40] = [blank]  # among the rows
+    path.write_text("".join(lines), encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as fh:
+        records = list(csv.reader(fh))
+    expected = [
+        (number, record[4], dt.date.fromisoformat(record[4]))
+        for number, record in enumerate(records[1:], start=2)
+        if any(record)
+    ]
+    assert records[0][4] == "date"
+    if read == "arrow in 4 KiB pieces":
+        columns = _checked_in_pieces(package, tmp_path)
+    else:
+        columns = _validated(package, arrow=read == "arrow")
+    store = columns.store
+    query = f'SELECT _row, date, "date#" FROM {store.rows("statements")} ORDER BY _row'
+    assert list(store.query(query)) == expected
