@@ -338,17 +338,13 @@ class ArrowParsedCsv(ParsedCsv):
 
     def __init__(self, read: Callable[[], bytes], records: Records, lines: int) -> None:
         self._read = read
-        self._arrow: Records | None = records
         self._count = records.count
-        self._header = self._cells(records, 1) if records.count else []
+        header = records.table.slice(0, 1).to_pylist()  # the header is never an odd record
+        self._header = [header[0][f"c{i}"] for i in range(records.width)] if header else []
         self._full: ParsedCsv | None = None
         self.problems = []
         self.complete = True
         self._multiline = lines != records.count  # some record spans several lines
-
-    def release(self) -> None:
-        """Let go of the Arrow records (a record asked for later is read by `parse_csv`)."""
-        self._arrow = None
 
     @classmethod
     def joined(
@@ -357,7 +353,7 @@ class ArrowParsedCsv(ParsedCsv):
         """The parse of a whole file read in pieces: `first` the first piece's parse, `count`
         the records of every piece (the header once), `lines` the file's lines."""
         parsed = cls.__new__(cls)
-        parsed._read, parsed._arrow, parsed._full = read, None, None
+        parsed._read, parsed._full = read, None
         parsed._count, parsed._header = count, first.header
         parsed.problems, parsed.complete = [], True
         parsed._multiline = lines != count
@@ -383,19 +379,6 @@ class ArrowParsedCsv(ParsedCsv):
     @property
     def data_rows(self) -> int:
         return max(self._count - 1, 0)
-
-    def record(self, row: int) -> list[str]:
-        if self._arrow is None:
-            return list(self._parse().records[row - 1])
-        return self._cells(self._arrow, row)
-
-    @staticmethod
-    def _cells(records: Records, row: int) -> list[str]:
-        odd = records.odd.get(row)
-        if odd is not None:
-            return list(odd)
-        cells = records.table.slice(row - 1, 1).to_pylist()[0]
-        return [cells[f"c{i}"] for i in range(records.width)]
 
     def one_line_each(self) -> bool:
         """Whether every record, the last one too, is on a line of its own (known without

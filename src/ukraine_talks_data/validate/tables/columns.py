@@ -169,9 +169,6 @@ class ColumnContext:
                 self._layouts.setdefault(name, position.layout())
             for held in (self._records, self._tables, self._positional):
                 held.pop(name, None)
-            parsed = self.rows.parsed(name)
-            if isinstance(parsed, ArrowParsedCsv):
-                parsed.release()
             return table.num_rows if table is not None else 0
 
     def _forget(self, name: str) -> None:
