@@ -8,8 +8,10 @@ refused and within a time bound; test_engines_agree.py runs it through both engi
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -349,6 +351,36 @@ def loosened_schema_is_accepted_with_allow_schema_changes(package: Path) -> Expe
     return Expected(0, (), args=("--allow-schema-changes",))
 
 
+def date_typed_as_text_keeps_the_rules_on_dates(package: Path) -> Expected:
+    """A fork may type statements.date as a string (with --allow-schema-changes); the rules
+    on dates still read its canonical dates, as the rules on rows do. (The whole-column
+    rules asked the key store for a DATE column it made only for date fields: the
+    validator failed.)"""
+
+    def as_text(schema: dict[str, Any]) -> None:
+        next(f for f in schema["fields"] if f["name"] == "date")["type"] = "string"
+
+    edit_schema(package, "statements", as_text)
+    statements, events = csv_path(package, "statements"), csv_path(package, "events")
+    rows = read_rows(statements)
+    alone = Counter(r["utterance_id"] for r in rows)  # an utterance's rows agree on dates
+    index, made_at = next(
+        (i, r) for i, r in enumerate(rows)
+        if r["event_relation"] == "made_at" and not r["date_earliest"]
+        and alone[r["utterance_id"]] == 1
+    )  # fmt: skip
+    event = next(e for e in read_rows(events) if e["event_id"] == made_at["event_id"])
+    assert event["date_precision"] == "day"
+    day_before = str(dt.date.fromisoformat(event["date"]) - dt.timedelta(days=1))
+    number = set_cell(statements, index, "date", day_before)
+    return invalid(
+        f"data/statements.csv:{number}:date: made-at-outside-event: made_at {event['event_id']}, "
+        f"which lasts from {event['date']} to {event['end_date'] or event['date']} "
+        f"(value: '{day_before}')",
+        args=("--allow-schema-changes",),
+    )
+
+
 def dropped_table_is_reported(package: Path) -> Expected:
     edit_descriptor(
         package,
@@ -420,6 +452,10 @@ CASES: list[Case] = [
     Case(
         "loosened_schema_is_accepted_with_allow_schema_changes",
         loosened_schema_is_accepted_with_allow_schema_changes,
+    ),
+    Case(
+        "date_typed_as_text_keeps_the_rules_on_dates",
+        date_typed_as_text_keeps_the_rules_on_dates,
     ),
     Case("dropped_table_is_reported", dropped_table_is_reported),
     Case("formula_in_a_text_cell_is_a_warning", formula_in_a_text_cell_is_a_warning),

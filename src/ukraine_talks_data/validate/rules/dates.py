@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ...package.sql_text import quoted
 from ..report.issues import Issue
-from ..tables.store import value_of
+from ..tables.store import date_of, value_of
 from ..tables.values import CANONICAL, dates, flagged
 
 if TYPE_CHECKING:
@@ -159,8 +159,8 @@ def date_within_interval(ctx: ColumnContext) -> Iterator[Issue]:
 def event_needs(ctx: Context) -> dict[str, set[str]]:
     """The fields that `made_at_within_event` reads in each table."""
     return {
-        "events": {"event_id", "date", "end_date", "date_precision"},
-        "statements": {"event_id", "event_relation", "date"},
+        "events": {"event_id", date_of("date"), date_of("end_date"), "date_precision"},
+        "statements": {"event_id", "event_relation", "date", date_of("date")},
     }
 
 
@@ -203,8 +203,8 @@ def link_needs(ctx: Context) -> dict[str, set[str]]:
     """The fields that `response_not_before_demand` reads in each table."""
     return {
         "demand_statements": {"relation", "demand_id", "statement_id"},
-        "statements": {"statement_id", "date"},
-        "demands": {"demand_id", "first_stated"},
+        "statements": {"statement_id", date_of("date")},
+        "demands": {"demand_id", date_of("first_stated")},
     }
 
 

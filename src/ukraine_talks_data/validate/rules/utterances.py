@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..report.issues import Issue
-from ..tables.store import value_of
+from ..tables.store import date_of, value_of
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def utterance_needs(ctx: Context) -> dict[str, set[str]]:
     """The fields that `utterance_rows_agree` reads: it compares rows across the table."""
-    return {"statements": {"utterance_id", "statement_id", "speaker_id", "date"}}
+    return {"statements": {"utterance_id", "statement_id", "speaker_id", "date", date_of("date")}}
 
 
 def utterance_rows_agree(ctx: ColumnContext) -> Iterator[Issue]:

@@ -161,9 +161,7 @@ class ColumnContext:
         with self._lock:
             table, position = self._table_of(name), self._positional_of(name)
             if table is not None:
-                fields = (self.rows.schema(name) or {}).get("fields") or []
-                types = {f["name"]: f.get("type", "string") for f in fields if "name" in f}
-                self.store.add_rows(table, keep, types)
+                self.store.add_rows(table, keep)
             if position is not None:
                 self.store.add_cells(position, cells)
                 self._layouts.setdefault(name, position.layout())

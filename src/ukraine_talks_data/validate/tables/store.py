@@ -12,8 +12,9 @@ Two relations per table, each with `_row`, the record's row number in the file:
 
 - `rows(name)`: the table's non-blank data rows as `ColumnContext.table` reads them
   (only when its header is its schema's field names), a text column per kept field (null
-  where empty) and, for a date or integer field, `<field>#`: its canonical value as DATE
-  or BIGINT (null where the cell is in another form: `tables/values.py`);
+  where empty) and, for each `date_of(field)` a rule asks for, `<field>#`: the field's
+  canonical dates as DATE (null where the cell is in another form: `tables/values.py`),
+  whatever type the schema gives the field, as the rules on rows read them;
 - `cells(name)`: every data record as Table Schema reads it, by position, with `_blank`;
   for each kept position p, `v<p>` (its value as text: present, of canonical form, in a
   record that is not blank; else null) and, in the primary key, `p<p>` (the cell as
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...package.sql_text import literal, quoted
-from .values import CANONICAL, TYPED, typed
+from .values import CANONICAL, typed
 
 if TYPE_CHECKING:
     import duckdb
@@ -58,10 +59,15 @@ class ReleasedColumnError(RuntimeError):
     (its entry in `rules.WHOLE` does not name it): a bug of the rule, never of the package."""
 
 
+def date_of(field: str) -> str:
+    """How a whole-column rule asks (in its entry of `rules.WHOLE`) for the canonical dates
+    of `field`, and the name of their column in a `rows` relation."""
+    return f"{field}#"
+
+
 def value_of(field: str) -> str:
-    """The column holding the canonical value of date or integer `field` in a `rows`
-    relation."""
-    return quoted(f"{field}#")
+    """SQL: the column of `field`'s canonical dates in a `rows` relation (`date_of`)."""
+    return quoted(date_of(field))
 
 
 class KeyStore:
@@ -115,19 +121,20 @@ class KeyStore:
         """The relation of table `name`'s records, by position."""
         return quoted(f"cells:{name}")
 
-    def add_rows(self, table: ColumnTable, keep: set[str], types: dict[str, str]) -> None:
-        """Append the rows of `table` (a table or a piece of it), with the fields of `keep`."""
+    def add_rows(self, table: ColumnTable, keep: set[str]) -> None:
+        """Append the rows of `table` (a table or a piece of it), with the fields of `keep`
+        (and the canonical dates it names with `date_of`)."""
         import pyarrow as pa
 
         columns: dict[str, Any] = {"_row": table.rows}
         for field in sorted(keep):
+            if field.endswith("#"):  # date_of(field)
+                columns[field] = typed(table, field.removesuffix("#"), "date")
+                continue
             column = table.columns.get(field)
             if column is None:
                 column = pa.nulls(table.num_rows, pa.string())
             columns[field] = column
-            kind = types.get(field)
-            if kind in TYPED:
-                columns[f"{field}#"] = typed(table, field, kind)
         self._append(f"rows:{table.name}", table.path, pa.table(columns))
 
     def add_cells(self, table: Positional, keep: set[str]) -> None:
