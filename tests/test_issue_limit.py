@@ -164,3 +164,10 @@ def test_the_store_hands_rows_over_a_batch_at_a_time(monkeypatch: pytest.MonkeyP
     finally:
         store._con = con
         store.close()
+
+
+@pytest.mark.parametrize("severity", ["errors", "Error", "bogus", ""])
+def test_a_report_refuses_to_count_an_unknown_severity(severity: str) -> None:
+    report = Report("p", [Issue("a.csv", 2, "f", "x", "m")])
+    with pytest.raises(ValueError, match=f"a severity is 'error' or 'warning', not '{severity}'"):
+        report.count(severity)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 Severity = Literal["error", "warning"]
 
@@ -179,7 +179,10 @@ class Report:
         return [i for i in self.issues if i.severity == "warning"]
 
     def count(self, severity: Severity) -> int:
-        """How many errors (or warnings) were found, those not listed included."""
+        """How many errors (or warnings) were found, those not listed included; a severity
+        that is neither is a ValueError, not a count of 0."""
+        if severity not in get_args(Severity):
+            raise ValueError(f"a severity is 'error' or 'warning', not {severity!r}")
         listed = sum(1 for i in self.issues if i.severity == severity)
         return listed + sum(n.get(severity, 0) for n in self.omitted.values())
 
