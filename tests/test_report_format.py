@@ -3,13 +3,14 @@ on a terminal, a whole --output file or none, and exit 2 instead of a traceback.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pytest
 from rich.text import Text
 
-from conftest import read_rows, set_cell, write_rows
+from conftest import read_rows, refresh_stats, set_cell, write_rows
 from damage import csv_path, runner
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.validate import validate_package
@@ -238,3 +239,41 @@ def test_an_issue_names_the_line_its_row_starts_on(
     assert lines == {row: whole.line_of(row) for row in lines}
     assert lines[len(rows) + 1] == len(rows) + 3  # the last row, two lines further down
     assert lines[4] == 4
+
+
+@pytest.mark.parametrize(
+    ("unchecked", "tail"),
+    [
+        ([], ""),
+        (["statements"], "; the dataset's rules could not read statements (fix the errors "),
+        (["actors", "statements"], "; the dataset's rules could not read actors, statements (fix "),
+    ],
+)
+def test_the_summary_names_the_tables_the_rules_could_not_read(
+    tmp_path: Path, unchecked: list[str], tail: str
+) -> None:
+    report = _report(tmp_path)
+    report.unchecked = unchecked
+    last = render_text(report).splitlines()[-1]
+    counts = f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warnings; 2 tables, 12 rows"
+    assert last.startswith(f"{counts} checked{tail}")
+    assert last.endswith("checked" if not unchecked else "the errors above first)")
+    assert json.loads(report.to_json())["unchecked"] == unchecked
+
+
+@pytest.mark.parametrize("engine", ["columns", "frictionless"])
+def test_a_table_whose_header_the_rules_cannot_read_is_named(package: Path, engine: str) -> None:
+    """An extra column in statements: the dataset's rules skip the table (they read fields
+    by name), and the report says so rather than counting it silently out."""
+    path = csv_path(package, "statements")
+    with path.open(encoding="utf-8", newline="") as fh:
+        records = list(csv.reader(fh))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(
+            [[*records[0], "notes"], *([*r, ""] for r in records[1:])]
+        )
+    refresh_stats(path)
+    report = validate_package(package, engine=engine)  # type: ignore[arg-type]
+    assert report.unchecked == ["statements"]
+    tables = [r["name"] for r in json.loads(package.read_text())["resources"] if "schema" in r]
+    assert sorted(report.checked) == sorted(t for t in tables if t != "statements")

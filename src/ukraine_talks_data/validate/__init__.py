@@ -73,6 +73,7 @@ def validate_package(
     report.issues.extend(schema)
     report.issues.extend(_dedupe(checks, report.issues))
     report.checked = checked
+    report.unchecked = [r.name for r in descriptor.tables() if r.name not in checked]
     report.issue_limit = issue_limit
     for (path, severity), n in sorted(limit.omitted.items()):
         report.omitted.setdefault(path, {})[severity] = n

@@ -82,12 +82,19 @@ def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | 
 
 
 def summary(report: Report) -> str:
-    """`valid: …` or `INVALID: …` with the counts of errors, warnings, tables and rows."""
+    """`valid: …` or `INVALID: …` with the counts of errors, warnings, tables and rows, and
+    the tables whose rows were not checked."""
     rows = sum(report.checked.values())
+    unchecked = (
+        f"; the dataset's rules could not read {', '.join(report.unchecked)} (fix the errors "
+        "above first)"
+        if report.unchecked
+        else ""
+    )
     return (
         f"{'valid' if report.valid else 'INVALID'}: {report.package}: "
         f"{report.count('error')} errors, {report.count('warning')} warnings; "
-        f"{len(report.checked)} tables, {rows} rows checked"
+        f"{len(report.checked)} tables, {rows} rows checked{unchecked}"
     )
 
 

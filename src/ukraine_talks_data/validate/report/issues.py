@@ -160,6 +160,9 @@ class Report:
     package: str
     issues: list[Issue] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
+    unchecked: list[str] = field(default_factory=list)
+    """The tables the dataset's rules could not read (their file, parse or header has an
+    error, reported): those rules check their rows once the errors are fixed."""
     physical_lines: dict[str, dict[int, int]] = field(default_factory=dict)
     """file → row → the physical line it starts on, for the rows of listed issues in files
     where rows span lines (elsewhere a row's line is its number)."""
@@ -212,6 +215,7 @@ class Report:
             "errors": self.count("error"),
             "warnings": self.count("warning"),
             "checked": self.checked,
+            "unchecked": self.unchecked,
             "issue_limit": self.issue_limit,
             "omitted": self.omitted,
             "issues": [{**asdict(i), "line": self.line_of(i)} for i in self.sorted()],
