@@ -41,6 +41,24 @@ def test_json_report_matches_library_call(package: Path) -> None:
     assert json.loads(out) == validate_package(package).to_dict()
 
 
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [
+        (("--json", "--format", "text"), "--json and --format text ask for two formats"),
+        (("--json", "--format", "github"), "--json and --format github ask for two formats"),
+        (("--json", "--format", "json"), None),
+        (("--json",), None),
+    ],
+)
+def test_json_and_another_format_are_refused(args: tuple[str, ...], refused: str | None) -> None:
+    code, out, err = run(*args)
+    if refused is None:
+        assert (code, json.loads(out)["valid"]) == (0, True)
+    else:
+        assert (code, out) == (2, "")
+        assert refused in " ".join(err.split())  # rich wraps the usage error's box
+
+
 def test_unknown_foreign_key(package: Path) -> None:
     row = set_cell(package.parent / "data" / "statements.csv", 0, "speaker_id", "nobody")
     code, out, _ = run(str(package))

@@ -42,13 +42,14 @@ def validate(
         bool, typer.Option("--json", help="Print the whole report as JSON (same as --format json).")
     ] = False,
     output_format: Annotated[
-        ReportFormat,
+        ReportFormat | None,
         typer.Option(
             "--format",
             help="text: one line per issue; github: pull-request annotations (::error "
             "file=…,line=…); json: the whole report for machines.",
+            show_default="text",
         ),
-    ] = ReportFormat.text,
+    ] = None,
     max_errors: Annotated[
         int,
         typer.Option(
@@ -108,7 +109,10 @@ def validate(
     from ..validate.inputs.descriptor import DescriptorError
     from ..validate.report.formats import render, summary
 
-    fmt = ReportFormat.json if json_output else output_format
+    if json_output and output_format not in (None, ReportFormat.json):
+        message = f"--json and --format {output_format.value} ask for two formats: give one"
+        raise typer.BadParameter(message, param_hint="--json")
+    fmt = ReportFormat.json if json_output else output_format or ReportFormat.text
     if datapackage is not None:  # a change a killed build, add-source or accept left half made
         with clean_errors():
             settle(datapackage if datapackage.is_dir() else datapackage.parent)
