@@ -165,6 +165,17 @@ def test_descriptor_not_json(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(("args", "limit"), [((), 1000), (("--issue-limit", "5"), 5)])
+def test_a_report_that_stops_at_the_descriptor_says_its_issue_limit(
+    tmp_path: Path, args: tuple[str, ...], limit: int
+) -> None:
+    """The JSON of a descriptor that is not JSON gives the limit in force (null is "all")."""
+    bad = tmp_path / "datapackage.json"
+    bad.write_text("{not json")
+    code, out, _ = run(str(bad), "--json", *args)
+    assert (code, json.loads(out)["issue_limit"]) == (1, limit)
+
+
 def test_missing_descriptor(tmp_path: Path) -> None:
     code, _, err = run(str(tmp_path / "nope.json"))
     assert code == 2

@@ -61,8 +61,8 @@ def validate_package(
         if exc.missing:
             raise
         issue = Issue(exc.file.name, None, None, "descriptor-error", exc.reason)
-        return Report(package=str(exc.file), issues=[issue])
-    report = Report(package=str(descriptor.file), issues=issues)
+        return Report(package=str(exc.file), issues=[issue], issue_limit=issue_limit)
+    report = Report(package=str(descriptor.file), issues=issues, issue_limit=issue_limit)
     if not descriptor.resources or any(i.code == "unsafe-path" for i in issues):
         return report
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
@@ -74,7 +74,6 @@ def validate_package(
     report.issues.extend(_dedupe(checks, report.issues))
     report.checked = checked
     report.unchecked = [r.name for r in descriptor.tables() if r.name not in checked]
-    report.issue_limit = issue_limit
     for (path, severity), n in sorted(limit.omitted.items()):
         report.omitted.setdefault(path, {})[severity] = n
     report.physical_lines = _physical_lines(ctx, report.issues)
