@@ -171,3 +171,15 @@ def test_a_report_refuses_to_count_an_unknown_severity(severity: str) -> None:
     report = Report("p", [Issue("a.csv", 2, "f", "x", "m")])
     with pytest.raises(ValueError, match=f"a severity is 'error' or 'warning', not '{severity}'"):
         report.count(severity)  # type: ignore[arg-type]
+
+
+def test_a_report_shows_itself_in_one_line() -> None:
+    issues = [Issue("a.csv", n, "f", "x", "m") for n in range(2, 500)]
+    report = Report(
+        "pkg/datapackage.json", [*issues, Issue("a.csv", 2, "g", "y", "m", None, "warning")]
+    )
+    report.omitted = {"a.csv": {"error": 7}}
+    assert repr(report) == (
+        "<Report INVALID 'pkg/datapackage.json': 505 errors, 1 warnings, 499 listed>"
+    )
+    assert repr(Report("p")) == "<Report valid 'p': 0 errors, 0 warnings, 0 listed>"

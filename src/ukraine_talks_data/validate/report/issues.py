@@ -171,6 +171,14 @@ class Report:
     issue_limit: int | None = None
     """The most issues of one code in one file listed (None: all)."""
 
+    def __repr__(self) -> str:
+        """One line, not every issue (a report may list thousands)."""
+        return (
+            f"<Report {'valid' if self.valid else 'INVALID'} {self.package!r}: "
+            f"{self.count('error')} errors, {self.count('warning')} warnings, "
+            f"{len(self.issues)} listed>"
+        )
+
     @property
     def errors(self) -> list[Issue]:
         """The listed errors."""
