@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from conftest import copy_package, read_rows, set_cell, write_rows
 from damages import DAMAGES
 from ukraine_talks_data.cli import app
+from ukraine_talks_data.package.bundle import bundled_descriptor
 from ukraine_talks_data.validate import validate_package
 
 runner = CliRunner()
@@ -32,6 +33,23 @@ def test_bundled_package_is_valid() -> None:
     code, out, _ = run()
     assert code == 0, out
     assert out.startswith("valid: ")
+
+
+def test_without_a_path_the_package_in_the_current_folder_is_validated(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fork installed with `pip install .` (not editable) and then edited: a bare
+    `ukraine-talks validate` in its folder checks the edits, not the installed copy."""
+    row = set_cell(package.parent / "data" / "statements.csv", 0, "quote_type", "rumour")
+    monkeypatch.chdir(package.parent)
+    code, out, _ = run()
+    assert code == 1
+    assert error_lines(out)[0].startswith(f"data/statements.csv:{row}:quote_type: ")
+    assert out.splitlines()[-1].startswith("INVALID: datapackage.json: 1 errors")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # no datapackage.json here: the bundled one
+    code, out, _ = run()
+    assert (code, out.splitlines()[-1].split(":")[1].strip()) == (0, str(bundled_descriptor()))
 
 
 def test_json_report_matches_library_call(package: Path) -> None:

@@ -33,8 +33,8 @@ def validate(
     datapackage: Annotated[
         Path | None,
         typer.Argument(
-            help="A datapackage.json, or the folder holding one. Default: the data bundled with "
-            "this package.",
+            help="A datapackage.json, or the folder holding one. Default: ./datapackage.json "
+            "when there is one (your checkout or fork), else the data bundled with this package.",
             show_default=False,
         ),
     ] = None,
@@ -104,7 +104,7 @@ def validate(
     Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
     """  # noqa: E501 - typer prints docstring lines as written
     from .._atomic import write_text_atomic
-    from ..package.bundle import settle
+    from ..package.bundle import DESCRIPTOR, settle
     from ..validate import validate_package
     from ..validate.inputs.descriptor import DescriptorError
     from ..validate.report.formats import render, summary
@@ -113,6 +113,8 @@ def validate(
         message = f"--json and --format {output_format.value} ask for two formats: give one"
         raise typer.BadParameter(message, param_hint="--json")
     fmt = ReportFormat.json if json_output else output_format or ReportFormat.text
+    if datapackage is None and Path(DESCRIPTOR).is_file():  # the package being worked on
+        datapackage = Path(DESCRIPTOR)
     if datapackage is not None:  # a change a killed build, add-source or accept left half made
         with clean_errors():
             settle(datapackage if datapackage.is_dir() else datapackage.parent)
