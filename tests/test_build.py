@@ -286,3 +286,22 @@ def test_build_writes_the_sources_metadata_from_the_sources_table(package: Path)
         f"{rows[0]['published'] or rows[0]['inferred_published'] + ', inferred'})"
     )
     assert stale_files(root) == []
+
+
+def test_build_with_no_root_builds_the_package_in_the_current_folder(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ukraine-talks build` in a fork's folder builds the fork (the package a non-editable
+    install bundles lies in site-packages), as `validate` there validates it."""
+    root = package.parent
+    build(root)
+    path = root / "data" / "actors.csv"
+    rows = read_rows(path)
+    rows[0]["notes"] = "edited by hand"
+    write_rows(path, rows, refresh=False)
+    monkeypatch.chdir(root)
+    check = CliRunner().invoke(app, ["build", "--check"])
+    assert check.exit_code == 1
+    assert f"{PARQUET_DIR}/actors.parquet: differs from what data/actors.csv gives" in check.stdout
+    assert CliRunner().invoke(app, ["build"]).exit_code == 0
+    assert stale_files(root) == []

@@ -15,8 +15,8 @@ def build(
     root: Annotated[
         Path | None,
         typer.Option(
-            help="Folder holding the datapackage.json to build. Default: this checkout (or the "
-            "installed bundle).",
+            help="Folder holding the datapackage.json to build. Default: the current folder "
+            "when it holds one, else this checkout (or the installed bundle).",
             show_default=False,
         ),
     ] = None,
@@ -39,9 +39,11 @@ def build(
     data/parquet/datapackage.json, and docs/data-dictionary.md. Exit 1 when the data is
     invalid (nothing is written) or, with --check, when something is stale.
     """
+    from ..package.bundle import local_root
     from ..publish.build import BUILD_COMMAND, stale_files
     from ..publish.build import build as build_package
 
+    root = root or local_root()
     with clean_errors(writing=f"the build files in {root or 'the bundled package'}"):
         if check:
             stale = stale_files(root)
@@ -69,7 +71,8 @@ def release(
     root: Annotated[
         Path | None,
         typer.Option(
-            help="Folder holding the datapackage.json to release. Default: this checkout.",
+            help="Folder holding the datapackage.json to release. Default: the current folder "
+            "when it holds one, else this checkout.",
             show_default=False,
         ),
     ] = None,
@@ -78,8 +81,10 @@ def release(
 
     An existing folder is replaced only when it holds nothing but a previous release's files.
     """
+    from ..package.bundle import local_root
     from ..publish.release import make_release
 
+    root = root or local_root()
     with clean_errors(writing=out or "the release folder"):
         result = make_release(out, root)
     for name in result.files:

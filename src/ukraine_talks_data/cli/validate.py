@@ -104,7 +104,7 @@ def validate(
     Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
     """  # noqa: E501 - typer prints docstring lines as written
     from .._atomic import write_text_atomic
-    from ..package.bundle import DESCRIPTOR, settle
+    from ..package.bundle import DESCRIPTOR, local_root, settle
     from ..validate import validate_package
     from ..validate.inputs.descriptor import DescriptorError
     from ..validate.report.formats import render, summary
@@ -113,8 +113,8 @@ def validate(
         message = f"--json and --format {output_format.value} ask for two formats: give one"
         raise typer.BadParameter(message, param_hint="--json")
     fmt = ReportFormat.json if json_output else output_format or ReportFormat.text
-    if datapackage is None and Path(DESCRIPTOR).is_file():  # the package being worked on
-        datapackage = Path(DESCRIPTOR)
+    if datapackage is None and (here := local_root()) is not None:  # the one worked on
+        datapackage = here / DESCRIPTOR
     if datapackage is not None:  # a change a killed build, add-source or accept left half made
         with clean_errors():
             settle(datapackage if datapackage.is_dir() else datapackage.parent)

@@ -62,6 +62,14 @@ def _find_bundle() -> Path:
     )
 
 
+def local_root() -> Path | None:
+    """The current folder (`.`) when it holds a datapackage.json, a checkout or fork being
+    worked on: what `validate`, `build` and `release` read when given no package, before
+    the bundled one (after a non-editable install that is a copy in site-packages)."""
+    here = Path()
+    return here if (here / DESCRIPTOR).is_file() else None
+
+
 def bundled_descriptor() -> Path:
     """Path of the bundled datapackage.json."""
     return bundle_dir() / DESCRIPTOR
