@@ -317,6 +317,23 @@ def malformed_schema(
     return damage
 
 
+def lone_surrogate_in_a_schema_file(package: Path) -> Expected:
+    """JSON may escape half a surrogate pair; the string it decodes to is not text, and
+    `build` could never write it back: the file is refused as unusable."""
+    edit_schema(package, "actors", lambda s: s["fields"][0].__setitem__("title", "x\udfff"))
+    return invalid(
+        "datapackage.json::actors.schema: schema-error: schema file is not usable JSON (a "
+        "string holds \\udfff, half of a UTF-16 surrogate pair, which is not text) (value: "
+        "'schemas/actors.json')"
+    )
+
+
+def escaped_surrogate_pair_is_one_character(package: Path) -> Expected:
+    # json.dumps escapes U+1F600 as the pair \ud83d\ude00, which decodes to one character.
+    edit_descriptor(package, lambda d: d.__setitem__("title", "Talks \U0001f600"))
+    return Expected(0, ())
+
+
 # A fork cannot loosen the rules ------------------------------------------------------------
 
 
@@ -421,6 +438,8 @@ CASES: list[Case] = [
         "loosened_schema_is_accepted_with_allow_schema_changes",
         loosened_schema_is_accepted_with_allow_schema_changes,
     ),
+    Case("lone_surrogate_in_a_schema_file", lone_surrogate_in_a_schema_file),
+    Case("escaped_surrogate_pair_is_one_character", escaped_surrogate_pair_is_one_character),
     Case("dropped_table_is_reported", dropped_table_is_reported),
     Case("formula_in_a_text_cell_is_a_warning", formula_in_a_text_cell_is_a_warning),
 ]
