@@ -79,6 +79,14 @@ class Env:
         path.write_bytes(data)
         return path
 
+    def fifo(self) -> None:
+        """A FIFO named `fifo`: opening it to write would block, replacing it would destroy it."""
+        os.mkfifo(self.tmp / "fifo")
+
+    def link_to_fifo(self) -> None:
+        self.fifo()
+        (self.tmp / "link").symlink_to("fifo")
+
     def read_only(self) -> None:
         """Every folder in the scratch folder refuses new entries, as a read-only folder
         does (the system's temporary folder, where `add-source` and `accept` build a copy
@@ -276,6 +284,20 @@ CASES: dict[str, Case] = {
     ),
     "validate --output onto a folder": Case(
         ("validate", "--output", "{tmp}"), 2, "error: cannot write {tmp}: it is a folder"
+    ),
+    "validate --output onto a FIFO": Case(
+        ("validate", "--output", "{tmp}/fifo"),
+        2,
+        "error: cannot write {tmp}/fifo: it is not a regular file (a device, FIFO or socket is "
+        "never replaced)",
+        Env.fifo,
+    ),
+    "validate --output through a symlink to a FIFO": Case(
+        ("validate", "--output", "{tmp}/link"),
+        2,
+        "error: cannot write {tmp}/link: it is not a regular file (a device, FIFO or socket is "
+        "never replaced)",
+        Env.link_to_fifo,
     ),
     "validate --output read-only": Case(
         ("validate", "--output", "{tmp}/r.txt"),

@@ -625,6 +625,19 @@ UNUSABLE_DESCRIPTORS = [
     ("deep-object", b'{"resources": [' * 40 + b"]}" * 40, "JSON nested more than 64 levels deep"),
     ("not-utf8", b"\xff", "not UTF-8 text (invalid start byte at byte 0)"),
     ("nan", b'{"bytes": NaN}', "not usable JSON (NaN is not valid JSON)"),
+    *(
+        (
+            f"lone-surrogate-{where}",
+            text,
+            f"not usable JSON (a string holds {half}, half of a UTF-16 surrogate pair, which "
+            "is not text)",
+        )
+        for where, text, half in [
+            ("value", b'{"title": "a\\ud800", "resources": []}', "\\ud800"),
+            ("key", b'{"\\udfff": 1, "resources": []}', "\\udfff"),
+            ("reversed-pair", b'{"title": "\\ude00\\ud83d"}', "\\ude00"),
+        ]
+    ),
 ]
 
 

@@ -305,18 +305,46 @@ MALFORMED_SCHEMAS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] 
         "{0}.constraints.minLength",
         "must be a whole number, 0 or more (value: '-1')",
     ),
+    (
+        "list-field-in-primary-key",
+        lambda s: s.__setitem__("primaryKey", [f["name"] for f in s["fields"]]),
+        "primaryKey",
+        "a list field cannot be part of a key (value: 'aliases')",
+    ),
 ]
 
 
 def malformed_schema(
     change: Callable[[dict[str, Any]], None], location: str, message: str
 ) -> Callable[[Path], Expected]:
+    """With --allow-schema-changes the table has no schema but its own, refused one: the
+    one error is still the schema's (its rows are counted all the same, for the
+    descriptor's `rows`; the default engine once counted none, a `row-count` error)."""
+
     def damage(package: Path) -> Expected:
         first = descriptor_schema_field(package, "actors", 0)
         edit_schema(package, "actors", change)
-        return invalid(f"schemas/actors.json::{location.format(first)}: schema-error: {message}")
+        line = f"schemas/actors.json::{location.format(first)}: schema-error: {message}"
+        return invalid(line, args=("--allow-schema-changes",))
 
     return damage
+
+
+def lone_surrogate_in_a_schema_file(package: Path) -> Expected:
+    """JSON may escape half a surrogate pair; the string it decodes to is not text, and
+    `build` could never write it back: the file is refused as unusable."""
+    edit_schema(package, "actors", lambda s: s["fields"][0].__setitem__("title", "x\udfff"))
+    return invalid(
+        "datapackage.json::actors.schema: schema-error: schema file is not usable JSON (a "
+        "string holds \\udfff, half of a UTF-16 surrogate pair, which is not text) (value: "
+        "'schemas/actors.json')"
+    )
+
+
+def escaped_surrogate_pair_is_one_character(package: Path) -> Expected:
+    # json.dumps escapes U+1F600 as the pair \ud83d\ude00, which decodes to one character.
+    edit_descriptor(package, lambda d: d.__setitem__("title", "Talks \U0001f600"))
+    return Expected(0, ())
 
 
 # A fork cannot loosen the rules ------------------------------------------------------------
@@ -457,6 +485,8 @@ CASES: list[Case] = [
         "date_typed_as_text_keeps_the_rules_on_dates",
         date_typed_as_text_keeps_the_rules_on_dates,
     ),
+    Case("lone_surrogate_in_a_schema_file", lone_surrogate_in_a_schema_file),
+    Case("escaped_surrogate_pair_is_one_character", escaped_surrogate_pair_is_one_character),
     Case("dropped_table_is_reported", dropped_table_is_reported),
     Case("formula_in_a_text_cell_is_a_warning", formula_in_a_text_cell_is_a_warning),
 ]

@@ -207,6 +207,14 @@ class Publication:
         _prepare(out, self._parents)
         if out.is_dir():
             raise IsADirectoryError(errno.EISDIR, "it is a folder", str(out))
+        if out.exists() and not out.is_file():
+            # The rename would replace the special file itself: `--output /dev/null` run as
+            # root would leave a regular file in /dev in place of the device.
+            raise OSError(
+                errno.EEXIST,
+                "it is not a regular file (a device, FIFO or socket is never replaced)",
+                str(out),
+            )
         tmp = self._place(out, "tmp") / out.name
         self._staged.append((out, tmp, False))
         return tmp

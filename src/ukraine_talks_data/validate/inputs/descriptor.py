@@ -158,7 +158,27 @@ def load_json(data: bytes) -> Any:
         raise ValueError(f"not usable JSON ({exc})") from None
     if isinstance(value, dict | list) and _depth(value) > MAX_JSON_DEPTH:
         raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    _refuse_lone_surrogates(value)
     return value
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    """ValueError if a string or key of `value` holds half a surrogate pair.
+
+    JSON may escape one (`"\\ud800"`) and Python decodes it to a string that is not
+    Unicode text: every later writer of the descriptor (`build`, `cite`, the exports)
+    fails to encode it as UTF-8, so a package holding one must not be called valid.
+    Encoding the value whole finds one anywhere, keys included (its depth is already
+    bounded).
+    """
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        half = exc.object[exc.start]  # the first of a run
+        raise ValueError(
+            f"not usable JSON (a string holds {half.encode('unicode_escape').decode()}, "
+            "half of a UTF-16 surrogate pair, which is not text)"
+        ) from None
 
 
 def _no_constant(name: str) -> Any:

@@ -141,8 +141,10 @@ class ColumnContext:
                 del piece
                 with self.only(name):
                     yield
-                positions = self._positional_of(name)
-                records += positions.num_rows if positions is not None else 0
+                # Counted from the piece's records, not its positional table, which a
+                # table whose schema was refused does not have: the descriptor's `rows`
+                # is still checked against the file.
+                records += parsed.data_rows
                 self._start[name] += self._keep(name, keep, cells)
         self.rows.remember(name, scan.size, scan.digests)
         stored = self._start.pop(name, 0)
