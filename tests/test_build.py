@@ -197,13 +197,20 @@ def test_build_does_not_bless_a_changed_seed(package: Path) -> None:
     assert not (root / PARQUET_DIR).exists()
 
 
-def test_build_refreshes_stale_sizes_and_hashes(package: Path) -> None:
-    root = package.parent
+def _built_then_edited(root: Path) -> Path:
+    """Build the package at `root`, then edit a cell of actors by hand (no stats refreshed):
+    its descriptor and actors' Parquet file are stale. The edited file's path."""
     build(root)
     path = root / "data" / "actors.csv"
     rows = read_rows(path)
     rows[0]["notes"] = "edited by hand"
     write_rows(path, rows, refresh=False)
+    return path
+
+
+def test_build_refreshes_stale_sizes_and_hashes(package: Path) -> None:
+    root = package.parent
+    path = _built_then_edited(root)
     assert stale_files(root) == [
         "datapackage.json: version, created, sources, bytes, hash or rows differ from the "
         "files it describes",
@@ -294,11 +301,7 @@ def test_build_with_no_root_builds_the_package_in_the_current_folder(
     """`ukraine-talks build` in a fork's folder builds the fork (the package a non-editable
     install bundles lies in site-packages), as `validate` there validates it."""
     root = package.parent
-    build(root)
-    path = root / "data" / "actors.csv"
-    rows = read_rows(path)
-    rows[0]["notes"] = "edited by hand"
-    write_rows(path, rows, refresh=False)
+    _built_then_edited(root)
     monkeypatch.chdir(root)
     check = CliRunner().invoke(app, ["build", "--check"])
     assert check.exit_code == 1
