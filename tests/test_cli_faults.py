@@ -299,6 +299,20 @@ CASES: dict[str, Case] = {
         "never replaced)",
         Env.link_to_fifo,
     ),
+    **{
+        f"validate --output onto the package's {what}": Case(
+            ("validate", "{tmp}/pkg", "--output", f"{{tmp}}/pkg/{rel}"),
+            2,
+            f"error: {{tmp}}/pkg/{rel}: a file of the package validated; write the report "
+            "elsewhere",
+            Env.package,
+        )
+        for what, rel in [
+            ("descriptor", "datapackage.json"),
+            ("table", "data/actors.csv"),
+            ("schema", "schemas/actors.json"),
+        ]
+    },
     "validate --output read-only": Case(
         ("validate", "--output", "{tmp}/r.txt"),
         2,

@@ -138,6 +138,12 @@ def validate(
             err=True,
         )
         raise typer.Exit(2) from None
+    if output is not None and output.resolve() in _package_files(Path(report.package)):
+        typer.echo(
+            f"error: {output}: a file of the package validated; write the report elsewhere",
+            err=True,
+        )
+        raise typer.Exit(2)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(report, fmt.value, max_errors=max_errors or None, color=color)
     if output is None:
@@ -147,3 +153,20 @@ def validate(
             write_text_atomic(output, text, parents=False)
         typer.echo(summary(report))
     raise typer.Exit(0 if report.valid else 1)
+
+
+def _package_files(descriptor_file: Path) -> set[Path]:
+    """The files of the package at `descriptor_file` that `--output` must not replace: the
+    descriptor and each resource's file and schema."""
+    from ..validate.inputs.descriptor import DescriptorError, read_descriptor
+
+    files = {descriptor_file.resolve()}
+    try:
+        descriptor, _ = read_descriptor(descriptor_file)
+    except DescriptorError:
+        return files
+    for resource in descriptor.resources:
+        for path in (resource.path, resource.schema_file):
+            if path:
+                files.add((descriptor.root / path).resolve())
+    return files
