@@ -84,7 +84,8 @@ def validate(
             "--output",
             "-o",
             help="Write the report to this file (written whole or not at all; its folder must "
-            "exist) and print only the summary line.",
+            "exist; never a file of the package, a device or a FIFO) and print only the "
+            "summary line.",
             show_default=False,
         ),
     ] = None,

@@ -59,10 +59,13 @@ class ReleasedColumnError(RuntimeError):
     (its entry in `rules.WHOLE` does not name it): a bug of the rule, never of the package."""
 
 
+_DATES = "#"  # `date_of`'s mark: what follows a field's name in it
+
+
 def date_of(field: str) -> str:
     """How a whole-column rule asks (in its entry of `rules.WHOLE`) for the canonical dates
     of `field`, and the name of their column in a `rows` relation."""
-    return f"{field}#"
+    return f"{field}{_DATES}"
 
 
 def value_of(field: str) -> str:
@@ -128,8 +131,8 @@ class KeyStore:
 
         columns: dict[str, Any] = {"_row": table.rows}
         for field in sorted(keep):
-            if field.endswith("#"):  # date_of(field)
-                columns[field] = typed(table, field.removesuffix("#"), "date")
+            if field.endswith(_DATES):  # date_of(name)
+                columns[field] = typed(table, field.removesuffix(_DATES), "date")
                 continue
             column = table.columns.get(field)
             if column is None:
