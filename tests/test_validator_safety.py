@@ -582,6 +582,40 @@ def test_a_row_with_200000_extra_cells_is_cut_after_100(package: Path, engine: s
 
 
 @ENGINES
+def test_a_header_with_200000_extra_labels_is_cut_after_100(package: Path, engine: str) -> None:
+    # Rows lack a cell under each label: every one would be a missing-cell (200000 per row).
+    path = csv_path(package, "actors")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    width = len(next(csv.reader([lines[0]])))
+    rows = len([line for line in lines[1:] if line])
+    lines[0] += "".join(f",x{n}" for n in range(200_000))
+    path.write_text("\n".join(lines), encoding="utf-8")
+    restamp(path, package)
+    with deadline(300):
+        code, out = validate_cli(
+            package, "--engine", engine, "--allow-schema-changes", "--issue-limit", "0"
+        )
+    assert code == 1
+    labels = [
+        f"data/actors.csv:1:column {width + 1 + n}: extra-label: the header has a column the "
+        f"schema does not define; remove it (value: 'x{n}')"
+        for n in range(100)
+    ]
+    summary = (
+        f"data/actors.csv:1:column {width + 101}: extra-label: the header has 200000 labels more "
+        "than the schema defines; the first 100 are reported one by one, the other 199900 "
+        f"(columns {width + 101} to {width + 200_000}) only here (value: 'x100')"
+    )
+    missing = [
+        f"data/actors.csv:{row}:x{n}: missing-cell: the row has fewer cells than the header: "
+        "this column is missing"
+        for row in range(2, rows + 2)
+        for n in range(100)
+    ]
+    assert sorted(out) == sorted([*labels, summary, *missing])
+
+
+@ENGINES
 def test_a_path_of_100000_characters_is_refused(package: Path, engine: str) -> None:
     _actors(package, path="a" * 100_000)
     with deadline(60):

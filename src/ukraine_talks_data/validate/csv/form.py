@@ -17,8 +17,9 @@ from ..inputs.resource_rules import shown
 
 BOM = b"\xef\xbb\xbf"
 MAX_EXTRA_CELLS = 100
-"""Extra cells (beyond the header's width) reported one by one in a record; the rest of a
-wider record is cut off here and stated in one `extra-cell` problem (docs/codebook.md)."""
+"""Extra cells (beyond the header's width) reported one by one in a record, and extra labels
+(beyond the schema's fields) in the header; the rest of a wider record is cut off here and
+stated in one `extra-cell` (or `extra-label`) problem (docs/codebook.md)."""
 _ESCAPED = re.compile("[\udc80-\udcff]+")  # runs of undecodable bytes, surrogate-escaped
 
 
@@ -67,8 +68,10 @@ class ParsedCsv:
         return row
 
 
-def parse_csv(data: bytes) -> ParsedCsv:
-    """Parse `data` as the package's CSV form, recording every deviation as a CsvProblem."""
+def parse_csv(data: bytes, fields: int | None = None) -> ParsedCsv:
+    """Parse `data` as the package's CSV form, recording every deviation as a CsvProblem;
+    `fields` is the number of fields of the table's schema, if it has one (a header more
+    than `MAX_EXTRA_CELLS` labels wider is cut)."""
     parsed = ParsedCsv()
     if not data:
         parsed.complete = False
@@ -100,7 +103,7 @@ def parse_csv(data: bytes) -> ParsedCsv:
         parsed.problems.append(exc.problem)
         parsed.records, parsed.lines = _read(text, strict=False)
         return parsed
-    _cut_wide_records(parsed)
+    _cut_wide_records(parsed, fields)
     return parsed
 
 
@@ -120,24 +123,29 @@ def record_starts(stream: Iterable[str], rows: Collection[int]) -> dict[int, int
     return found
 
 
-def _cut_wide_records(parsed: ParsedCsv) -> None:
-    """Cut every record holding more than `MAX_EXTRA_CELLS` cells past the header's width to
-    that many, with one problem stating the rest: a line of a million commas is reported in
-    a bounded number of issues, and no later reader holds a million cells."""
-    limit = len(parsed.header) + MAX_EXTRA_CELLS
+def _cut_wide_records(parsed: ParsedCsv, fields: int | None) -> None:
+    """Cut a header holding more than `MAX_EXTRA_CELLS` labels past the schema's `fields`,
+    then every record holding more than that many cells past the header's width, to that
+    many, with one problem stating the rest: a line of a million commas is reported in a
+    bounded number of issues, and no later reader holds a million cells."""
+    if parsed.records and fields is not None and len(parsed.header) > fields + MAX_EXTRA_CELLS:
+        labels = "the header has {extra} labels more than the schema defines"
+        _cut(parsed, 1, fields, "extra-label", labels)
+    width, cells = len(parsed.header), "the row has {extra} cells more than the header"
     for row, record in enumerate(parsed.records[1:], start=2):
-        if len(record) <= limit:
-            continue
-        extra = len(record) - len(parsed.header)
-        message = (
-            f"the row has {extra} cells more than the header; the first {MAX_EXTRA_CELLS} are "
-            f"reported one by one, the other {extra - MAX_EXTRA_CELLS} (columns {limit + 1} to "
-            f"{len(record)}) only here"
-        )
-        parsed.problems.append(
-            CsvProblem("extra-cell", message, row, limit, shown(record[limit], 200))
-        )
-        del record[limit:]
+        if len(record) > width + MAX_EXTRA_CELLS:
+            _cut(parsed, row, width, "extra-cell", cells)
+
+
+def _cut(parsed: ParsedCsv, row: int, width: int, code: str, says: str) -> None:
+    record, limit = parsed.records[row - 1], width + MAX_EXTRA_CELLS
+    extra = len(record) - width
+    message = (
+        f"{says.format(extra=extra)}; the first {MAX_EXTRA_CELLS} are reported one by one, "
+        f"the other {extra - MAX_EXTRA_CELLS} (columns {limit + 1} to {len(record)}) only here"
+    )
+    parsed.problems.append(CsvProblem(code, message, row, limit, shown(record[limit], 200)))
+    del record[limit:]
 
 
 class _StrictError(Exception):

@@ -114,8 +114,13 @@ class ColumnContext:
             return None
         except OSError:
             return None  # read by the csv module's parse, which reports why
+        schema = self.rows.schema(name)
         pieces = read_pieces(
-            fh, declared_algorithm(resource.raw), scan, empty_lines=self._empty_is_missing(name)
+            fh,
+            declared_algorithm(resource.raw),
+            scan,
+            empty_lines=self._empty_is_missing(name),
+            fields=len(field_names(schema)) if schema is not None else None,
         )
         with fh, closing(pieces):  # the iterator first: it may be reading `fh`
             while True:

@@ -155,7 +155,9 @@ class Context:
             if name not in self._parsed:
                 resource = self.descriptor.resource(name)
                 data = self.data(name) if resource is not None and resource.is_table else None
-                self._parsed[name] = parse_csv(data) if isinstance(data, bytes) else None
+                schema = self.schema(name) if isinstance(data, bytes) else None
+                fields = len(field_names(schema)) if schema is not None else None
+                self._parsed[name] = parse_csv(data, fields) if isinstance(data, bytes) else None
             return self._parsed[name]
 
     def forget_parsed(self, name: str) -> None:

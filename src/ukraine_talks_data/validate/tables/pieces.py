@@ -37,12 +37,18 @@ class Piece:
 
 
 def read_pieces(
-    fh: BinaryIO, algorithm: str | None, scan: FileScan, *, empty_lines: bool = True
+    fh: BinaryIO,
+    algorithm: str | None,
+    scan: FileScan,
+    *,
+    empty_lines: bool = True,
+    fields: int | None = None,
 ) -> Generator[Piece, None, None]:
     """The pieces of the file open in `fh`, with records numbered as in the whole file;
     `scan` learns the file's size, lines and hash by `algorithm` (`scan_pieces`). Raises
     PieceUnreadableError for a piece Arrow cannot read, one not in plain form and, unless
-    `empty_lines`, one that holds an empty line. An empty file gives no piece, with
+    `empty_lines`, one that holds an empty line, and one whose header has more than
+    `MAX_EXTRA_CELLS` labels past the schema's `fields`. An empty file gives no piece, with
     `scan.plain` false.
 
     While the caller checks one piece, the next is read, scanned and parsed in a thread
@@ -50,7 +56,7 @@ def read_pieces(
     pieces holds at most two; an error reading the next piece is raised when it is asked
     for, as if it had been read then. A file of one piece starts no thread. Close the
     iterator before closing `fh` (the thread may be reading it)."""
-    pieces = _parsed_pieces(fh, algorithm, scan, empty_lines=empty_lines)
+    pieces = _parsed_pieces(fh, algorithm, scan, empty_lines=empty_lines, fields=fields)
     pool: ThreadPoolExecutor | None = None
     pending: Future[Piece | None] | None = None
     try:
@@ -73,7 +79,7 @@ def read_pieces(
 
 
 def _parsed_pieces(
-    fh: BinaryIO, algorithm: str | None, scan: FileScan, *, empty_lines: bool
+    fh: BinaryIO, algorithm: str | None, scan: FileScan, *, empty_lines: bool, fields: int | None
 ) -> Generator[Piece, None, None]:
     """`read_pieces`, one piece after the other, in the caller's thread."""
     import pyarrow as pa
@@ -87,6 +93,8 @@ def _parsed_pieces(
             width = _width(piece) if first else width
             if not width:
                 raise PieceUnreadableError  # an empty first line: the csv module reads it
+            if fields is not None and width > fields + MAX_EXTRA_CELLS:
+                raise PieceUnreadableError  # a header too wide: parse_csv cuts it
             records = read_piece(piece.buffer(), width, quoted_newlines=piece.line_ends)
         except (NotUtf8Error, UnreadableCsvError, UnicodeDecodeError):
             raise PieceUnreadableError from None
