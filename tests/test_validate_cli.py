@@ -218,3 +218,31 @@ def test_the_command_itself_reports_what_the_library_reports(tmp_path: Path, nam
     expected = CliRunner().invoke(app, args)
     assert process.stderr == ""
     assert (process.returncode, process.stdout) == (expected.exit_code, expected.stdout)
+
+
+def test_a_full_temporary_folder_ends_with_exit_2_saying_where(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A table in pieces keeps its key columns in Parquet files under TMPDIR: a full disk is
+    # the machine's problem, not a bug to report nor an invalid package.
+    import errno
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    from ukraine_talks_data.validate.csv import plain
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(plain, "PIECE_BYTES", 4096)
+    monkeypatch.setattr(pq, "write_table", full)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    code, out, err = run(str(package))
+    assert (code, out) == (2, "")
+    folder, _, message = err.rstrip("\n").removeprefix("error: ").partition(": ")
+    assert Path(folder).parent == tmp_path
+    assert message == (
+        "No space left on device; the validator keeps a large table's key columns here "
+        "(free space, or set TMPDIR)"
+    )

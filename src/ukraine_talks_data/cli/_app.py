@@ -48,14 +48,7 @@ def clean_errors(writing: object = None) -> Iterator[None]:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_NO if isinstance(exc, PublishError) else EXIT_CANNOT) from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        if writing is not None:
-            detail = f"cannot write {writing}: {reason}"
-        elif exc.filename is not None:
-            detail = f"{exc.filename}: {reason}"
-        else:
-            detail = reason
-        typer.echo(f"error: {detail}", err=True)
+        typer.echo(f"error: {os_error(exc, writing)}", err=True)
         raise typer.Exit(EXIT_CANNOT) from None
     except KeyboardInterrupt:
         typer.echo("error: interrupted", err=True)
@@ -69,6 +62,15 @@ def clean_errors(writing: object = None) -> Iterator[None]:
             err=True,
         )
         raise typer.Exit(EXIT_CANNOT) from None
+
+
+def os_error(exc: OSError, writing: object = None) -> str:
+    """What the system refused, for `error: …`: what could not be written (`writing`), or
+    the file named, and why."""
+    reason = exc.strerror or str(exc)
+    if writing is not None:
+        return f"cannot write {writing}: {reason}"
+    return f"{exc.filename}: {reason}" if exc.filename is not None else reason
 
 
 def _version(value: bool) -> None:

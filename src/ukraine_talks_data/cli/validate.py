@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import app, clean_errors
+from ._app import app, clean_errors, os_error
 
 
 class EngineChoice(StrEnum):
@@ -132,6 +132,9 @@ def validate(
     except KeyboardInterrupt:
         typer.echo("error: interrupted", err=True)
         raise typer.Exit(130) from None
+    except OSError as exc:  # the machine, not the package: its temporary folder is full
+        typer.echo(f"error: {os_error(exc)}", err=True)
+        raise typer.Exit(2) from None
     except Exception as exc:  # a CI tool ends with a message and exit 2, never a traceback
         typer.echo(
             f"error: the validator failed unexpectedly ({type(exc).__name__}: {exc}); "

@@ -194,13 +194,16 @@ class KeyStore:
         import pyarrow.parquet as pq
 
         number = self._files[relation]
-        pq.write_table(
-            data,
-            self._file(relation, str(number)),
-            compression="none",
-            use_dictionary=False,
-            write_statistics=False,
-        )
+        path = self._file(relation, str(number))
+        try:
+            pq.write_table(
+                data, path, compression="none", use_dictionary=False, write_statistics=False
+            )
+        except OSError as exc:  # most likely a full disk: say where, and what to do
+            why = f"{exc.strerror or exc}; the validator keeps a large table's key columns here"
+            raise OSError(
+                exc.errno, f"{why} (free space, or set TMPDIR)", str(path.parent)
+            ) from None
         self._files[relation] = number + 1
 
     def _file(self, relation: str, number: str) -> Path:
