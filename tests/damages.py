@@ -493,6 +493,16 @@ DAMAGES: list[tuple[str, Damage]] = [
         ),
     ),
     (
+        "composite key repeated with an empty cell, and one differing only by it",
+        extra_table(
+            {
+                "fields": [{"name": "a", "type": "string"}, {"name": "b", "type": "string"}],
+                "primaryKey": ["a", "b"],
+            },
+            "a,b\n,x\nz,\n,x\nz,y\n,\n",
+        ),
+    ),
+    (
         "blank header, rows wider and narrower than the schema",
         extra_table(
             {**_one_field("integer"), "missingValues": ["NA"]}, "\n0\n\n2022-01-10,01\n0\n1.0\n"

@@ -17,7 +17,7 @@ from ukraine_talks_data.validate.tables.store import KeyStore
 SPARK_FUNCTIONS = frozenset(
     {
         "AND", "OR", "CASE", "IF", "EXISTS", "COALESCE", "GREATEST", "CONCAT_WS", "COUNT",
-        "LAG", "FIRST_VALUE", "ROW_NUMBER", "LAST_DAY", "YEAR",
+        "LAG", "LEAD", "FIRST_VALUE", "ROW_NUMBER", "LAST_DAY", "YEAR",
         "DATE_FROM_PARTS",  # sqlglot's name for make_date (Spark SQL 3.0 and later)
     }
 )  # fmt: skip
@@ -63,7 +63,14 @@ def test_every_query_of_the_whole_column_rules_keeps_to_what_spark_sql_has(
         assert functions <= SPARK_FUNCTIONS, f"not in Spark SQL: {functions - SPARK_FUNCTIONS}"
         assert joins <= {("", ""), ("LEFT", "")}, f"only inner and left joins: {joins} in {sql}"
         used |= functions
-    assert {"EXISTS", "LAG", "FIRST_VALUE", "ROW_NUMBER", "DATE_FROM_PARTS"} <= used  # all ran
+    assert {
+        "EXISTS",
+        "LAG",
+        "LEAD",
+        "FIRST_VALUE",
+        "ROW_NUMBER",
+        "DATE_FROM_PARTS",
+    } <= used  # all ran
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def keys_are_unique(ctx: ColumnContext) -> Iterator[Issue]:
             value = f"v{position}"
             keys.append(_Key(number, path, relation, field["name"], position, (value,), value))
     primary = [k for k in keys if k.position < 0]
-    found = store.found([k.empty() for k in primary] + [k.repeats() for k in keys])
+    found = store.found([k.empty() for k in primary] + [k.duplicated() for k in keys])
     issues: list[tuple[int, int, int, Issue]] = []
     for k, given in zip(primary, found, strict=False):
         issues += k.empty_issues(store) if given else []
@@ -78,6 +78,25 @@ class _Key:
         """SQL: the records (not blank) where every value of the key is empty."""
         empty = " AND ".join(f"{v} IS NULL" for v in self.values)
         return f"SELECT _row, {self.shown} FROM {self.relation} WHERE NOT _blank AND {empty}"
+
+    def duplicated(self) -> str:
+        """SQL: a row if some record's values (not all empty) equal another's, by one sort
+        of the values, each record beside the next (about twice as fast as `repeats`'s
+        window partitioned by them, which then says which rows)."""
+        given = " OR ".join(f"{v} IS NOT NULL" for v in self.values)
+        order = f"OVER (ORDER BY {', '.join(self.values)})"
+        if len(self.values) == 1:
+            (v,) = self.values
+            return (
+                f"SELECT {v} FROM (SELECT {v}, lead({v}) {order} AS n0 FROM {self.relation} "
+                f"WHERE {given}) WHERE {v} = n0"
+            )
+        nexts = ", ".join(f"{v}, lead({v}) {order} AS n{i}" for i, v in enumerate(self.values))
+        same = " AND ".join(f"{v} IS NOT DISTINCT FROM n{i}" for i, v in enumerate(self.values))
+        return (
+            f"SELECT _next FROM (SELECT {nexts}, lead(_row) {order} AS _next FROM "
+            f"{self.relation} WHERE {given}) WHERE _next IS NOT NULL AND {same}"
+        )
 
     def repeats(self) -> str:
         """SQL: (row, the nearest earlier row with the same values, the values shown) for
