@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -620,6 +621,11 @@ UNUSABLE_DESCRIPTORS = [
         b"{not json",
         "not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)",
     ),
+    (
+        "comma-missing-on-line-3",
+        b'{\n  "name": "x"\n  "resources": []\n}\n',
+        "not valid JSON (Expecting ',' delimiter at line 3, column 3)",
+    ),
     ("array", b"[]", "a data package descriptor must be a JSON object"),
     ("deep-array", b"[" * 5000 + b"]" * 5000, "JSON nested more than 64 levels deep"),
     ("deep-object", b'{"resources": [' * 40 + b"]}" * 40, "JSON nested more than 64 levels deep"),
@@ -642,9 +648,14 @@ UNUSABLE_DESCRIPTORS = [
 
 
 def descriptor_that_cannot_be_used(text: bytes, reason: str) -> Callable[[Path], Expected]:
+    # Where the text stops being JSON, the row is that line (editors and GitHub
+    # annotations go there).
+    at = re.search(r"at line (\d+),", reason)
+    where = f"datapackage.json:{at[1]}" if at else "datapackage.json"
+
     def damage(package: Path) -> Expected:
         package.write_bytes(text)
-        return invalid(f"datapackage.json: descriptor-error: {reason}")
+        return invalid(f"{where}: descriptor-error: {reason}")
 
     return damage
 

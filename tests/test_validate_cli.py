@@ -178,7 +178,7 @@ def test_descriptor_not_json(tmp_path: Path) -> None:
     assert code == 1
     assert err == ""
     assert error_lines(out) == [
-        "datapackage.json: descriptor-error: not valid JSON (Expecting property name enclosed "
+        "datapackage.json:1: descriptor-error: not valid JSON (Expecting property name enclosed "
         "in double quotes at line 1, column 2)"
     ]
 

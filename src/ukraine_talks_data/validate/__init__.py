@@ -60,7 +60,8 @@ def validate_package(
     except DescriptorError as exc:
         if exc.missing:
             raise
-        issue = Issue(exc.file.name, None, None, "descriptor-error", exc.reason)
+        # Of a JSON file, the row is the line (where its text stops being JSON).
+        issue = Issue(exc.file.name, exc.line, None, "descriptor-error", exc.reason)
         return Report(package=str(exc.file), issues=[issue], issue_limit=issue_limit)
     report = Report(package=str(descriptor.file), issues=issues, issue_limit=issue_limit)
     if not descriptor.resources or any(i.code == "unsafe-path" for i in issues):

@@ -35,9 +35,19 @@ class DescriptorError(Exception):
     there is no file at all.
     """
 
-    def __init__(self, file: Path, reason: str, *, missing: bool = False) -> None:
+    def __init__(
+        self, file: Path, reason: str, *, missing: bool = False, line: int | None = None
+    ) -> None:
         super().__init__(f"{file}: {reason}")
-        self.file, self.reason, self.missing = file, reason, missing
+        self.file, self.reason, self.missing, self.line = file, reason, missing, line
+
+
+class JsonError(ValueError):
+    """JSON that cannot be used; `line` is where the text stops being JSON, if it does."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -108,8 +118,8 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
         raise DescriptorError(file, reason, missing=missing) from None
     try:
         raw = load_json(data)
-    except ValueError as exc:
-        raise DescriptorError(file, str(exc)) from None
+    except JsonError as exc:
+        raise DescriptorError(file, str(exc), line=exc.line) from None
     if not isinstance(raw, dict):
         raise DescriptorError(file, "a data package descriptor must be a JSON object")
     label, root = file.name, file.parent
@@ -141,23 +151,23 @@ def read_descriptor(file: Path) -> tuple[Descriptor, list[Issue]]:
 
 
 def load_json(data: bytes) -> Any:
-    """Decode JSON bytes; ValueError (with a readable reason) for bad or too deep JSON."""
+    """Decode JSON bytes; JsonError (a ValueError with a readable reason, and the line
+    where the text stops being JSON) for bad or too deep JSON."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise JsonError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        ) from None
+        reason = f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        raise JsonError(reason, exc.lineno) from None
     except RecursionError:
-        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+        raise JsonError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise ValueError(f"not usable JSON ({exc})") from None
+        raise JsonError(f"not usable JSON ({exc})") from None
     if isinstance(value, dict | list) and _depth(value) > MAX_JSON_DEPTH:
-        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+        raise JsonError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     _refuse_lone_surrogates(value)
     return value
 
@@ -175,7 +185,7 @@ def _refuse_lone_surrogates(value: Any) -> None:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
         half = exc.object[exc.start]  # the first of a run
-        raise ValueError(
+        raise JsonError(
             f"not usable JSON (a string holds {half.encode('unicode_escape').decode()}, "
             "half of a UTF-16 surrogate pair, which is not text)"
         ) from None
