@@ -218,3 +218,23 @@ def test_the_command_itself_reports_what_the_library_reports(tmp_path: Path, nam
     expected = CliRunner().invoke(app, args)
     assert process.stderr == ""
     assert (process.returncode, process.stdout) == (expected.exit_code, expected.stdout)
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["seed resource", "seed only in sources"])
+def test_output_never_replaces_a_seed(package: Path, listed: bool) -> None:
+    """`--output` onto a seed is refused (exit 2), the seed unchanged, whether or not the
+    descriptor lists the seed as a resource: the sources table names it either way (a
+    descriptor without seed resources is valid, and the report used to replace the seed)."""
+    seed = package.parent / read_rows(package.parent / "data" / "sources.csv")[0]["path"]
+    if not listed:
+        data = json.loads(package.read_text(encoding="utf-8"))
+        data["resources"] = [r for r in data["resources"] if r.get("type") != "text"]
+        package.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        assert run(str(package))[0] == 0
+    before = seed.read_bytes()
+    code, _, err = run(str(package), "--output", str(seed))
+    assert (code, err) == (
+        2,
+        f"error: {seed}: a file of the package validated; write the report elsewhere\n",
+    )
+    assert seed.read_bytes() == before
