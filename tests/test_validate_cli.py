@@ -118,10 +118,12 @@ def test_edited_quote_text(package: Path) -> None:
     code, out, _ = run(str(package))
     assert code == 1
     start, end = original["start_char"], original["end_char"]
+    at = f"{original['source_id']}[{int(start) + original['text'].index('t')}]"
     assert error_lines(out) == [
         f"data/statements.csv:{row}:text: span-mismatch: text differs from "
         f"{original['source_id']}[{start}:{end}], which reads {original['text']!r} "
-        f"(value: {edited!r})"
+        f"(first difference at {at}: U+0074 LATIN SMALL LETTER T in the seed, U+0054 LATIN "
+        f"CAPITAL LETTER T here) (value: {edited!r})"
     ]
 
 
