@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..report.issues import Issue
+from ..tables.seed_slices import SeedsTooLargeError
 from ..tables.values import flagged, ints
 
 if TYPE_CHECKING:
@@ -54,7 +55,15 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
     seeds = {k: v.text for k, v in sources.items() if v is not None and v.text is not None}
     known = pa.array(list(seeds), pa.string())
     lengths = pa.array([len(t) for t in seeds.values()], pa.int64())
-    seed_bytes = ctx.seed_bytes(seeds)
+    try:
+        seed_bytes = ctx.seed_bytes(seeds)
+    except SeedsTooLargeError as exc:
+        listed = ctx.rows.descriptor.resource("sources")
+        yield Issue(
+            listed.path if listed is not None else "datapackage.json", None, None,
+            "seeds-too-large", str(exc),
+        )  # fmt: skip
+        return
     for table in tables:
         ids = table.columns["source_id"]
         start, end = ints(table, "start_char"), ints(table, "end_char")

@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ...package.sources import SourceText, source_text
@@ -241,17 +242,24 @@ class Context:
         with self._lock:  # checks run in threads: none may see a half-built dict
             if self._sources is None:
                 sources: dict[str, SourceText | None] = {}
+                read: dict[str, SourceText | PackageFileError] = {}  # by the file's real path
                 for row in self.table("sources") or []:
                     source_id, path = row.get("source_id"), row.get("path")
                     if source_id is None or path is None:
                         continue
-                    try:
-                        data = read_package_file(self.descriptor.root, path)
-                    except PackageFileError as exc:
+                    key = _real(self.descriptor.root / path)  # rows naming one file: read once
+                    if key not in read:
+                        try:
+                            data = read_package_file(self.descriptor.root, path)
+                            read[key] = source_text(self.descriptor.root / path, data)
+                        except PackageFileError as exc:
+                            read[key] = exc
+                    found = read[key]
+                    if isinstance(found, PackageFileError):
                         sources[source_id] = None
-                        self._source_errors[source_id] = exc
-                        continue
-                    sources[source_id] = source_text(self.descriptor.root / path, data)
+                        self._source_errors[source_id] = found
+                    else:
+                        sources[source_id] = found
                 self._sources = sources
             return self._sources
 
@@ -265,3 +273,12 @@ def _changed(path: str, error: PackageFileError) -> FileChangedError:
     """The FileChangedError of a file read before that now cannot be read for `error`."""
     now = "is gone" if error.code == "file-missing" else error.message
     return FileChangedError(path, now)
+
+
+def _real(path: Path) -> str:
+    """The real path of `path` (any spelling of it: `seeds/a.txt`, `./seeds//a.txt`, a link);
+    the path itself where it has none (a NUL byte)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return str(path)

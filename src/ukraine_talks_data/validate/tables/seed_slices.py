@@ -24,7 +24,21 @@ def _bytes(data: bytes) -> pa.Array:
     return pa.Array.from_buffers(pa.uint8(), len(data), [None, pa.py_buffer(data)])
 
 
+MAX_BYTES = 2**31
+"""The seeds' bytes a validation compares spans with at most (string views address them
+with 32-bit offsets); `SeedsTooLargeError` beyond."""
 PIECE = 1 << 24  # seed bytes scanned for code points at once (bounds the 8-byte indices)
+
+
+class SeedsTooLargeError(ValueError):
+    """The distinct seeds have `MAX_BYTES` or more together: their `size`."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.limit = size, MAX_BYTES
+        super().__init__(
+            f"the seed files have {size:,} bytes together; spans are compared with seeds of "
+            f"less than {self.limit:,} bytes in all, so none was checked"
+        )
 
 
 class SeedBytes:
@@ -40,10 +54,15 @@ class SeedBytes:
         import pyarrow.compute as pc
 
         self.names = pa.array(list(seeds), pa.string())
-        encoded = [text.encode("utf-8") for text in seeds.values()]
+        texts = list(seeds.values())
+        distinct = {id(text): text for text in texts}  # a text several sources share, once
+        place = {key: n for n, key in enumerate(distinct)}
+        if sum(map(len, distinct.values())) >= MAX_BYTES:  # no fewer bytes than characters
+            raise SeedsTooLargeError(sum(len(t.encode("utf-8")) for t in distinct.values()))
+        encoded = [text.encode("utf-8") for text in distinct.values()]
+        if sum(map(len, encoded)) + 16 >= MAX_BYTES:
+            raise SeedsTooLargeError(sum(map(len, encoded)))
         blob = b"".join(encoded) + b"\0" * 16
-        if len(blob) >= 2**31:
-            raise ValueError("seeds larger than 2 GiB")
         u8, i32 = pa.uint8(), pa.int32()
         mask, follower = pa.scalar(0xC0, u8), pa.scalar(0x80, u8)
         positions: list[pa.Array] = []
@@ -60,7 +79,7 @@ class SeedBytes:
             bases.append(count)
             count, offset = count + sum(map(len, points)), offset + len(data)
         self.byte_of = pa.concat_arrays(positions) if positions else pa.array([], i32)
-        self.bases = pa.array(bases, pa.int64())
+        self.bases = pa.array([bases[place[id(text)]] for text in texts], pa.int64())
         self.buffer = pa.py_buffer(blob)
         self.octets = _bytes(blob)
         self.masks = pa.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], pa.uint32())  # n kept
