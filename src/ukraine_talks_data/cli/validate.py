@@ -158,12 +158,14 @@ def validate(
 
 def _package_files(descriptor_file: Path) -> set[Path]:
     """The files of the package at `descriptor_file` that `--output` must not replace: the
-    descriptor, each resource's file and schema, and each seed the sources table names
-    (whether or not the descriptor lists it)."""
+    descriptor, each resource's file and schema, each seed the sources table names
+    (whether or not the descriptor lists it), and the change journal (a report there made
+    every later command stop on a damaged journal)."""
+    from ..package.bundle import CHANGE_JOURNAL
     from ..validate.inputs.descriptor import DescriptorError, read_descriptor
     from ..validate.tables.context import Context
 
-    files = {descriptor_file.resolve()}
+    files = {descriptor_file.resolve(), (descriptor_file.parent / CHANGE_JOURNAL).resolve()}
     try:
         descriptor, _ = read_descriptor(descriptor_file)
     except DescriptorError:
