@@ -197,6 +197,37 @@ def test_build_does_not_bless_a_changed_seed(package: Path) -> None:
     assert not (root / PARQUET_DIR).exists()
 
 
+@pytest.mark.parametrize("file", ["actors table", "seed"])
+def test_build_refuses_a_file_changed_after_it_was_validated(
+    package: Path, monkeypatch: pytest.MonkeyPatch, file: str
+) -> None:
+    """A file saved between the build's validation and its reading of the files is not built
+    and its new hash not recorded as if checked (a duplicate row was built, exit 0)."""
+    root = package.parent
+    if file == "seed":
+        changed = root / read_rows(root / "data" / "sources.csv")[0]["path"]
+    else:
+        changed = root / "data" / "actors.csv"
+    validate = build_module._validate
+
+    def validate_then_edit(at: Path) -> None:
+        validate(at)
+        data = changed.read_bytes()
+        changed.write_bytes(data + data[data.index(b"\n") + 1 : data.index(b"\n", 200) + 1])
+
+    monkeypatch.setattr(build_module, "_validate", validate_then_edit)
+    before = package.read_bytes()
+    result = CliRunner().invoke(app, ["build", "--root", str(root)])
+    rel = changed.relative_to(root).as_posix()
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {rel} changed while the build read it; nothing was built: build again\n",
+    )
+    assert package.read_bytes() == before
+    assert not (root / PARQUET_DIR).exists()
+    assert not (root / DATA_DICTIONARY).exists()
+
+
 def _built_then_edited(root: Path) -> Path:
     """Build the package at `root`, then edit a cell of actors by hand (no stats refreshed):
     its descriptor and actors' Parquet file are stale. The edited file's path."""

@@ -311,6 +311,7 @@ CASES: dict[str, Case] = {
             ("descriptor", "datapackage.json"),
             ("table", "data/actors.csv"),
             ("schema", "schemas/actors.json"),
+            ("change journal", ".ukraine-talks-change.json"),
         ]
     },
     "validate --output read-only": Case(

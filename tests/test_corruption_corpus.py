@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -408,12 +409,17 @@ def line_break_inside_a_one_line_cell(package: Path) -> Expected:
 def quote_text_no_longer_matches_its_span(package: Path) -> Expected:
     path = csv_path(package, "evidence")
     row = read_rows(path)[0]
-    edited = row["text"][:-1] + ("?" if row["text"][-1] != "?" else "!")
+    mark = "?" if row["text"][-1] != "?" else "!"
+    edited = row["text"][:-1] + mark
     number = set_cell(path, 0, "text", edited)
+    last = int(row["end_char"]) - 1
+    names = {"?": "U+003F QUESTION MARK", "!": "U+0021 EXCLAMATION MARK"}
+    seed_has = f"U+{ord(row['text'][-1]):04X} {unicodedata.name(row['text'][-1])}"
     return invalid(
         f"data/evidence.csv:{number}:text: span-mismatch: text differs from "
         f"{row['source_id']}[{row['start_char']}:{row['end_char']}], which reads "
-        f"{row['text']!r} (value: {edited!r})"
+        f"{row['text']!r} (first difference at {row['source_id']}[{last}]: {seed_has} in the "
+        f"seed, {names[mark]} here) (value: {edited!r})"
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import read_rows, write_rows
@@ -83,3 +85,38 @@ def test_every_quotation_span_in_the_bundled_seeds_is_covered() -> None:
     assert result.exit_code == 0, result.stdout
     assert result.stdout.splitlines() == [f"{len(spans)} of {len(spans)} quotation spans covered"]
     assert len(spans) > 0
+
+
+def _directory(seed: Path) -> str:
+    seed.unlink()
+    seed.mkdir()
+    return "cannot be read (is a directory, not a file)"
+
+
+def _missing(seed: Path) -> str:
+    seed.unlink()
+    return "cannot be read (no file at this path)"
+
+
+def _latin1(seed: Path) -> str:
+    size = seed.stat().st_size
+    seed.write_bytes(seed.read_bytes() + b"\xe9")
+    return f"is not UTF-8 (unexpected end of data at byte {size})"
+
+
+@pytest.mark.parametrize(
+    "damage", [_directory, _missing, _latin1], ids=["folder", "gone", "latin-1"]
+)
+def test_a_seed_that_cannot_be_read_is_an_error(
+    package: Path, damage: Callable[[Path], str]
+) -> None:
+    """Exit 2 naming the seed: its quotation spans were left out without a word, and the
+    rest reported 'N of N quotation spans covered', exit 0."""
+    row = read_rows(package.parent / "data" / "sources.csv")[1]
+    problem = damage(package.parent / row["path"])
+    result = runner.invoke(app, ["coverage", str(package)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"error: {row['path']}: the seed of {row['source_id']} {problem}; `ukraine-talks "
+        "validate` says more\n",
+    )

@@ -118,10 +118,12 @@ def test_edited_quote_text(package: Path) -> None:
     code, out, _ = run(str(package))
     assert code == 1
     start, end = original["start_char"], original["end_char"]
+    at = f"{original['source_id']}[{int(start) + original['text'].index('t')}]"
     assert error_lines(out) == [
         f"data/statements.csv:{row}:text: span-mismatch: text differs from "
         f"{original['source_id']}[{start}:{end}], which reads {original['text']!r} "
-        f"(value: {edited!r})"
+        f"(first difference at {at}: U+0074 LATIN SMALL LETTER T in the seed, U+0054 LATIN "
+        f"CAPITAL LETTER T here) (value: {edited!r})"
     ]
 
 
@@ -246,3 +248,23 @@ def test_a_full_temporary_folder_ends_with_exit_2_saying_where(
         "No space left on device; the validator keeps a large table's key columns here "
         "(free space, or set TMPDIR)"
     )
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["seed resource", "seed only in sources"])
+def test_output_never_replaces_a_seed(package: Path, listed: bool) -> None:
+    """`--output` onto a seed is refused (exit 2), the seed unchanged, whether or not the
+    descriptor lists the seed as a resource: the sources table names it either way (a
+    descriptor without seed resources is valid, and the report used to replace the seed)."""
+    seed = package.parent / read_rows(package.parent / "data" / "sources.csv")[0]["path"]
+    if not listed:
+        data = json.loads(package.read_text(encoding="utf-8"))
+        data["resources"] = [r for r in data["resources"] if r.get("type") != "text"]
+        package.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        assert run(str(package))[0] == 0
+    before = seed.read_bytes()
+    code, _, err = run(str(package), "--output", str(seed))
+    assert (code, err) == (
+        2,
+        f"error: {seed}: a file of the package validated; write the report elsewhere\n",
+    )
+    assert seed.read_bytes() == before

@@ -161,16 +161,23 @@ def validate(
 
 def _package_files(descriptor_file: Path) -> set[Path]:
     """The files of the package at `descriptor_file` that `--output` must not replace: the
-    descriptor and each resource's file and schema."""
+    descriptor, each resource's file and schema, each seed the sources table names
+    (whether or not the descriptor lists it), and the change journal (a report there made
+    every later command stop on a damaged journal)."""
+    from ..package.bundle import CHANGE_JOURNAL
     from ..validate.inputs.descriptor import DescriptorError, read_descriptor
+    from ..validate.tables.context import Context
 
-    files = {descriptor_file.resolve()}
+    files = {descriptor_file.resolve(), (descriptor_file.parent / CHANGE_JOURNAL).resolve()}
     try:
         descriptor, _ = read_descriptor(descriptor_file)
     except DescriptorError:
         return files
-    for resource in descriptor.resources:
-        for path in (resource.path, resource.schema_file):
-            if path:
-                files.add((descriptor.root / path).resolve())
+    paths = [p for r in descriptor.resources for p in (r.path, r.schema_file) if p]
+    paths += [row.get("path") or "" for row in Context(descriptor).table("sources") or []]
+    for path in filter(None, paths):
+        try:  # a cell of the sources table may be any text (a NUL byte, a loop of links)
+            files.add((descriptor.root / path).resolve())
+        except (OSError, RuntimeError, ValueError):
+            continue
     return files

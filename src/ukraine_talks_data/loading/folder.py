@@ -66,8 +66,9 @@ class PackageFolder:
             ) from None
 
     def seeds(self) -> dict[str, str]:
-        """source_id → the seed's text, for every seed of `sources` that is a readable,
-        UTF-8 file inside the package."""
+        """source_id → the seed's text, for every seed of `sources`; LoadError for a seed
+        that is not a readable UTF-8 file inside the package (coverage said every quotation
+        was covered, leaving out the seed's own)."""
         sources = self.table("sources")
         out: dict[str, str] = {}
         for row in [] if sources is None else sources.select(["source_id", "path"]).to_pylist():
@@ -75,10 +76,15 @@ class PackageFolder:
             if source_id is None or path is None:
                 continue
             try:
-                data = read_package_file(self.root, path)
-            except PackageFileError:
-                continue
-            text = source_text(self.root / path, data).text
-            if text is not None:
-                out[source_id] = text
+                seed = source_text(self.root / path, read_package_file(self.root, path))
+            except PackageFileError as exc:
+                problem = f"cannot be read ({exc.message})"
+            else:
+                if seed.text is not None:
+                    out[source_id] = seed.text
+                    continue
+                problem = f"is not UTF-8 ({seed.decode_error})"
+            raise LoadError(
+                f"{path}: the seed of {source_id} {problem}; `ukraine-talks validate` says more"
+            )
         return out

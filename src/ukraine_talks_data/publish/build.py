@@ -150,12 +150,14 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     root = Path(root) if root is not None else bundle_dir()
     settle(root)
     descriptor = _descriptor(root)
+    validated = _expected_descriptor(root, descriptor)  # the files' stats as validated
     _validate(root)
     result = BuildResult(root)
     for rel in (DESCRIPTOR, PARQUET_DIR, DATA_DICTIONARY):  # what a killed build left
         clear_leftovers(root / rel)
     tables = _read_tables(root, descriptor)
     raw = _expected_descriptor(root, descriptor)
+    _unchanged(root, validated, raw)
     text = dump_descriptor(raw)
     dictionary = render_data_dictionary(replace(descriptor, raw=raw))
     with journaled_group(root / CHANGE_JOURNAL) as publish:
@@ -163,6 +165,22 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
         _stage_if_changed(root, DESCRIPTOR, text, result, publish)
         _stage_if_changed(root, DATA_DICTIONARY, dictionary, result, publish)
     return result
+
+
+def _unchanged(root: Path, validated: dict[str, Any], now: dict[str, Any]) -> None:
+    """BuildError unless the files read for the build (`now`: their stats after the tables
+    were read) are those validated: an editor saving a table mid-build would otherwise have
+    its unvalidated rows built and their hash recorded as if checked."""
+    if now == validated:
+        return
+    was = {r.get("path"): r for r in validated.get("resources", [])}
+    paths = [
+        str(r.get("path"))
+        for r in now.get("resources", [])
+        if any(r.get(k) != was.get(r.get("path"), {}).get(k) for k in ("bytes", "hash", "rows"))
+    ]
+    changed = ", ".join(paths) or "the sources table"
+    raise BuildError(f"{changed} changed while the build read it; nothing was built: build again")
 
 
 def _stage_if_changed(

@@ -20,7 +20,7 @@ from .csv.form import record_starts
 from .csv.plain import ArrowParsedCsv
 from .engine.run import column_validation, reference_validation
 from .inputs.descriptor import DescriptorError, read_descriptor
-from .inputs.files import open_package_file
+from .inputs.files import FileChangedError
 from .report.issues import ISSUE_LIMIT, Issue, IssueLimit, Report
 from .tables.context import Context
 
@@ -63,21 +63,25 @@ def validate_package(
         # Of a JSON file, the row is the line (where its text stops being JSON).
         issue = Issue(exc.file.name, exc.line, None, "descriptor-error", exc.reason)
         return Report(package=str(exc.file), issues=[issue], issue_limit=issue_limit)
-    report = Report(package=str(descriptor.file), issues=issues, issue_limit=issue_limit)
+    report = Report(package=str(descriptor.file), issues=list(issues), issue_limit=issue_limit)
     if not descriptor.resources or any(i.code == "unsafe-path" for i in issues):
         return report
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
     ctx = Context(descriptor, reference=reference)
     limit: IssueLimit[Any] = IssueLimit(issue_limit)
     validation = column_validation if engine == "columns" else reference_validation
-    schema, checks, checked = validation(ctx, limit)
-    report.issues.extend(schema)
-    report.issues.extend(_dedupe(checks, report.issues))
+    try:
+        schema, checks, checked = validation(ctx, limit)
+        report.issues.extend(schema)
+        report.issues.extend(_dedupe(checks, report.issues))
+        report.physical_lines = _physical_lines(ctx, report.issues)
+    except FileChangedError as exc:  # what was found mixes two versions of a file: only this
+        issue = Issue(exc.path, None, None, "file-changed", exc.message)
+        return Report(package=report.package, issues=[*issues, issue], issue_limit=issue_limit)
     report.checked = checked
     report.unchecked = [r.name for r in descriptor.tables() if r.name not in checked]
     for (path, severity), n in sorted(limit.omitted.items()):
         report.omitted.setdefault(path, {})[severity] = n
-    report.physical_lines = _physical_lines(ctx, report.issues)
     return report
 
 
@@ -98,7 +102,7 @@ def _physical_lines(ctx: Context, issues: list[Issue]) -> dict[str, dict[int, in
         if isinstance(parsed, ArrowParsedCsv):
             if parsed.one_line_each():
                 continue
-            with open_package_file(ctx.descriptor.root, r.path) as raw:
+            with ctx.reopen(r.name) as raw:
                 lines = record_starts(io.TextIOWrapper(raw, encoding="utf-8", newline=""), rows)
         else:
             lines = {row: parsed.line_of(row) for row in rows}

@@ -37,6 +37,20 @@ class PackageFileError(Exception):
         self.message = message
 
 
+class FileChangedError(Exception):
+    """A package file read again during a validation is no longer what was read first (its
+    size or hash differ, or it cannot be read at all): something wrote to the package while
+    it was validated, and the rules would mix two versions of the file."""
+
+    def __init__(self, path: str, now: str) -> None:
+        self.path = path
+        self.message = (
+            f"the file changed while it was being validated (it {now}); validate again once "
+            "nothing is writing to the package"
+        )
+        super().__init__(f"{path}: {self.message}")
+
+
 def path_problem(root: Path, path: object) -> str | None:
     """Why `path` may not be read as part of the package at `root`, or None if it is safe.
 

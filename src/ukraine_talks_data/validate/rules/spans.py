@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..report.issues import Issue
+from ..tables.seed_slices import SeedsTooLargeError
 from ..tables.values import flagged, ints
 
 if TYPE_CHECKING:
@@ -54,7 +55,15 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
     seeds = {k: v.text for k, v in sources.items() if v is not None and v.text is not None}
     known = pa.array(list(seeds), pa.string())
     lengths = pa.array([len(t) for t in seeds.values()], pa.int64())
-    seed_bytes = ctx.seed_bytes(seeds)
+    try:
+        seed_bytes = ctx.seed_bytes(seeds)
+    except SeedsTooLargeError as exc:
+        listed = ctx.rows.descriptor.resource("sources")
+        yield Issue(
+            listed.path if listed is not None else "datapackage.json", None, None,
+            "seeds-too-large", str(exc),
+        )  # fmt: skip
+        return
     for table in tables:
         ids = table.columns["source_id"]
         start, end = ints(table, "start_char"), ints(table, "end_char")
@@ -88,12 +97,34 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
             for j in pc.indices_nonzero(pc.invert(same)).to_pylist():
                 i = first + (j if local is None else local[j].as_py())
                 source_id, s, e = ids[i].as_py(), start[i].as_py(), end[i].as_py()
-                value = text[i].as_py()
+                value = text[i].as_py() or ""
                 actual = seeds[source_id][s:e]
                 found[i] = Issue(
                     table.path, table.row(i), "text", "span-mismatch",
-                    f"text differs from {source_id}[{s}:{e}], which reads {actual!r}",
-                    value or "",
+                    f"text differs from {source_id}[{s}:{e}], which reads {actual!r} "
+                    f"({_first_difference(actual, value, source_id, s)})",
+                    value,
                 )  # fmt: skip
         for i in sorted(found):
             yield found[i]
+
+
+def _first_difference(actual: str, text: str, source_id: str, start: int) -> str:
+    """Where `text` first departs from `actual`, the seed's span from `start`, by code point:
+    a curly apostrophe, a no-break space or a decomposed accent looks like its look-alike."""
+    k = next((i for i, (a, b) in enumerate(zip(actual, text, strict=False)) if a != b), None)
+    if k is None:
+        k = min(len(actual), len(text))
+    at = f"{source_id}[{start + k}]"
+    if k < len(actual) and k < len(text):
+        return f"first difference at {at}: {_char(actual[k])} in the seed, {_char(text[k])} here"
+    if k < len(actual):
+        return f"the text stops at {at}, where the seed has {_char(actual[k])}"
+    return f"the text goes on past the span's end with {_char(text[k])}"
+
+
+def _char(c: str) -> str:
+    """A character by its code point and name: U+2019 RIGHT SINGLE QUOTATION MARK."""
+    import unicodedata
+
+    return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()

@@ -27,7 +27,7 @@ from .column_table import ColumnTable, from_records
 from .context import Context
 from .pieces import PieceUnreadableError, read_pieces
 from .positional import Layout, Positional, positional
-from .seed_slices import SeedBytes
+from .seed_slices import SeedBytes, SeedsTooLargeError
 from .store import KeyStore, ReleasedColumnError
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class ColumnContext:
     _stored: dict[str, int] = field(default_factory=dict)  # table in `store` → its data rows
     _layouts: dict[str, Layout] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
-    _seed_bytes: tuple[tuple[tuple[str, str], ...], SeedBytes] | None = None
+    _seed_bytes: tuple[tuple[tuple[str, str], ...], SeedBytes | SeedsTooLargeError] | None = None
 
     @contextmanager
     def only(self, name: str) -> Iterator[None]:
@@ -258,12 +258,20 @@ class ColumnContext:
 
     def seed_bytes(self, seeds: dict[str, str]) -> SeedBytes:
         """`SeedBytes` of `seeds` (source id → text), built once while the seeds stay the
-        same: the span rule asks for every piece of every span table."""
+        same: the span rule asks for every piece of every span table. Raises
+        SeedsTooLargeError (each time asked, found once)."""
         key = tuple(seeds.items())
         with self._lock:
             if self._seed_bytes is None or self._seed_bytes[0] != key:
-                self._seed_bytes = (key, SeedBytes(seeds))
-            return self._seed_bytes[1]
+                try:
+                    built: SeedBytes | SeedsTooLargeError = SeedBytes(seeds)
+                except SeedsTooLargeError as exc:
+                    built = exc
+                self._seed_bytes = (key, built)
+            found = self._seed_bytes[1]
+        if isinstance(found, SeedsTooLargeError):
+            raise found
+        return found
 
     def span_tables(self) -> list[ColumnTable]:
         """Every table whose rows carry an evidence span (source_id, start_char, end_char, text)."""

@@ -9,15 +9,25 @@ own file or header error, and checking its rows would only add confusing echoes.
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ...package.sources import SourceText, source_text
 from ..csv.form import ParsedCsv, parse_csv
 from ..inputs.descriptor import Descriptor
-from ..inputs.files import NO_LIMIT, PackageFileError, open_package_file, read_package_file
+from ..inputs.files import (
+    NO_LIMIT,
+    FileChangedError,
+    PackageFileError,
+    open_package_file,
+    read_package_file,
+)
+from ..inputs.resource_rules import declared_algorithm
 from ..inputs.schema_rules import field_names
 
 KEEP_BYTES = 1 << 24
@@ -86,7 +96,8 @@ class Context:
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def data(self, name: str) -> bytes | PackageFileError | None:
-        """The bytes of resource `name`'s file, the reason it cannot be read, or None if unknown."""
+        """The bytes of resource `name`'s file, the reason it cannot be read, or None if unknown.
+        A file read again (not kept) must be what was read first: FileChangedError if not."""
         resource = self.descriptor.resource(name)
         if resource is None:
             return None
@@ -97,19 +108,43 @@ class Context:
         try:
             data = read_package_file(self.descriptor.root, resource.path, limit)
         except PackageFileError as exc:
+            if name in self._sizes:  # it was read before
+                raise _changed(resource.path, exc) from None
             self._files[name] = exc
             return exc
+        size = self._sizes.setdefault(name, len(data))
+        if size != len(data):
+            raise FileChangedError(resource.path, f"has {len(data):,} bytes, not {size:,}")
+        for (file, method), digest in list(self._digests.items()):  # read before: the same?
+            if file == name and hashlib.new(method, data).hexdigest() != digest:
+                raise FileChangedError(resource.path, f"no longer hashes to {method}:{digest}")
+        algorithm = declared_algorithm(resource.raw)
+        if len(data) > KEEP_BYTES and algorithm and (name, algorithm) not in self._digests:
+            # hashed now, as read: `digest` needs no other read, and the next is compared
+            self._digests[(name, algorithm)] = hashlib.new(algorithm, data).hexdigest()
         self._files[name] = data if len(data) <= KEEP_BYTES else None  # None: read again
         return data
+
+    def reopen(self, name: str) -> io.BufferedReader:
+        """Resource `name`'s file, read before, open again; FileChangedError if it cannot be
+        opened or its size is no longer the one read."""
+        resource = self.descriptor.resource(name)
+        assert resource is not None and name in self._sizes, name
+        try:
+            fh = open_package_file(self.descriptor.root, resource.path)
+        except PackageFileError as exc:
+            raise _changed(resource.path, exc) from None
+        size = os.fstat(fh.fileno()).st_size
+        if size != self._sizes[name]:
+            fh.close()
+            raise FileChangedError(resource.path, f"has {size:,} bytes, not {self._sizes[name]:,}")
+        return fh
 
     def size(self, name: str) -> int | None:
         """The size in bytes of resource `name`'s file; None if it cannot be read."""
         if name not in self._sizes:
-            data = self.data(name)
-            if not isinstance(data, bytes):
-                return None
-            self._sizes[name] = len(data)
-        return self._sizes[name]
+            self.data(name)
+        return self._sizes.get(name)
 
     def digest(self, name: str, algorithm: str) -> str | None:
         """The hex digest of resource `name`'s file by `algorithm`; None if it cannot be read.
@@ -124,6 +159,9 @@ class Context:
                 digest = hashlib.new(algorithm, data).hexdigest()
             elif resource is None or isinstance(data, PackageFileError):
                 return None  # unknown, or not readable (`file_error` says why)
+            elif name in self._sizes:  # read before: the same file, read again
+                with self.reopen(name) as fh:
+                    digest = hashlib.file_digest(fh, algorithm).hexdigest()
             else:
                 try:
                     with open_package_file(self.descriptor.root, resource.path) as fh:
@@ -204,17 +242,24 @@ class Context:
         with self._lock:  # checks run in threads: none may see a half-built dict
             if self._sources is None:
                 sources: dict[str, SourceText | None] = {}
+                read: dict[str, SourceText | PackageFileError] = {}  # by the file's real path
                 for row in self.table("sources") or []:
                     source_id, path = row.get("source_id"), row.get("path")
                     if source_id is None or path is None:
                         continue
-                    try:
-                        data = read_package_file(self.descriptor.root, path)
-                    except PackageFileError as exc:
+                    key = _real(self.descriptor.root / path)  # rows naming one file: read once
+                    if key not in read:
+                        try:
+                            data = read_package_file(self.descriptor.root, path)
+                            read[key] = source_text(self.descriptor.root / path, data)
+                        except PackageFileError as exc:
+                            read[key] = exc
+                    found = read[key]
+                    if isinstance(found, PackageFileError):
                         sources[source_id] = None
-                        self._source_errors[source_id] = exc
-                        continue
-                    sources[source_id] = source_text(self.descriptor.root / path, data)
+                        self._source_errors[source_id] = found
+                    else:
+                        sources[source_id] = found
                 self._sources = sources
             return self._sources
 
@@ -222,3 +267,18 @@ class Context:
         """Why the seed of `source_id` could not be read, if it could not."""
         self.sources()
         return self._source_errors.get(source_id)
+
+
+def _changed(path: str, error: PackageFileError) -> FileChangedError:
+    """The FileChangedError of a file read before that now cannot be read for `error`."""
+    now = "is gone" if error.code == "file-missing" else error.message
+    return FileChangedError(path, now)
+
+
+def _real(path: Path) -> str:
+    """The real path of `path` (any spelling of it: `seeds/a.txt`, `./seeds//a.txt`, a link);
+    the path itself where it has none (a NUL byte)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return str(path)
