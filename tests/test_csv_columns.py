@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ukraine_talks_data.validate.csv.plain import plain_form
-from ukraine_talks_data.validate.csv.records import read_piece
+from ukraine_talks_data.validate.csv.records import NotUtf8Error, read_piece
 
 UNQUOTED = st.sampled_from(["", "a", "é", ";", " ", "x y"])
 QUOTED = st.lists(st.sampled_from(["a", ",", ";", " ", "\n", '""']), max_size=4).map(
@@ -71,3 +73,20 @@ def test_record_numbers_count_records_not_lines() -> None:
     )
     assert numbers[2] == "1" and numbers[3] == "2"
     assert result.odd == {4: ["3"]}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"a\n1,\xff\n", b"a,b\n\xff\n", b"a\n1\n2,x\xd3\n3\n", b"a\n\xe9\n1,2\n"],
+    ids=["wide", "narrow", "late", "after"],
+)
+def test_an_odd_record_in_a_text_not_utf8_is_refused_quietly(
+    data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Arrow decodes an odd record for the invalid-row handler and printed a traceback to
+    stderr when that failed (`ukraine-talks validate` on such a file); now NotUtf8Error only."""
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises(NotUtf8Error):
+        read_piece(data, data.split(b"\n")[0].count(b",") + 1)
+    assert unraisable == []

@@ -67,7 +67,8 @@ def read_piece(data: bytes | pa.Buffer, width: int, *, quoted_newlines: bool = T
 
 
 class _OddRecordError(Exception):
-    """A record has another number of cells than the first."""
+    """The threaded read stopped: a record has another number of cells than the first, or
+    Arrow cannot read the text (the read on one thread tells which)."""
 
 
 class _ArrowDisagreesError(Exception):
@@ -86,8 +87,12 @@ def _read_arrow(data: bytes | pa.Buffer, width: int, quoted_newlines: bool) -> R
     except _OddRecordError:
         pass
     # Odd-width records: read again on one thread, which numbers them, then parse each
-    # with the csv module.
-    invalid.clear()
+    # with the csv module. Arrow decodes each odd record's text for the handler and, when
+    # that fails, prints a traceback it does not raise: so the text must be UTF-8 first.
+    try:
+        str(memoryview(data), "utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8Error(str(exc)) from None
     table = _arrow_parse(data, names, invalid, threads=False, newlines=quoted_newlines)
     if any(number is None for number, _ in invalid):
         raise _ArrowDisagreesError
@@ -133,12 +138,7 @@ def _arrow_parse(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    odd: list[bool] = []
-
     def on_invalid(row: Any) -> str:
-        if threads:  # unnumbered: stop, and read again on one thread
-            odd.append(True)
-            return "error"
         invalid.append((row.number, row.text))
         return "skip"
 
@@ -155,7 +155,10 @@ def _arrow_parse(
                 escape_char=False,
                 newlines_in_values=newlines,
                 ignore_empty_lines=False,
-                invalid_row_handler=on_invalid,
+                # With threads the records are unnumbered: any error, an odd record's
+                # included, stops the read (no handler, which would see text not yet
+                # known to be UTF-8), and `_read_arrow` reads again on one thread.
+                invalid_row_handler=None if threads else on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(len(names))},
@@ -165,11 +168,9 @@ def _arrow_parse(
             ),
         ).rename_columns(names)
     except pa.ArrowInvalid as exc:
-        if odd:
-            raise _OddRecordError from None
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise NotUtf8Error(str(exc)) from None
-        raise _ArrowDisagreesError from None
+        raise _OddRecordError if threads else _ArrowDisagreesError from None
 
 
 def _read_python(data: bytes, width: int) -> Records:

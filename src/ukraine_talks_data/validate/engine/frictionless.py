@@ -18,7 +18,7 @@ from ..csv.form import ParsedCsv
 from ..inputs.schema_rules import as_list, field_names, sanitised, squeezed
 from ..report.issues import Issue
 from ..rules.constraints import constraint_message
-from ..rules.shape import BLANK_ROW, EXTRA_CELL, LABELS, MISSING_CELL, label_message
+from ..rules.shape import BLANK_ROW, EXTRA_CELL, LABEL_CODES, MISSING_CELL
 from ..rules.unique import EMPTY_KEY, duplicate_message
 from ..rules.values import type_message
 from ..tables.context import Context
@@ -38,8 +38,9 @@ class _Offline:
 def schema_issues(
     ctx: Context, retyped: Collection[tuple[str, int | None, str | None]] = ()
 ) -> Iterator[Issue]:
-    """Validate every readable table with Frictionless (types, constraints, header, primary
-    and unique keys; foreign keys are checked in rules/keys.py)."""
+    """Validate every readable table with Frictionless (types, constraints, row widths,
+    primary and unique keys; foreign keys are checked in rules/keys.py, header labels only
+    by rules/shape.py)."""
     from frictionless import FrictionlessException, Package, system
 
     usable = {}
@@ -72,6 +73,7 @@ def schema_issues(
         found = [
             _as_written(_issue(resource.path, schema, e.to_descriptor()), parsed, schema)
             for e in task.errors
+            if e.type not in LABEL_CODES  # the header is rules.STRICT's, read unstripped
         ]
         yield from without_echoes(found)
 
@@ -148,12 +150,6 @@ def _issue(file: str, schema: dict[str, Any], e: dict[str, Any]) -> Issue:
         message = _duplicate_message("duplicate primary key", note)
     elif code == "unique-error":
         message = _duplicate_message("the value must be unique", note)
-    elif code in LABELS or code in {"duplicate-label", "incorrect-label"}:
-        row, value = 1, e.get("label") or None
-        number = e.get("fieldNumber") or 0
-        if code == "extra-label":
-            field = f"column {number}"
-        message = label_message(code, number, field or "")
     elif code == "missing-cell":
         message, value = MISSING_CELL, None
     elif code == "extra-cell":

@@ -25,6 +25,9 @@ LABELS = {
     "missing-label": "the header lacks this column, which the schema defines; add it",
     "extra-label": "the header has a column the schema does not define; remove it",
 }
+LABEL_CODES = frozenset({*LABELS, "duplicate-label", "incorrect-label"})
+"""Every header label error. Only `header_matches_schema` reports them, in both engines:
+Frictionless strips a label first, so it calls a label of spaces blank, not misnamed."""
 EXTRA_CELL = "the row has more cells than the header"
 MISSING_CELL = "the row has fewer cells than the header: this column is missing"
 BLANK_ROW = "the row is blank; delete it"
