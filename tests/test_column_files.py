@@ -17,7 +17,8 @@ from ukraine_talks_data.validate import validate_package
 from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.csv.plain import (
     ArrowParsedCsv,
-    Quoting,
+    Form,
+    _record_end,
     has_control_bytes,
     line_count,
     plain_form,
@@ -93,7 +94,7 @@ def test_quoting_finds_a_line_end_inside_a_quoted_cell(rows: list[list[str]]) ->
     ],
 )
 def test_quoting_line_ends_examples(text: str, line_ends: bool) -> None:
-    assert quoting(text.encode()) == Quoting(plain=True, line_ends=line_ends)
+    assert quoting(text.encode()) == Form(plain=True, line_ends=line_ends)
 
 
 @given(ROWS)
@@ -112,6 +113,29 @@ def test_arrow_parsed_csv_equals_parse_csv(rows: list[list[str]]) -> None:
     assert got.lines == expected.lines
     assert [got.record(n) for n in range(1, len(expected.records) + 1)] == expected.records
     assert got.records == expected.records
+
+
+@given(ROWS, st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_piece_ends_at_the_last_record_end(rows: list[list[str]], data: st.DataObject) -> None:
+    """`_record_end` of any prefix of a file is the line feed ending its last whole record,
+    however many line feeds stand inside quoted cells before or after it."""
+    records = [written([row]) for row in rows]
+    ends = [sum(map(len, records[: i + 1])) - 1 for i in range(len(records))]
+    text = b"".join(records)
+    cut = data.draw(st.integers(0, len(text)))
+    assert _record_end(text[:cut], 0) == max((e for e in ends if e < cut), default=-1)
+
+
+@given(ROWS)
+@settings(max_examples=100, deadline=None)
+def test_plain_form_tells_control_bytes(rows: list[list[str]]) -> None:
+    data = written(rows)
+    assert (
+        plain_form(data).plain_text
+        == (not has_control_bytes(data))
+        == (not any(ch in "\x01" for row in rows for cell in row for ch in cell))
+    )
 
 
 def test_control_bytes() -> None:

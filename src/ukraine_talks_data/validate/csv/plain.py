@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from .form import BOM, ParsedCsv, parse_csv
-from .records import any_of, counting
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -28,108 +27,88 @@ if TYPE_CHECKING:
     from .records import Records
 
 Bytes = bytes | bytearray
-Marks = tuple["pa.Array", "pa.Array"]
-"""Where the double quotes and line feeds of a text stand, in order, and which are quotes."""
 
-_QUOTE, _COMMA, _LF = 0x22, 0x2C, 0x0A
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])  # all but tab and LF
-_CHUNK = 1 << 20  # control bytes are looked for a chunk at a time (a copy that fits a cache)
+_LF = 0x0A
 _HASH_BESIDE = 1 << 20  # a piece this large is hashed in a thread beside the work on it
+_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f"  # every control character but tab and line feed
+
+
+def _grammar(quoted_line_ends: bool, unless: str = "") -> str:
+    """RE2: a CSV text whose every double quote stands where strict mode expects one (an
+    unquoted cell holds none; a quoted cell is closed, its quotes doubled), with line feeds
+    in quoted cells or not, and none of the characters `unless` anywhere."""
+    lf = "" if quoted_line_ends else "\\n"
+    inside = f'[^"{lf}{unless}]|""'
+    cell = f'(?:[^",\\n{unless}]*|"(?:{inside})*")'
+    record = f"{cell}(?:,{cell})*"
+    return f"\\A(?:{record}\\n)*(?:{record})?\\z"
+
+
+_QUOTED = _grammar(quoted_line_ends=True)
+_ONE_LINE = _grammar(quoted_line_ends=False)
+_SIMPLE = _grammar(quoted_line_ends=False, unless=_CONTROLS)  # most pieces: one pass tells
 
 
 @dataclass(frozen=True)
-class Quoting:
-    """Where the double quotes of a CSV text stand (`quoting`)."""
+class Form:
+    """What a CSV text's bytes tell of it (`plain_form`, `quoting`)."""
 
-    plain: bool  # every quote where strict mode expects one (see `quoting`)
-    line_ends: bool  # some line feed inside a quoted cell (known only when plain)
+    plain: bool  # every quote where strict mode expects one (and, of `plain_form`, more)
+    line_ends: bool = True  # some line feed inside a quoted cell (known only when plain)
+    plain_text: bool = False  # no control character but tab and line feed (`plain_form`)
 
 
-def plain_form(
-    data: Bytes,
-    start: int = 0,
-    end: int | None = None,
-    *,
-    first: bool = True,
-    marks: Marks | None = None,
-) -> Quoting:
-    """`quoting` of `data[start:end]` (no copy) if it is not empty and holds no CR or NUL
-    byte, nor (when `first`, the file's first piece) a byte-order mark: if `.plain`,
-    `parse_csv` accepts it without a problem (UTF-8 validity aside, which Arrow's reader
-    checks while reading)."""
+def plain_form(data: Bytes, start: int = 0, end: int | None = None, *, first: bool = True) -> Form:
+    """The `Form` of `data[start:end]` (no copy): plain if it is not empty, holds no CR or
+    NUL byte, nor (when `first`, the file's first piece) a byte-order mark, and its quoting
+    is plain (`quoting`). Then `parse_csv` accepts it without a problem (UTF-8 validity
+    aside, which Arrow's reader checks while reading)."""
     end = len(data) if end is None else end
-    if (
-        end <= start
-        or (first and data.startswith(BOM, start))
-        or data.find(b"\r", start, end) >= 0
-        or data.find(b"\0", start, end) >= 0
-    ):
-        return Quoting(plain=False, line_ends=True)
-    return quoting(data, start, end, marks)
+    if end <= start or (first and data.startswith(BOM, start)):
+        return Form(plain=False)
+    if _matches(data, start, end, _SIMPLE):
+        return Form(plain=True, line_ends=False, plain_text=True)
+    if data.find(b"\r", start, end) >= 0 or data.find(b"\0", start, end) >= 0:
+        return Form(plain=False)
+    form = quoting(data, start, end)
+    return Form(form.plain, form.line_ends, not has_control_bytes(data, start, end))
 
 
-def quoting(
-    data: Bytes, start: int = 0, end: int | None = None, marks: Marks | None = None
-) -> Quoting:
-    """Whether every quote of `data` stands where strict mode expects one, and whether a
-    line feed stands inside a quoted cell (Arrow must then be told that values hold line
-    ends, which reads about twice as slowly).
+def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Form:
+    """Whether every quote of `data[start:end]` stands where strict mode expects one, and
+    whether a line feed stands inside a quoted cell (Arrow must then be told that values
+    hold line ends, which reads about twice as slowly); each an RE2 match over the bytes.
 
-    Counting quotes from the start of the file, odd ones open and even ones close (a
-    doubled quote closes and at once reopens). So an opening quote must follow a comma, a
-    line end, the file's start or the closing quote just before it, and a closing quote
-    must precede a comma, a line end, the file's end or the opening quote just after it.
-    A quote anywhere else (inside an unquoted cell, after a space) is not plain, though the
-    csv module may accept it: such files are parsed by `parse_csv`. A line feed is inside
-    a quoted cell when it stands between an opening quote and the next quote. With
-    `start` and `end`, the text is `data[start:end]`, read where it lies (no copy); `marks`,
-    if given, are those of `data[start:]` or more of it (`_marks`).
-    """
+    An opening quote follows a comma, a line end or the text's start; a closing one precedes
+    a comma, a line end or the text's end; inside a quoted cell, quotes are doubled. A quote
+    anywhere else (inside an unquoted cell, after a space) is not plain, though the csv
+    module may accept it: such files are parsed by `parse_csv`."""
     end = len(data) if end is None else end
     if data.find(b'"', start, end) < 0:
-        return Quoting(plain=True, line_ends=False)
+        return Form(plain=True, line_ends=False)
+    if not _matches(data, start, end, _QUOTED):
+        return Form(plain=False)
+    return Form(plain=True, line_ends=not _matches(data, start, end, _ONE_LINE))
+
+
+def has_control_bytes(data: Bytes, start: int = 0, end: int | None = None) -> bool:
+    """Whether `data[start:end]` holds a control character other than tab and line feed (a
+    cell then may)."""
+    end = len(data) if end is None else end
+    return _matches(data, start, end, f"[{_CONTROLS}]")
+
+
+def _matches(data: Bytes, start: int, end: int, pattern: str) -> bool:
+    """Whether RE2 finds `pattern` in the bytes `data[start:end]` (read where they lie, as
+    Latin-1: any byte is a character; linear in their length)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     size = end - start
-    buffer = pa.py_buffer(data).slice(start, size)
-    octets = pa.Array.from_buffers(pa.uint8(), size, [None, buffer])
-    comma, lf = (pa.scalar(b, pa.uint8()) for b in (_COMMA, _LF))  # no casts
-    at, is_quote = marks or _marks(data, start, end)
-    if len(at) and at[-1].as_py() >= size:  # marks of more than the text: those in it
-        kept = pc.less(at, size)
-        at, is_quote = pc.filter(at, kept), pc.filter(is_quote, kept)
-    quotes = pc.cast(pc.filter(at, is_quote), pa.int64())
-    if len(quotes) % 2:
-        return Quoting(plain=False, line_ends=True)  # a quoted cell is never closed
-    pairs = len(quotes) // 2
-    even = pc.multiply(pc.subtract(counting(pairs), 1), 2)
-    opens = pc.take(quotes, even)
-    closes = pc.take(quotes, pc.add(even, 1))
-    before = pc.take(octets, pc.max_element_wise(pc.subtract(opens, 1), 0))
-    after = pc.take(octets, pc.min_element_wise(pc.add(closes, 1), size - 1))
-    previous_close = pa.concat_arrays([pa.array([-2], pa.int64()), closes.slice(0, pairs - 1)])
-    next_open = pa.concat_arrays([opens.slice(1), pa.array([size + 2], pa.int64())])
-    opens_ok = any_of(
-        [
-            pc.equal(opens, 0),
-            pc.equal(before, comma),
-            pc.equal(before, lf),
-            pc.equal(opens, pc.add(previous_close, 1)),
-        ]
-    )
-    closes_ok = any_of(
-        [
-            pc.equal(closes, size - 1),
-            pc.equal(after, comma),
-            pc.equal(after, lf),
-            pc.equal(pc.add(closes, 1), next_open),
-        ]
-    )
-    if not (pc.all(opens_ok).as_py() and pc.all(closes_ok).as_py()):
-        return Quoting(plain=False, line_ends=True)
-    inside = pc.and_(pc.invert(is_quote), _odd(is_quote))  # line feeds inside quoted cells
-    return Quoting(plain=True, line_ends=bool(pc.any(inside).as_py()))
+    offsets = pa.py_buffer(bytes(8) + size.to_bytes(8, "little"))  # one value: 0 to size
+    value = pa.py_buffer(data).slice(start, size)
+    text = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, value])
+    return bool(pc.match_substring_regex(text, pattern)[0].as_py())
 
 
 PIECE_BYTES = 1 << 24
@@ -207,7 +186,7 @@ def scan_pieces(fh: BinaryIO, algorithm: str | None, scan: FileScan) -> Iterator
             start, eof = len(header), read < want
             if len(data) == start:
                 break  # nothing left
-            end, marks = _record_end(data, start)
+            end = _record_end(data, start)
             end += 1
             if end == 0 and not eof:
                 carry = bytes(memoryview(data)[start:])  # a record longer than `size`: read on
@@ -218,7 +197,7 @@ def scan_pieces(fh: BinaryIO, algorithm: str | None, scan: FileScan) -> Iterator
             if offset == 0:
                 header = bytes(memoryview(data)[: first_record_end(data)])
                 header_lines = line_count(header)
-            form = plain_form(data, start, end, first=offset == 0, marks=marks)
+            form = plain_form(data, start, end, first=offset == 0)
             if not form.plain:
                 scan.plain = False
                 return
@@ -241,7 +220,7 @@ def scan_pieces(fh: BinaryIO, algorithm: str | None, scan: FileScan) -> Iterator
                 end,
                 header_lines=header_lines,
                 line_ends=form.line_ends,
-                plain_text=not has_control_bytes(data, start, end),
+                plain_text=form.plain_text,
                 last=last,
             )
             offset += end - start
@@ -255,36 +234,17 @@ def scan_pieces(fh: BinaryIO, algorithm: str | None, scan: FileScan) -> Iterator
     scan.plain = scan.plain and scan.size > 0
 
 
-def _marks(data: Bytes, start: int, end: int) -> Marks:
-    """The `Marks` of `data[start:end]` (from `start`), in one pass over it (no copy)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    size = end - start
-    octets = pa.Array.from_buffers(pa.uint8(), size, [None, pa.py_buffer(data).slice(start, size)])
-    quote, lf = pa.scalar(_QUOTE, pa.uint8()), pa.scalar(_LF, pa.uint8())
-    at = pc.indices_nonzero(pc.or_(pc.equal(octets, quote), pc.equal(octets, lf)))
-    return at, pc.equal(pc.take(octets, at), quote)
-
-
-def _odd(is_quote: pa.Array) -> pa.Array:
-    """Whether an odd number of quotes stand up to each mark (inside a quoted cell)."""
-    import pyarrow.compute as pc
-
-    return pc.equal(pc.bit_wise_and(pc.cumulative_sum(pc.cast(is_quote, "int64")), 1), 1)
-
-
-def _record_end(data: Bytes, start: int) -> tuple[int, Marks | None]:
+def _record_end(data: Bytes, start: int) -> int:
     """Position of the last line feed of `data[start:]` outside quotes (`data[start:]` starts
-    at the start of a record, outside quotes), -1 if none; and the `Marks` of `data[start:]`
-    (None when it holds no quote), which `quoting` reads again."""
-    import pyarrow.compute as pc
-
-    if data.find(b'"', start) < 0:
-        return data.rfind(b"\n", start), None
-    at, is_quote = marks = _marks(data, start, len(data))
-    ends = pc.filter(at, pc.invert(pc.or_(is_quote, _odd(is_quote))))  # outside quotes
-    return (start + ends[-1].as_py() if len(ends) else -1), marks
+    at the start of a record, outside quotes), -1 if none: the last line feed after an even
+    number of quotes."""
+    end = data.rfind(b"\n", start)
+    odd = data.count(b'"', start, max(end, start)) % 2
+    while end >= 0 and odd:  # inside a quoted cell: the line feed before it, if any
+        before = data.rfind(b"\n", start, end)
+        odd ^= data.count(b'"', before + 1, end) % 2
+        end = before
+    return end
 
 
 def first_record_end(data: Bytes) -> int:
@@ -302,18 +262,6 @@ def line_count(data: Bytes, start: int = 0, end: int | None = None) -> int:
     """Physical lines of `data[start:end]` (a last line without line end counts)."""
     end = len(data) if end is None else end
     return data.count(b"\n", start, end) + (end > start and data[end - 1] != _LF)
-
-
-def has_control_bytes(data: Bytes, start: int = 0, end: int | None = None) -> bool:
-    """Whether `data[start:end]` holds a control character other than tab and line feed (a
-    cell then may)."""
-    end = len(data) if end is None else end
-    view = memoryview(data)
-    for at in range(start, end, _CHUNK):  # in chunks: a bounded copy at a time
-        chunk = view[at : min(at + _CHUNK, end)].tobytes()
-        if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
-            return True
-    return False
 
 
 def _read_into(fh: BinaryIO, view: memoryview) -> int:
