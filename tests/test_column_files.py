@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_package
+from ukraine_talks_data.spreadsheet_safety import LEADING, TRIGGERS, UNSEEN
 from ukraine_talks_data.validate import validate_package
 from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.csv.plain import (
     ArrowParsedCsv,
     Form,
     _record_end,
-    has_control_bytes,
     line_count,
     plain_form,
     quoting,
@@ -127,22 +128,47 @@ def test_a_piece_ends_at_the_last_record_end(rows: list[list[str]], data: st.Dat
     assert _record_end(text[:cut], 0) == max((e for e in ends if e < cut), default=-1)
 
 
-@given(ROWS)
-@settings(max_examples=100, deadline=None)
-def test_plain_form_tells_control_bytes(rows: list[list[str]]) -> None:
+FOUND_BY_CELL_RULES = st.text(alphabet='ab ,"\n\t\x01\x7f\r-=@é\u200b\u202e\uff1d', max_size=5)
+
+
+@given(st.lists(st.lists(FOUND_BY_CELL_RULES, min_size=2, max_size=2), min_size=1, max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_plain_text_only_where_the_rules_on_characters_find_nothing(
+    rows: list[list[str]],
+) -> None:
+    """`plain_text` lets the rules on characters skip a piece: it is never said of a text
+    with a line break, a control character but tab, an invisible character or a cell that
+    starts with whitespace or a formula's trigger in some cell, and it is said of any other
+    text in plain form."""
     data = written(rows)
-    assert (
-        plain_form(data).plain_text
-        == (not has_control_bytes(data))
-        == (not any(ch in "\x01" for row in rows for cell in row for ch in cell))
+    suspect = any(
+        re.search(f"[\\r\\n\\x00-\\x08\\x0b-\\x1f\\x7f{UNSEEN}]", cell)
+        or cell[:1] in set(LEADING + TRIGGERS) - {""}
+        for row in rows
+        for cell in row
     )
+    form = plain_form(data)
+    assert form.plain_text is (form.plain and not suspect)
 
 
-def test_control_bytes() -> None:
-    assert not has_control_bytes(b"a,b\tc\n")
-    assert has_control_bytes(b"a,b\x00c\n")
-    assert has_control_bytes(b"a,b\rc\n")
-    assert has_control_bytes(b"a,b\x7f\n")
+@pytest.mark.parametrize(
+    ("text", "plain_text"),
+    [
+        ("a,b\tc\n", True),  # a tab inside a cell
+        ('a,"b, ""c"""\n', True),
+        ("a,\tb\n", False),  # a cell starting with a tab
+        ("a, b\n", False),
+        ("a,-1\n", False),  # the rules decide (an integer field's -1 is no formula)
+        ('a,"=b"\n', False),
+        ("a,\uff20b\n", False),
+        ("a,b\u200bc\n", False),
+        ("a,b\x00c\n", False),
+        ("a,b\x7f\n", False),
+        ('a,"b\nc"\n', False),
+    ],
+)
+def test_plain_text_examples(text: str, plain_text: bool) -> None:
+    assert plain_form(text.encode()).plain_text is plain_text
 
 
 def test_large_files_read_again_give_the_same_report(

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
+from ...spreadsheet_safety import LEADING, TRIGGERS, UNSEEN
 from .form import BOM, ParsedCsv, parse_csv
 
 if TYPE_CHECKING:
@@ -30,23 +32,30 @@ Bytes = bytes | bytearray
 
 _LF = 0x0A
 _HASH_BESIDE = 1 << 20  # a piece this large is hashed in a thread beside the work on it
-_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f"  # every control character but tab and line feed
 
 
-def _grammar(quoted_line_ends: bool, unless: str = "") -> str:
+def _grammar(quoted_line_ends: bool, unless: str = "", first_not: str = "") -> str:
     """RE2: a CSV text whose every double quote stands where strict mode expects one (an
     unquoted cell holds none; a quoted cell is closed, its quotes doubled), with line feeds
-    in quoted cells or not, and none of the characters `unless` anywhere."""
+    in quoted cells or not, none of the characters `unless` anywhere and no cell starting
+    with one of `first_not` (each the contents of a character class)."""
     lf = "" if quoted_line_ends else "\\n"
+    unquoted = f'(?:[^",\\n{unless}{first_not}][^",\\n{unless}]*)?'
     inside = f'[^"{lf}{unless}]|""'
-    cell = f'(?:[^",\\n{unless}]*|"(?:{inside})*")'
-    record = f"{cell}(?:,{cell})*"
+    quoted = f'"(?:(?:[^"{lf}{unless}{first_not}]|"")(?:{inside})*)?"'
+    record = f"(?:{unquoted}|{quoted})(?:,(?:{unquoted}|{quoted}))*"
     return f"\\A(?:{record}\\n)*(?:{record})?\\z"
 
 
 _QUOTED = _grammar(quoted_line_ends=True)
 _ONE_LINE = _grammar(quoted_line_ends=False)
-_SIMPLE = _grammar(quoted_line_ends=False, unless=_CONTROLS)  # most pieces: one pass tells
+_CLEAN = _grammar(
+    quoted_line_ends=False,
+    unless=r"\x00-\x08\x0b-\x1f\x7f" + UNSEEN,  # control characters but tab and LF
+    first_not=re.escape(LEADING + TRIGGERS),
+)
+"""Most pieces, told in one pass: plain, one line a record, and nothing in any cell for the
+rules on cells to find (`Form.plain_text`)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,10 @@ class Form:
 
     plain: bool  # every quote where strict mode expects one (and, of `plain_form`, more)
     line_ends: bool = True  # some line feed inside a quoted cell (known only when plain)
-    plain_text: bool = False  # no control character but tab and line feed (`plain_form`)
+    plain_text: bool = False
+    """Known: no cell holds a line break, a control character (but tab) or an invisible
+    one, or starts with whitespace or a formula's trigger (`spreadsheet_safety`); the
+    rules on cells (`rules/cells.py`) then have nothing to find."""
 
 
 def plain_form(data: Bytes, start: int = 0, end: int | None = None, *, first: bool = True) -> Form:
@@ -66,12 +78,11 @@ def plain_form(data: Bytes, start: int = 0, end: int | None = None, *, first: bo
     end = len(data) if end is None else end
     if end <= start or (first and data.startswith(BOM, start)):
         return Form(plain=False)
-    if _matches(data, start, end, _SIMPLE):
+    if _matches(data, start, end, _CLEAN, utf8=True):
         return Form(plain=True, line_ends=False, plain_text=True)
     if data.find(b"\r", start, end) >= 0 or data.find(b"\0", start, end) >= 0:
         return Form(plain=False)
-    form = quoting(data, start, end)
-    return Form(form.plain, form.line_ends, not has_control_bytes(data, start, end))
+    return quoting(data, start, end)
 
 
 def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Form:
@@ -91,23 +102,18 @@ def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Form:
     return Form(plain=True, line_ends=not _matches(data, start, end, _ONE_LINE))
 
 
-def has_control_bytes(data: Bytes, start: int = 0, end: int | None = None) -> bool:
-    """Whether `data[start:end]` holds a control character other than tab and line feed (a
-    cell then may)."""
-    end = len(data) if end is None else end
-    return _matches(data, start, end, f"[{_CONTROLS}]")
-
-
-def _matches(data: Bytes, start: int, end: int, pattern: str) -> bool:
-    """Whether RE2 finds `pattern` in the bytes `data[start:end]` (read where they lie, as
-    Latin-1: any byte is a character; linear in their length)."""
+def _matches(data: Bytes, start: int, end: int, pattern: str, *, utf8: bool = False) -> bool:
+    """Whether RE2 finds `pattern` in the bytes `data[start:end]`, read where they lie, in
+    linear time: as UTF-8 if `utf8` (Arrow's reader refuses a text that is not), else as
+    Latin-1 (any byte is a character)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     size = end - start
     offsets = pa.py_buffer(bytes(8) + size.to_bytes(8, "little"))  # one value: 0 to size
     value = pa.py_buffer(data).slice(start, size)
-    text = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, value])
+    kind = pa.large_string() if utf8 else pa.large_binary()
+    text = pa.Array.from_buffers(kind, 1, [None, offsets, value])
     return bool(pc.match_substring_regex(text, pattern)[0].as_py())
 
 

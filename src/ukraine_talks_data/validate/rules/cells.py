@@ -14,7 +14,14 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ...spreadsheet_safety import TEXT_TYPES, TRIGGERS, looks_like_formula
+from ...spreadsheet_safety import (
+    BIDI_CONTROLS,
+    LEADING,
+    TEXT_TYPES,
+    TRIGGERS,
+    UNSEEN,
+    looks_like_formula,
+)
 from ..report.issues import Issue
 from ..tables.values import flagged
 
@@ -27,7 +34,7 @@ if TYPE_CHECKING:
 MAX_CELL_CHARS = 32_767
 """Longest cell allowed: what Excel and LibreOffice hold in a cell (longer text is cut)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FIRST_BYTES = frozenset(c.encode()[0] for c in " \t\r\n" + TRIGGERS)
+_FIRST_BYTES = frozenset(c.encode()[0] for c in LEADING + TRIGGERS)
 """The first UTF-8 byte of a formula's first character, or of whitespace before it."""
 
 
@@ -51,17 +58,18 @@ def _by_row(
     rule: Any,
     *,
     skip_verbatim: bool = False,
-    control: bool = False,
+    skip_plain_text: bool = True,
 ) -> Iterator[Issue]:
     """Issues of `rule(table, field, type, index, value)` on the cells `suspects(column,
     type)` names (their positions, in order), in the row-wise order: table, then row, then
     field. With `skip_verbatim`, spans' verbatim text (checked against the seed instead) is
-    left out; with `control` (a rule on line breaks or control characters), tables known
-    to hold none are too."""
+    left out; with `skip_plain_text`, tables whose bytes showed nothing for the rules on
+    characters to find (`ColumnTable.plain_text`, from `csv/plain.Form`).
+    """
     skip = {(t.name, "text") for t in ctx.span_tables()} if skip_verbatim else set()
     found: dict[str, list[tuple[int, int, Issue]]] = {}
     for table, name, kind, column in _columns(ctx):
-        if (table.name, name) in skip or (control and table.plain_text):
+        if (table.name, name) in skip or (skip_plain_text and table.plain_text):
             continue
         position = table.header.index(name)
         for i in suspects(column, kind):  # usually: no cell to look at
@@ -117,7 +125,7 @@ def cell_fits_spreadsheets(ctx: ColumnContext) -> Iterator[Issue]:
             value[:60] + "…",
         )  # fmt: skip
 
-    yield from _by_row(ctx, suspects, rule)
+    yield from _by_row(ctx, suspects, rule, skip_plain_text=False)
 
 
 def cell_has_no_line_break(ctx: ColumnContext) -> Iterator[Issue]:
@@ -137,7 +145,7 @@ def cell_has_no_line_break(ctx: ColumnContext) -> Iterator[Issue]:
             value,
         )  # fmt: skip
 
-    yield from _by_row(ctx, suspects, rule, skip_verbatim=True, control=True)
+    yield from _by_row(ctx, suspects, rule, skip_verbatim=True)
 
 
 def cell_has_no_control_character(ctx: ColumnContext) -> Iterator[Issue]:
@@ -158,7 +166,7 @@ def cell_has_no_control_character(ctx: ColumnContext) -> Iterator[Issue]:
             value,
         )  # fmt: skip
 
-    yield from _by_row(ctx, suspects, rule, skip_verbatim=True, control=True)
+    yield from _by_row(ctx, suspects, rule, skip_verbatim=True)
 
 
 def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
@@ -181,22 +189,7 @@ def cell_is_not_a_formula(ctx: ColumnContext) -> Iterator[Issue]:
     yield from _by_row(ctx, suspects, rule)
 
 
-# Invisible characters: bidirectional controls and invisible format characters. A right-to-left
-# override (U+202E) displays `txt.exe` as `exe.txt`; other bidirectional embeddings, overrides and
-# isolates reorder the text after them; zero-width spaces and joiners, the word joiner, the soft
-# hyphen and Unicode tag characters are not drawn at all, so two cells that look the same differ,
-# or a reader (or a program that shows the text) sees something else than what is stored ("Trojan
-# Source", CVE-2021-42574). None belongs in an annotation; each is a warning, like a formula,
-# since the text is still the text. A span's verbatim text is left out: it must equal the seed,
-# which the span rule checks.
-BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-"""Arabic letter mark, LRM, RLM, the embeddings, overrides and pop (U+202A–U+202E), and the
-isolates (U+2066–U+2069)."""
-INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
-"""Soft hyphen, Mongolian vowel separator, zero-width space, non-joiner and joiner, word
-joiner, the invisible operators, and the zero-width no-break space (a BOM inside text)."""
-_TAGS = "\U000e0000-\U000e007f"
-_PATTERN = re.compile(f"[{BIDI_CONTROLS}{INVISIBLE}{_TAGS}]")
+_PATTERN = re.compile(f"[{UNSEEN}]")
 
 
 def invisible_character(text: str) -> tuple[int, str] | None:

@@ -24,7 +24,7 @@ class ColumnTable:
     header: list[str]
     rows: pa.ChunkedArray
     columns: dict[str, pa.ChunkedArray]  # field name → text, empty cells null
-    plain_text: bool = False  # known: no cell holds a line break or control character
+    plain_text: bool = False  # known: nothing for the rules on characters (`csv/plain.Form`)
     pieced: bool = False  # a piece of a table (`ColumnContext.pieces`), with
     start: int = 0  # the rows of the pieces before it
     total: int | None = None  # and the rows of every piece, when it is the last
