@@ -13,7 +13,8 @@ can then leak data or run commands on the reader's machine (OWASP: "CSV Injectio
   return, which some programs strip first) gets a leading apostrophe, which spreadsheets
   read as "this is text". It is deliberately broader than the warning.
 - `BIDI_CONTROLS`, `INVISIBLE`, `UNSEEN` — characters that change how a text reads
-  without showing themselves (the validator's `invisible-character` warning, below).
+  without showing themselves (the validator's `invisible-character` warning, below), and
+  `CONTROLS`, the control characters no cell may hold (its `control-character` error).
 """
 
 from __future__ import annotations
@@ -74,3 +75,7 @@ joiner, the invisible operators, and the zero-width no-break space (a BOM inside
 UNSEEN = f"{BIDI_CONTROLS}{INVISIBLE}\U000e0000-\U000e007f"
 """Every invisible character, Unicode's tag characters (U+E0000–U+E007F) included, as the
 contents of a regular expression's character class (Python's `re` and RE2 read it alike)."""
+CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+"""The control characters a cell may not hold (tab, line feed and carriage return aside:
+line breaks are a rule of their own), as the contents of a regular expression's character
+class (Python's `re` and RE2 read it alike)."""

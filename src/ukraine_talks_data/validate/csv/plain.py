@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from ...spreadsheet_safety import LEADING, TRIGGERS, UNSEEN
+from ...spreadsheet_safety import CONTROLS, LEADING, TRIGGERS, UNSEEN
 from .form import BOM, ParsedCsv, parse_csv
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ _QUOTED = _grammar(quoted_line_ends=True)
 _ONE_LINE = _grammar(quoted_line_ends=False)
 _CLEAN = _grammar(
     quoted_line_ends=False,
-    unless=r"\x00-\x08\x0b-\x1f\x7f" + UNSEEN,  # control characters but tab and LF
+    unless=CONTROLS + r"\r" + UNSEEN,  # a carriage return: a line break in a cell
     first_not=re.escape(LEADING + TRIGGERS),
 )
 """Most pieces, told in one pass: plain, one line a record, and nothing in any cell for the
@@ -97,9 +97,9 @@ def quoting(data: Bytes, start: int = 0, end: int | None = None) -> Form:
     end = len(data) if end is None else end
     if data.find(b'"', start, end) < 0:
         return Form(plain=True, line_ends=False)
-    if not _matches(data, start, end, _QUOTED):
-        return Form(plain=False)
-    return Form(plain=True, line_ends=not _matches(data, start, end, _ONE_LINE))
+    if _matches(data, start, end, _ONE_LINE):  # usually: a second match is not needed
+        return Form(plain=True, line_ends=False)
+    return Form(plain=_matches(data, start, end, _QUOTED))
 
 
 def _matches(data: Bytes, start: int, end: int, pattern: str, *, utf8: bool = False) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...spreadsheet_safety import (
     BIDI_CONTROLS,
+    CONTROLS,
     LEADING,
     TEXT_TYPES,
     TRIGGERS,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 MAX_CELL_CHARS = 32_767
 """Longest cell allowed: what Excel and LibreOffice hold in a cell (longer text is cut)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(f"[{CONTROLS}]")
 _FIRST_BYTES = frozenset(c.encode()[0] for c in LEADING + TRIGGERS)
 """The first UTF-8 byte of a formula's first character, or of whitespace before it."""
 
