@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_package
-from ukraine_talks_data.spreadsheet_safety import LEADING, TRIGGERS, UNSEEN
+from ukraine_talks_data.spreadsheet_safety import LEADING, TRIGGERS, UNSEEN, looks_like_formula
 from ukraine_talks_data.validate import validate_package
 from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.csv.plain import (
@@ -128,7 +128,8 @@ def test_a_piece_ends_at_the_last_record_end(rows: list[list[str]], data: st.Dat
     assert _record_end(text[:cut], 0) == max((e for e in ends if e < cut), default=-1)
 
 
-FOUND_BY_CELL_RULES = st.text(alphabet='ab ,"\n\t\x01\x7f\r-=@é\u200b\u202e\uff1d', max_size=5)
+NEGATIVE = r"-[0-9]+(\.[0-9]+)?"
+FOUND_BY_CELL_RULES = st.text(alphabet='ab1. ,"\n\t\x01\x7f\r-=@é\u200b\u202e\uff1d', max_size=5)
 
 
 @given(st.lists(st.lists(FOUND_BY_CELL_RULES, min_size=2, max_size=2), min_size=1, max_size=4))
@@ -138,17 +139,23 @@ def test_plain_text_only_where_the_rules_on_characters_find_nothing(
 ) -> None:
     """`plain_text` lets the rules on characters skip a piece: it is never said of a text
     with a line break, a control character but tab, an invisible character or a cell that
-    starts with whitespace or a formula's trigger in some cell, and it is said of any other
-    text in plain form."""
+    starts with whitespace or a formula's trigger (but a negative number) in some cell, and
+    it is said of any other text in plain form."""
     data = written(rows)
     suspect = any(
         re.search(f"[\\r\\n\\x00-\\x08\\x0b-\\x1f\\x7f{UNSEEN}]", cell)
-        or cell[:1] in set(LEADING + TRIGGERS) - {""}
+        or (cell[:1] in set(LEADING + TRIGGERS) - {""} and not re.fullmatch(NEGATIVE, cell))
         for row in rows
         for cell in row
     )
     form = plain_form(data)
     assert form.plain_text is (form.plain and not suspect)
+
+
+@given(st.from_regex(NEGATIVE, fullmatch=True))
+def test_a_negative_number_is_no_formula(cell: str) -> None:
+    """What lets a cell starting with '-' be `plain_text`: the formula rule never flags it."""
+    assert not looks_like_formula(cell)
 
 
 @pytest.mark.parametrize(
@@ -158,7 +165,11 @@ def test_plain_text_only_where_the_rules_on_characters_find_nothing(
         ('a,"b, ""c"""\n', True),
         ("a,\tb\n", False),  # a cell starting with a tab
         ("a, b\n", False),
-        ("a,-1\n", False),  # the rules decide (an integer field's -1 is no formula)
+        ("a,-1\n", True),  # a negative number is no formula
+        ("a,-1.25\n", True),
+        ("a,-1.\n", False),  # the rules decide
+        ("a,-b\n", False),
+        ("a,-1-2\n", False),
         ('a,"=b"\n', False),
         ("a,\uff20b\n", False),
         ("a,b\u200bc\n", False),

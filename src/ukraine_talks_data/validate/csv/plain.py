@@ -34,13 +34,16 @@ _LF = 0x0A
 _HASH_BESIDE = 1 << 20  # a piece this large is hashed in a thread beside the work on it
 
 
-def _grammar(quoted_line_ends: bool, unless: str = "", first_not: str = "") -> str:
+def _grammar(
+    quoted_line_ends: bool, unless: str = "", first_not: str = "", number: str = ""
+) -> str:
     """RE2: a CSV text whose every double quote stands where strict mode expects one (an
     unquoted cell holds none; a quoted cell is closed, its quotes doubled), with line feeds
     in quoted cells or not, none of the characters `unless` anywhere and no cell starting
-    with one of `first_not` (each the contents of a character class)."""
+    with one of `first_not` (each the contents of a character class) unless the whole
+    cell is a `number`."""
     lf = "" if quoted_line_ends else "\\n"
-    unquoted = f'(?:[^",\\n{unless}{first_not}][^",\\n{unless}]*)?'
+    unquoted = f'(?:[^",\\n{unless}{first_not}][^",\\n{unless}]*{number})?'
     inside = f'[^"{lf}{unless}]|""'
     quoted = f'"(?:(?:[^"{lf}{unless}{first_not}]|"")(?:{inside})*)?"'
     record = f"(?:{unquoted}|{quoted})(?:,(?:{unquoted}|{quoted}))*"
@@ -53,9 +56,11 @@ _CLEAN = _grammar(
     quoted_line_ends=False,
     unless=CONTROLS + r"\r" + UNSEEN,  # a carriage return: a line break in a cell
     first_not=re.escape(LEADING + TRIGGERS),
+    number=r"|-[0-9]+(?:\.[0-9]+)?",  # a negative number is no formula (`looks_like_formula`)
 )
 """Most pieces, told in one pass: plain, one line a record, and nothing in any cell for the
-rules on cells to find (`Form.plain_text`)."""
+rules on cells to find (`Form.plain_text`): a negative number is the one cell starting with
+a formula's trigger it lets by."""
 
 
 @dataclass(frozen=True)
