@@ -43,12 +43,14 @@ def row_has_evidence(ctx: ColumnContext) -> Iterator[Issue]:
     if not store.has("evidence"):
         return
     tables = [(n, k) for n, k in EVIDENCED.items() if store.has(n)]
-    sql = " UNION ALL ".join(
-        f"SELECT {number} AS t, s._row, s.{quoted(key)} FROM {store.rows(name)} s "
-        f"LEFT JOIN (SELECT row_id, _row FROM {store.rows('evidence')} "
-        f"WHERE row_table = {literal(name)}) e ON e.row_id = s.{quoted(key)} "
-        f"WHERE s.{quoted(key)} IS NOT NULL AND e._row IS NULL"
+    keys = " UNION ALL ".join(
+        f"SELECT {number} AS t, {literal(name)} AS row_table, _row, {quoted(key)} AS id "
+        f"FROM {store.rows(name)}"
         for number, (name, key) in enumerate(tables)
+    )
+    sql = (  # one join for all tables: evidence hashed once
+        f"SELECT s.t, s._row, s.id FROM ({keys}) s ANTI JOIN {store.rows('evidence')} e "
+        f"ON e.row_table = s.row_table AND e.row_id = s.id WHERE s.id IS NOT NULL"
     )
     for number, row, value in store.query(f"{sql} ORDER BY t, _row") if tables else []:
         name, key = tables[number]
@@ -66,14 +68,21 @@ def references_resolve(ctx: ColumnContext) -> Iterator[Issue]:
         if not store.has(name):
             continue
         path, relation = store.path(name), store.rows(name)
-        parts = [  # (kind 0) a row_id no row of its table has
-            f"SELECT s._row, 0 AS kind, s.row_table, s.row_id FROM {relation} s "
-            f"LEFT JOIN (SELECT {quoted(key)} AS id, _row FROM {store.rows(target)}) t "
-            f"ON t.id = s.row_id WHERE s.row_table = {literal(target)} "
-            f"AND s.row_id IS NOT NULL AND t._row IS NULL"
+        keys = " UNION ALL ".join(
+            f"SELECT {literal(target)} AS row_table, {quoted(key)} AS id FROM {store.rows(target)}"
             for target, key in REFERABLE.items()
             if target in targets
-        ]
+        )
+        parts = (
+            [  # (kind 0) a row_id no row of its table has (one join for all tables)
+                f"SELECT s._row, 0 AS kind, s.row_table, s.row_id FROM {relation} s "
+                f"ANTI JOIN ({keys}) t ON t.row_table = s.row_table AND t.id = s.row_id "
+                f"WHERE s.row_table IN ({', '.join(literal(t) for t in targets)}) "
+                "AND s.row_id IS NOT NULL"
+            ]
+            if targets
+            else []
+        )
         if name == "disagreements":  # (kind 1) a field its table's schema does not have
             given = "row_table IS NOT NULL AND row_id IS NOT NULL AND field IS NOT NULL"
             named = list(store.query(f"SELECT DISTINCT row_table FROM {relation} WHERE {given}"))
