@@ -5,7 +5,7 @@ whole-column rules declare (`rules.WHOLE`) are appended here and the table is le
 keys, foreign keys, references, evidence, utterances, demand links and made-at dates are
 then SQL over these relations. DuckDB runs it within `MEMORY_LIMIT` and spills to a
 temporary folder beyond it, so a package of any size is checked in bounded memory; the
-same SQL (inner and left joins, `EXISTS`, `IS NOT DISTINCT FROM`, window functions) runs on
+same SQL (inner, left and anti joins, `EXISTS`, `IS NOT DISTINCT FROM`, window functions) runs on
 Spark SQL where a package outgrows one machine (docs/performance.md).
 
 Two relations per table, each with `_row`, the record's row number in the file:
