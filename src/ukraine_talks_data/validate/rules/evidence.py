@@ -68,21 +68,13 @@ def references_resolve(ctx: ColumnContext) -> Iterator[Issue]:
         if not store.has(name):
             continue
         path, relation = store.path(name), store.rows(name)
-        keys = " UNION ALL ".join(
-            f"SELECT {literal(target)} AS row_table, {quoted(key)} AS id FROM {store.rows(target)}"
+        parts = [  # (kind 0) a row_id no row of its table has
+            f"SELECT s._row, 0 AS kind, s.row_table, s.row_id FROM {relation} s "
+            f"ANTI JOIN (SELECT {quoted(key)} AS id FROM {store.rows(target)}) t "
+            f"ON t.id = s.row_id WHERE s.row_table = {literal(target)} AND s.row_id IS NOT NULL"
             for target, key in REFERABLE.items()
             if target in targets
-        )
-        parts = (
-            [  # (kind 0) a row_id no row of its table has (one join for all tables)
-                f"SELECT s._row, 0 AS kind, s.row_table, s.row_id FROM {relation} s "
-                f"ANTI JOIN ({keys}) t ON t.row_table = s.row_table AND t.id = s.row_id "
-                f"WHERE s.row_table IN ({', '.join(literal(t) for t in targets)}) "
-                "AND s.row_id IS NOT NULL"
-            ]
-            if targets
-            else []
-        )
+        ]
         if name == "disagreements":  # (kind 1) a field its table's schema does not have
             given = "row_table IS NOT NULL AND row_id IS NOT NULL AND field IS NOT NULL"
             named = list(store.query(f"SELECT DISTINCT row_table FROM {relation} WHERE {given}"))
