@@ -50,18 +50,22 @@ def _first(issues: list[Issue], limit: int) -> Counter[Issue]:
 
 @pytest.mark.parametrize("limit", [1, 7, 150])
 @pytest.mark.parametrize(
-    ("engine", "arrow", "piece"),
-    [("columns", True, None), ("columns", True, 4096), ("columns", False, None),
-     ("frictionless", True, None)],
+    ("engine", "arrow", "piece", "held"),
+    [("columns", True, None, None), ("columns", True, 4096, None),
+     ("columns", True, 4096, 0), ("columns", False, None, None),
+     ("frictionless", True, None, None)],
 )  # fmt: skip
 def test_the_first_issues_by_row_are_listed_and_the_rest_counted(
-    many: Path, limit: int, engine: str, arrow: bool, piece: int | None
+    many: Path, limit: int, engine: str, arrow: bool, piece: int | None, held: int | None
 ) -> None:
+    """`held`: bytes of the key store's pieces held in memory (0: written to files)."""
     everything = validate_package(many, engine="frictionless", issue_limit=None)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(run, "ARROW", arrow)
         if piece:
             patch.setattr(plain, "PIECE_BYTES", piece)
+        if held is not None:
+            patch.setattr(store_module, "HELD_LIMIT", held)
         got = validate_package(many, engine=engine, issue_limit=limit)  # type: ignore[arg-type]
     assert Counter(got.issues) == _first(everything.issues, limit)
     for severity in ("error", "warning"):

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.tables import store as store_module
 from ukraine_talks_data.validate.tables.store import KeyStore
 
 SPARK_FUNCTIONS = frozenset(
@@ -89,3 +90,37 @@ def test_every_query_of_the_whole_column_rules_keeps_to_what_spark_sql_has(
 def test_what_the_check_reads_of_a_query(sql: str, found: str | tuple[str, str]) -> None:
     functions, joins = functions_and_joins(sql)
     assert found in (joins if isinstance(found, tuple) else functions)
+
+
+@pytest.mark.parametrize(
+    ("held", "written"),
+    [(0, {"a": 2, "b": 2}), (2, {"b": 2}), (100, {})],
+    ids=["none held", "a held, b written", "all held"],
+)
+def test_a_tables_pieces_read_the_same_held_or_written(
+    held: int, written: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key store holds a table's pieces in Arrow while they fit in `HELD_LIMIT` (a
+    table's first piece whatever its size) and writes the table's pieces to Parquet files
+    once the next does not fit; queried, each relation is the same. `held`: the limit in
+    pieces, all of the same size."""
+    import pyarrow as pa
+
+    def piece(start: int) -> pa.Table:
+        rows = list(range(start, start + 10))
+        return pa.table({"_row": rows, "id": [f"k{n:02}" for n in rows]})
+
+    monkeypatch.setattr(store_module, "HELD_LIMIT", held * piece(0).nbytes)
+    store = KeyStore()
+    try:
+        for name in ("a", "b"):
+            for start in (0, 10):
+                store._append(f"rows:{name}", f"data/{name}.csv", piece(start))
+        assert {k.removeprefix("rows:"): n for k, n in store._files.items()} == written
+        for name in ("a", "b"):
+            sql = (
+                f"SELECT count(*), count(DISTINCT id), min(_row), max(_row) FROM {store.rows(name)}"
+            )
+            assert list(store.query(sql)) == [(20, 20, 0, 19)]
+    finally:
+        store.close()

@@ -233,11 +233,13 @@ def test_a_full_temporary_folder_ends_with_exit_2_saying_where(
     import pyarrow.parquet as pq
 
     from ukraine_talks_data.validate.csv import plain
+    from ukraine_talks_data.validate.tables import store
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(plain, "PIECE_BYTES", 4096)
+    monkeypatch.setattr(store, "HELD_LIMIT", 0)
     monkeypatch.setattr(pq, "write_table", full)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     code, out, err = run(str(package))

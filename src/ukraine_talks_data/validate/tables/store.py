@@ -47,9 +47,14 @@ _PIECES = "-pieces"  # the folder of a store's Parquet files (`KeyStore._append`
 MEMORY_LIMIT = "256MB"
 """What DuckDB may hold in memory while the tables are read (beside a piece in Arrow);
 beyond it, it spills to its temporary folder."""
-QUERY_MEMORY_LIMIT = "512MB"
-"""What DuckDB may hold once the rules query the store (the pieces are let go of by then):
-at real-shaped 10M, joins over the key columns ran out of 256 MB."""
+QUERY_MEMORY_LIMIT = 512_000_000
+"""Bytes DuckDB and the pieces held in Arrow (`HELD_LIMIT`) may take together once the rules
+query the store (the pieces being read are let go of by then): at real-shaped 10M, joins
+over the key columns ran out of 256 MB."""
+HELD_LIMIT = 64 << 20
+"""Bytes of the tables' kept columns the store holds in Arrow, beside the first piece of
+each table, before it writes the pieces of a table that comes in more to Parquet files
+(`KeyStore._append`): a mid-sized package is then queried without files."""
 FETCH_ROWS = 10_000
 """Rows of a query's result brought into Python at a time."""
 
@@ -79,7 +84,8 @@ class KeyStore:
     def __init__(self) -> None:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._made: set[str] = set()
-        self._views: dict[str, pa.Table] = {}  # relations still Arrow tables (`_append`)
+        self._views: dict[str, list[pa.Table]] = {}  # relations held in Arrow (`_append`)
+        self._held = 0  # their bytes
         self._files: dict[str, int] = {}  # relations in Parquet files → the files written
         self._folder: Path | None = None  # where those files lie (`_append`)
         self._large = False  # some table came in pieces
@@ -162,32 +168,41 @@ class KeyStore:
         self._append(f"cells:{table.name}", table.path, pa.table(columns))
 
     def _append(self, relation: str, path: str, data: pa.Table) -> None:
-        """A table's first piece is a view of its Arrow columns (no copy: most tables are
-        one piece). From a second piece on, each piece is written to a Parquet file of its
-        own (plain, uncompressed: about as fast as a copy, and several times faster than
-        DuckDB's INSERT) and the relation is a view of those files, which DuckDB reads as
-        the rules query it; so no more than one piece of a table is held in memory."""
+        """A table's pieces are views of their Arrow columns (no copy) while the pieces
+        held so far fit in `HELD_LIMIT` (a table's first piece always does: most tables
+        are one piece). Beyond, the table's pieces are written to Parquet files, one
+        each (plain, uncompressed: about as fast as a copy, and several times faster
+        than DuckDB's INSERT), and the relation is a view of those files, which DuckDB
+        reads as the rules query it; so the store holds no more than `HELD_LIMIT` and
+        one piece of each table in memory."""
+        import pyarrow as pa
+
         with self._lock:
             con = self._connection()
-            if relation not in self._made:
-                con.register(relation, data)
-                self._made.add(relation)
-                self._views[relation] = data
-            else:
-                if relation in self._views:
-                    # A large table: DuckDB's threads pay off (on small ones, scanning
-                    # Arrow in two threads takes longer than in one).
-                    con.execute("SET threads = 2")
-                    self._large = True
-                    self._files[relation] = 0
-                    self._write(relation, self._views.pop(relation))
-                    con.unregister(relation)
-                    files = literal(str(self._file(relation, "*")))
-                    con.execute(
-                        f"CREATE VIEW {quoted(relation)} AS SELECT * FROM read_parquet({files})"
-                    )
-                self._write(relation, data)
             self._paths[relation.split(":", 1)[1]] = path
+            if relation in self._files:  # written out already
+                self._write(relation, data)
+                return
+            held = self._views.setdefault(relation, [])
+            if held:  # a large table: DuckDB's threads pay off (not on small ones)
+                con.execute("SET threads = 2")
+                self._large = True
+                con.unregister(relation)
+            self._made.add(relation)
+            if held and self._held + data.nbytes > HELD_LIMIT:
+                pieces = self._views.pop(relation)
+                self._held -= sum(piece.nbytes for piece in pieces)
+                self._files[relation] = 0
+                for piece in (*pieces, data):
+                    self._write(relation, piece)
+                files = literal(str(self._file(relation, "*")))
+                con.execute(
+                    f"CREATE VIEW {quoted(relation)} AS SELECT * FROM read_parquet({files})"
+                )
+                return
+            held.append(data)
+            self._held += data.nbytes
+            con.register(relation, held[0] if len(held) == 1 else pa.concat_tables(held))
 
     def _write(self, relation: str, data: pa.Table) -> None:
         """Write one piece of `relation` to its next Parquet file."""
@@ -221,6 +236,7 @@ class KeyStore:
             for relation in (f"rows:{name}", f"cells:{name}"):
                 if relation in self._views:
                     self._connection().unregister(relation)
+                    self._held -= sum(piece.nbytes for piece in self._views.pop(relation))
                 elif relation in self._made:
                     self._connection().execute(f"DROP VIEW {quoted(relation)}")
                     for number in range(self._files.pop(relation, 0)):
@@ -260,7 +276,8 @@ class KeyStore:
         import duckdb
 
         if not self._querying:
-            con.execute(f"SET memory_limit = {literal(QUERY_MEMORY_LIMIT)}")
+            limit = max(QUERY_MEMORY_LIMIT - self._held, QUERY_MEMORY_LIMIT // 2)
+            con.execute(f"SET memory_limit = '{limit}B'")
             self._querying = True
         try:
             return con.execute(sql, list(params)).fetchmany(FETCH_ROWS)
@@ -295,6 +312,7 @@ class KeyStore:
             self._con.close()
             self._con = None
         self._views.clear()
+        self._held = 0
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
