@@ -104,12 +104,15 @@ def test_a_validation_gives_arrow_memory_back_and_restores_the_default_pool(pack
 
 def _checked_in_pieces(package: Path, folder: Path) -> ColumnContext:
     """The rules run over `package` with its tables read in 4 KiB pieces (statements in
-    several), the key store's files in `folder`."""
+    several), the key store's files in `folder` (each table's pieces after its first are
+    written there: nothing held, `HELD_LIMIT` 0)."""
     from ukraine_talks_data.validate.csv import plain
+    from ukraine_talks_data.validate.tables import store
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tempfile, "tempdir", str(folder))
         patch.setattr(plain, "PIECE_BYTES", 4096)
+        patch.setattr(store, "HELD_LIMIT", 0)
         descriptor, _ = read_descriptor(package)
         columns = ColumnContext(Context(descriptor))
         run_checks(columns, CHECKS)
