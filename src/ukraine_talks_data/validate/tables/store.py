@@ -291,12 +291,12 @@ class KeyStore:
         return con.execute(sql, list(params)).fetchmany(FETCH_ROWS)
 
     def found(self, queries: Sequence[str]) -> list[bool]:
-        """Whether each of `queries` gives a row, asked in one query while every table is
-        one piece (a valid package gives none: its rules then cost one query each, not one
-        per key or table); one at a time once a table came in pieces."""
+        """Whether each of `queries` gives a row, asked in one query while the store holds
+        every table in memory (a valid package gives none: its rules then cost one query
+        each, not one per key or table); one at a time once some table is in files."""
         if not queries:
             return []
-        if self._large:  # one at a time: together, their joins would share the memory limit
+        if self._files:  # one at a time: together, their joins would share the memory limit
             answers = [self._one(f"SELECT EXISTS ({q})")[0] for q in queries]
         else:
             answers = list(self._one("SELECT " + ", ".join(f"EXISTS ({q})" for q in queries)))
