@@ -124,3 +124,26 @@ def test_a_tables_pieces_read_the_same_held_or_written(
             assert list(store.query(sql)) == [(20, 20, 0, 19)]
     finally:
         store.close()
+
+
+def test_a_dropped_table_no_longer_counts_as_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table read again from its start (`drop`) lets go of its pieces: read again, they
+    fit in `HELD_LIMIT` as they did the first time, and only the new rows are there."""
+    import pyarrow as pa
+
+    def piece(start: int) -> pa.Table:
+        rows = list(range(start, start + 10))
+        return pa.table({"_row": rows, "id": [f"k{n:02}" for n in rows]})
+
+    monkeypatch.setattr(store_module, "HELD_LIMIT", 2 * piece(0).nbytes)
+    store = KeyStore()
+    try:
+        for _ in range(2):  # read, dropped, read again
+            store.drop("a")
+            for start in (0, 10):
+                store._append("rows:a", "data/a.csv", piece(start))
+        assert store._files == {}
+        sql = f"SELECT count(*), max(_row) FROM {store.rows('a')}"
+        assert list(store.query(sql)) == [(20, 19)]
+    finally:
+        store.close()

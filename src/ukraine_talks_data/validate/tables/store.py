@@ -190,8 +190,7 @@ class KeyStore:
                 con.unregister(relation)
             self._made.add(relation)
             if held and self._held + data.nbytes > HELD_LIMIT:
-                pieces = self._views.pop(relation)
-                self._held -= sum(piece.nbytes for piece in pieces)
+                pieces = self._let_go(relation)
                 self._files[relation] = 0
                 for piece in (*pieces, data):
                     self._write(relation, piece)
@@ -203,6 +202,12 @@ class KeyStore:
             held.append(data)
             self._held += data.nbytes
             con.register(relation, held[0] if len(held) == 1 else pa.concat_tables(held))
+
+    def _let_go(self, relation: str) -> list[pa.Table]:
+        """The pieces of `relation` held in Arrow, no longer counted as held."""
+        pieces = self._views.pop(relation)
+        self._held -= sum(piece.nbytes for piece in pieces)
+        return pieces
 
     def _write(self, relation: str, data: pa.Table) -> None:
         """Write one piece of `relation` to its next Parquet file."""
@@ -236,13 +241,12 @@ class KeyStore:
             for relation in (f"rows:{name}", f"cells:{name}"):
                 if relation in self._views:
                     self._connection().unregister(relation)
-                    self._held -= sum(piece.nbytes for piece in self._views.pop(relation))
+                    self._let_go(relation)
                 elif relation in self._made:
                     self._connection().execute(f"DROP VIEW {quoted(relation)}")
                     for number in range(self._files.pop(relation, 0)):
                         self._file(relation, str(number)).unlink(missing_ok=True)
                 self._made.discard(relation)
-                self._views.pop(relation, None)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """The rows of `sql` over the stored relations, fetched `FETCH_ROWS` at a time (a
@@ -277,7 +281,7 @@ class KeyStore:
 
         if not self._querying:
             limit = max(QUERY_MEMORY_LIMIT - self._held, QUERY_MEMORY_LIMIT // 2)
-            con.execute(f"SET memory_limit = '{limit}B'")
+            con.execute(f"SET memory_limit = {literal(f'{limit}B')}")
             self._querying = True
         try:
             return con.execute(sql, list(params)).fetchmany(FETCH_ROWS)
