@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -69,6 +70,42 @@ def test_a_row_rule_sees_one_table_at_a_time(package: Path) -> None:
     descriptor, _ = read_descriptor(package)
     run_checks(ColumnContext(Context(descriptor)), (spy,))
     assert seen == [[r.name] for r in descriptor.tables()]
+
+
+def test_while_the_rules_check_a_table_the_first_piece_of_the_next_is_read(
+    package: Path,
+) -> None:
+    ahead: list[list[str]] = []
+
+    def spy(ctx: ColumnContext) -> Iterator[Issue]:
+        ahead.append(sorted(ctx._ahead))
+        return iter(())
+
+    descriptor, _ = read_descriptor(package)
+    columns = ColumnContext(Context(descriptor))
+    run_checks(columns, (spy,))
+    names = [r.name for r in descriptor.tables()]
+    assert ahead == [[n] for n in names[1:]] + [[]]
+    assert columns._ahead == {} and columns._reader is None
+
+
+class _StopError(Exception):
+    pass
+
+
+def test_a_validation_cut_short_closes_the_table_it_read_ahead(package: Path) -> None:
+    files: list[BinaryIO] = []
+
+    def stops(ctx: ColumnContext) -> Iterator[Issue]:
+        files.extend(fh for fh, *_ in ctx._ahead.values())
+        raise _StopError
+
+    descriptor, _ = read_descriptor(package)
+    columns = ColumnContext(Context(descriptor))
+    with pytest.raises(_StopError):
+        run_checks(columns, (stops,))
+    assert len(files) == 1 and files[0].closed
+    assert columns._ahead == {} and columns._reader is None
 
 
 def test_a_whole_rule_that_reads_a_column_it_did_not_declare_fails_loudly(package: Path) -> None:

@@ -184,21 +184,24 @@ def run_checks(
             for check, issues in zip(checks, results, strict=True):
                 into[check] += limit.take(issues, check)
 
-        for resource in ctx.rows.descriptor.tables():
-            name = resource.name
-            fields, cells = keep[False].get(name, set()), keep[True].get(name, set())
-            local: dict[Check, list[Issue]] = {c: [] for c in rows}
-            mark = limit.mark()
-            try:
-                for _ in ctx.pieces(name, fields, cells):
-                    run(rows, local, _threads(ctx, name, threads))
-            except PieceUnreadableError:  # Arrow cannot read a piece: the csv module, whole
-                local = {c: [] for c in rows}
-                limit.reset(mark)
-                for _ in ctx.pieces(name, fields, cells, whole=True):
-                    run(rows, local, _threads(ctx, name, threads))
-            for check, issues in local.items():  # a table's own issue, once for all pieces
-                found[check] += dict.fromkeys(issues)
+        names = [resource.name for resource in ctx.rows.descriptor.tables()]
+        try:
+            for name, then in zip(names, [*names[1:], None], strict=True):
+                fields, cells = keep[False].get(name, set()), keep[True].get(name, set())
+                local: dict[Check, list[Issue]] = {c: [] for c in rows}
+                mark = limit.mark()
+                try:
+                    for _ in ctx.pieces(name, fields, cells, then=then):
+                        run(rows, local, _threads(ctx, name, threads))
+                except PieceUnreadableError:  # Arrow cannot read a piece: the csv module
+                    local = {c: [] for c in rows}
+                    limit.reset(mark)
+                    for _ in ctx.pieces(name, fields, cells, whole=True):
+                        run(rows, local, _threads(ctx, name, threads))
+                for check, issues in local.items():  # a table's own issue, once for all
+                    found[check] += dict.fromkeys(issues)
+        finally:
+            ctx.stop_reading_ahead()
         run(whole, found, 1)  # SQL, one query at a time: DuckDB has threads of its own
     for check, issue in limit.held():
         found[check].append(issue)

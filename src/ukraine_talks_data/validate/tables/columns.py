@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from ...package.relations import SPAN_FIELDS
 from ..csv.plain import ArrowParsedCsv, FileScan
@@ -25,13 +26,17 @@ from ..inputs.resource_rules import declared_algorithm
 from ..inputs.schema_rules import field_names
 from .column_table import ColumnTable, from_records
 from .context import Context
-from .pieces import PieceUnreadableError, read_pieces
+from .pieces import Piece, PieceUnreadableError, first_then_rest, read_pieces
 from .positional import Layout, Positional, positional
 from .seed_slices import SeedBytes, SeedsTooLargeError
 from .store import KeyStore, ReleasedColumnError
 
 if TYPE_CHECKING:
     from ..csv.records import Records
+
+
+_Ahead = tuple[BinaryIO, FileScan, "Future[Piece | None]", Generator[Piece, None, None]]
+"""A table whose first piece is read ahead: its file, scan, that read and its pieces."""
 
 
 @dataclass
@@ -57,6 +62,8 @@ class ColumnContext:
     _layouts: dict[str, Layout] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _seed_bytes: tuple[tuple[tuple[str, str], ...], SeedBytes | SeedsTooLargeError] | None = None
+    _ahead: dict[str, _Ahead] = field(default_factory=dict)
+    _reader: ThreadPoolExecutor | None = None  # reads the first piece of `_ahead`
 
     @contextmanager
     def only(self, name: str) -> Iterator[None]:
@@ -69,7 +76,13 @@ class ColumnContext:
             self._focus = None
 
     def pieces(
-        self, name: str, keep: set[str], cells: set[str], *, whole: bool = False
+        self,
+        name: str,
+        keep: set[str],
+        cells: set[str],
+        *,
+        whole: bool = False,
+        then: str | None = None,
     ) -> Iterator[None]:
         """Steps over table `name` for the rules on rows: within each, `table` and
         `positional` give one piece of it alone (see `only`; a table read whole is one
@@ -79,14 +92,15 @@ class ColumnContext:
         the file once and parsed by Arrow (`read_pieces`); a file whose first piece Arrow
         cannot read as it is is parsed by the csv module whole, and a later piece it
         cannot read raises PieceUnreadableError (the caller starts again with `whole`: the
-        csv module's parse of the whole file)."""
+        csv module's parse of the whole file). Once the last piece is read, the first piece
+        of table `then` (the next one asked for) is read in a thread (`read_ahead`)."""
         if whole:  # read again from the start, by the csv module
             self._forget(name)
             self.store.drop(name)
             self._start.pop(name, None)
             self._last.pop(name, None)
         elif self.arrow:
-            stored = yield from self._in_pieces(name, keep, cells)
+            stored = yield from self._in_pieces(name, keep, cells, then)
             if stored is not None:
                 self._stored[name] = stored
                 return
@@ -96,32 +110,27 @@ class ColumnContext:
         self._stored[name] = self._keep(name, keep, cells)
 
     def _in_pieces(
-        self, name: str, keep: set[str], cells: set[str]
+        self, name: str, keep: set[str], cells: set[str], then: str | None
     ) -> Generator[None, None, int | None]:
         """The pieces of table `name`, each read from its file once (see `pieces`); returns
         the data rows stored, or None, before any piece is checked, when the file is to be
         parsed by the csv module (it cannot be opened, or its first piece is not one Arrow
         reads as it is)."""
-        resource = self.rows.descriptor.resource(name)
-        if resource is None:
+        if self.rows.descriptor.resource(name) is None:
             return None
         first: ArrowParsedCsv | None = None
-        self._start[name], records, scan = 0, 1, FileScan()
+        self._start[name], records = 0, 1
         try:
-            fh = open_package_file(self.rows.descriptor.root, resource.path)
+            if name in self._ahead:
+                fh, scan, started, rest = self._ahead.pop(name)
+                pieces: Generator[Piece, None, None] = first_then_rest(started, rest)
+            else:
+                fh, scan, pieces = self._open(name)
         except PackageFileError:
             self.rows.data(name)  # records why (refused before anything is read)
             return None
         except OSError:
             return None  # read by the csv module's parse, which reports why
-        schema = self.rows.schema(name)
-        pieces = read_pieces(
-            fh,
-            declared_algorithm(resource.raw),
-            scan,
-            empty_lines=self._empty_is_missing(name),
-            fields=len(field_names(schema)) if schema is not None else None,
-        )
         with fh, closing(pieces):  # the iterator first: it may be reading `fh`
             while True:
                 try:
@@ -136,6 +145,8 @@ class ColumnContext:
                 self._last[name] = piece.file.last
                 if piece.file.last:
                     self.rows.remember(name, scan.size, scan.digests)
+                    if then is not None:
+                        self.read_ahead(then)
                 self._forget(name)
                 self._records[name] = piece.records
                 parsed = ArrowParsedCsv(piece.file.text, piece.records, piece.lines)
@@ -159,6 +170,49 @@ class ColumnContext:
             joined = ArrowParsedCsv.joined(lambda: self._bytes(name), first, records, scan.lines)
             self.rows.use_parsed(name, joined)
         return stored
+
+    def _open(self, name: str) -> tuple[BinaryIO, FileScan, Generator[Piece, None, None]]:
+        """Table `name`'s file, open, and the reader of its pieces (`read_pieces`). Raises
+        PackageFileError (a file the package may not name) or OSError."""
+        resource = self.rows.descriptor.resource(name)
+        assert resource is not None
+        fh = open_package_file(self.rows.descriptor.root, resource.path)
+        schema, scan = self.rows.schema(name), FileScan()
+        pieces = read_pieces(
+            fh,
+            declared_algorithm(resource.raw),
+            scan,
+            empty_lines=self._empty_is_missing(name),
+            fields=len(field_names(schema)) if schema is not None else None,
+        )
+        return fh, scan, pieces
+
+    def read_ahead(self, name: str) -> None:
+        """Start reading the first piece of table `name` in a thread, while the rules check
+        the table before it: most tables are one piece, and without this each would be
+        read only once the last one's rules are done. Its next pieces are read as usual,
+        each while the one before is checked, so at most three pieces are held at the
+        turn from one table to the next. `stop_reading_ahead` lets go of it if unused."""
+        if not self.arrow or name in self._ahead or self.rows.descriptor.resource(name) is None:
+            return
+        try:
+            fh, scan, pieces = self._open(name)
+        except (PackageFileError, OSError):  # reported when the table is asked for
+            return
+        self._reader = self._reader or ThreadPoolExecutor(1)
+        self._ahead[name] = (fh, scan, self._reader.submit(next, pieces, None), pieces)
+
+    def stop_reading_ahead(self) -> None:
+        """Let go of the pieces read ahead and not asked for (a validation cut short)."""
+        while self._ahead:
+            fh, _, started, pieces = self._ahead.popitem()[1]
+            if not started.cancel():
+                started.exception()  # waits: `pieces` must not be running when closed
+            with fh:
+                pieces.close()
+        if self._reader is not None:
+            self._reader.shutdown()
+            self._reader = None
 
     def _keep(self, name: str, keep: set[str], cells: set[str]) -> int:
         """Put the fields of `keep` (and of `cells`, by position) of table `name` (or of the

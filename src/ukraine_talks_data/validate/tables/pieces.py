@@ -78,6 +78,22 @@ def read_pieces(
         pieces.close()
 
 
+def first_then_rest(
+    first: Future[Piece | None], rest: Generator[Piece, None, None]
+) -> Generator[Piece, None, None]:
+    """The pieces of `rest` (`read_pieces`) whose first was asked for in a thread (`first`):
+    that piece (or its error), then the others. Closing it waits for that thread."""
+    try:
+        piece = first.result()
+        if piece is not None:
+            yield piece
+            yield from rest
+    finally:
+        if not first.cancel():
+            first.exception()  # waits: `rest` must not be running when closed
+        rest.close()
+
+
 def _parsed_pieces(
     fh: BinaryIO, algorithm: str | None, scan: FileScan, *, empty_lines: bool, fields: int | None
 ) -> Generator[Piece, None, None]:
