@@ -152,6 +152,32 @@ def test_plain_text_only_where_the_rules_on_characters_find_nothing(
     assert form.plain_text is (form.plain and not suspect)
 
 
+NOT_UTF8 = (b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xff", b"\x80", b"\xc0\xaf", b"\xe0\x80\xaf",
+            b"\xf4\x90\x80\x80", b"\xe2\x82", b"\xc3")  # fmt: skip
+"""Byte runs that are no UTF-8: encoded surrogates, stray and overlong bytes, beyond
+U+10FFFF, cut short."""
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="ab,é€𝄞\n", max_size=3).map(str.encode), st.sampled_from(NOT_UTF8)
+        ),
+        max_size=6,
+    ).map(b"".join)
+)
+@settings(max_examples=300, deadline=None)
+def test_plain_text_is_utf8(data: bytes) -> None:
+    """`plain_text` spares Arrow's reader its UTF-8 check (`read_piece(utf8=True)`): it is
+    said of a text only if the text is UTF-8 (and of this alphabet's texts when they are)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        assert not plain_form(data).plain_text
+    else:
+        assert plain_form(data).plain_text is bool(data)  # nothing suspect in the alphabet
+
+
 @given(st.from_regex(NEGATIVE, fullmatch=True))
 def test_a_negative_number_is_no_formula(cell: str) -> None:
     """What lets a cell starting with '-' be `plain_text`: the formula rule never flags it."""

@@ -256,20 +256,32 @@ def empty_file(package: Path) -> Expected:
 # Bytes and encoding -----------------------------------------------------------------------
 
 
-def non_utf8_bytes(package: Path) -> Expected:
+def _undecodable(package: Path, bad: bytes, why: str) -> Expected:
+    """The last actor's name ends in `bad` instead of its last (ASCII) character."""
     path = csv_path(package, "actors")
     rows = read_rows(path)
     data = path.read_bytes()
     name = rows[-1]["name"].encode()
     offset = data.rindex(b"," + name + b",") + 1 + len(name) - 1
-    path.write_bytes(data[:offset] + b"\xff" + data[offset + 1 :])
+    path.write_bytes(data[:offset] + bad + data[offset + 1 :])
     restamp(path)
     line = data[:offset].count(b"\n") + 1
+    shown = rows[-1]["name"][:-1] + bad.decode("utf-8", "replace")
     return invalid(
-        f"data/actors.csv:{len(rows) + 1}:name: encoding-error: not UTF-8: byte FF on line "
-        f"{line} (file offset {offset}) cannot be decoded (invalid start byte); 1 undecodable "
-        f"byte run(s) in the file; save it as UTF-8 (value: {rows[-1]['name'][:-1] + '�'!r})"
+        f"data/actors.csv:{len(rows) + 1}:name: encoding-error: not UTF-8: byte "
+        f"{bad[0]:02X} on line {line} (file offset {offset}) cannot be decoded ({why}); 1 "
+        f"undecodable byte run(s) in the file; save it as UTF-8 (value: {shown!r})"
     )
+
+
+def non_utf8_bytes(package: Path) -> Expected:
+    return _undecodable(package, b"\xff", "invalid start byte")
+
+
+def encoded_surrogate(package: Path) -> Expected:
+    """Half a UTF-16 surrogate pair written as UTF-8 (ED A0 80): a character to RE2's
+    classes, not UTF-8 to Python or Arrow."""
+    return _undecodable(package, b"\xed\xa0\x80", "invalid continuation byte")
 
 
 def byte_order_mark(package: Path) -> Expected:
@@ -774,6 +786,7 @@ CASES: list[Case] = [
     Case("blank_row", blank_row),
     Case("empty_file", empty_file),
     Case("non_utf8_bytes", non_utf8_bytes),
+    Case("encoded_surrogate", encoded_surrogate),
     Case("byte_order_mark", byte_order_mark),
     Case("crlf_line_ends", crlf_line_ends),
     Case("control_character_in_a_cell", control_character_in_a_cell),

@@ -54,13 +54,15 @@ _QUOTED = _grammar(quoted_line_ends=True)
 _ONE_LINE = _grammar(quoted_line_ends=False)
 _CLEAN = _grammar(
     quoted_line_ends=False,
-    unless=CONTROLS + r"\r" + UNSEEN,  # a carriage return: a line break in a cell
+    # A carriage return is a line break in a cell; surrogates are no UTF-8 (RE2 reads them).
+    unless=CONTROLS + r"\r" + UNSEEN + r"\x{D800}-\x{DFFF}",
     first_not=re.escape(LEADING + TRIGGERS),
     number=r"|-[0-9]+(?:\.[0-9]+)?",  # a negative number is no formula (`looks_like_formula`)
 )
-"""Most pieces, told in one pass: plain, one line a record, and nothing in any cell for the
-rules on cells to find (`Form.plain_text`): a negative number is the one cell starting with
-a formula's trigger it lets by."""
+"""Most pieces, told in one pass: plain, one line a record, valid UTF-8 (read as UTF-8,
+every byte is in a character of one of its classes) and nothing in any cell for the rules
+on cells to find (`Form.plain_text`): a negative number is the one cell starting with a
+formula's trigger it lets by."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,10 @@ class Form:
     plain: bool  # every quote where strict mode expects one (and, of `plain_form`, more)
     line_ends: bool = True  # some line feed inside a quoted cell (known only when plain)
     plain_text: bool = False
-    """Known: no cell holds a line break, a control character (but tab) or an invisible
-    one, or starts with whitespace or a formula's trigger (`spreadsheet_safety`); the
-    rules on cells (`rules/cells.py`) then have nothing to find."""
+    """Known: valid UTF-8, and no cell holds a line break, a control character (but tab)
+    or an invisible one, or starts with whitespace or a formula's trigger
+    (`spreadsheet_safety`); the rules on cells (`rules/cells.py`) then have nothing to
+    find, and Arrow's reader need not check the UTF-8 again."""
 
 
 def plain_form(data: Bytes, start: int = 0, end: int | None = None, *, first: bool = True) -> Form:

@@ -54,14 +54,17 @@ class Records:
         return self.table.column(f"c{position}")
 
 
-def read_piece(data: bytes | pa.Buffer, width: int, *, quoted_newlines: bool = True) -> Records:
+def read_piece(
+    data: bytes | pa.Buffer, width: int, *, quoted_newlines: bool = True, utf8: bool = False
+) -> Records:
     """The records of `data`, a piece of a file in plain form that starts with its header
     record (see `plain.scan_pieces`; an Arrow buffer is read where it lies); `width` is the
     header's number of cells. Pass `quoted_newlines=False` only for a text known to have no
-    line end inside a quoted cell (`plain.quoting` tells): Arrow then parses faster. Raises
-    NotUtf8Error."""
+    line end inside a quoted cell (`plain.quoting` tells): Arrow then parses faster; and
+    `utf8` only for a text known to be valid UTF-8 (`plain.Form.plain_text`): Arrow then
+    does not check it again. Raises NotUtf8Error."""
     try:
-        return _read_arrow(data, width, quoted_newlines)
+        return _read_arrow(data, width, quoted_newlines, utf8)
     except _ArrowDisagreesError:
         return _read_python(data if isinstance(data, bytes) else data.to_pybytes(), width)
 
@@ -75,14 +78,16 @@ class _ArrowDisagreesError(Exception):
     """Arrow could not read the file the way the csv module does."""
 
 
-def _read_arrow(data: bytes | pa.Buffer, width: int, quoted_newlines: bool) -> Records:
+def _read_arrow(data: bytes | pa.Buffer, width: int, quoted_newlines: bool, utf8: bool) -> Records:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     names = [f"c{i}" for i in range(width)]
     invalid: list[tuple[int | None, str]] = []
     try:
-        table = _arrow_parse(data, names, invalid, threads=True, newlines=quoted_newlines)
+        table = _arrow_parse(
+            data, names, invalid, threads=True, newlines=quoted_newlines, checked=utf8
+        )
         return Records(table.append_column(ROW, counting(table.num_rows)), width)
     except _OddRecordError:
         pass
@@ -134,6 +139,7 @@ def _arrow_parse(
     *,
     threads: bool,
     newlines: bool = True,
+    checked: bool = False,
 ) -> pa.Table:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -164,7 +170,7 @@ def _arrow_parse(
                 column_types={f"f{i}": pa.string() for i in range(len(names))},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
-                check_utf8=True,
+                check_utf8=not checked,  # UTF-8 already checked: told by `checked`
             ),
         ).rename_columns(names)
     except pa.ArrowInvalid as exc:

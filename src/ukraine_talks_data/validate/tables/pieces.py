@@ -111,7 +111,9 @@ def _parsed_pieces(
                 raise PieceUnreadableError  # an empty first line: the csv module reads it
             if fields is not None and width > fields + MAX_EXTRA_CELLS:
                 raise PieceUnreadableError  # a header too wide: parse_csv cuts it
-            records = read_piece(piece.buffer(), width, quoted_newlines=piece.line_ends)
+            records = read_piece(
+                piece.buffer(), width, quoted_newlines=piece.line_ends, utf8=piece.plain_text
+            )
         except (NotUtf8Error, UnreadableCsvError, UnicodeDecodeError):
             raise PieceUnreadableError from None
         if any(len(cells) > records.width + MAX_EXTRA_CELLS for cells in records.odd.values()):
