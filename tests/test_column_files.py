@@ -20,6 +20,7 @@ from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.csv.plain import (
     ArrowParsedCsv,
     Form,
+    _piece_end,
     _record_end,
     line_count,
     plain_form,
@@ -120,12 +121,16 @@ def test_arrow_parsed_csv_equals_parse_csv(rows: list[list[str]]) -> None:
 @settings(max_examples=200, deadline=None)
 def test_a_piece_ends_at_the_last_record_end(rows: list[list[str]], data: st.DataObject) -> None:
     """`_record_end` of any prefix of a file is the line feed ending its last whole record,
-    however many line feeds stand inside quoted cells before or after it."""
+    however many line feeds stand inside quoted cells before or after it; and so is where
+    `_piece_end` cuts a piece, which counts no quote when the text before its last line
+    feed is in plain form."""
     records = [written([row]) for row in rows]
     ends = [sum(map(len, records[: i + 1])) - 1 for i in range(len(records))]
     text = b"".join(records)
     cut = data.draw(st.integers(0, len(text)))
-    assert _record_end(text[:cut], 0) == max((e for e in ends if e < cut), default=-1)
+    last = max((e for e in ends if e < cut), default=-1)
+    assert _record_end(text[:cut], 0) == last
+    assert _piece_end(bytearray(text[:cut]), 0, first=True, eof=False)[0] == last + 1
 
 
 NEGATIVE = r"-[0-9]+(\.[0-9]+)?"

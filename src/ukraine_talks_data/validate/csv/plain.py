@@ -200,18 +200,15 @@ def scan_pieces(fh: BinaryIO, algorithm: str | None, scan: FileScan) -> Iterator
             start, eof = len(header), read < want
             if len(data) == start:
                 break  # nothing left
-            end = _record_end(data, start)
-            end += 1
-            if end == 0 and not eof:
+            end, form = _piece_end(data, start, first=offset == 0, eof=eof)
+            if end == 0:
                 carry = bytes(memoryview(data)[start:])  # a record longer than `size`: read on
                 continue
-            if end == 0 or eof:
-                end = len(data)
             carry = bytes(memoryview(data)[end:])
             if offset == 0:
                 header = bytes(memoryview(data)[: first_record_end(data)])
                 header_lines = line_count(header)
-            form = plain_form(data, start, end, first=offset == 0)
+            form = form or plain_form(data, start, end, first=offset == 0)
             if not form.plain:
                 scan.plain = False
                 return
@@ -246,6 +243,25 @@ def scan_pieces(fh: BinaryIO, algorithm: str | None, scan: FileScan) -> Iterator
         if pool is not None:
             pool.shutdown()
     scan.plain = scan.plain and scan.size > 0
+
+
+def _piece_end(data: Bytes, start: int, *, first: bool, eof: bool) -> tuple[int, Form | None]:
+    """Where the piece `data[start:]` ends (at its last record's line feed; its end at the
+    end of the file; 0 when it holds no whole record), and its `Form` when known.
+
+    The last line feed usually ends a record, and a text in plain form that ends there
+    proves it: its quotes come in pairs, so that line feed stands outside any. The
+    quotes are counted (`_record_end`, in the GIL) only when it is not."""
+    if eof:
+        return len(data), None
+    end = data.rfind(b"\n", start) + 1
+    if end == 0:
+        return 0, None
+    form = plain_form(data, start, end, first=first)
+    if form.plain:
+        return end, form
+    found = _record_end(data, start) + 1
+    return found, form if found == end else None
 
 
 def _record_end(data: Bytes, start: int) -> int:
