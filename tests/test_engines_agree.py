@@ -2,7 +2,8 @@
 
 The default engine runs three ways: Arrow reading the files whole, Arrow reading them in
 4 KiB pieces (as it reads files larger than `PIECE_BYTES`; the key store writing their
-kept columns to files, as beyond `HELD_LIMIT`), and the csv module's records.
+kept columns to files, as beyond `HELD_LIMIT`; each piece's rules in two threads), and
+the csv module's records.
 Two corpora: the case tables of the corruption corpus and the validator-safety tests (each
 case's damaged copy validated by the reference engine and by the three ways of the default
 engine, the reports compared, then the case's own expected lines checked on the reference
@@ -23,7 +24,7 @@ from damages import DAMAGES, Damage
 from test_corruption_corpus import CASES as CORPUS
 from test_validator_safety import CASES as SAFETY
 from test_validator_safety import POSIX
-from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate import rules, validate_package
 from ukraine_talks_data.validate.csv import plain
 from ukraine_talks_data.validate.engine import run
 from ukraine_talks_data.validate.report.issues import Report
@@ -42,9 +43,11 @@ def compare_engines(package: Path | None = None, *, reference_schemas: bool = Tr
     for arrow, piece in ((True, None), (True, PIECE), (False, None)):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(run, "ARROW", arrow)
-            if piece:  # and each table's pieces after its first written to Parquet files
+            if piece:  # each table's pieces after its first written to Parquet files, and
+                # each piece's rules in threads (as on a table of 10,000 rows or more)
                 patch.setattr(plain, "PIECE_BYTES", piece)
                 patch.setattr(store, "HELD_LIMIT", 0)
+                patch.setattr(rules, "PARALLEL_ROWS", 0)
             got = validate_package(package, engine="columns", reference_schemas=reference_schemas)
         assert Counter(got.issues) == Counter(expected.issues), f"arrow={arrow}, piece={piece}"
         assert got.checked == expected.checked

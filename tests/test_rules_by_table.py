@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 import pytest
 
+from conftest import copy_package
 from ukraine_talks_data.validate.engine import run
 from ukraine_talks_data.validate.inputs.descriptor import read_descriptor
 from ukraine_talks_data.validate.report.issues import Issue
@@ -106,6 +107,31 @@ def test_a_validation_cut_short_closes_the_table_it_read_ahead(package: Path) ->
         run_checks(columns, (stops,))
     assert len(files) == 1 and files[0].closed
     assert columns._ahead == {} and columns._reader is None
+
+
+def test_rules_in_threads_give_each_check_its_issues_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A piece's checks run in threads, the slowest (on the piece before) first: each still
+    gets its own issues, in the order one thread finds them."""
+    from damages import DAMAGES
+    from ukraine_talks_data.validate import rules
+    from ukraine_talks_data.validate.csv import plain
+
+    damages = dict(DAMAGES)
+    package = copy_package(tmp_path / "pkg")
+    for name in ("every pattern", "every integer", "span mismatch", "formula in a cell"):
+        damages[name](package.parent)
+    monkeypatch.setattr(plain, "PIECE_BYTES", 4096)  # statements in pieces
+    found = {}
+    for threads in (1, 2):
+        monkeypatch.setattr(rules, "PARALLEL_ROWS", 0 if threads > 1 else 10**9)
+        descriptor, _ = read_descriptor(package)
+        columns = ColumnContext(Context(descriptor))
+        found[threads] = run_checks(columns, CHECKS, threads=threads)
+        columns.store.close()
+    assert sum(len(issues) > 1 for issues in found[1].values()) >= 4
+    assert found[2] == found[1]
 
 
 def test_a_whole_rule_that_reads_a_column_it_did_not_declare_fails_loudly(package: Path) -> None:
