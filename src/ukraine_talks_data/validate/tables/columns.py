@@ -26,7 +26,7 @@ from ..inputs.resource_rules import declared_algorithm
 from ..inputs.schema_rules import field_names
 from .column_table import ColumnTable, from_records
 from .context import Context
-from .pieces import Piece, PieceUnreadableError, first_then_rest, read_pieces
+from .pieces import Piece, PieceUnreadableError, first_then_rest, read_pieces, settle
 from .positional import Layout, Positional, positional
 from .seed_slices import SeedBytes, SeedsTooLargeError
 from .store import KeyStore, ReleasedColumnError
@@ -206,8 +206,7 @@ class ColumnContext:
         """Let go of the pieces read ahead and not asked for (a validation cut short)."""
         while self._ahead:
             fh, _, started, pieces = self._ahead.popitem()[1]
-            if not started.cancel():
-                started.exception()  # waits: `pieces` must not be running when closed
+            settle(started)
             with fh:
                 pieces.close()
         if self._reader is not None:

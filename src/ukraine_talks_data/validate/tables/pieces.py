@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..csv.form import MAX_EXTRA_CELLS
 from ..csv.plain import FilePiece, FileScan, first_record_end, line_count, scan_pieces
@@ -71,8 +71,7 @@ def read_pieces(
             else:
                 piece, pending = pending.result(), None
     finally:
-        if pending is not None and not pending.cancel():
-            pending.exception()  # waits: the generator must not be running when closed
+        settle(pending)
         if pool is not None:
             pool.shutdown()
         pieces.close()
@@ -89,9 +88,15 @@ def first_then_rest(
             yield piece
             yield from rest
     finally:
-        if not first.cancel():
-            first.exception()  # waits: `rest` must not be running when closed
+        settle(first)
         rest.close()
+
+
+def settle(future: Future[Any] | None) -> None:
+    """Cancel `future` if it has not started, else wait for it to end (its error stays
+    with it): a generator it runs must not be running when it is closed."""
+    if future is not None and not future.cancel():
+        future.exception()
 
 
 def _parsed_pieces(

@@ -184,9 +184,10 @@ class KeyStore:
                 self._write(relation, data)
                 return
             held = self._views.setdefault(relation, [])
-            if held:  # a large table: DuckDB's threads pay off (not on small ones)
-                con.execute("SET threads = 2")
-                self._large = True
+            if held:
+                if not self._large:  # a large table: DuckDB's threads pay off (not on small)
+                    con.execute("SET threads = 2")
+                    self._large = True
                 con.unregister(relation)
             self._made.add(relation)
             if held and self._held + data.nbytes > HELD_LIMIT:
