@@ -5,9 +5,12 @@
 `validate`, `data` (locate, export, coverage, show, timeline, serve, info, clear-cache),
 `publish` (build, release), `cite` and `contribute` (add-source, suggest, accept). The face
 of the house: may import everything below it.
-"""
 
-from __future__ import annotations
+The command modules do without `from __future__ import annotations`: typer reads each
+command's parameters from its annotations when it builds the app, at every command's start,
+and string annotations cost it an `eval` each (20-30 ms against 3 ms, a twentieth of
+validating the shipped package).
+"""
 
 from . import cite, contribute, data, publish, validate
 from ._app import app

@@ -1,7 +1,5 @@
 """The typer app every command module adds to, and how a command ends on the package's errors."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`ukraine-talks cite`: how to cite the installed version of the dataset."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

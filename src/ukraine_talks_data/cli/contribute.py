@@ -1,7 +1,5 @@
 """`ukraine-talks add-source`, `suggest` and `accept`: growing the dataset (see CONTRIBUTING.md)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import Annotated

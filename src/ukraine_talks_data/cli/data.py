@@ -1,8 +1,6 @@
 """Commands that look at the data, export it or manage the download cache: `locate`,
 `export`, `coverage`, `show`, `timeline`, `serve`, `info`, `clear-cache`."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`ukraine-talks build` and `release`: regenerating the derived files, assembling a release."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

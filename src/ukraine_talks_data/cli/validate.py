@@ -1,7 +1,5 @@
 """`ukraine-talks validate`: the validator's report, as text, GitHub annotations or JSON."""
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import StrEnum
