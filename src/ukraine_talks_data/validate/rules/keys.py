@@ -76,20 +76,19 @@ def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     table (unless all of the key's cells are empty)."""
     store = ctx.store
     keys = [fk for fk in foreign_keys(ctx.rows) if store.has(fk.table) and store.has(fk.target)]
-    shared: dict[tuple[str, str], list[ForeignKey]] = {}  # one-field keys, by referenced field
+    groups: dict[object, list[ForeignKey]] = {}  # one-field keys by the field they reference
     for fk in keys:
-        if len(fk.fields) == len(fk.target_fields) == 1:
-            shared.setdefault((fk.target, fk.target_fields[0]), []).append(fk)
-    groups = [group for group in shared.values() if len(group) > 1]
-    alone = [fk for fk in keys if not any(fk in group for group in groups)]
+        one = len(fk.fields) == len(fk.target_fields) == 1
+        groups.setdefault((fk.target, fk.target_fields[0]) if one else fk, []).append(fk)
     found = store.found(
-        [unmatched_sql(store, fk) for fk in alone]
-        + [_unmatched_by_any(store, group) for group in groups]
+        [
+            _unmatched_by_any(store, g)
+            if isinstance(k, tuple) and g[1:]
+            else unmatched_sql(store, g[0])
+            for k, g in groups.items()
+        ]
     )  # a valid package: one query (or one per key or group, for a large one)
-    ask = [fk for fk, yes in zip(alone, found, strict=False) if yes]
-    ask += [
-        fk for group, yes in zip(groups, found[len(alone) :], strict=True) if yes for fk in group
-    ]
+    ask = [fk for group, yes in zip(groups.values(), found, strict=True) if yes for fk in group]
     for fk in sorted(ask, key=keys.index):
         for row, *cells in store.query(unmatched_sql(store, fk)):
             yield fk.issue(store.path(fk.table), row, cells)
