@@ -14,6 +14,7 @@ import pytest
 
 from ukraine_talks_data.validate import validate_package
 from ukraine_talks_data.validate.tables import store as store_module
+from ukraine_talks_data.validate.tables.column_table import ColumnTable
 from ukraine_talks_data.validate.tables.store import KeyStore
 
 SPARK_FUNCTIONS = frozenset(
@@ -104,18 +105,12 @@ def test_a_tables_pieces_read_the_same_held_or_written(
     table's first piece whatever its size) and writes the table's pieces to Parquet files
     once the next does not fit; queried, each relation is the same. `held`: the limit in
     pieces, all of the same size."""
-    import pyarrow as pa
-
-    def piece(start: int) -> pa.Table:
-        rows = list(range(start, start + 10))
-        return pa.table({"_row": rows, "id": [f"k{n:02}" for n in rows]})
-
-    monkeypatch.setattr(store_module, "HELD_LIMIT", held * piece(0).nbytes)
+    monkeypatch.setattr(store_module, "HELD_LIMIT", held * _piece_bytes())
     store = KeyStore()
     try:
         for name in ("a", "b"):
             for start in (0, 10):
-                store._append(f"rows:{name}", f"data/{name}.csv", piece(start))
+                store.add_rows(_piece(name, start), {"id"})
         assert {k.removeprefix("rows:"): n for k, n in store._files.items()} == written
         for name in ("a", "b"):
             sql = (
@@ -129,21 +124,34 @@ def test_a_tables_pieces_read_the_same_held_or_written(
 def test_a_dropped_table_no_longer_counts_as_held(monkeypatch: pytest.MonkeyPatch) -> None:
     """A table read again from its start (`drop`) lets go of its pieces: read again, they
     fit in `HELD_LIMIT` as they did the first time, and only the new rows are there."""
-    import pyarrow as pa
-
-    def piece(start: int) -> pa.Table:
-        rows = list(range(start, start + 10))
-        return pa.table({"_row": rows, "id": [f"k{n:02}" for n in rows]})
-
-    monkeypatch.setattr(store_module, "HELD_LIMIT", 2 * piece(0).nbytes)
+    monkeypatch.setattr(store_module, "HELD_LIMIT", 2 * _piece_bytes())
     store = KeyStore()
     try:
         for _ in range(2):  # read, dropped, read again
             store.drop("a")
             for start in (0, 10):
-                store._append("rows:a", "data/a.csv", piece(start))
+                store.add_rows(_piece("a", start), {"id"})
         assert store._files == {}
         sql = f"SELECT count(*), max(_row) FROM {store.rows('a')}"
         assert list(store.query(sql)) == [(20, 19)]
     finally:
         store.close()
+
+
+def _piece(name: str, start: int) -> ColumnTable:
+    """Ten rows of table `name` from row `start`, with an `id` column (k00, k01, ...)."""
+    import pyarrow as pa
+
+    rows = list(range(start, start + 10))
+    ids = pa.chunked_array([[f"k{n:02}" for n in rows]], pa.string())
+    return ColumnTable(
+        name, f"data/{name}.csv", ["id"], pa.chunked_array([rows], pa.int64()), {"id": ids}
+    )
+
+
+def _piece_bytes() -> int:
+    """What the key store counts as held for one `_piece` (its row numbers and ids)."""
+    import pyarrow as pa
+
+    piece = _piece("a", 0)
+    return int(pa.table({"_row": piece.rows, "id": piece.columns["id"]}).nbytes)
