@@ -77,8 +77,8 @@ def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     store = ctx.store
     keys = [fk for fk in foreign_keys(ctx.rows) if store.has(fk.table) and store.has(fk.target)]
     groups: dict[object, list[ForeignKey]] = {}  # one-field keys by the field they reference
-    for fk in keys:
-        one = len(fk.fields) == len(fk.target_fields) == 1
+    for fk in keys:  # the schema rules refused keys whose two lists differ in length
+        one = len(fk.fields) == 1
         groups.setdefault((fk.target, fk.target_fields[0]) if one else fk, []).append(fk)
     found = store.found(
         [
@@ -117,8 +117,6 @@ def unmatched_sql(store: KeyStore, fk: ForeignKey) -> str:
     given = " OR ".join(f"s.{c} IS NOT NULL" for c in own)
     cells = ", ".join(f"s.{c}" for c in own)
     select = f"SELECT s._row, {cells} FROM {store.rows(fk.table)} s"
-    if len(fk.fields) != len(fk.target_fields):  # no tuple of another length can match
-        return f"{select} WHERE {given} ORDER BY s._row"
     theirs = [quoted(f) for f in fk.target_fields]
     same = " AND ".join(
         f"t.{b} = s.{a}" if len(own) == 1 else f"t.{b} IS NOT DISTINCT FROM s.{a}"
