@@ -76,14 +76,14 @@ def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     table (unless all of the key's cells are empty)."""
     store = ctx.store
     keys = [fk for fk in foreign_keys(ctx.rows) if store.has(fk.table) and store.has(fk.target)]
-    groups: dict[object, list[ForeignKey]] = {}  # one-field keys by the field they reference
+    groups: dict[object, list[ForeignKey]] = {}  # one-field keys by their field; others alone
     for fk in keys:  # the schema rules refused keys whose two lists differ in length
         one = len(fk.fields) == 1
         groups.setdefault((fk.target, fk.target_fields[0]) if one else fk, []).append(fk)
     found = store.found(
         [
             _unmatched_by_any(store, g)
-            if isinstance(k, tuple) and g[1:]
+            if isinstance(k, tuple) and len(g) > 1
             else unmatched_sql(store, g[0])
             for k, g in groups.items()
         ]
