@@ -134,7 +134,9 @@ def test_a_piece_ends_at_the_last_record_end(rows: list[list[str]], data: st.Dat
 
 
 NEGATIVE = r"-[0-9]+(\.[0-9]+)?"
-FOUND_BY_CELL_RULES = st.text(alphabet='ab1. ,"\n\t\x01\x7f\r-=@é\u200b\u202e\uff1d', max_size=5)
+FOUND_BY_CELL_RULES = st.text(
+    alphabet='ab1. ,"\n\t\x01\x7f\x85\xa0\r-=@é\u200b\u202e\u2028\uff1d', max_size=5
+)
 
 
 @given(st.lists(st.lists(FOUND_BY_CELL_RULES, min_size=2, max_size=2), min_size=1, max_size=4))
@@ -143,12 +145,13 @@ def test_plain_text_only_where_the_rules_on_characters_find_nothing(
     rows: list[list[str]],
 ) -> None:
     """`plain_text` lets the rules on characters skip a piece: it is never said of a text
-    with a line break, a control character but tab, an invisible character or a cell that
+    with a line break (LF, CR, or Unicode's line or paragraph separator), a control character
+    but tab (C0, DEL or C1), an invisible character or a cell that
     starts with whitespace or a formula's trigger (but a negative number) in some cell, and
     it is said of any other text in plain form."""
     data = written(rows)
     suspect = any(
-        re.search(f"[\\r\\n\\x00-\\x08\\x0b-\\x1f\\x7f{UNSEEN}]", cell)
+        re.search(f"[\\r\\n\\u2028\\u2029\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{UNSEEN}]", cell)
         or (cell[:1] in set(LEADING + TRIGGERS) - {""} and not re.fullmatch(NEGATIVE, cell))
         for row in rows
         for cell in row
@@ -206,6 +209,9 @@ def test_a_negative_number_is_no_formula(cell: str) -> None:
         ("a,b\u200bc\n", False),
         ("a,b\x00c\n", False),
         ("a,b\x7f\n", False),
+        ("a,b\x85c\n", False),  # a C1 control (next line)
+        ("a,b\u2028c\n", False),  # a line separator
+        ("a,b\xa0c\n", True),  # a no-break space: shown, no control
         ('a,"b\nc"\n', False),
     ],
 )

@@ -306,12 +306,19 @@ def crlf_line_ends(package: Path) -> Expected:
     )
 
 
-def control_character_in_a_cell(package: Path) -> Expected:
-    number = set_cell(csv_path(package, "actors"), 0, "notes", "see\x00below")
-    return invalid(
-        f"data/actors.csv:{number}:notes: control-character: the cell contains the control "
-        "character '\\x00' at position 3; remove it (value: 'see\\x00below')"
-    )
+def control_character_in_a_cell(char: str) -> Callable[[Path], Expected]:
+    """Unicode's control characters, C0 and C1 alike (U+0085 is a line break to Python,
+    U+009B a terminal's escape)."""
+
+    def damage(package: Path) -> Expected:
+        value = f"see{char}below"
+        number = set_cell(csv_path(package, "actors"), 0, "notes", value)
+        return invalid(
+            f"data/actors.csv:{number}:notes: control-character: the cell contains the "
+            f"control character {char!r} at position 3; remove it (value: {value!r})"
+        )
+
+    return damage
 
 
 def a_cell_of_tens_of_megabytes(package: Path) -> Expected:
@@ -406,13 +413,20 @@ def quote_closed_on_a_later_line(package: Path) -> Expected:
     )
 
 
-def line_break_inside_a_one_line_cell(package: Path) -> Expected:
-    number = set_cell(csv_path(package, "actors"), 0, "notes", "first line\nsecond line")
-    return invalid(
-        f"data/actors.csv:{number}:notes: line-break-in-cell: the cell holds a line break (2 "
-        "lines); check for a quote left open that swallowed the next rows, or write the text "
-        "on one line (value: 'first line\\nsecond line')"
-    )
+def line_break_inside_a_one_line_cell(brk: str) -> Callable[[Path], Expected]:
+    """A line feed, or Unicode's line or paragraph separator (line breaks to Python's
+    `splitlines` and to JavaScript)."""
+
+    def damage(package: Path) -> Expected:
+        value = f"first line{brk}second line"
+        number = set_cell(csv_path(package, "actors"), 0, "notes", value)
+        return invalid(
+            f"data/actors.csv:{number}:notes: line-break-in-cell: the cell holds a line break "
+            "(2 lines); check for a quote left open that swallowed the next rows, or write the "
+            f"text on one line (value: {value!r})"
+        )
+
+    return damage
 
 
 # Evidence, spans, seeds and dates ---------------------------------------------------------
@@ -789,7 +803,10 @@ CASES: list[Case] = [
     Case("encoded_surrogate", encoded_surrogate),
     Case("byte_order_mark", byte_order_mark),
     Case("crlf_line_ends", crlf_line_ends),
-    Case("control_character_in_a_cell", control_character_in_a_cell),
+    *(
+        Case(f"control_character_in_a_cell-{char!r}", control_character_in_a_cell(char))
+        for char in ["\x00", "\x85", "\x9b"]
+    ),
     Case("a_cell_of_tens_of_megabytes", a_cell_of_tens_of_megabytes),
     Case("unterminated_quoted_field", unterminated_quoted_field),
     Case(
@@ -797,7 +814,10 @@ CASES: list[Case] = [
         swallowed_rows_are_caught_by_the_descriptor_row_count,
     ),
     Case("quote_closed_on_a_later_line", quote_closed_on_a_later_line),
-    Case("line_break_inside_a_one_line_cell", line_break_inside_a_one_line_cell),
+    *(
+        Case(f"line_break_inside_a_one_line_cell-{brk!r}", line_break_inside_a_one_line_cell(brk))
+        for brk in ["\n", "\u2028", "\u2029"]
+    ),
     Case("quote_text_no_longer_matches_its_span", quote_text_no_longer_matches_its_span),
     Case("tampered_seed_file", tampered_seed_file),
     Case("end_before_start", end_before_start),

@@ -13,8 +13,9 @@ can then leak data or run commands on the reader's machine (OWASP: "CSV Injectio
   return, which some programs strip first) gets a leading apostrophe, which spreadsheets
   read as "this is text". It is deliberately broader than the warning.
 - `BIDI_CONTROLS`, `INVISIBLE`, `UNSEEN` — characters that change how a text reads
-  without showing themselves (the validator's `invisible-character` warning, below), and
-  `CONTROLS`, the control characters no cell may hold (its `control-character` error).
+  without showing themselves (the validator's `invisible-character` warning, below),
+  `CONTROLS`, the control characters no cell may hold (its `control-character` error), and
+  `LINE_SEPARATORS`, the line breaks beside LF and CR (its `line-break-in-cell` error).
 """
 
 from __future__ import annotations
@@ -75,7 +76,11 @@ joiner, the invisible operators, and the zero-width no-break space (a BOM inside
 UNSEEN = f"{BIDI_CONTROLS}{INVISIBLE}\U000e0000-\U000e007f"
 """Every invisible character, Unicode's tag characters (U+E0000–U+E007F) included, as the
 contents of a regular expression's character class (Python's `re` and RE2 read it alike)."""
-CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
-"""The control characters a cell may not hold (tab, line feed and carriage return aside:
-line breaks are a rule of their own), as the contents of a regular expression's character
-class (Python's `re` and RE2 read it alike)."""
+CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+"""The control characters a cell may not hold: Unicode's (C0, DEL and C1, where U+0085 is a
+line break to Python and U+009B a terminal's escape), tab, line feed and carriage return
+aside (line breaks are a rule of their own), as the contents of a regular expression's
+character class over text (Python's `re` and RE2 in UTF-8 read it alike)."""
+LINE_SEPARATORS = "\u2028\u2029"
+"""Unicode's line and paragraph separators: line breaks to Python's `splitlines`, to
+JavaScript and to some viewers, as LF and CR are (the rule on line breaks in cells)."""

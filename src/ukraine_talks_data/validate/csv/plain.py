@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from ...spreadsheet_safety import CONTROLS, LEADING, TRIGGERS, UNSEEN
+from ...spreadsheet_safety import CONTROLS, LEADING, LINE_SEPARATORS, TRIGGERS, UNSEEN
 from .form import BOM, ParsedCsv, parse_csv
 
 if TYPE_CHECKING:
@@ -54,8 +54,8 @@ _QUOTED = _grammar(quoted_line_ends=True)
 _ONE_LINE = _grammar(quoted_line_ends=False)
 _CLEAN = _grammar(
     quoted_line_ends=False,
-    # A carriage return is a line break in a cell; surrogates are no UTF-8 (RE2 reads them).
-    unless=CONTROLS + r"\r" + UNSEEN + r"\x{D800}-\x{DFFF}",
+    # CR and the separators are line breaks in a cell; surrogates are no UTF-8 (RE2 reads them).
+    unless=CONTROLS + r"\r" + LINE_SEPARATORS + UNSEEN + r"\x{D800}-\x{DFFF}",
     first_not=re.escape(LEADING + TRIGGERS),
     number=r"|-[0-9]+(?:\.[0-9]+)?",  # a negative number is no formula (`looks_like_formula`)
 )

@@ -18,6 +18,7 @@ from ...spreadsheet_safety import (
     BIDI_CONTROLS,
     CONTROLS,
     LEADING,
+    LINE_SEPARATORS,
     TEXT_TYPES,
     TRIGGERS,
     UNSEEN,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 MAX_CELL_CHARS = 32_767
 """Longest cell allowed: what Excel and LibreOffice hold in a cell (longer text is cut)."""
 _CONTROL = re.compile(f"[{CONTROLS}]")
+_BREAK = re.compile(f"\r\n|[\r\n{LINE_SEPARATORS}]")
+"""A line break in a cell: CRLF, CR, LF, or a Unicode line or paragraph separator."""
 _FIRST_BYTES = frozenset(c.encode()[0] for c in LEADING + TRIGGERS)
 """The first UTF-8 byte of a formula's first character, or of whitespace before it."""
 
@@ -135,10 +138,10 @@ def cell_has_no_line_break(ctx: ColumnContext) -> Iterator[Issue]:
     import pyarrow.compute as pc
 
     def suspects(column: pa.ChunkedArray, kind: str) -> list[int]:
-        return flagged(pc.match_substring_regex(column, "[\r\n]"))
+        return flagged(pc.match_substring_regex(column, _BREAK.pattern))  # RE2 reads it alike
 
     def rule(table: ColumnTable, name: str, kind: str, i: int, value: str) -> Issue:
-        lines = value.count("\n") + 1
+        lines = len(_BREAK.split(value))
         return Issue(
             table.path, table.row(i), name, "line-break-in-cell",
             f"the cell holds a line break ({lines} lines); check for a quote left open "
