@@ -196,18 +196,21 @@ def multipart_paths_are_refused(package: Path) -> Expected:
     )
 
 
-DIALECTS: list[tuple[str, object, str]] = [
-    ("commentChar", "S", "null"),
-    ("delimiter", ";", '","'),
-    ("header", False, "true"),
+DIALECTS: list[tuple[str, object, str, bool]] = [
+    ("commentChar", "S", "null", True),
+    ("delimiter", ";", '","', True),
+    ("header", False, "true", True),
+    ("lineTerminator", "\r\n", '"\\n"', True),  # the package's files end lines with LF
+    ("delimiter", ";", '","', False),  # the older flat form, beside a canonical `csv`
 ]
 
 
 def dialect_other_than_canonical_csv(
-    key: str, value: object, canonical: str
+    key: str, value: object, canonical: str, nested: bool
 ) -> Callable[[Path], Expected]:
     def damage(package: Path) -> Expected:
-        _actors(package, dialect={"csv": {key: value}})
+        flat = {"csv": {key: json.loads(canonical)}, key: value}  # `csv` saying otherwise
+        _actors(package, dialect={"csv": {key: value}} if nested else flat)
         shown = value if isinstance(value, str) else json.dumps(value)
         return invalid(
             f"datapackage.json::actors.dialect.{key}: dialect-error: must be {canonical}: only "
@@ -465,8 +468,11 @@ CASES: list[Case] = [
     ),
     Case("multipart_paths_are_refused", multipart_paths_are_refused),
     *(
-        Case(f"dialect_other_than_canonical_csv-{key}", dialect_other_than_canonical_csv(key, v, c))
-        for key, v, c in DIALECTS
+        Case(
+            f"dialect_other_than_canonical_csv-{key}-{'csv' if nested else 'flat'}",
+            dialect_other_than_canonical_csv(key, v, c, nested),
+        )
+        for key, v, c, nested in DIALECTS
     ),
     Case("resource_name_with_odd_characters", resource_name_with_odd_characters),
     *(

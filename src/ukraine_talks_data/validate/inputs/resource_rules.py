@@ -29,10 +29,11 @@ CANONICAL_DIALECT: dict[str, Any] = {
     "commentChar": None,
     "commentRows": [],
     "nullSequence": None,
+    "lineTerminator": "\n",
 }
-"""The one CSV dialect the validator reads (RFC 4180, header in row 1, nothing skipped)."""
+"""The one CSV dialect the validator reads (RFC 4180 with LF line ends, header in row 1,
+nothing skipped)."""
 _DIALECT_IGNORED = {
-    "lineTerminator",
     "caseSensitiveHeader",
     "csvddfVersion",
     "headerJoin",
@@ -85,13 +86,13 @@ def dialect_problems(label: str, name: str, loaded: object) -> list[Issue]:
     """Each key of a loaded dialect that differs from the canonical CSV dialect."""
     if not isinstance(loaded, dict):
         return [Issue(label, None, f"{name}.dialect", "dialect-error", "must be a JSON object")]
-    flat = {k: v for k, v in loaded.items() if k != "csv"}
     nested = loaded.get("csv", {})
     if not isinstance(nested, dict):
         return [Issue(label, None, f"{name}.dialect.csv", "dialect-error", "must be a JSON object")]
-    flat.update(nested)
+    # Keys beside `csv` (the older, flat form) are checked too: a reader may honour them.
+    pairs = [(k, v) for k, v in loaded.items() if k != "csv"] + list(nested.items())
     out = []
-    for key, value in sorted(flat.items()):
+    for key, value in sorted(pairs, key=lambda pair: pair[0]):
         if key in _DIALECT_IGNORED:
             continue
         if key not in CANONICAL_DIALECT:
