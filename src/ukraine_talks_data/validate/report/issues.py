@@ -10,6 +10,8 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Literal, TypeVar, get_args
 
+from ...spreadsheet_safety import CONTROLS, LINE_SEPARATORS
+
 Severity = Literal["error", "warning"]
 
 
@@ -54,7 +56,8 @@ class Issue:
         return where
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(f"[\t\n\r{CONTROLS}{LINE_SEPARATORS}]")
+"""What a line of a report cannot show as itself: the cell rules' controls and line breaks."""
 
 
 def escaped(text: str) -> str:
