@@ -184,6 +184,6 @@ def test_a_report_shows_itself_in_one_line() -> None:
     )
     report.omitted = {"a.csv": {"error": 7}}
     assert repr(report) == (
-        "<Report INVALID 'pkg/datapackage.json': 505 errors, 1 warnings, 499 listed>"
+        "<Report INVALID 'pkg/datapackage.json': 505 errors, 1 warning, 499 listed>"
     )
     assert repr(Report("p")) == "<Report valid 'p': 0 errors, 0 warnings, 0 listed>"

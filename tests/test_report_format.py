@@ -17,7 +17,7 @@ from ukraine_talks_data.validate import validate_package
 from ukraine_talks_data.validate.csv import plain
 from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.report.formats import render, render_github, render_text
-from ukraine_talks_data.validate.report.issues import Issue, Report
+from ukraine_talks_data.validate.report.issues import Issue, IssueLimit, Report
 
 
 def _report(tmp_path: Path) -> Report:
@@ -43,7 +43,7 @@ def test_text_groups_by_file_errors_before_warnings(tmp_path: Path) -> None:
         "data/a.csv:4:note: warning: formula-injection: runs (value: '=1+1')\n"
         "data/b.csv:3:x: type-error: not a valid integer (value: 'q')\n"
         "datapackage.json::a.path: unsafe-path: is a URL (value: 'http://x')\n"
-        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warnings; 2 tables, 12 rows "
+        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warning; 2 tables, 12 rows "
         "checked\n"
     )
 
@@ -55,9 +55,42 @@ def test_max_errors_says_how_many_were_left_out(tmp_path: Path) -> None:
         "data/a.csv:9:text: span-mismatch: line\\nbreak (value: 'v')",
         "data/a.csv:4:note: warning: formula-injection: runs (value: '=1+1')",
         "… 2 more errors not shown (--max-errors 2; 0 shows all)",
-        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warnings; 2 tables, 12 rows "
-        "checked",
+        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warning; 2 tables, 12 rows checked",
     ]
+
+
+@pytest.mark.parametrize(
+    ("errors", "warnings", "hidden", "summary"),
+    [
+        (2, 0, "… 1 more error not shown (--max-errors 1; 0 shows all)", "2 errors, 0 warnings"),
+        (
+            3,
+            3,
+            "… 2 more errors and 2 more warnings not shown (--max-errors 1; 0 shows all)",
+            "3 errors, 3 warnings",
+        ),
+        (1, 2, "… 1 more warning not shown (--max-errors 1; 0 shows all)", "1 error, 2 warnings"),
+    ],
+)
+def test_counts_are_singular_for_one(errors: int, warnings: int, hidden: str, summary: str) -> None:
+    report = Report("p", checked={"a": 1})
+    report.issues.extend(Issue("a.csv", 2, "x", "e", "m") for _ in range(errors))
+    report.issues.extend(
+        Issue("a.csv", 2, "x", "w", "m", severity="warning") for _ in range(warnings)
+    )
+    lines = render_text(report, max_errors=1).splitlines()
+    assert lines[-2:] == [hidden, f"INVALID: p: {summary}; 1 table, 1 row checked"]
+
+
+def test_fields_sort_by_the_numbers_in_them() -> None:
+    report = Report("p")
+    report.issues.extend(Issue("a.csv", 4, f"column {n}", "extra-cell", "m") for n in (100, 12, 9))
+    order = ["column 9", "column 12", "column 100"]
+    assert [i.field for i in report.sorted()] == order
+    assert [line.split(":")[2] for line in render_text(report).splitlines()[:3]] == order
+    limit: IssueLimit[None] = IssueLimit(2)  # the first two by column are the ones listed
+    assert limit.take(report.issues, None) == []
+    assert sorted(i.field or "" for _, i in limit.held()) == ["column 12", "column 9"]
 
 
 def test_colour_only_when_asked(tmp_path: Path) -> None:
@@ -102,8 +135,7 @@ def test_github_annotations(tmp_path: Path) -> None:
         "not a valid integer (value: 'q')",
         f"::error file={prefix}datapackage.json,title=unsafe-path::datapackage.json::a.path: "
         "unsafe-path: is a URL (value: 'http://x')",
-        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warnings; 2 tables, 12 rows "
-        "checked",
+        f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warning; 2 tables, 12 rows checked",
     ]
 
 
@@ -255,7 +287,7 @@ def test_the_summary_names_the_tables_the_rules_could_not_read(
     report = _report(tmp_path)
     report.unchecked = unchecked
     last = render_text(report).splitlines()[-1]
-    counts = f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warnings; 2 tables, 12 rows"
+    counts = f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warning; 2 tables, 12 rows"
     assert last.startswith(f"{counts} checked{tail}")
     assert last.endswith("checked" if not unchecked else "the errors above first)")
     assert json.loads(report.to_json())["unchecked"] == unchecked

@@ -45,7 +45,7 @@ def test_without_a_path_the_package_in_the_current_folder_is_validated(
     code, out, _ = run()
     assert code == 1
     assert error_lines(out)[0].startswith(f"data/statements.csv:{row}:quote_type: ")
-    assert out.splitlines()[-1].startswith("INVALID: datapackage.json: 1 errors")
+    assert out.splitlines()[-1].startswith("INVALID: datapackage.json: 1 error,")
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # no datapackage.json here: the bundled one
     code, out, _ = run()

@@ -44,8 +44,8 @@ def validate(
         typer.Option(
             "--format",
             help="text: one line per issue; github: pull-request annotations (::error "
-            "file=…,line=…); json: the whole report for machines.",
-            show_default="text",
+            "file=…,line=…); json: the whole report for machines. Default: text.",
+            show_default=False,
         ),
     ] = None,
     max_errors: Annotated[

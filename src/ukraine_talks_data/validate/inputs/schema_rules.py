@@ -162,8 +162,9 @@ def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]
         return
     for key, value in constraints.items():
         if key in {c for cs in CONSTRAINTS.values() for c in cs} - set(CONSTRAINTS[kind]):
+            article = "an" if kind[0] in "aeiou" else "a"
             yield _issue(
-                file, f"{where}.constraints.{key}", f"does not apply to a {kind} field",
+                file, f"{where}.constraints.{key}", f"does not apply to {article} {kind} field",
                 _show(value),
             )  # fmt: skip
             continue

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .issues import Issue, Report, Severity
+from .issues import Issue, Report, Severity, counted, order
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -93,8 +93,9 @@ def summary(report: Report) -> str:
     )
     return (
         f"{'valid' if report.valid else 'INVALID'}: {report.package}: "
-        f"{report.count('error')} errors, {report.count('warning')} warnings; "
-        f"{len(report.checked)} tables, {rows} rows checked{unchecked}"
+        f"{counted(report.count('error'), 'error')}, "
+        f"{counted(report.count('warning'), 'warning')}; "
+        f"{counted(len(report.checked), 'table')}, {counted(rows, 'row')} checked{unchecked}"
     )
 
 
@@ -106,7 +107,7 @@ def _limited(report: Report, max_errors: int | None) -> tuple[list[Issue], Count
     printed: Counter[Severity] = Counter()
     for issue in sorted(
         report.issues,
-        key=lambda i: (i.file, i.severity != "error", i.row or 0, i.field or "", i.code),
+        key=lambda i: (i.file, i.severity != "error", order(i)),
     ):
         if max_errors and printed[issue.severity] >= max_errors:
             hidden[issue.severity] += 1
@@ -132,8 +133,8 @@ def _not_listed(report: Report) -> list[str]:
 
 
 def _more(counts: Mapping[Severity, int]) -> str:
-    """`2 more errors and 1 more warnings`: each kind counted above 0, by name."""
-    return " and ".join(f"{n} more {kind}s" for kind, n in sorted(counts.items()) if n)
+    """`2 more errors and 1 more warning`: each kind counted above 0, by name."""
+    return " and ".join(counted(n, f"more {kind}") for kind, n in sorted(counts.items()) if n)
 
 
 def _styled(issue: Issue) -> Text:

@@ -56,6 +56,23 @@ class Issue:
         return where
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 error`, `2 errors`: a count and its noun, plural unless the count is 1."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def order(issue: Issue) -> tuple[Any, ...]:
+    """How a report lists issues: by file, row, field (`column 12` before `column 100`)
+    and code."""
+    return (issue.file, issue.row or 0, field_order(issue.field), issue.code)
+
+
+def field_order(field: str | None) -> tuple[str | int, ...]:
+    """A field name as a sort key whose runs of digits compare as numbers."""
+    return tuple(int(part) if n % 2 else part for n, part in enumerate(_DIGITS.split(field or "")))
+
+
+_DIGITS = re.compile(r"(\d+)")
 _CONTROL = re.compile(f"[\t\n\r{CONTROLS}{LINE_SEPARATORS}]")
 """What a line of a report cannot show as itself: the cell rules' controls and line breaks."""
 
@@ -147,7 +164,7 @@ class _Held(Generic[Tag]):
     def __init__(self, issue: Issue, tag: Tag) -> None:
         self.issue, self.tag = issue, tag
         i = issue
-        self.key = (i.row or 0, i.field or "", i.message, i.value or "", i.severity)
+        self.key = (i.row or 0, field_order(i.field), i.message, i.value or "", i.severity)
 
     def __lt__(self, other: _Held[Tag]) -> bool:
         return self.key > other.key
@@ -178,7 +195,8 @@ class Report:
         """One line, not every issue (a report may list thousands)."""
         return (
             f"<Report {'valid' if self.valid else 'INVALID'} {self.package!r}: "
-            f"{self.count('error')} errors, {self.count('warning')} warnings, "
+            f"{counted(self.count('error'), 'error')}, "
+            f"{counted(self.count('warning'), 'warning')}, "
             f"{len(self.issues)} listed>"
         )
 
@@ -206,7 +224,7 @@ class Report:
 
     def sorted(self) -> list[Issue]:
         """Issues grouped by file, then by row and field."""
-        return sorted(self.issues, key=lambda i: (i.file, i.row or 0, i.field or "", i.code))
+        return sorted(self.issues, key=order)
 
     def line_of(self, issue: Issue) -> int | None:
         """The physical line (1-based) of the issue's row in its file; None without a row."""
