@@ -39,8 +39,10 @@ def _report(tmp_path: Path) -> Report:
 def test_text_groups_by_file_errors_before_warnings(tmp_path: Path) -> None:
     assert render_text(_report(tmp_path)) == (
         "data/a.csv:2:id: constraint-error: a value is required\n"
-        "data/a.csv:9:text: span-mismatch: line\\nbreak (value: 'v')\n"
-        "data/a.csv:4:note: warning: formula-injection: runs (value: '=1+1')\n"
+        "data/a.csv:9:text: span-mismatch: line\\nbreak (value: 'v') (row 9 starts on line "
+        "12)\n"
+        "data/a.csv:4:note: warning: formula-injection: runs (value: '=1+1') (row 4 starts on "
+        "line 5)\n"
         "data/b.csv:3:x: type-error: not a valid integer (value: 'q')\n"
         "datapackage.json::a.path: unsafe-path: is a URL (value: 'http://x')\n"
         f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warning; 2 tables, 12 rows "
@@ -52,8 +54,9 @@ def test_max_errors_says_how_many_were_left_out(tmp_path: Path) -> None:
     lines = render_text(_report(tmp_path), max_errors=2).splitlines()
     assert lines == [
         "data/a.csv:2:id: constraint-error: a value is required",
-        "data/a.csv:9:text: span-mismatch: line\\nbreak (value: 'v')",
-        "data/a.csv:4:note: warning: formula-injection: runs (value: '=1+1')",
+        "data/a.csv:9:text: span-mismatch: line\\nbreak (value: 'v') (row 9 starts on line 12)",
+        "data/a.csv:4:note: warning: formula-injection: runs (value: '=1+1') (row 4 starts on "
+        "line 5)",
         "… 2 more errors not shown (--max-errors 2; 0 shows all)",
         f"INVALID: {tmp_path / 'datapackage.json'}: 4 errors, 1 warning; 2 tables, 12 rows checked",
     ]
@@ -128,9 +131,9 @@ def test_github_annotations(tmp_path: Path) -> None:
         "constraint-error: a value is required",
         # row 9 starts on physical line 12: the rows before it span several lines
         f"::error file={prefix}data/a.csv,line=12,title=span-mismatch::data/a.csv:9:text: "
-        "span-mismatch: line\\nbreak (value: 'v')",
+        "span-mismatch: line\\nbreak (value: 'v') (row 9 starts on line 12)",
         f"::warning file={prefix}data/a.csv,line=5,title=formula-injection::data/a.csv:4:note: "
-        "warning: formula-injection: runs (value: '=1+1')",
+        "warning: formula-injection: runs (value: '=1+1') (row 4 starts on line 5)",
         f"::error file={prefix}data/b.csv,line=3,title=type-error::data/b.csv:3:x: type-error: "
         "not a valid integer (value: 'q')",
         f"::error file={prefix}datapackage.json,title=unsafe-path::datapackage.json::a.path: "
@@ -196,6 +199,24 @@ def test_cli_github_format_on_a_real_package(
         )
         + " (value: 'pigeon')"
     )
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_cli_names_the_line_of_a_row_below_a_line_break(
+    package: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = csv_path(package, "statements")
+    set_cell(path, 0, "channel", "two\nlines\nhere")  # row 2 spans lines 2 to 4
+    number = set_cell(path, 2, "channel", "pigeon")
+    monkeypatch.chdir(package.parent)
+    result = runner.invoke(app, ["validate", str(package), "--format", fmt, "--max-errors", "0"])
+    assert result.exit_code == 1
+    [line] = [x for x in result.stdout.splitlines() if "(value: 'pigeon')" in x]
+    assert line.endswith(f"(value: 'pigeon') (row {number} starts on line {number + 2})")
+    assert f"data/statements.csv:{number}:channel: " in line
+    assert ("line=" in line) == (fmt == "github")
+    if fmt == "github":
+        assert f",line={number + 2}," in line
 
 
 def test_cli_json_equals_the_library_report(package: Path) -> None:

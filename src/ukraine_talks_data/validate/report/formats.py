@@ -1,10 +1,11 @@
 """Rendering a validation Report: text for people, GitHub annotations for pull requests, JSON.
 
 - text: one line per issue, `file:row:field: code: message (value: …)` (warnings read
-  `file:row:field: warning: code: …`), grouped by file with each file's errors before its
-  warnings, then one summary line. Colour only when asked (the CLI asks on a terminal):
-  each line is a rich `Text` (the data never read as markup), printed by rich in colour,
-  else its plain text.
+  `file:row:field: warning: code: …`; a row that starts on another line, below a cell
+  holding a line break, ends `(row 9 starts on line 12)`), grouped by file with each
+  file's errors before its warnings, then one summary line. Colour only when asked (the
+  CLI asks on a terminal): each line is a rich `Text` (the data never read as markup),
+  printed by rich in colour, else its plain text.
 - github: one workflow command per issue, `::error file=…,line=…,title=code::line`
   (`::warning` for warnings), so that each appears on the pull request's diff; `line` is
   the physical line where the row starts.
@@ -52,11 +53,13 @@ def render_text(report: Report, *, max_errors: int | None = None, color: bool = 
     shown, hidden = _limited(report, max_errors)
     left_out = _left_out(hidden, max_errors) + _not_listed(report)
     if not color:
-        lines = [issue.line() for issue in shown] + left_out + [summary(report)]
+        lines = [issue.line(report.line_of(issue)) for issue in shown]
+        lines += [*left_out, summary(report)]
         return "\n".join(lines) + "\n"
     from rich.text import Text
 
-    styled = [_styled(issue) for issue in shown] + [Text(line) for line in left_out]
+    styled = [_styled(issue, report.line_of(issue)) for issue in shown]
+    styled += [Text(line) for line in left_out]
     status = Text(summary(report))  # `valid` in bold green, `INVALID` in bold red
     status.stylize("bold green" if report.valid else "bold red", 0, status.plain.index(":"))
     return _ansi([*styled, status])
@@ -68,14 +71,13 @@ def render_github(report: Report, *, max_errors: int | None = None, cwd: Path | 
     shown, hidden = _limited(report, max_errors)
     lines = []
     for issue in shown:
-        props = []
+        props, line = [], report.line_of(issue)
         if prefix is not None:
             props.append(f"file={_property(prefix + issue.file)}")
-            line = report.line_of(issue)
             if line is not None:
                 props.append(f"line={line}")
         props.append(f"title={_property(issue.code)}")
-        lines.append(f"::{issue.severity} {','.join(props)}::{_data(issue.line())}")
+        lines.append(f"::{issue.severity} {','.join(props)}::{_data(issue.line(line))}")
     lines.extend(_left_out(hidden, max_errors) + _not_listed(report))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
@@ -137,11 +139,11 @@ def _more(counts: Mapping[Severity, int]) -> str:
     return " and ".join(counted(n, f"more {kind}") for kind, n in sorted(counts.items()) if n)
 
 
-def _styled(issue: Issue) -> Text:
+def _styled(issue: Issue, physical: int | None) -> Text:
     """The issue's line with the address in bold and the code in red (warnings yellow)."""
     from rich.text import Text
 
-    line = issue.line()
+    line = issue.line(physical)
     where = issue.where()
     label = ("warning: " if issue.severity == "warning" else "") + issue.code
     text = Text(line)  # the data as it is, never markup

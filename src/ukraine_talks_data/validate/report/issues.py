@@ -31,10 +31,12 @@ class Issue:
     value: str | None = None
     severity: Severity = "error"
 
-    def line(self) -> str:
+    def line(self, physical: int | None = None) -> str:
         """One human line: `file:row:field: code: message (value: …)`.
 
-        A warning reads `file:row:field: warning: code: message (value: …)`.
+        A warning reads `file:row:field: warning: code: message (value: …)`. When the row
+        starts on another physical line (`physical`: a cell above holds a line break), the
+        line ends with `(row 9 starts on line 12)`: `file:9` reads like a line number.
         Control characters anywhere (a newline in a file name or message) are escaped, so
         that one issue is always exactly one line.
         """
@@ -43,6 +45,8 @@ class Issue:
         text = f"{self.where()}: {severity}{self.code}: {message}"
         if self.value is not None:
             text += f" (value: {_short(self.value)})"
+        if physical is not None and physical != self.row:
+            text += f" (row {self.row} starts on line {physical})"
         return text
 
     def where(self) -> str:
