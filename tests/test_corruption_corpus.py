@@ -450,17 +450,52 @@ def quote_text_no_longer_matches_its_span(package: Path) -> Expected:
 
 
 def tampered_seed_file(package: Path) -> Expected:
-    source = read_rows(csv_path(package, "sources"))[-1]
-    seed = package.parent / source["path"]
-    seed.write_bytes(seed.read_bytes() + b"\n")
-    actual = hashlib.sha256(seed.read_bytes()).hexdigest()
-    declared = next(r for r in descriptor(package)["resources"] if r["path"] == source["path"])
+    return _seed_changed(package, lambda data: data + b"\n", "")
+
+
+SEED_DAMAGE: list[tuple[str, Callable[[bytes], bytes], str]] = [
+    (
+        "byte_order_mark",
+        lambda data: b"\xef\xbb\xbf" + data,
+        "a byte-order mark, without which it hashes as recorded (save it without BOM)",
+    ),
+    (
+        "crlf",
+        lambda data: data.replace(b"\n", b"\r\n"),
+        "CRLF line ends, without which it hashes as recorded (save it with LF line ends)",
+    ),
+    (
+        "byte_order_mark_and_crlf",
+        lambda data: b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n"),
+        "a byte-order mark and CRLF line ends, without which it hashes as recorded (save it "
+        "without BOM and with LF line ends)",
+    ),
+]
+
+
+def seed_saved_by_an_editor(
+    change: Callable[[bytes], bytes], gained: str
+) -> Callable[[Path], Expected]:
+    """A seed an editor saved with a BOM or CRLF line ends: one `source-hash` error that
+    names what it gained, not a `span-mismatch` for each of its spans (every offset after
+    the change moved)."""
+    return lambda package: _seed_changed(package, change, f"; it gained {gained}")
+
+
+def _seed_changed(package: Path, change: Callable[[bytes], bytes], gained: str) -> Expected:
     rows = read_rows(csv_path(package, "sources"))
+    source = rows[-1]
+    seed = package.parent / source["path"]
+    seed.write_bytes(change(seed.read_bytes()))
+    after = seed.read_bytes()
+    actual = hashlib.sha256(after).hexdigest()
+    declared = next(r for r in descriptor(package)["resources"] if r["path"] == source["path"])
     return invalid(
         f"data/sources.csv:{len(rows) + 1}:sha256: source-hash: {source['path']} has changed: "
-        f"its bytes hash to {actual} (value: {source['sha256']!r})",
+        f"its bytes hash to {actual}{gained}; the spans citing {source['source_id']} are "
+        f"checked once it hashes as recorded (value: {source['sha256']!r})",
         f"{source['path']}: byte-count: the descriptor's bytes is {declared['bytes']}, but the "
-        f"file has {declared['bytes'] + 1} bytes: the file changed after the descriptor was "
+        f"file has {len(after)} bytes: the file changed after the descriptor was "
         "written; record the new bytes in datapackage.json",
         f"{source['path']}: hash-count: the descriptor's hash is {declared['hash']}, but the "
         f"file hashes to sha256:{actual}: the file changed after the descriptor was written; "
@@ -802,6 +837,10 @@ CASES: list[Case] = [
     Case("non_utf8_bytes", non_utf8_bytes),
     Case("encoded_surrogate", encoded_surrogate),
     Case("byte_order_mark", byte_order_mark),
+    *(
+        Case(f"seed_saved_by_an_editor-{name}", seed_saved_by_an_editor(change, gained))
+        for name, change, gained in SEED_DAMAGE
+    ),
     Case("crlf_line_ends", crlf_line_ends),
     *(
         Case(f"control_character_in_a_cell-{char!r}", control_character_in_a_cell(char))

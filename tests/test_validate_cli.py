@@ -140,7 +140,8 @@ def test_tampered_seed(package: Path) -> None:
     # Our check on the sources table, and the descriptor's hash of the seed resource.
     assert lines == [
         f"data/sources.csv:2:sha256: source-hash: {sources[0]['path']} has changed: its bytes "
-        f"hash to {actual} (value: {sources[0]['sha256']!r})",
+        f"hash to {actual}; the spans citing {sources[0]['source_id']} are checked once it "
+        f"hashes as recorded (value: {sources[0]['sha256']!r})",
         f"{sources[0]['path']}: hash-count: the descriptor's hash is "
         f"sha256:{sources[0]['sha256']}, but the file hashes to sha256:{actual}: "
         "the file changed after the descriptor was written; record the new hash in "
