@@ -764,6 +764,9 @@ class Faults:
             patch.setattr(sqlite_utils.db.Table, "insert_all", insert_all)
         if kill:  # a dead process cleans nothing up
             patch.setattr(shutil, "rmtree", lambda *a, **k: None)
+            temp = root.parent / "temp"  # its temp folders (`_scratch`) stay in the test's
+            temp.mkdir(exist_ok=True)
+            patch.setattr(tempfile, "tempdir", str(temp))
             real_unlink = Path.unlink
 
             def unlink(path: Path, *args: Any, **kwargs: Any) -> None:

@@ -4,11 +4,12 @@ Every import counts, those inside functions and under TYPE_CHECKING too, so that
 is hidden by a late import.
 
 The whole package, lowest first: the base modules at the top level (`errors`, `_version`,
-`_atomic`, `_optional`, `spreadsheet_safety`), then `package` (what the data package is),
-`validate`, `loading`, `analysis`, `publish`, `export`, `views`, `contribute` (adding
-sources and annotations), and the face (`cli` and the package's `__init__`). Analyses,
-views and exports read the tables through `loading`, never through the validator. Outside
-`validate/` no modules import each other in a circle.
+`_scratch`, `_atomic`, `_journal`, `_optional`, `spreadsheet_safety`), then `package`
+(what the data package is), `validate`, `loading`, `analysis`, `publish`, `export`,
+`views`, `contribute` (adding sources and annotations), and the face (`cli` and the
+package's `__init__`). Analyses, views and exports read the tables through `loading`,
+never through the validator. Outside `validate/` no modules import each other in a
+circle.
 
 Inside `validate/`, its folders are layers too, lowest first: report, inputs, csv, tables,
 rules, engine, then `validate/__init__.py`. Outside `validate/`, the validator may import
@@ -27,7 +28,7 @@ import ukraine_talks_data
 
 PACKAGE = Path(ukraine_talks_data.__file__).parent
 LAYERS = ("report", "inputs", "csv", "tables", "rules", "engine")
-BASE = {"package", "spreadsheet_safety", "_version"}
+BASE = {"package", "spreadsheet_safety", "_version", "_scratch"}
 
 TOP_LAYERS = (
     "base",
@@ -41,7 +42,15 @@ TOP_LAYERS = (
     "contribute",
     "face",
 )
-BASE_MODULES = {"errors", "_version", "_atomic", "_journal", "_optional", "spreadsheet_safety"}
+BASE_MODULES = {
+    "errors",
+    "_version",
+    "_scratch",
+    "_atomic",
+    "_journal",
+    "_optional",
+    "spreadsheet_safety",
+}
 FACE_MODULES = {"cli"}
 NEVER = {("views", "validate"), ("export", "validate"), ("analysis", "validate")}
 """(layer, layer below it) pairs that must not meet although the order would allow it."""

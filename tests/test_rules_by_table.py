@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -198,19 +198,41 @@ def test_a_table_read_in_pieces_is_stored_in_parquet_files_removed_at_close(
     assert list(tmp_path.glob("ukraine-talks-keys-*")) == []
 
 
-def test_a_store_removes_the_parquet_folders_of_validations_killed_before_closing(
-    package: Path, tmp_path: Path
+def _store_pieces(package: Path, folder: Path) -> None:
+    _checked_in_pieces(package, folder).store.close()
+
+
+def _stage(package: Path, folder: Path) -> None:
+    from ukraine_talks_data.contribute.staging import staged
+    from ukraine_talks_data.contribute.tables import PackageTables
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(folder))
+        with staged(PackageTables(package.parent)) as stage:
+            assert stage.parent == folder
+
+
+@pytest.mark.parametrize(
+    ("kind", "make"),
+    [("keys", _store_pieces), ("stage", _stage)],
+    ids=["key-store", "contribute-staging"],
+)
+def test_a_new_temp_folder_removes_those_of_runs_killed_before_they_could(
+    package: Path, tmp_path: Path, kind: str, make: Callable[[Path, Path], None]
 ) -> None:
+    """The key store's Parquet folder and DuckDB's spill folder, and `accept`'s staged copy
+    of the package: a killed run leaves them in the temp folder, and the next run that
+    makes one of the same kind removes them, never those of a process still running."""
     gone = subprocess.Popen([sys.executable, "-c", ""])
     gone.wait()
-    stale = tmp_path / f"ukraine-talks-keys-{gone.pid}-0000-piecesxyz"
-    alive = tmp_path / f"ukraine-talks-keys-{os.getppid()}-0000-piecesxyz"
-    for folder in (stale, alive):
+    stale = [tmp_path / f"ukraine-talks-{kind}-{gone.pid}-0000{end}" for end in ("", "-piecesxyz")]
+    alive = tmp_path / f"ukraine-talks-{kind}-{os.getppid()}-0000-piecesxyz"
+    other = tmp_path / f"ukraine-talks-{'stage' if kind == 'keys' else 'keys'}-{gone.pid}-0000"
+    for folder in (*stale, alive, other):
         folder.mkdir()
         (folder / "rows-00-0.parquet").write_bytes(b"")
-    _checked_in_pieces(package, tmp_path).store.close()
-    assert not stale.exists()
-    assert alive.exists()
+    make(package, tmp_path)
+    assert [f.exists() for f in (*stale, alive, other)] == [False, False, True, True]
 
 
 @pytest.mark.parametrize("read", ["arrow", "csv", "arrow in 4 KiB pieces"])

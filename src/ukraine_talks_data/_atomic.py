@@ -28,24 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ._scratch import alive
+
 ACTIVE: set[str] = set()
 """Staging places this process is using now (a leftover of our own pid not in here is stale)."""
 LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.(?P<kind>tmp|old)$")
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` may still be running (when in doubt: yes)."""
-    if pid == os.getpid():
-        return True
-    if os.name != "posix":  # os.kill(pid, 0) would signal a Windows process
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def leftovers(out: Path) -> list[Path]:
@@ -61,7 +48,7 @@ def leftovers(out: Path) -> list[Path]:
         if not match or match["name"] != out.name or str(path) in ACTIVE:
             continue
         pid = int(match["pid"])
-        if pid == os.getpid() or not _alive(pid):
+        if pid == os.getpid() or not alive(pid):
             found.append(path)
     return sorted(found)
 

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .._journal import journaled_group
+from .._scratch import scratch_folder
 from ..errors import BuildError, ContributeError
 from ..loading.parquet import PARQUET_DIR
 from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR
@@ -53,7 +54,7 @@ def staged(tables: PackageTables) -> Iterator[Path]:
     ContributeError saying so; the package itself is not touched.
     """
     try:
-        folder = Path(tempfile.mkdtemp(prefix="ukraine-talks-stage-"))
+        folder = scratch_folder("stage")  # and those of killed runs removed
     except OSError as exc:
         raise _unchanged(f"a working copy in {tempfile.gettempdir()}", exc) from None
     try:

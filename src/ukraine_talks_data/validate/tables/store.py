@@ -23,8 +23,6 @@ Two relations per table, each with `_row`, the record's row number in the file:
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 import tempfile
 import threading
@@ -32,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..._scratch import scratch_folder, scratch_name
 from ...package.sql_text import literal, quoted
 from .values import CANONICAL, typed
 
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
     from .column_table import ColumnTable
     from .positional import Positional
 
-_FOLDER_PREFIX = "ukraine-talks-keys-"
+_KIND = "keys"  # its temp folders: `ukraine-talks-keys-<pid>-…` (`_scratch`)
 _PIECES = "-pieces"  # the folder of a store's Parquet files (`KeyStore._append`)
 MEMORY_LIMIT = "256MB"
 """What DuckDB may hold in memory while the tables are read (beside a piece in Arrow);
@@ -99,7 +98,7 @@ class KeyStore:
 
         if self._con is None:
             # DuckDB makes the folder when it first spills, and removes it when closed.
-            name = f"{_FOLDER_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+            name = scratch_name(_KIND)
             self._con = duckdb.connect(
                 ":memory:",
                 config={
@@ -230,9 +229,7 @@ class KeyStore:
     def _file(self, relation: str, number: str) -> Path:
         """The Parquet file `number` of `relation` (a glob with `*`)."""
         if self._folder is None:
-            _clear_stale_folders()
-            name = f"{_FOLDER_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{_PIECES}"
-            self._folder = Path(tempfile.mkdtemp(prefix=name))
+            self._folder = scratch_folder(_KIND, _PIECES)
         kind, _, table = relation.partition(":")
         return self._folder / f"{kind}-{table.encode().hex()}-{number}.parquet"
 
@@ -321,19 +318,3 @@ class KeyStore:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
-
-
-def _clear_stale_folders() -> None:
-    """Remove the Parquet folders that validations killed before they closed their store
-    left behind (their process is gone)."""
-    root = Path(tempfile.gettempdir())
-    for folder in root.glob(f"{_FOLDER_PREFIX}*{_PIECES}*"):
-        pid = folder.name.removeprefix(_FOLDER_PREFIX).split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            pass  # alive, someone else's
