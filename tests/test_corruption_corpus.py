@@ -698,6 +698,12 @@ UNUSABLE_DESCRIPTORS = [
     ("deep-object", b'{"resources": [' * 40 + b"]}" * 40, "JSON nested more than 64 levels deep"),
     ("not-utf8", b"\xff", "not UTF-8 text (invalid start byte at byte 0)"),
     ("nan", b'{"bytes": NaN}', "not usable JSON (NaN is not valid JSON)"),
+    (
+        "key-twice",
+        b'{"name": "a", "resources": [{"name": "x", "path": "a.csv", "name": "y"}]}',
+        "not usable JSON (the key 'name' appears twice in one object; JSON readers differ "
+        "on which they keep)",
+    ),
     *(
         (
             f"lone-surrogate-{where}",

@@ -339,6 +339,19 @@ def malformed_schema(
     return damage
 
 
+def key_twice_in_a_schema_file(package: Path) -> Expected:
+    """JSON readers differ on which of two equal keys they keep: refused, as in the
+    descriptor (tests/test_corruption_corpus.py)."""
+    path = package.parent / "schemas" / "actors.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{", '{"title": "a", "title": "b", ', 1), encoding="utf-8")
+    return invalid(
+        "datapackage.json::actors.schema: schema-error: schema file is not usable JSON (the "
+        "key 'title' appears twice in one object; JSON readers differ on which they keep) "
+        "(value: 'schemas/actors.json')"
+    )
+
+
 def lone_surrogate_in_a_schema_file(package: Path) -> Expected:
     """JSON may escape half a surrogate pair; the string it decodes to is not text, and
     `build` could never write it back: the file is refused as unusable."""
@@ -497,6 +510,7 @@ CASES: list[Case] = [
         "date_typed_as_text_keeps_the_rules_on_dates",
         date_typed_as_text_keeps_the_rules_on_dates,
     ),
+    Case("key_twice_in_a_schema_file", key_twice_in_a_schema_file),
     Case("lone_surrogate_in_a_schema_file", lone_surrogate_in_a_schema_file),
     Case("escaped_surrogate_pair_is_one_character", escaped_surrogate_pair_is_one_character),
     Case("dropped_table_is_reported", dropped_table_is_reported),

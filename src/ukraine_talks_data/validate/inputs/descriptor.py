@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,7 +159,7 @@ def load_json(data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise JsonError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         reason = f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         raise JsonError(reason, exc.lineno) from None
@@ -189,6 +190,18 @@ def _refuse_lone_surrogates(value: Any) -> None:
             f"not usable JSON (a string holds {half.encode('unicode_escape').decode()}, "
             "half of a UTF-16 surrogate pair, which is not text)"
         ) from None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key appears twice in it: JSON readers differ on which
+    of the two they keep (Python's and Frictionless's the last, others the first)."""
+    value = dict(pairs)
+    if len(value) < len(pairs):
+        twice = next(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+        raise ValueError(
+            f"the key {twice!r} appears twice in one object; JSON readers differ on which they keep"
+        )
+    return value
 
 
 def _no_constant(name: str) -> Any:
