@@ -496,10 +496,10 @@ def _seed_changed(package: Path, change: Callable[[bytes], bytes], gained: str) 
         f"checked once it hashes as recorded (value: {source['sha256']!r})",
         f"{source['path']}: byte-count: the descriptor's bytes is {declared['bytes']}, but the "
         f"file has {len(after)} bytes: the file changed after the descriptor was "
-        "written; record the new bytes in datapackage.json",
+        "written; restore the file as received (a seed is never edited)",
         f"{source['path']}: hash-count: the descriptor's hash is {declared['hash']}, but the "
         f"file hashes to sha256:{actual}: the file changed after the descriptor was written; "
-        "record the new hash in datapackage.json",
+        "restore the file as received (a seed is never edited)",
     )
 
 

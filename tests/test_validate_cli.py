@@ -144,8 +144,8 @@ def test_tampered_seed(package: Path) -> None:
         f"hashes as recorded (value: {sources[0]['sha256']!r})",
         f"{sources[0]['path']}: hash-count: the descriptor's hash is "
         f"sha256:{sources[0]['sha256']}, but the file hashes to sha256:{actual}: "
-        "the file changed after the descriptor was written; record the new hash in "
-        "datapackage.json",
+        "the file changed after the descriptor was written; restore the file as received (a "
+        "seed is never edited)",
     ]
 
 

@@ -91,9 +91,14 @@ def _stat(resource: Resource, key: str, actual: str) -> Issue:
     hint = (
         "; a quoted field left open, a deleted or an added row changes it" if key == "rows" else ""
     )
+    fix = (
+        f"record the new {key} in datapackage.json"
+        if resource.is_table
+        else "restore the file as received (a seed is never edited)"
+    )
     message = (
         f"the descriptor's {key} is {resource.raw[key]}, but the file {actual}: the file changed "
-        f"after the descriptor was written{hint}; record the new {key} in datapackage.json"
+        f"after the descriptor was written{hint}; {fix}"
     )
     return Issue(resource.path, None, None, _STAT_CODES[key], message)
 
