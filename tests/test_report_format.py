@@ -87,10 +87,12 @@ def test_counts_are_singular_for_one(errors: int, warnings: int, hidden: str, su
 
 def test_fields_sort_by_the_numbers_in_them() -> None:
     report = Report("p")
-    report.issues.extend(Issue("a.csv", 4, f"column {n}", "extra-cell", "m") for n in (100, 12, 9))
-    order = ["column 9", "column 12", "column 100"]
+    long = "9" * 5000  # more digits than int() reads
+    numbers = (long, "100", "12", "9")
+    report.issues.extend(Issue("a.csv", 4, f"column {n}", "extra-cell", "m") for n in numbers)
+    order = ["column 9", "column 12", "column 100", f"column {long}"]
     assert [i.field for i in report.sorted()] == order
-    assert [line.split(":")[2] for line in render_text(report).splitlines()[:3]] == order
+    assert [line.split(":")[2] for line in render_text(report).splitlines()[:4]] == order
     limit: IssueLimit[None] = IssueLimit(2)  # the first two by column are the ones listed
     assert limit.take(report.issues, None) == []
     assert sorted(i.field or "" for _, i in limit.held()) == ["column 12", "column 9"]

@@ -71,12 +71,17 @@ def order(issue: Issue) -> tuple[Any, ...]:
     return (issue.file, issue.row or 0, field_order(issue.field), issue.code)
 
 
-def field_order(field: str | None) -> tuple[str | int, ...]:
-    """A field name as a sort key whose runs of digits compare as numbers."""
-    return tuple(int(part) if n % 2 else part for n, part in enumerate(_DIGITS.split(field or "")))
+def field_order(field: str | None) -> tuple[str | tuple[int, str], ...]:
+    """A field name as a sort key whose runs of ASCII digits compare as numbers, of any
+    length (by their length without leading zeros, then as text: no `int()` of a label of
+    5,000 digits)."""
+    return tuple(
+        (len(part.lstrip("0")), part.lstrip("0")) if n % 2 else part
+        for n, part in enumerate(_DIGITS.split(field or ""))
+    )
 
 
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile("([0-9]+)")
 _CONTROL = re.compile(f"[\t\n\r{CONTROLS}{LINE_SEPARATORS}]")
 """What a line of a report cannot show as itself: the cell rules' controls and line breaks."""
 
