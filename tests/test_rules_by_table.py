@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -190,7 +191,7 @@ def test_a_table_read_in_pieces_is_stored_in_parquet_files_removed_at_close(
     rows = list(
         store.query(f"SELECT count(*), count(DISTINCT _row) FROM {store.rows('statements')}")
     )
-    files = sorted(p.name for p in tmp_path.glob("ukraine-talks-keys-*-pieces*/*.parquet"))
+    files = sorted(p.name for p in tmp_path.glob("ukraine-talks-keys-*/*.parquet"))
     store.close()
     statements = columns.checked()["statements"]
     assert rows == [(statements, statements)]
@@ -209,7 +210,8 @@ def _stage(package: Path, folder: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tempfile, "tempdir", str(folder))
         with staged(PackageTables(package.parent)) as stage:
-            assert stage.parent == folder
+            assert stage.parent.parent == folder
+            assert not (stage / ".lock").exists()  # never copied into the package
 
 
 @pytest.mark.parametrize(
@@ -220,19 +222,45 @@ def _stage(package: Path, folder: Path) -> None:
 def test_a_new_temp_folder_removes_those_of_runs_killed_before_they_could(
     package: Path, tmp_path: Path, kind: str, make: Callable[[Path, Path], None]
 ) -> None:
-    """The key store's Parquet folder and DuckDB's spill folder, and `accept`'s staged copy
-    of the package: a killed run leaves them in the temp folder, and the next run that
-    makes one of the same kind removes them, never those of a process still running."""
+    """The key store's folder (its Parquet files and DuckDB's spill folder) and `accept`'s
+    staged copy of the package: a killed run leaves them in the temp folder, and the next
+    run that makes one of the same kind removes them; never one whose lock is held (a
+    process in another PID namespace), a young one without a lock (being made), a live
+    process's, another kind's, a link, or one whose name holds no pid."""
+    import fcntl
+
     gone = subprocess.Popen([sys.executable, "-c", ""])
     gone.wait()
-    stale = [tmp_path / f"ukraine-talks-{kind}-{gone.pid}-0000{end}" for end in ("", "-piecesxyz")]
-    alive = tmp_path / f"ukraine-talks-{kind}-{os.getppid()}-0000-piecesxyz"
-    other = tmp_path / f"ukraine-talks-{'stage' if kind == 'keys' else 'keys'}-{gone.pid}-0000"
-    for folder in (*stale, alive, other):
-        folder.mkdir()
-        (folder / "rows-00-0.parquet").write_bytes(b"")
-    make(package, tmp_path)
-    assert [f.exists() for f in (*stale, alive, other)] == [False, False, True, True]
+    dead, old = f"ukraine-talks-{kind}-{gone.pid}", time.time() - 3600
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    folders = {  # name → removed?
+        f"{dead}-killed": True,  # its lock file, let go of when the process died
+        f"{dead}-old-without-lock": True,
+        f"{dead}-young-without-lock": False,
+        f"{dead}-locked-elsewhere": False,
+        f"ukraine-talks-{kind}-{os.getppid()}-alive": False,
+        f"ukraine-talks-{'stage' if kind == 'keys' else 'keys'}-{gone.pid}-other-kind": False,
+        f"ukraine-talks-{kind}-\u00b2-not-a-pid": False,  # `isdigit()`, but int() refuses it
+        f"ukraine-talks-{kind}-{2**64}-too-large": False,  # os.kill refuses it
+    }
+    for name in folders:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "rows-00-0.parquet").write_bytes(b"")
+        if "without-lock" not in name:
+            (tmp_path / name / ".lock").write_bytes(b"")
+    os.utime(tmp_path / f"{dead}-old-without-lock", (old, old))
+    link = tmp_path / f"{dead}-link"
+    link.symlink_to(precious)
+    held = os.open(tmp_path / f"{dead}-locked-elsewhere" / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        make(package, tmp_path)
+    finally:
+        os.close(held)
+    assert {n: not (tmp_path / n).exists() for n in folders} == folders
+    assert link.is_symlink() and precious.is_dir()
+    assert sorted(p.name for p in tmp_path.glob(f"ukraine-talks-{kind}-{os.getpid()}-*")) == []
 
 
 @pytest.mark.parametrize("read", ["arrow", "csv", "arrow in 4 KiB pieces"])

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .._journal import journaled_group
-from .._scratch import scratch_folder
+from .._scratch import remove_scratch, scratch_folder
 from ..errors import BuildError, ContributeError
 from ..loading.parquet import PARQUET_DIR
 from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR
@@ -54,10 +54,12 @@ def staged(tables: PackageTables) -> Iterator[Path]:
     ContributeError saying so; the package itself is not touched.
     """
     try:
-        folder = scratch_folder("stage")  # and those of killed runs removed
+        scratch = scratch_folder("stage")  # and those of killed runs removed
     except OSError as exc:
         raise _unchanged(f"a working copy in {tempfile.gettempdir()}", exc) from None
+    folder = scratch / "package"  # beside the scratch folder's lock, not with it
     try:
+        folder.mkdir()
         for rel in _parts(tables):
             source, target = tables.root / rel, folder / rel
             if source.is_dir():
@@ -67,11 +69,11 @@ def staged(tables: PackageTables) -> Iterator[Path]:
                 shutil.copyfile(source, target)
         yield folder
     except OSError as exc:
-        if exc.filename is None or folder not in Path(exc.filename).parents:
+        if exc.filename is None or scratch not in Path(exc.filename).parents:
             raise
         raise _unchanged(f"a working copy of the package in {folder}", exc) from None
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_scratch(scratch)
 
 
 def commit(stage: Path, root: Path, explain: Explain | None = None) -> list[str]:

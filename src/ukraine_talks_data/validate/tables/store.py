@@ -23,14 +23,12 @@ Two relations per table, each with `_row`, the record's row number in the file:
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..._scratch import scratch_folder, scratch_name
+from ..._scratch import remove_scratch, scratch_folder
 from ...package.sql_text import literal, quoted
 from .values import CANONICAL, typed
 
@@ -42,7 +40,6 @@ if TYPE_CHECKING:
     from .positional import Positional
 
 _KIND = "keys"  # its temp folders: `ukraine-talks-keys-<pid>-…` (`_scratch`)
-_PIECES = "-pieces"  # the folder of a store's Parquet files (`KeyStore._append`)
 MEMORY_LIMIT = "256MB"
 """What DuckDB may hold in memory while the tables are read (beside a piece in Arrow);
 beyond it, it spills to its temporary folder."""
@@ -86,7 +83,7 @@ class KeyStore:
         self._views: dict[str, list[pa.Table]] = {}  # relations held in Arrow (`_append`)
         self._held = 0  # their bytes
         self._files: dict[str, int] = {}  # relations in Parquet files → the files written
-        self._folder: Path | None = None  # where those files lie (`_append`)
+        self._folder: Path | None = None  # its temp folder (`_scratch`)
         self._large = False  # some table came in pieces
         self._querying = False  # the rules query: QUERY_MEMORY_LIMIT
         self._reader: int | None = None  # the thread reading a query's rows (`query`)
@@ -97,13 +94,12 @@ class KeyStore:
         import duckdb
 
         if self._con is None:
-            # DuckDB makes the folder when it first spills, and removes it when closed.
-            name = scratch_name(_KIND)
+            # DuckDB makes its folder when it first spills, and removes it when closed.
             self._con = duckdb.connect(
                 ":memory:",
                 config={
                     "memory_limit": MEMORY_LIMIT,
-                    "temp_directory": str(Path(tempfile.gettempdir()) / name),
+                    "temp_directory": str(self._scratch() / "spill"),
                     "threads": 1,  # two once a table comes in pieces (`_append`)
                     "preserve_insertion_order": False,
                     # Nothing to keep after the validation: no checkpoints (in-memory, they
@@ -226,12 +222,18 @@ class KeyStore:
             ) from None
         self._files[relation] = number + 1
 
+    def _scratch(self) -> Path:
+        """The store's temp folder (`_scratch`): DuckDB's spill folder and the Parquet
+        files (`_append`), removed at `close` (or by a later store, once this process is
+        gone)."""
+        if self._folder is None:
+            self._folder = scratch_folder(_KIND)
+        return self._folder
+
     def _file(self, relation: str, number: str) -> Path:
         """The Parquet file `number` of `relation` (a glob with `*`)."""
-        if self._folder is None:
-            self._folder = scratch_folder(_KIND, _PIECES)
         kind, _, table = relation.partition(":")
-        return self._folder / f"{kind}-{table.encode().hex()}-{number}.parquet"
+        return self._scratch() / f"{kind}-{table.encode().hex()}-{number}.parquet"
 
     def drop(self, name: str) -> None:
         """Forget what was stored of table `name` (it is read again from its start)."""
@@ -316,5 +318,5 @@ class KeyStore:
         self._views.clear()
         self._held = 0
         if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
+            remove_scratch(self._folder)
             self._folder = None
