@@ -103,6 +103,20 @@ def duplicate_primary_key(package: Path) -> Expected:
     )
 
 
+def source_id_on_two_rows_naming_two_seeds(package: Path) -> Expected:
+    """Which seed the spans of a source_id on two rows cite is unknown: they are not
+    checked against either (each would be a span-mismatch burying the one cause)."""
+    path = csv_path(package, "sources")
+    rows = read_rows(path)
+    write_rows(path, [*rows, {**rows[1], "source_id": rows[0]["source_id"]}])
+    return invalid(
+        f"data/sources.csv:{len(rows) + 2}:path: unique-error: the value must be unique: row "
+        f"3 has the same value (value: {rows[1]['path']!r})",
+        f"data/sources.csv:{len(rows) + 2}:source_id: primary-key: duplicate primary key: row "
+        f"2 has the same value (value: {rows[0]['source_id']!r})",
+    )
+
+
 def value_outside_enum(package: Path) -> Expected:
     number = set_cell(csv_path(package, "events"), 0, "event_type", "picnic")
     return invalid(
@@ -449,58 +463,91 @@ def quote_text_no_longer_matches_its_span(package: Path) -> Expected:
     )
 
 
-def tampered_seed_file(package: Path) -> Expected:
-    return _seed_changed(package, lambda data: data + b"\n", "")
+def _same(data: bytes) -> bytes:
+    return data
 
 
-SEED_DAMAGE: list[tuple[str, Callable[[bytes], bytes], str]] = [
+def _crlf(data: bytes) -> bytes:
+    return data.replace(b"\n", b"\r\n")
+
+
+def _bom(data: bytes) -> bytes:
+    return b"\xef\xbb\xbf" + data
+
+
+SEED_DAMAGE: list[tuple[str, Callable[[bytes], bytes], Callable[[bytes], bytes], str]] = [
+    # (case, the seed file's new bytes, the bytes whose hash its row records, the hint)
     (
         "byte_order_mark",
-        lambda data: b"\xef\xbb\xbf" + data,
-        "a byte-order mark, without which it hashes as recorded (save it without BOM)",
+        _bom,
+        _same,
+        "; it gained a byte-order mark, without which it hashes as recorded (save it without BOM)",
     ),
     (
         "crlf",
-        lambda data: data.replace(b"\n", b"\r\n"),
-        "CRLF line ends, without which it hashes as recorded (save it with LF line ends)",
+        _crlf,
+        _same,
+        "; it gained CRLF line ends, without which it hashes as recorded (save it with LF "
+        "line ends)",
     ),
     (
         "byte_order_mark_and_crlf",
-        lambda data: b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n"),
-        "a byte-order mark and CRLF line ends, without which it hashes as recorded (save it "
-        "without BOM and with LF line ends)",
+        lambda data: _bom(_crlf(data)),
+        _same,
+        "; it gained a byte-order mark and CRLF line ends, without which it hashes as "
+        "recorded (save it without BOM and with LF line ends)",
     ),
+    (  # its CRLF line ends are its own: only the BOM is named
+        "byte_order_mark_on_a_seed_with_crlf",
+        lambda data: _bom(_crlf(data)),
+        _crlf,
+        "; it gained a byte-order mark, without which it hashes as recorded (save it without BOM)",
+    ),
+    ("one_more_line_feed", lambda data: data + b"\n", _same, ""),
+    ("sha256_cell_edited", _same, lambda data: data + b"?", ""),  # the file is as received
 ]
 
 
-def seed_saved_by_an_editor(
-    change: Callable[[bytes], bytes], gained: str
+def seed_not_as_recorded(
+    change: Callable[[bytes], bytes], recorded: Callable[[bytes], bytes], hint: str
 ) -> Callable[[Path], Expected]:
-    """A seed an editor saved with a BOM or CRLF line ends: one `source-hash` error that
-    names what it gained, not a `span-mismatch` for each of its spans (every offset after
-    the change moved)."""
-    return lambda package: _seed_changed(package, change, f"; it gained {gained}")
+    """A seed whose bytes do not hash to its sources row's sha256 (an editor saved it with
+    a BOM or CRLF line ends, a line feed was added, or the sha256 cell was edited): one
+    `source-hash` error, naming a gained BOM or CRLF line ends when removing them gives
+    back the recorded hash, not a `span-mismatch` for each of its spans (every offset after
+    the change moved). A changed file is also a `byte-count` and `hash-count` error."""
 
+    def damage(package: Path) -> Expected:
+        sources = csv_path(package, "sources")
+        rows = read_rows(sources)
+        source = rows[-1]
+        seed = package.parent / source["path"]
+        before = seed.read_bytes()
+        seed.write_bytes(change(before))
+        after = seed.read_bytes()
+        actual, expected = hashlib.sha256(after).hexdigest(), source["sha256"]
+        if recorded(before) != before:
+            expected = hashlib.sha256(recorded(before)).hexdigest()
+            set_cell(sources, len(rows) - 1, "sha256", expected)
+            restamp(sources, package)
+        declared = next(r for r in descriptor(package)["resources"] if r["path"] == source["path"])
+        lines = [
+            f"data/sources.csv:{len(rows) + 1}:sha256: source-hash: {source['path']} does not "
+            f"hash to this sha256: its bytes hash to {actual}{hint}; the spans citing "
+            f"{source['source_id']} are checked once the two agree (value: {expected!r})"
+        ]
+        if after != before:
+            lines += [
+                f"{source['path']}: byte-count: the descriptor's bytes is {declared['bytes']}, "
+                f"but the file has {len(after)} bytes: the file changed after the descriptor "
+                "was written; restore the file as received (a seed is never edited)",
+                f"{source['path']}: hash-count: the descriptor's hash is {declared['hash']}, "
+                f"but the file hashes to sha256:{actual}: the file changed after the "
+                "descriptor was written; restore the file as received (a seed is never edited)",
+            ]
+        return invalid(*lines)
 
-def _seed_changed(package: Path, change: Callable[[bytes], bytes], gained: str) -> Expected:
-    rows = read_rows(csv_path(package, "sources"))
-    source = rows[-1]
-    seed = package.parent / source["path"]
-    seed.write_bytes(change(seed.read_bytes()))
-    after = seed.read_bytes()
-    actual = hashlib.sha256(after).hexdigest()
-    declared = next(r for r in descriptor(package)["resources"] if r["path"] == source["path"])
-    return invalid(
-        f"data/sources.csv:{len(rows) + 1}:sha256: source-hash: {source['path']} has changed: "
-        f"its bytes hash to {actual}{gained}; the spans citing {source['source_id']} are "
-        f"checked once it hashes as recorded (value: {source['sha256']!r})",
-        f"{source['path']}: byte-count: the descriptor's bytes is {declared['bytes']}, but the "
-        f"file has {len(after)} bytes: the file changed after the descriptor was "
-        "written; restore the file as received (a seed is never edited)",
-        f"{source['path']}: hash-count: the descriptor's hash is {declared['hash']}, but the "
-        f"file hashes to sha256:{actual}: the file changed after the descriptor was written; "
-        "restore the file as received (a seed is never edited)",
-    )
+    return damage
 
 
 def end_before_start(package: Path) -> Expected:
@@ -821,6 +868,7 @@ CASES: list[Case] = [
         for table, index in FOREIGN_KEYS
     ),
     Case("duplicate_primary_key", duplicate_primary_key),
+    Case("source_id_on_two_rows_naming_two_seeds", source_id_on_two_rows_naming_two_seeds),
     Case("value_outside_enum", value_outside_enum),
     Case("id_not_matching_its_pattern", id_not_matching_its_pattern),
     Case("text_in_an_integer", text_in_an_integer),
@@ -844,8 +892,8 @@ CASES: list[Case] = [
     Case("encoded_surrogate", encoded_surrogate),
     Case("byte_order_mark", byte_order_mark),
     *(
-        Case(f"seed_saved_by_an_editor-{name}", seed_saved_by_an_editor(change, gained))
-        for name, change, gained in SEED_DAMAGE
+        Case(f"seed_not_as_recorded-{name}", seed_not_as_recorded(change, recorded, hint))
+        for name, change, recorded, hint in SEED_DAMAGE
     ),
     Case("crlf_line_ends", crlf_line_ends),
     *(
@@ -864,7 +912,6 @@ CASES: list[Case] = [
         for brk in ["\n", "\u2028", "\u2029"]
     ),
     Case("quote_text_no_longer_matches_its_span", quote_text_no_longer_matches_its_span),
-    Case("tampered_seed_file", tampered_seed_file),
     Case("end_before_start", end_before_start),
     Case("negative_offset", negative_offset),
     Case("offset_past_the_end_of_the_seed", offset_past_the_end_of_the_seed),

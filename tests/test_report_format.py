@@ -85,17 +85,29 @@ def test_counts_are_singular_for_one(errors: int, warnings: int, hidden: str, su
     assert lines[-2:] == [hidden, f"INVALID: p: {summary}; 1 table, 1 row checked"]
 
 
+@pytest.mark.parametrize(
+    ("limit", "omitted", "line"),
+    [
+        (1, 1, "… a.csv: 1 more error not listed (the first of each code is; --issue-limit 0 "),
+        (5, 2, "… a.csv: 2 more errors not listed (the first 5 of each code are; --issue-limit "),
+    ],
+)
+def test_the_line_of_what_the_limit_left_out(limit: int, omitted: int, line: str) -> None:
+    report = Report("p", omitted={"a.csv": {"error": omitted}}, issue_limit=limit)
+    assert render_text(report).splitlines()[0].startswith(line)
+
+
 def test_fields_sort_by_the_numbers_in_them() -> None:
     report = Report("p")
     long = "9" * 5000  # more digits than int() reads
-    numbers = (long, "100", "12", "9")
+    numbers = (long, "100", "12", "012", "9")  # 12 and 012: equal as numbers, then as text
     report.issues.extend(Issue("a.csv", 4, f"column {n}", "extra-cell", "m") for n in numbers)
-    order = ["column 9", "column 12", "column 100", f"column {long}"]
+    order = ["column 9", "column 012", "column 12", "column 100", f"column {long}"]
     assert [i.field for i in report.sorted()] == order
-    assert [line.split(":")[2] for line in render_text(report).splitlines()[:4]] == order
+    assert [line.split(":")[2] for line in render_text(report).splitlines()[:5]] == order
     limit: IssueLimit[None] = IssueLimit(2)  # the first two by column are the ones listed
     assert limit.take(report.issues, None) == []
-    assert sorted(i.field or "" for _, i in limit.held()) == ["column 12", "column 9"]
+    assert sorted(i.field or "" for _, i in limit.held()) == ["column 012", "column 9"]
 
 
 def test_colour_only_when_asked(tmp_path: Path) -> None:

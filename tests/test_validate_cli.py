@@ -139,9 +139,9 @@ def test_tampered_seed(package: Path) -> None:
     actual = hashlib.sha256(seed.read_bytes()).hexdigest()
     # Our check on the sources table, and the descriptor's hash of the seed resource.
     assert lines == [
-        f"data/sources.csv:2:sha256: source-hash: {sources[0]['path']} has changed: its bytes "
-        f"hash to {actual}; the spans citing {sources[0]['source_id']} are checked once it "
-        f"hashes as recorded (value: {sources[0]['sha256']!r})",
+        f"data/sources.csv:2:sha256: source-hash: {sources[0]['path']} does not hash to this "
+        f"sha256: its bytes hash to {actual}; the spans citing {sources[0]['source_id']} are "
+        f"checked once the two agree (value: {sources[0]['sha256']!r})",
         f"{sources[0]['path']}: hash-count: the descriptor's hash is "
         f"sha256:{sources[0]['sha256']}, but the file hashes to sha256:{actual}: "
         "the file changed after the descriptor was written; restore the file as received (a "

@@ -127,9 +127,13 @@ def _left_out(hidden: Counter[Severity], max_errors: int | None) -> list[str]:
 
 def _not_listed(report: Report) -> list[str]:
     """A line per file whose issues the validator counted beyond its limit."""
+    first = (
+        "the first of each code is"
+        if report.issue_limit == 1
+        else f"the first {report.issue_limit} of each code are"
+    )
     return [
-        f"… {file}: {_more(counts)} not listed (the first {report.issue_limit} "
-        "of each code are; --issue-limit 0 lists all)"
+        f"… {file}: {_more(counts)} not listed ({first}; --issue-limit 0 lists all)"
         for file, counts in sorted(report.omitted.items())
     ]
 

@@ -71,14 +71,15 @@ def order(issue: Issue) -> tuple[Any, ...]:
     return (issue.file, issue.row or 0, field_order(issue.field), issue.code)
 
 
-def field_order(field: str | None) -> tuple[str | tuple[int, str], ...]:
+def field_order(field: str | None) -> tuple[tuple[str | tuple[int, str], ...], str]:
     """A field name as a sort key whose runs of ASCII digits compare as numbers, of any
     length (by their length without leading zeros, then as text: no `int()` of a label of
-    5,000 digits)."""
-    return tuple(
+    5,000 digits); names equal as numbers (`c7`, `c007`) then by their text."""
+    parts = tuple(
         (len(part.lstrip("0")), part.lstrip("0")) if n % 2 else part
         for n, part in enumerate(_DIGITS.split(field or ""))
     )
+    return parts, field or ""
 
 
 _DIGITS = re.compile("([0-9]+)")

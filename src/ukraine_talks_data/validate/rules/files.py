@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..inputs.files import path_problem
 from ..inputs.resource_rules import declared_algorithm, whole_number
-from ..report.issues import Issue
+from ..report.issues import Issue, counted
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ...package.sources import SourceText
     from ..inputs.descriptor import Resource
     from ..tables.columns import ColumnContext
-    from ..tables.context import Context
+    from ..tables.context import Context, Row
 
 
 def resource_file_readable(package: ColumnContext) -> Iterator[Issue]:
@@ -73,9 +76,9 @@ def file_matches_descriptor(package: ColumnContext) -> Iterator[Issue]:
         if parsed is None:
             continue
         if whole_number(raw.get("rows")) and raw["rows"] != parsed.data_rows:
-            yield _stat(resource, "rows", f"has {parsed.data_rows} data rows")
+            yield _stat(resource, "rows", f"has {counted(parsed.data_rows, 'data row')}")
         if whole_number(raw.get("fields")) and raw["fields"] != len(parsed.header):
-            yield _stat(resource, "fields", f"has {len(parsed.header)} columns")
+            yield _stat(resource, "fields", f"has {counted(len(parsed.header), 'column')}")
 
 
 _STAT_CODES = {
@@ -109,7 +112,7 @@ def source_file_intact(package: ColumnContext) -> Iterator[Issue]:
     table = ctx.table("sources")
     if table is None:
         return
-    texts, changed = ctx.sources(), changed_seeds(ctx)
+    texts = ctx.sources()
     for row in table:
         source_id, path = row.get("source_id"), row.get("path")
         if source_id is None or path is None:
@@ -132,38 +135,63 @@ def source_file_intact(package: ColumnContext) -> Iterator[Issue]:
                 "path", "source-encoding", f"seed file is not UTF-8 ({seed.decode_error})", path
             )
         expected = row.get("sha256")
-        if expected is not None and source_id in changed:
+        if expected not in (None, seed.sha256) and _seed(ctx, row) is seed:
             message = (
-                f"{path} has changed: its bytes hash to {seed.sha256}{_gained(seed, expected)}; "
-                f"the spans citing {source_id} are checked once it hashes as recorded"
+                f"{path} does not hash to this sha256: its bytes hash to {seed.sha256}"
+                f"{_gained(seed, expected)}; the spans citing {source_id} are checked once "
+                "the two agree"
             )
             yield at("sha256", "source-hash", message, expected)
 
 
-def changed_seeds(ctx: Context) -> set[str]:
-    """The source ids whose seed's bytes do not hash to the sources table's sha256: their
-    spans are not checked (offsets into a changed text, a BOM or CRLF line ends added,
-    would all mismatch and bury the one cause, `source-hash`)."""
-    texts, changed = ctx.sources(), set()
+def unchecked_seeds(ctx: Context) -> set[str]:
+    """The source ids whose spans are not checked: their seed's bytes do not hash to the
+    sources row's sha256 (offsets into a changed text, a BOM or CRLF line ends added, would
+    all mismatch and bury the one cause, `source-hash`), or two rows name them (which
+    seed is meant is unknown: a `primary-key` error)."""
+    unchecked: set[str] = set()
+    seen: set[str] = set()
     for row in ctx.table("sources") or []:
-        source_id, expected = row.get("source_id"), row.get("sha256")
-        if source_id is None or expected is None:
+        source_id, expected, seed = row.get("source_id"), row.get("sha256"), _seed(ctx, row)
+        if source_id is None:
             continue
-        seed = texts.get(source_id)
-        if seed is not None and seed.sha256 != expected:
-            changed.add(source_id)
-    return changed
+        if source_id in seen or (seed is not None and expected not in (None, seed.sha256)):
+            unchecked.add(source_id)
+        seen.add(source_id)
+    return unchecked
+
+
+def _seed(ctx: Context, row: Row) -> SourceText | None:
+    """The seed file a sources row names, read; None where it is unreadable, or where
+    another row with the same source_id (a `primary-key` error) named another file."""
+    source_id, path = row.get("source_id"), row.get("path")
+    seed = ctx.sources().get(source_id) if source_id is not None else None
+    if seed is None or path is None or not _same_file(seed.path, ctx.descriptor.root / path):
+        return None
+    return seed
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return a == b
 
 
 def _gained(seed: SourceText, expected: str) -> str:
-    """`; it gained a byte-order mark and CRLF line ends (…)` when removing them gives
-    back the recorded hash (an editor's usual damage); else nothing."""
-    if seed.text is None:
+    """`; it gained a byte-order mark and CRLF line ends (…)` when removing one or both
+    gives back the recorded hash (an editor's usual damage); else nothing."""
+    text = seed.text
+    if text is None:
         return ""
-    bom, crlf = seed.text.startswith("\ufeff"), "\r\n" in seed.text
-    restored = seed.text.removeprefix("\ufeff").replace("\r\n", "\n")
-    if not (bom or crlf) or hashlib.sha256(restored.encode()).hexdigest() != expected:
-        return ""
-    gained = " and ".join(["a byte-order mark"] * bom + ["CRLF line ends"] * crlf)
-    undo = " and ".join(["without BOM"] * bom + ["with LF line ends"] * crlf)
-    return f"; it gained {gained}, without which it hashes as recorded (save it {undo})"
+    has_bom, has_crlf = text.startswith("\ufeff"), "\r\n" in text
+    for bom, crlf in ((False, True), (True, False), (True, True)):  # one before both
+        if (bom and not has_bom) or (crlf and not has_crlf):
+            continue
+        restored = text[1:] if bom else text
+        restored = restored.replace("\r\n", "\n") if crlf else restored
+        if hashlib.sha256(restored.encode()).hexdigest() == expected:
+            gained = " and ".join(["a byte-order mark"] * bom + ["CRLF line ends"] * crlf)
+            undo = " and ".join(["without BOM"] * bom + ["with LF line ends"] * crlf)
+            return f"; it gained {gained}, without which it hashes as recorded (save it {undo})"
+    return ""

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..report.issues import Issue
+from ..report.issues import Issue, counted
 from ..tables.seed_slices import SeedsTooLargeError
 from ..tables.values import flagged, ints
-from .files import changed_seeds
+from .files import unchecked_seeds
 
 if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
@@ -46,19 +46,19 @@ def span_offsets_ordered(ctx: ColumnContext) -> Iterator[Issue]:
 
 def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
     """A span's text equals the source's text[start_char:end_char], character for character
-    (against a seed whose bytes hash as the sources table records: one that changed is a
-    `source-hash` error, and its spans are checked once it is restored)."""
+    (against a seed whose bytes hash as the sources table records, on one row: one that
+    changed is a `source-hash` error, and its spans are checked once it is restored)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     tables = ctx.span_tables()  # each has every span field
     if not tables:
         return
-    sources, changed = ctx.rows.sources(), changed_seeds(ctx.rows)  # changed: `source-hash`
+    sources, unchecked = ctx.rows.sources(), unchecked_seeds(ctx.rows)
     seeds = {
         k: v.text
         for k, v in sources.items()
-        if v is not None and v.text is not None and k not in changed
+        if v is not None and v.text is not None and k not in unchecked
     }
     known = pa.array(list(seeds), pa.string())
     lengths = pa.array([len(t) for t in seeds.values()], pa.int64())
@@ -84,7 +84,8 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
             source_id, e = ids[i].as_py(), end[i].as_py()
             found[i] = Issue(
                 table.path, table.row(i), "end_char", "span-out-of-range",
-                f"end_char is past the end of {source_id} ({len(seeds[source_id])} characters)",
+                f"end_char is past the end of {source_id} "
+                f"({counted(len(seeds[source_id]), 'character')})",
                 str(e),
             )  # fmt: skip
         text = table.columns["text"]
