@@ -46,8 +46,9 @@ def span_offsets_ordered(ctx: ColumnContext) -> Iterator[Issue]:
 
 def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
     """A span's text equals the source's text[start_char:end_char], character for character
-    (against a seed whose bytes hash as the sources table records, on one row: one that
-    changed is a `source-hash` error, and its spans are checked once it is restored)."""
+    (against a seed whose bytes hash to its sources row's sha256, on one row only: the
+    spans of any other are checked once its `source-hash` or `primary-key` error is put
+    right; `files.unchecked_seeds`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
