@@ -41,16 +41,12 @@ def alive(pid: int) -> bool:
     return True
 
 
-def scratch_name(kind: str) -> str:
-    """A new folder name of this process, `ukraine-talks-<kind>-<pid>-<random>`."""
-    return f"{PREFIX}{kind}-{os.getpid()}-{secrets.token_hex(4)}"
-
-
 def scratch_folder(kind: str) -> Path:
     """Make a folder of `kind` in the temp folder, locked until `remove_scratch`, after
     removing the folders of `kind` that killed runs left."""
     clear_scratch(kind)
-    folder = Path(tempfile.mkdtemp(prefix=f"{scratch_name(kind)}-"))
+    name = f"{PREFIX}{kind}-{os.getpid()}-{secrets.token_hex(4)}-"
+    folder = Path(tempfile.mkdtemp(prefix=name))
     if os.name == "posix":
         import fcntl
 

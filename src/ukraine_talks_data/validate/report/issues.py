@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import re
@@ -71,6 +72,7 @@ def order(issue: Issue) -> tuple[Any, ...]:
     return (issue.file, issue.row or 0, field_order(issue.field), issue.code)
 
 
+@functools.lru_cache(maxsize=4096)  # a report's fields are few; its issues, millions
 def field_order(field: str | None) -> tuple[tuple[str | tuple[int, str], ...], str]:
     """A field name as a sort key whose runs of ASCII digits compare as numbers, of any
     length (by their length without leading zeros, then as text: no `int()` of a label of

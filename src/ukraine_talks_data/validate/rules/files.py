@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -19,8 +18,6 @@ from ..inputs.resource_rules import declared_algorithm, whole_number
 from ..report.issues import Issue, counted
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ...package.sources import SourceText
     from ..inputs.descriptor import Resource
     from ..tables.columns import ColumnContext
@@ -163,19 +160,11 @@ def unchecked_seeds(ctx: Context) -> set[str]:
 
 def _seed(ctx: Context, row: Row) -> SourceText | None:
     """The seed file a sources row names, read; None where it is unreadable, or where
-    another row with the same source_id (a `primary-key` error) named another file."""
-    source_id, path = row.get("source_id"), row.get("path")
-    seed = ctx.sources().get(source_id) if source_id is not None else None
-    if seed is None or path is None or not _same_file(seed.path, ctx.descriptor.root / path):
+    another row with the same source_id (a `primary-key` error) named the seed read."""
+    source_id = row.get("source_id")
+    if source_id is None or ctx.source_row(source_id) != row.number:
         return None
-    return seed
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.realpath(a) == os.path.realpath(b)
-    except (OSError, ValueError):
-        return a == b
+    return ctx.sources().get(source_id)
 
 
 def _gained(seed: SourceText, expected: str) -> str:

@@ -91,6 +91,7 @@ class Context:
     _tables: dict[str, Table | None] = field(default_factory=dict)
     _sources: dict[str, SourceText | None] | None = None
     _source_errors: dict[str, PackageFileError] = field(default_factory=dict)
+    _source_rows: dict[str, int] = field(default_factory=dict)
     _sizes: dict[str, int] = field(default_factory=dict)
     _digests: dict[tuple[str, str], str] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
@@ -205,6 +206,7 @@ class Context:
         if name == "sources":  # the seeds are read from the sources table
             self._sources = None
             self._source_errors.clear()
+            self._source_rows.clear()
 
     def use_parsed(self, name: str, parsed: ParsedCsv) -> None:
         """Take `parsed` as table `name`'s parse (one settled without `parse_csv`, which
@@ -255,6 +257,7 @@ class Context:
                         except PackageFileError as exc:
                             read[key] = exc
                     found = read[key]
+                    self._source_rows[source_id] = row.number  # the last row of the id wins
                     if isinstance(found, PackageFileError):
                         sources[source_id] = None
                         self._source_errors[source_id] = found
@@ -262,6 +265,12 @@ class Context:
                         sources[source_id] = found
                 self._sources = sources
             return self._sources
+
+    def source_row(self, source_id: str) -> int | None:
+        """The number of the sources row whose seed `sources()` holds for `source_id` (of
+        several rows with one source_id, a `primary-key` error, the last)."""
+        self.sources()
+        return self._source_rows.get(source_id)
 
     def source_error(self, source_id: str) -> PackageFileError | None:
         """Why the seed of `source_id` could not be read, if it could not."""
