@@ -270,26 +270,32 @@ def empty_file(package: Path) -> Expected:
 # Bytes and encoding -----------------------------------------------------------------------
 
 
-def _undecodable(package: Path, bad: bytes, why: str) -> Expected:
-    """The last actor's name ends in `bad` instead of its last (ASCII) character."""
+def _undecodable(package: Path, bad: bytes, why: str, end: bytes = b"\n") -> Expected:
+    """The last actor's name ends in `bad` instead of its last (ASCII) character; the file's
+    lines end in `end`."""
     path = csv_path(package, "actors")
     rows = read_rows(path)
-    data = path.read_bytes()
+    data = path.read_bytes().replace(b"\n", end)
     name = rows[-1]["name"].encode()
     offset = data.rindex(b"," + name + b",") + 1 + len(name) - 1
     path.write_bytes(data[:offset] + bad + data[offset + 1 :])
     restamp(path)
-    line = data[:offset].count(b"\n") + 1
+    line = data[:offset].count(end) + 1
     shown = rows[-1]["name"][:-1] + bad.decode("utf-8", "replace")
     return invalid(
         f"data/actors.csv:{len(rows) + 1}:name: encoding-error: not UTF-8: byte "
         f"{bad[0]:02X} on line {line} (file offset {offset}) cannot be decoded ({why}); 1 "
-        f"undecodable byte run(s) in the file; save it as UTF-8 (value: {shown!r})"
+        f"undecodable byte run in the file; save it as UTF-8 (value: {shown!r})"
     )
 
 
 def non_utf8_bytes(package: Path) -> Expected:
     return _undecodable(package, b"\xff", "invalid start byte")
+
+
+def non_utf8_bytes_in_a_file_with_cr_line_ends(package: Path) -> Expected:
+    """Lines ended by CR alone: the line is counted as the csv module reads lines."""
+    return _undecodable(package, b"\xff", "invalid start byte", end=b"\r")
 
 
 def encoded_surrogate(package: Path) -> Expected:
@@ -315,8 +321,8 @@ def crlf_line_ends(package: Path) -> Expected:
     restamp(path)
     count = data.count(b"\n")
     return invalid(
-        f"data/actors.csv: line-ending: {count} line(s) end with CR or CRLF, first "
-        "line 1; the package uses LF (\\n) line ends"
+        f"data/actors.csv: line-ending: {count} lines with a CR or CRLF end, the first "
+        "on line 1; the package uses LF (\\n) line ends"
     )
 
 
@@ -889,6 +895,7 @@ CASES: list[Case] = [
     Case("blank_row", blank_row),
     Case("empty_file", empty_file),
     Case("non_utf8_bytes", non_utf8_bytes),
+    Case("non_utf8_bytes_in_a_file_with_cr_line_ends", non_utf8_bytes_in_a_file_with_cr_line_ends),
     Case("encoded_surrogate", encoded_surrogate),
     Case("byte_order_mark", byte_order_mark),
     *(

@@ -14,12 +14,14 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from ..inputs.resource_rules import shown
+from ..report.issues import counted
 
 BOM = b"\xef\xbb\xbf"
 MAX_EXTRA_CELLS = 100
 """Extra cells (beyond the header's width) reported one by one in a record, and extra labels
 (beyond the schema's fields) in the header; the rest of a wider record is cut off here and
 stated in one `extra-cell` (or `extra-label`) problem (docs/codebook.md)."""
+_LINE_END = re.compile(rb"[\r\n]")
 _ESCAPED = re.compile("[\udc80-\udcff]+")  # runs of undecodable bytes, surrogate-escaped
 
 
@@ -179,7 +181,7 @@ def _quoting_problem(text: str, line: int, row: int, exc: csv.Error) -> CsvProbl
     column, start, end, kind = _scan_quotes(rest)
     value = shown(rest[start:end], 200)
     if kind == "unclosed":
-        swallowed = rest[start:].count("\n")
+        swallowed = line_breaks(rest[start:])
         breaks = f"{swallowed} line break{'s' * (swallowed != 1)}"
         message = (
             f"a quoted cell opened on line {line} is never closed, so the rest of the file "
@@ -187,7 +189,7 @@ def _quoting_problem(text: str, line: int, row: int, exc: csv.Error) -> CsvProbl
         )
         return CsvProblem("unterminated-quote", message, row, column, value)
     if kind == "text-after-quote":
-        closed = line + rest[:end].count("\n")
+        closed = line + line_breaks(rest[:end])
         if closed == line:
             message = (
                 f"on line {line}, text follows the closing quote of a quoted cell; double the "
@@ -237,6 +239,11 @@ def _scan_quotes(record: str) -> tuple[int, int, int, str]:
     return column, 0, min(n, 200), ""
 
 
+def line_breaks(text: str) -> int:
+    """The line ends in `text` as the csv module reads lines: LF, CR and CRLF, each once."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def _line_ends(text: str, parsed: ParsedCsv) -> None:
     """Report CRLF or CR line ends once per file, with how many lines and the first one
     (every CR ends a line, as the csv module reads lines; CRLF is one line end)."""
@@ -246,7 +253,7 @@ def _line_ends(text: str, parsed: ParsedCsv) -> None:
         parsed.problems.append(
             CsvProblem(
                 "line-ending",
-                f"{count} line(s) end with CR or CRLF, first line {first}; "
+                f"{counted(count, 'line')} with a CR or CRLF end, the first on line {first}; "
                 "the package uses LF (\\n) line ends",
             )
         )
@@ -255,17 +262,17 @@ def _line_ends(text: str, parsed: ParsedCsv) -> None:
 def _encoding_problem(data: bytes, exc: UnicodeDecodeError) -> CsvProblem:
     """Locate the first undecodable byte by row and column; count the bad bytes in the file."""
     prefix = data[: exc.start].decode("utf-8", errors="replace")
-    line = prefix.count("\n") + 1
+    line = line_breaks(prefix) + 1
     records, _ = _read(prefix + "\x00", strict=False)
     row = len(records)
     column = max(len(records[-1]) - 1, 0) if records else 0
     bad = len(_ESCAPED.findall(data.decode("utf-8", errors="surrogateescape")))
-    end = data.find(b"\n", exc.start)
-    tail = data[exc.start : end if end >= 0 else len(data)].decode("utf-8", errors="replace")
+    end = _LINE_END.search(data, exc.start)
+    tail = data[exc.start : end.start() if end else len(data)].decode("utf-8", errors="replace")
     cell = (records[-1][-1][:-1] if records and records[-1] else "") + tail.split(",", 1)[0]
     byte = data[exc.start : exc.start + 1].hex().upper()
     message = (
         f"not UTF-8: byte {byte} on line {line} (file offset {exc.start}) cannot be decoded "
-        f"({exc.reason}); {bad} undecodable byte run(s) in the file; save it as UTF-8"
+        f"({exc.reason}); {counted(bad, 'undecodable byte run')} in the file; save it as UTF-8"
     )
     return CsvProblem("encoding-error", message, row, column, shown(cell, 200))
