@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ukraine_talks_data.validate.rules.constraints import _breaks
+from ukraine_talks_data.validate.rules.constraints import _breaks, constraint_message
 from ukraine_talks_data.validate.tables.positional import Positional
 
 CELLS = st.lists(st.one_of(st.none(), st.text(alphabet="aé€😀,", max_size=9)), min_size=1)
@@ -42,6 +43,21 @@ def test_lengths_are_counted_in_characters(
 
     expected = [wrong(c) for c in cells]
     assert _broken(cells, "list" if listed else "string", name, limit) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "limit", "message"),
+    [("string", "minLength", 1, "must be at least 1 character long"),
+     ("string", "maxLength", 2, "must be at most 2 characters long"),
+     ("list", "minLength", 1, "must have at least 1 item"),
+     ("array", "maxLength", 3, "must have at most 3 items"),
+     ("integer", "minimum", 1, "must be 1 or more")],
+)  # fmt: skip
+def test_a_constraint_message_counts_characters_or_items(
+    kind: str, name: str, limit: int, message: str
+) -> None:
+    field = {"name": "x", "type": kind, "constraints": {name: limit}}
+    assert constraint_message(field, name) == message
 
 
 @settings(deadline=None)

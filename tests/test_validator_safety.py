@@ -574,7 +574,7 @@ def test_a_length_beyond_any_text_is_checked_not_crashed_on(package: Path, engin
     names = [r["name"] for r in csv.DictReader(csv_path(package, "actors").open(encoding="utf-8"))]
     assert code == 1
     assert lines == [
-        f"data/actors.csv:{n}:name: constraint-error: must be at least {10**30} character(s) "
+        f"data/actors.csv:{n}:name: constraint-error: must be at least {10**30} characters "
         f"long (value: {name!r})"
         for n, name in enumerate(names, start=2)
     ]

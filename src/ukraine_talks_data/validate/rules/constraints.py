@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from ..inputs.schema_rules import CONSTRAINTS
-from ..report.issues import Issue
+from ..report.issues import Issue, counted
 from ..tables.values import CANONICAL, TYPED, flagged
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ MESSAGES = {
     "pattern": "must match the pattern {}",
     "minimum": "must be {} or more",
     "maximum": "must be {} or less",
-    "minLength": "must be at least {} character(s) long",
-    "maxLength": "must be at most {} character(s) long",
 }
 ORDER = ("required", "minLength", "maxLength", "pattern", "minimum", "maximum", "enum")
 
@@ -41,6 +39,11 @@ def constraint_message(field: dict[str, Any], name: str) -> str:
     value = (field.get("constraints") or {}).get(name)
     if name == "enum" and isinstance(value, list):
         return "must be one of: " + ", ".join(str(v) for v in value)
+    if name in ("minLength", "maxLength") and isinstance(value, int):
+        bound = "at least" if name == "minLength" else "at most"
+        if field.get("type") in ("list", "array"):  # a list's length: its items
+            return f"must have {bound} {counted(value, 'item')}"
+        return f"must be {bound} {counted(value, 'character')} long"
     template = MESSAGES.get(name)
     return template.format(value) if template else f"breaks the schema's constraint {name}"
 
