@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -735,27 +734,35 @@ def link_row_pointing_nowhere(package: Path) -> Expected:
 # The descriptor ---------------------------------------------------------------------------
 
 
-UNUSABLE_DESCRIPTORS = [
+UNUSABLE_DESCRIPTORS = [  # (name, text, reason, the line the issue names, if any)
     (
         "not-json",
         b"{not json",
         "not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)",
+        1,
     ),
     (
         "comma-missing-on-line-3",
         b'{\n  "name": "x"\n  "resources": []\n}\n',
         "not valid JSON (Expecting ',' delimiter at line 3, column 3)",
+        3,
     ),
-    ("array", b"[]", "a data package descriptor must be a JSON object"),
-    ("deep-array", b"[" * 5000 + b"]" * 5000, "JSON nested more than 64 levels deep"),
-    ("deep-object", b'{"resources": [' * 40 + b"]}" * 40, "JSON nested more than 64 levels deep"),
-    ("not-utf8", b"\xff", "not UTF-8 text (invalid start byte at byte 0)"),
-    ("nan", b'{"bytes": NaN}', "not usable JSON (NaN is not valid JSON)"),
+    ("array", b"[]", "a data package descriptor must be a JSON object", None),
+    ("deep-array", b"[" * 5000 + b"]" * 5000, "JSON nested more than 64 levels deep", None),
     (
+        "deep-object",
+        b'{"resources": [' * 40 + b"]}" * 40,
+        "JSON nested more than 64 levels deep",
+        None,
+    ),
+    ("not-utf8", b"\xff", "not UTF-8 text (invalid start byte at byte 0)", None),
+    ("nan", b'{"bytes": NaN}', "not usable JSON (NaN is not valid JSON)", None),
+    (  # the line where the object holding the key twice opens
         "key-twice",
-        b'{"name": "a", "resources": [{"name": "x", "path": "a.csv", "name": "y"}]}',
+        b'{"name": "a",\n "resources": [\n  {"name": "x", "path": "a.csv",\n   "name": "y"}]}',
         "not usable JSON (the key 'name' appears twice in one object; JSON readers differ "
         "on which they keep)",
+        3,
     ),
     *(
         (
@@ -763,6 +770,7 @@ UNUSABLE_DESCRIPTORS = [
             text,
             f"not usable JSON (a string holds {half}, half of a UTF-16 surrogate pair, which "
             "is not text)",
+            None,
         )
         for where, text, half in [
             ("value", b'{"title": "a\\ud800", "resources": []}', "\\ud800"),
@@ -773,11 +781,12 @@ UNUSABLE_DESCRIPTORS = [
 ]
 
 
-def descriptor_that_cannot_be_used(text: bytes, reason: str) -> Callable[[Path], Expected]:
-    # Where the text stops being JSON, the issue's row is that line (editors and GitHub
+def descriptor_that_cannot_be_used(
+    text: bytes, reason: str, line: int | None
+) -> Callable[[Path], Expected]:
+    # The issue's row is the descriptor's line where it can be told (editors and GitHub
     # annotations go there).
-    at = re.search(r"at line (\d+),", reason)
-    where = f"datapackage.json:{at[1]}" if at else "datapackage.json"
+    where = f"datapackage.json:{line}" if line else "datapackage.json"
 
     def damage(package: Path) -> Expected:
         package.write_bytes(text)
@@ -936,8 +945,11 @@ CASES: list[Case] = [
     ),
     Case("link_row_pointing_nowhere", link_row_pointing_nowhere),
     *(
-        Case(f"descriptor_that_cannot_be_used-{name}", descriptor_that_cannot_be_used(text, why))
-        for name, text, why in UNUSABLE_DESCRIPTORS
+        Case(
+            f"descriptor_that_cannot_be_used-{name}",
+            descriptor_that_cannot_be_used(text, why, line),
+        )
+        for name, text, why, line in UNUSABLE_DESCRIPTORS
     ),
     *(
         Case(f"unsafe_resource_path_is_refused-{name}", unsafe_resource_path_is_refused(v, why))

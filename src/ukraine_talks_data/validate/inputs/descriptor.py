@@ -165,6 +165,8 @@ def load_json(data: bytes) -> Any:
         raise JsonError(reason, exc.lineno) from None
     except RecursionError:
         raise JsonError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except _DuplicateKeyError as exc:
+        raise JsonError(f"not usable JSON ({exc})", _object_line(text)) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise JsonError(f"not usable JSON ({exc})") from None
     if isinstance(value, dict | list) and _depth(value) > MAX_JSON_DEPTH:
@@ -192,16 +194,46 @@ def _refuse_lone_surrogates(value: Any) -> None:
         ) from None
 
 
+class _DuplicateKeyError(ValueError):
+    """A key twice in one JSON object (`_object`)."""
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object, refused when a key appears twice in it: JSON readers differ on which
     of the two they keep (Python's and Frictionless's the last, others the first)."""
     value = dict(pairs)
     if len(value) < len(pairs):
         twice = next(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-        raise ValueError(
+        raise _DuplicateKeyError(
             f"the key {twice!r} appears twice in one object; JSON readers differ on which they keep"
         )
     return value
+
+
+def _object_line(text: str) -> int | None:
+    """The line where the object holding a key twice opens: `text` read again (only on
+    that error) by the json module's Python scanner, told where each object opens."""
+    import json.decoder
+    import json.scanner
+
+    opened: list[int] = []
+
+    def parse_object(s_and_end: tuple[str, int], *rest: Any) -> Any:
+        opened.append(s_and_end[1])
+        value = json.decoder.JSONObject(s_and_end, *rest)  # type: ignore[attr-defined]
+        opened.pop()
+        return value
+
+    decoder = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_no_constant)
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    try:
+        decoder.decode(text)
+    except _DuplicateKeyError:
+        return text.count("\n", 0, opened[-1]) + 1
+    except (ValueError, RecursionError):
+        pass
+    return None
 
 
 def _no_constant(name: str) -> Any:
