@@ -573,6 +573,22 @@ def negative_offset(package: Path) -> Expected:
     )
 
 
+def negative_offset_under_a_schema_without_its_minimum(package: Path) -> Expected:
+    """Without the schema's `minimum`, the span rule says it (once, either way)."""
+
+    def unbounded(data: dict[str, Any]) -> None:
+        spec = next(f for f in data["fields"] if f["name"] == "start_char")
+        del spec["constraints"]["minimum"]
+
+    edit_schema(package, "evidence", unbounded)
+    number = set_cell(csv_path(package, "evidence"), 0, "start_char", "-3")
+    return invalid(
+        f"data/evidence.csv:{number}:start_char: span-offsets: start_char must be 0 or more "
+        "(value: '-3')",
+        args=("--allow-schema-changes",),
+    )
+
+
 def offset_past_the_end_of_the_seed(package: Path) -> Expected:
     path = csv_path(package, "evidence")
     row = read_rows(path)[0]
@@ -930,6 +946,10 @@ CASES: list[Case] = [
     Case("quote_text_no_longer_matches_its_span", quote_text_no_longer_matches_its_span),
     Case("end_before_start", end_before_start),
     Case("negative_offset", negative_offset),
+    Case(
+        "negative_offset_under_a_schema_without_its_minimum",
+        negative_offset_under_a_schema_without_its_minimum,
+    ),
     Case("offset_past_the_end_of_the_seed", offset_past_the_end_of_the_seed),
     Case("statement_dated_after_its_source", statement_dated_after_its_source),
     Case("end_date_before_date", end_date_before_date),

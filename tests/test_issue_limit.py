@@ -27,12 +27,15 @@ from ukraine_talks_data.validate.tables.store import KeyStore
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped package with 1,100 bad categories (2,200 constraint errors) and every
-    statement's speaker_id unknown (a foreign-key error per row, found by SQL)."""
+    """The shipped package with 1,100 bad categories (2,200 constraint errors), every
+    statement's speaker_id unknown (a foreign-key error per row, found by SQL), and every
+    other one not an id at all (a constraint error and a foreign-key error on one cell)."""
     package = copy_package(tmp_path_factory.mktemp("many") / "pkg")
     dict(DAMAGES)["more than 1000 errors"](package.parent)
     path = package.parent / "data" / "statements.csv"
-    write_rows(path, [{**row, "speaker_id": "nobody_known"} for row in read_rows(path)])
+    speakers = ["nobody_known", "Nobody Known"]
+    rows = read_rows(path)
+    write_rows(path, [{**row, "speaker_id": speakers[i % 2]} for i, row in enumerate(rows)])
     return package
 
 
@@ -80,6 +83,7 @@ def test_without_a_limit_nothing_is_omitted(many: Path) -> None:
     codes = Counter((i.file, i.code) for i in report.issues)
     assert codes[("data/categories.csv", "constraint-error")] == 2200
     assert codes[("data/statements.csv", "foreign-key")] == report.checked["statements"]
+    assert codes[("data/statements.csv", "constraint-error")] == report.checked["statements"] // 2
     assert report.omitted == {}
 
 

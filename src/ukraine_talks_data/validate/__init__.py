@@ -112,15 +112,14 @@ def _physical_lines(ctx: Context, issues: list[Issue]) -> dict[str, dict[int, in
 
 
 def _dedupe(new: Iterable[Issue], existing: list[Issue]) -> list[Issue]:
-    """`new` without what is already reported: the same issue, or another error on a cell
-    that already has one (our checks would only echo Frictionless's finding)."""
+    """`new` without what is already reported: the same issue found twice. A rule's error
+    on a cell that already has a Table Schema error is kept, since each says what its own
+    rule requires; dropping it only where the other is listed made the error total depend
+    on `--issue-limit`."""
     seen = set(existing)
-    cells = {(i.file, i.row, i.field) for i in existing if i.row is not None and i.field}
     out: list[Issue] = []
     for issue in new:
-        cell = (issue.file, issue.row, issue.field)
-        if issue in seen or (issue.severity == "error" and issue.row is not None and cell in cells):
-            continue
-        seen.add(issue)
-        out.append(issue)
+        if issue not in seen:
+            seen.add(issue)
+            out.append(issue)
     return out

@@ -127,9 +127,7 @@ class IssueLimit(Generic[Tag]):
 
     `take(issues, tag)` gives back at once what is listed for sure; the rest is held (at
     most `limit` per code and file, the others counted in `omitted`) until `held()`.
-    The count is of what the rules found: an error a rule finds on a cell the Table Schema
-    pass already flagged is listed once (`validate_package` drops the echo) but, beyond
-    the limit, counted in `omitted` as well.
+    Listed and omitted add up to what the rules found, whatever the limit.
     """
 
     def __init__(self, limit: int | None = ISSUE_LIMIT) -> None:

@@ -9,7 +9,7 @@ are looked at only where an issue is found.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..report.issues import Issue, counted
 from ..tables.seed_slices import SeedsTooLargeError
@@ -23,16 +23,19 @@ BATCH = 1 << 16  # rows compared at once by span_matches_source
 
 
 def span_offsets_ordered(ctx: ColumnContext) -> Iterator[Issue]:
-    """A span's end_char is greater than its start_char, and start_char is not negative."""
+    """A span's end_char is greater than its start_char, and start_char is not negative
+    (said here only where the schema's own `minimum` does not refuse it already)."""
     import pyarrow.compute as pc
 
     for table in ctx.span_tables():
         start, end = ints(table, "start_char"), ints(table, "end_char")
-        negative = pc.less(start, 0)
-        disorder = pc.less_equal(end, start)
-        for i in flagged(pc.or_(pc.fill_null(negative, False), disorder)):
+        bounded = _bounded_below(ctx.rows.schema(table.name) or {})
+        wrong = pc.less_equal(end, start)
+        if not bounded:
+            wrong = pc.or_(pc.fill_null(pc.less(start, 0), False), wrong)
+        for i in flagged(wrong):
             s, e = start[i].as_py(), end[i].as_py()
-            if s is not None and s < 0:
+            if s is not None and s < 0 and not bounded:
                 yield Issue(
                     table.path, table.row(i), "start_char", "span-offsets",
                     "start_char must be 0 or more", str(s),
@@ -42,6 +45,15 @@ def span_offsets_ordered(ctx: ColumnContext) -> Iterator[Issue]:
                     table.path, table.row(i), "end_char", "span-offsets",
                     f"end_char must be greater than start_char ({s})", str(e),
                 )  # fmt: skip
+
+
+def _bounded_below(schema: dict[str, Any]) -> bool:
+    """Whether start_char's `minimum` in `schema` is 0 or more: a negative start is then
+    the schema's constraint-error, and this rule would only say it a second time."""
+    fields: list[dict[str, Any]] = schema.get("fields", [])
+    spec = next((f for f in fields if f.get("name") == "start_char"), {})
+    minimum = (spec.get("constraints") or {}).get("minimum")
+    return type(minimum) is int and minimum >= 0
 
 
 def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
