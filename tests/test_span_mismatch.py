@@ -12,6 +12,7 @@ import pytest
 from conftest import read_rows, set_cell
 from damage import report_lines
 from ukraine_talks_data.validate import Engine, validate_package
+from ukraine_talks_data.validate.rules.spans import _bounded_below
 
 
 def _apostrophe(text: str) -> tuple[str, int]:
@@ -76,3 +77,22 @@ def test_the_first_different_character_is_named(
             f"which reads {text!r} ({where}) (value: {edited!r})"
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "bounded"),
+    [({"type": "integer", "constraints": {"minimum": 0}}, True),
+     ({"type": "integer", "constraints": {"minimum": 5}}, True),
+     ({"type": "integer", "constraints": {"minimum": -1}}, False),
+     ({"type": "integer", "constraints": {"minimum": "0"}}, False),
+     ({"type": "integer", "constraints": {"minimum": True}}, False),
+     ({"type": "integer"}, False),
+     ({"type": "number", "constraints": {"minimum": 0}}, False),
+     ({"constraints": {"minimum": 0}}, False)],
+)  # fmt: skip
+def test_the_span_rule_leaves_a_negative_start_to_a_schema_minimum_of_0_or_more(
+    field: dict[str, object], bounded: bool
+) -> None:
+    """Only an integer minimum of 0 or more makes a negative start the schema's error;
+    anything else and span-offsets says it (the corpus runs both on a package)."""
+    assert _bounded_below({"fields": [{"name": "start_char", **field}]}) is bounded

@@ -48,12 +48,13 @@ def span_offsets_ordered(ctx: ColumnContext) -> Iterator[Issue]:
 
 
 def _bounded_below(schema: dict[str, Any]) -> bool:
-    """Whether start_char's `minimum` in `schema` is 0 or more: a negative start is then
-    the schema's constraint-error, and this rule would only say it a second time."""
+    """Whether start_char is an integer field whose `minimum` in `schema` is 0 or more: a
+    negative start is then the schema's constraint-error, and this rule would only say it
+    a second time."""
     fields: list[dict[str, Any]] = schema.get("fields", [])
     spec = next((f for f in fields if f.get("name") == "start_char"), {})
     minimum = (spec.get("constraints") or {}).get("minimum")
-    return type(minimum) is int and minimum >= 0
+    return spec.get("type") == "integer" and type(minimum) is int and minimum >= 0
 
 
 def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
