@@ -269,22 +269,31 @@ def empty_file(package: Path) -> Expected:
 # Bytes and encoding -----------------------------------------------------------------------
 
 
-def _undecodable(package: Path, bad: bytes, why: str, end: bytes = b"\n") -> Expected:
+def _undecodable(
+    package: Path, bad: bytes, why: str, end: bytes = b"\n", bom: bytes = b""
+) -> Expected:
     """The last actor's name ends in `bad` instead of its last (ASCII) character; the file's
-    lines end in `end`."""
+    lines end in `end`, and it starts with `bom`."""
     path = csv_path(package, "actors")
     rows = read_rows(path)
-    data = path.read_bytes().replace(b"\n", end)
+    data = bom + path.read_bytes().replace(b"\n", end)
     name = rows[-1]["name"].encode()
     offset = data.rindex(b"," + name + b",") + 1 + len(name) - 1
     path.write_bytes(data[:offset] + bad + data[offset + 1 :])
     restamp(path)
     line = data[:offset].count(end) + 1
     shown = rows[-1]["name"][:-1] + bad.decode("utf-8", "replace")
+    marked = (
+        ["data/actors.csv: byte-order-mark: the file starts with a byte-order mark (EF BB BF); "
+         "save it as UTF-8 without BOM"]
+        if bom
+        else []
+    )  # fmt: skip
     return invalid(
+        *marked,
         f"data/actors.csv:{len(rows) + 1}:name: encoding-error: not UTF-8: byte "
         f"{bad[0]:02X} on line {line} (file offset {offset}) cannot be decoded ({why}); 1 "
-        f"undecodable byte run in the file; save it as UTF-8 (value: {shown!r})"
+        f"undecodable byte run in the file; save it as UTF-8 (value: {shown!r})",
     )
 
 
@@ -295,6 +304,11 @@ def non_utf8_bytes(package: Path) -> Expected:
 def non_utf8_bytes_in_a_file_with_cr_line_ends(package: Path) -> Expected:
     """Lines ended by CR alone: the line is counted as the csv module reads lines."""
     return _undecodable(package, b"\xff", "invalid start byte", end=b"\r")
+
+
+def non_utf8_bytes_after_a_byte_order_mark(package: Path) -> Expected:
+    """The file offset counts the mark's three bytes: it is the offset in the file."""
+    return _undecodable(package, b"\xff", "invalid start byte", bom=b"\xef\xbb\xbf")
 
 
 def encoded_surrogate(package: Path) -> Expected:
@@ -429,6 +443,24 @@ def quote_closed_on_a_later_line(package: Path) -> Expected:
             'quote; a quote is missing or extra (double quotes inside a quoted cell: "") '
             "(value: "
         )
+    )
+
+
+def bad_quote_after_a_cell_that_spans_lines(package: Path) -> Expected:
+    """The message names the bad cell's own line, not the line its row starts on."""
+    path = csv_path(package, "actors")
+    rows = read_rows(path)
+    data = path.read_bytes()
+    cells = _quote_free_line(path).rstrip(b"\n").split(b",")
+    cells[1], cells[3] = b'"two\nlines"', b'"x"y'  # a quoted line break, then a bad quote
+    path.write_bytes(data + b",".join(cells) + b"\n")
+    restamp(path)
+    fourth = schema(package, "actors")["fields"][3]["name"]
+    opened = data.count(b"\n") + 1
+    return invalid(
+        f"data/actors.csv:{len(rows) + 2}:{fourth}: bad-quote: on line {opened + 1}, text "
+        "follows the closing quote of a quoted cell; double the quotes inside a quoted cell "
+        '("") or quote the whole cell (value: \'"x"y\')'
     )
 
 
@@ -921,6 +953,7 @@ CASES: list[Case] = [
     Case("empty_file", empty_file),
     Case("non_utf8_bytes", non_utf8_bytes),
     Case("non_utf8_bytes_in_a_file_with_cr_line_ends", non_utf8_bytes_in_a_file_with_cr_line_ends),
+    Case("non_utf8_bytes_after_a_byte_order_mark", non_utf8_bytes_after_a_byte_order_mark),
     Case("encoded_surrogate", encoded_surrogate),
     Case("byte_order_mark", byte_order_mark),
     *(
@@ -939,6 +972,7 @@ CASES: list[Case] = [
         swallowed_rows_are_caught_by_the_descriptor_row_count,
     ),
     Case("quote_closed_on_a_later_line", quote_closed_on_a_later_line),
+    Case("bad_quote_after_a_cell_that_spans_lines", bad_quote_after_a_cell_that_spans_lines),
     *(
         Case(f"line_break_inside_a_one_line_cell-{brk!r}", line_break_inside_a_one_line_cell(brk))
         for brk in ["\n", "\u2028", "\u2029"]

@@ -22,6 +22,7 @@ MAX_EXTRA_CELLS = 100
 (beyond the schema's fields) in the header; the rest of a wider record is cut off here and
 stated in one `extra-cell` (or `extra-label`) problem (docs/codebook.md)."""
 _LINE_END = re.compile(rb"[\r\n]")
+_CELL_REST = re.compile(r"[^,\r\n]*")  # a cell's text up to its end
 _ESCAPED = re.compile("[\udc80-\udcff]+")  # runs of undecodable bytes, surrogate-escaped
 
 
@@ -81,7 +82,8 @@ def parse_csv(data: bytes, fields: int | None = None) -> ParsedCsv:
             CsvProblem("empty-file", "the file is empty; it needs at least the header row")
         )
         return parsed
-    if data.startswith(BOM):
+    skipped = len(BOM) if data.startswith(BOM) else 0  # bytes before `data`, in the file
+    if skipped:
         parsed.problems.append(
             CsvProblem(
                 "byte-order-mark",
@@ -93,7 +95,7 @@ def parse_csv(data: bytes, fields: int | None = None) -> ParsedCsv:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         parsed.complete = False
-        parsed.problems.append(_encoding_problem(data, exc))
+        parsed.problems.append(_encoding_problem(data, exc, skipped))
         text = data.decode("utf-8", errors="replace")
         parsed.records, parsed.lines = _read(text, strict=False)
         return parsed
@@ -179,17 +181,20 @@ def _quoting_problem(text: str, line: int, row: int, exc: csv.Error) -> CsvProbl
     """Locate a strict-mode CSV error: the row it starts on and the cell whose quote is bad."""
     rest = "".join(io.StringIO(text, newline="").readlines()[line - 1 :])
     column, start, end, kind = _scan_quotes(rest)
+    tail = _CELL_REST.match(rest, end) if kind == "text-after-quote" else None
+    end = tail.end() if tail else end  # shown with the text after its closing quote
     value = shown(rest[start:end], 200)
+    line += line_breaks(rest[:start])  # the bad cell's first line (an earlier cell may span lines)
     if kind == "unclosed":
         swallowed = line_breaks(rest[start:])
-        breaks = f"{swallowed} line break{'s' * (swallowed != 1)}"
+        breaks = counted(swallowed, "line break")
         message = (
             f"a quoted cell opened on line {line} is never closed, so the rest of the file "
             f"({breaks}) would be read as one cell; close the quote or remove it"
         )
         return CsvProblem("unterminated-quote", message, row, column, value)
     if kind == "text-after-quote":
-        closed = line + line_breaks(rest[:end])
+        closed = line + line_breaks(rest[start:end])
         if closed == line:
             message = (
                 f"on line {line}, text follows the closing quote of a quoted cell; double the "
@@ -259,8 +264,9 @@ def _line_ends(text: str, parsed: ParsedCsv) -> None:
         )
 
 
-def _encoding_problem(data: bytes, exc: UnicodeDecodeError) -> CsvProblem:
-    """Locate the first undecodable byte by row and column; count the bad bytes in the file."""
+def _encoding_problem(data: bytes, exc: UnicodeDecodeError, skipped: int) -> CsvProblem:
+    """Locate the first undecodable byte by row and column; count the bad bytes in the file
+    (`data`: the file's bytes after the first `skipped`, a byte-order mark)."""
     prefix = data[: exc.start].decode("utf-8", errors="replace")
     line = line_breaks(prefix) + 1
     records, _ = _read(prefix + "\x00", strict=False)
@@ -272,7 +278,8 @@ def _encoding_problem(data: bytes, exc: UnicodeDecodeError) -> CsvProblem:
     cell = (records[-1][-1][:-1] if records and records[-1] else "") + tail.split(",", 1)[0]
     byte = data[exc.start : exc.start + 1].hex().upper()
     message = (
-        f"not UTF-8: byte {byte} on line {line} (file offset {exc.start}) cannot be decoded "
-        f"({exc.reason}); {counted(bad, 'undecodable byte run')} in the file; save it as UTF-8"
+        f"not UTF-8: byte {byte} on line {line} (file offset {skipped + exc.start}) cannot be "
+        f"decoded ({exc.reason}); {counted(bad, 'undecodable byte run')} in the file; save it "
+        "as UTF-8"
     )
     return CsvProblem("encoding-error", message, row, column, shown(cell, 200))
