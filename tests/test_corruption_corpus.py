@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -805,12 +806,18 @@ UNUSABLE_DESCRIPTORS = [  # (name, text, reason, the line the issue names, if an
     ),
     ("not-utf8", b"\xff", "not UTF-8 text (invalid start byte at byte 0)", None),
     ("nan", b'{"bytes": NaN}', "not usable JSON (NaN is not valid JSON)", None),
-    (  # the line where the object holding the key twice opens
+    (  # the line where the key comes the second time
         "key-twice",
         b'{"name": "a",\n "resources": [\n  {"name": "x", "path": "a.csv",\n   "name": "y"}]}',
-        "not usable JSON (the key 'name' appears twice in one object; JSON readers differ "
-        "on which they keep)",
-        3,
+        "not usable JSON (the key 'name' appears twice in one object, the second time on line "
+        "4; JSON readers differ on which they keep)",
+        4,
+    ),
+    (
+        "number-too-long",
+        b'{"name": "a", "rows": ' + b"9" * 5000 + b"}",
+        f"not usable JSON (a number has more than {sys.get_int_max_str_digits()} digits)",
+        None,
     ),
     *(
         (

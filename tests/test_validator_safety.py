@@ -36,6 +36,7 @@ from damage import (
 from ukraine_talks_data._version import __version__
 from ukraine_talks_data.package.schemas import table_schema
 from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate.inputs.descriptor import JsonError, load_json
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs, symlinks and SIGALRM")
 pytestmark = POSIX
@@ -347,8 +348,8 @@ def key_twice_in_a_schema_file(package: Path) -> Expected:
     path.write_text(text.replace("{", '{"title": "a", "title": "b", ', 1), encoding="utf-8")
     return invalid(
         "datapackage.json::actors.schema: schema-error: schema file is not usable JSON (the "
-        "key 'title' appears twice in one object; JSON readers differ on which they keep) "
-        "(value: 'schemas/actors.json')"
+        "key 'title' appears twice in one object, the second time on line 1; JSON readers "
+        "differ on which they keep) (value: 'schemas/actors.json')"
     )
 
 
@@ -692,4 +693,26 @@ def test_a_descriptor_of_20000_resources_is_read_in_linear_time(package: Path, e
         f"data/none{i}.csv: file-missing: no file at this path (resource 'extra{i}' in "
         "datapackage.json)"
         for i in range(count)
+    )
+
+
+DEEP = '{"d":' + '{"x":' * 900 + '{\n"a": 1,\n"a": 2}' + "}" * 900 + "}"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line"),
+    [('{"a": 1,\n"a": 2}', "a", 2),
+     ('{"a": 1,\n "a": {"b": 1,\n "b": 2}}', "b", 3),  # the inner object closes first
+     ('{"n\\u0061me": 1,\n "name": 2}', "name", 2),  # keys compared as decoded
+     ('{"s": "{\\"t\\": 1, \\"t\\": 2}",\n "t": [1, "}"],\n "t": 3}', "t", 3),  # text in strings
+     ('[{"k": [1, {"k": 1}]},\n\n  {"k": 1, "k": 1}]', "k", 3),
+     (DEEP, "a", 3)],  # deeper than Python's own recursion would go
+)  # fmt: skip
+def test_a_key_twice_is_placed_on_the_line_it_comes_again(text: str, key: str, line: int) -> None:
+    with pytest.raises(JsonError) as raised:
+        load_json(text.encode())
+    assert raised.value.line == line
+    assert str(raised.value) == (
+        f"not usable JSON (the key {key!r} appears twice in one object, the second time on "
+        f"line {line}; JSON readers differ on which they keep)"
     )

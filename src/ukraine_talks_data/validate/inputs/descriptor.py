@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,9 +167,18 @@ def load_json(data: bytes) -> Any:
     except RecursionError:
         raise JsonError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except _DuplicateKeyError as exc:
-        raise JsonError(f"not usable JSON ({exc})", _object_line(text)) from None
+        line = _second_key_line(text)
+        where = f", the second time on line {line}" if line else ""
+        raise JsonError(
+            f"not usable JSON (the key {exc.key!r} appears twice in one object{where}; JSON "
+            "readers differ on which they keep)",
+            line,
+        ) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise JsonError(f"not usable JSON ({exc})") from None
+        reason = str(exc)
+        if "int_max_str_digits" in reason:  # Python's own advice, not the package's
+            reason = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        raise JsonError(f"not usable JSON ({reason})") from None
     if isinstance(value, dict | list) and _depth(value) > MAX_JSON_DEPTH:
         raise JsonError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     _refuse_lone_surrogates(value)
@@ -197,41 +207,50 @@ def _refuse_lone_surrogates(value: Any) -> None:
 class _DuplicateKeyError(ValueError):
     """A key twice in one JSON object (`_object`)."""
 
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object, refused when a key appears twice in it: JSON readers differ on which
     of the two they keep (Python's and Frictionless's the last, others the first)."""
     value = dict(pairs)
     if len(value) < len(pairs):
-        twice = next(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-        raise _DuplicateKeyError(
-            f"the key {twice!r} appears twice in one object; JSON readers differ on which they keep"
-        )
+        raise _DuplicateKeyError(next(k for k, n in Counter(k for k, _ in pairs).items() if n > 1))
     return value
 
 
-def _object_line(text: str) -> int | None:
-    """The line where the object holding a key twice opens: `text` read again (only on
-    that error) by the json module's Python scanner, told where each object opens."""
-    import json.decoder
-    import json.scanner
+_JSON_MARK = re.compile(r'[{}\[\]"]')
+_COLON = re.compile(r"[ \t\n\r]*:")
 
-    opened: list[int] = []
 
-    def parse_object(s_and_end: tuple[str, int], *rest: Any) -> Any:
-        opened.append(s_and_end[1])
-        value = json.decoder.JSONObject(s_and_end, *rest)  # type: ignore[attr-defined]
-        opened.pop()
-        return value
+def _second_key_line(text: str) -> int | None:
+    """The line where a key comes a second time, in the first object to close holding a
+    key twice (the one `_object` refused: the decoder calls it as each object closes).
+    Only on that error, `text` is walked again without recursion: its containers, and its
+    strings as the json module reads them (escapes decoded, so `"n\\u0061me"` is `name`)."""
+    from json.decoder import scanstring  # type: ignore[attr-defined]
 
-    decoder = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_no_constant)
-    decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    opened: list[tuple[set[str] | None, int | None]] = []  # keys (None: an array), a repeat
+    at = 0
     try:
-        decoder.decode(text)
-    except _DuplicateKeyError:
-        return text.count("\n", 0, opened[-1]) + 1
-    except (ValueError, RecursionError):
+        while (mark := _JSON_MARK.search(text, at)) is not None:
+            at = mark.end()
+            if mark.group() == '"':
+                key, at = scanstring(text, at)
+                keys, repeat = opened[-1] if opened else (None, None)
+                if keys is not None and _COLON.match(text, at):
+                    if key in keys and repeat is None:
+                        opened[-1] = (keys, mark.start())
+                    keys.add(key)
+            elif mark.group() in "{[":
+                opened.append((set() if mark.group() == "{" else None, None))
+            else:
+                keys, repeat = opened.pop()
+                if repeat is not None:
+                    return text.count("\n", 0, repeat) + 1
+    except (ValueError, IndexError):  # not JSON after all: no line
         pass
     return None
 
