@@ -667,6 +667,44 @@ def statement_dated_after_its_source(package: Path) -> Expected:
     )
 
 
+def inferred_date_without_its_basis(table: str, note: str) -> Callable[[Path], Expected]:
+    """An inferred date whose note is empty, or white space alone, says nothing of what it
+    was inferred from."""
+
+    def damage(package: Path) -> Expected:
+        path = csv_path(package, table)
+        rows = read_rows(path)
+        if table == "sources":
+            index = next(i for i, r in enumerate(rows) if r["inferred_published"])
+            field, line = (
+                "published_note",
+                "source-date: say what inferred_published was inferred from",
+            )
+        else:
+            index = next(i for i, r in enumerate(rows) if r["date_basis"] == "inferred")
+            field = "date_note"
+            line = "date-basis: an inferred date needs a date_note saying what it was inferred from"
+        number = set_cell(path, index, field, note)
+        return invalid(f"data/{table}.csv:{number}:{field}: {line}")
+
+    return damage
+
+
+def statement_bounded_by_the_first_row_of_a_doubled_source(package: Path) -> Expected:
+    """A second sources row with the same id and an earlier date: its primary-key error,
+    and no statement dated after that second row's date (the first row bounds them)."""
+    path = csv_path(package, "sources")
+    rows = read_rows(path)
+    first = rows[0]
+    write_rows(path, [*rows, {**first, "published": "2000-01-01", "inferred_published": ""}])
+    number = len(rows) + 2
+    return invalid(
+        Prefix(f"data/sources.csv:{number}:path: unique-error: "),
+        f"data/sources.csv:{number}:source_id: primary-key: duplicate primary key: row 2 has "
+        f"the same value (value: {first['source_id']!r})",
+    )
+
+
 def end_date_before_date(package: Path) -> Expected:
     path = csv_path(package, "events")
     row = read_rows(path)[0]
@@ -994,6 +1032,18 @@ CASES: list[Case] = [
     Case("offset_past_the_end_of_the_seed", offset_past_the_end_of_the_seed),
     Case("statement_dated_after_its_source", statement_dated_after_its_source),
     Case("end_date_before_date", end_date_before_date),
+    *(
+        Case(
+            f"inferred_date_without_its_basis-{table}-{name}",
+            inferred_date_without_its_basis(table, note),
+        )
+        for table in ("sources", "statements", "events")
+        for name, note in (("empty", ""), ("white-space", " \t "))
+    ),
+    Case(
+        "statement_bounded_by_the_first_row_of_a_doubled_source",
+        statement_bounded_by_the_first_row_of_a_doubled_source,
+    ),
     Case("answer_before_its_demand_was_stated", answer_before_its_demand_was_stated),
     Case(
         "utterance_rows_that_disagree_on_the_speaker", utterance_rows_that_disagree_on_the_speaker

@@ -41,20 +41,22 @@ def as_date(value: str | None) -> dt.date | None:
 
 
 def source_bounds(ctx: ColumnContext) -> dict[str, dt.date]:
-    """source_id → the latest day the source can report: its update date, else its publication."""
+    """source_id → the latest day the source can report: its update date, else its
+    publication (of its first row, where a source_id is on two: a primary-key error)."""
     bounds: dict[str, dt.date] = {}
     for row in ctx.rows.table("sources") or []:
         days = [as_date(row.get(k)) for k in ("published", "inferred_published", "updated")]
         known = [d for d in days if d is not None]
         source_id = row.get("source_id")
-        if source_id is not None and known:
+        if source_id is not None and known and source_id not in bounds:  # its first row
             bounds[source_id] = max(known)
     return bounds
 
 
 def source_date_recorded(ctx: ColumnContext) -> Iterator[Issue]:
     """A source has exactly one of published (stated) or inferred_published, an inferred date
-    says what it was inferred from, and updated is not before publication."""
+    says what it was inferred from (not in white space alone), and updated is not before
+    publication."""
     table = ctx.rows.table("sources")
     if table is None:
         return
@@ -67,7 +69,7 @@ def source_date_recorded(ctx: ColumnContext) -> Iterator[Issue]:
         elif published is not None and inferred is not None:
             message = "leave inferred_published empty when the text states the date"
             yield Issue(path, row.number, "inferred_published", "source-date", message, inferred)
-        if inferred is not None and row.get("published_note") is None:
+        if inferred is not None and not (row.get("published_note") or "").strip():
             message = "say what inferred_published was inferred from"
             yield Issue(path, row.number, "published_note", "source-date", message)
         start = as_date(published) or as_date(inferred)
@@ -117,7 +119,8 @@ def statement_not_after_source(ctx: ColumnContext) -> Iterator[Issue]:
 
 
 def inferred_date_explained(ctx: ColumnContext) -> Iterator[Issue]:
-    """A row whose date_basis is inferred says in date_note what the date was inferred from."""
+    """A row whose date_basis is inferred says in date_note what the date was inferred from
+    (a note of white space alone says nothing)."""
     import pyarrow.compute as pc
 
     for name in ("events", "statements"):
@@ -129,7 +132,7 @@ def inferred_date_explained(ctx: ColumnContext) -> Iterator[Issue]:
             continue
         mask = pc.equal(basis, "inferred")
         if note is not None:
-            mask = pc.and_(mask, pc.is_null(note))
+            mask = pc.and_(mask, pc.fill_null(pc.utf8_is_space(note), True))
         for i in flagged(mask):
             yield Issue(
                 table.path, table.row(i), "date_note", "date-basis",
