@@ -599,6 +599,13 @@ def end_before_start(package: Path) -> Expected:
     )
 
 
+def empty_span_text(package: Path) -> Expected:
+    """Said once, by `required`: the span rule compares only a text that is given, as it
+    does only offsets and a source_id that are."""
+    number = set_cell(csv_path(package, "evidence"), 0, "text", "")
+    return invalid(f"data/evidence.csv:{number}:text: constraint-error: a value is required")
+
+
 def negative_offset(package: Path) -> Expected:
     number = set_cell(csv_path(package, "evidence"), 0, "start_char", "-3")
     return invalid(
@@ -1024,6 +1031,7 @@ CASES: list[Case] = [
     ),
     Case("quote_text_no_longer_matches_its_span", quote_text_no_longer_matches_its_span),
     Case("end_before_start", end_before_start),
+    Case("empty_span_text", empty_span_text),
     Case("negative_offset", negative_offset),
     Case(
         "negative_offset_under_a_schema_without_its_minimum",

@@ -91,7 +91,8 @@ def span_matches_source(ctx: ColumnContext) -> Iterator[Issue]:
         which = pc.index_in(ids, value_set=known)  # each row's seed, by its place in `seeds`
         size = pc.take(lengths, which)
         usable = pc.and_(pc.greater_equal(start, 0), pc.greater(end, start))
-        usable = pc.fill_null(pc.and_(usable, pc.is_valid(size)), False)
+        given = pc.and_(pc.is_valid(size), pc.is_valid(table.columns["text"]))  # else: required
+        usable = pc.fill_null(pc.and_(usable, given), False)
         beyond = pc.fill_null(pc.and_(usable, pc.greater(end, size)), False)
         found: dict[int, Issue] = {}
         for i in flagged(beyond):
