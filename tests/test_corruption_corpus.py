@@ -763,8 +763,31 @@ def utterance_rows_that_disagree_on_the_speaker(package: Path) -> Expected:
     number = set_cell(path, index, "speaker_id", other)
     return invalid(
         f"data/statements.csv:{number}:speaker_id: utterance-disagrees: utterance "
-        f"{first['utterance_id']} has speaker_id {first['speaker_id']} in its first row "
-        f"({first['statement_id']}) (value: {other!r})"
+        f"{first['utterance_id']} has speaker_id {first['speaker_id']} in its first row that "
+        f"gives one ({first['statement_id']}) (value: {other!r})"
+    )
+
+
+def utterance_rows_that_disagree_after_an_empty_first_speaker(package: Path) -> Expected:
+    """The first row's empty speaker_id is `required`'s error; the rows after it are still
+    compared, with the first that gives one."""
+    path = csv_path(package, "statements")
+    rows = read_rows(path)
+    reports = Counter(r["utterance_id"] for r in rows)
+    utterance = next(u for u, n in reports.items() if n >= 3)
+    first, second, third = [i for i, r in enumerate(rows) if r["utterance_id"] == utterance][:3]
+    other = next(
+        r["actor_id"]
+        for r in read_rows(csv_path(package, "actors"))
+        if r["actor_id"] != rows[second]["speaker_id"]
+    )
+    empty = set_cell(path, first, "speaker_id", "")
+    odd = set_cell(path, third, "speaker_id", other)
+    return invalid(
+        f"data/statements.csv:{empty}:speaker_id: constraint-error: a value is required",
+        f"data/statements.csv:{odd}:speaker_id: utterance-disagrees: utterance {utterance} has "
+        f"speaker_id {rows[second]['speaker_id']} in its first row that gives one "
+        f"({rows[second]['statement_id']}) (value: {other!r})",
     )
 
 
@@ -1055,6 +1078,10 @@ CASES: list[Case] = [
     Case("answer_before_its_demand_was_stated", answer_before_its_demand_was_stated),
     Case(
         "utterance_rows_that_disagree_on_the_speaker", utterance_rows_that_disagree_on_the_speaker
+    ),
+    Case(
+        "utterance_rows_that_disagree_after_an_empty_first_speaker",
+        utterance_rows_that_disagree_after_an_empty_first_speaker,
     ),
     Case("made_at_an_event_on_another_day", made_at_an_event_on_another_day),
     Case("date_outside_its_interval", date_outside_its_interval),
