@@ -314,6 +314,34 @@ CASES: dict[str, Case] = {
             ("change journal", ".ukraine-talks-change.json"),
         ]
     },
+    **{
+        f"validate --output into the package's {what}": Case(
+            ("validate", "{tmp}/pkg", "--output", f"{{tmp}}/pkg/{rel}"),
+            2,
+            f"error: {{tmp}}/pkg/{rel}: inside {{tmp}}/pkg/{folder}, a folder of the package "
+            "validated; write the report elsewhere",
+            Env.package,
+        )
+        for what, rel, folder in [
+            ("Parquet descriptor", "data/parquet/datapackage.json", "data"),
+            ("Parquet copy", "data/parquet/events.parquet", "data"),
+            ("data folder (a new file)", "data/report.txt", "data"),
+            ("seeds folder (a new file)", "seeds/report.txt", "seeds"),
+        ]
+    },
+    **{
+        f"validate --output, a damaged descriptor, onto its {what}": Case(
+            ("validate", "{tmp}/pkg", "--output", f"{{tmp}}/pkg/{rel}"),
+            2,
+            f"error: {{tmp}}/pkg/{rel}: inside {{tmp}}/pkg/{folder}, a folder of the package "
+            "validated; write the report elsewhere",
+            lambda env: env.package().joinpath("datapackage.json").write_text("{"),
+        )
+        for what, rel, folder in [
+            ("table", "data/events.csv", "data"),
+            ("schema", "schemas/events.json", "schemas"),
+        ]
+    },
     "validate --output read-only": Case(
         ("validate", "--output", "{tmp}/r.txt"),
         2,

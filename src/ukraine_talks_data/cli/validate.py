@@ -82,8 +82,8 @@ def validate(
             "--output",
             "-o",
             help="Write the report to this file (written whole or not at all; its folder must "
-            "exist; never a file of the package, a device or a FIFO) and print only the "
-            "summary line.",
+            "exist; never a file of the package nor anywhere in its data/, schemas/ or "
+            "seeds/, a device or a FIFO) and print only the summary line.",
             show_default=False,
         ),
     ] = None,
@@ -140,11 +140,9 @@ def validate(
             err=True,
         )
         raise typer.Exit(2) from None
-    if output is not None and output.resolve() in _package_files(Path(report.package)):
-        typer.echo(
-            f"error: {output}: a file of the package validated; write the report elsewhere",
-            err=True,
-        )
+    refused = _refused_output(output, Path(report.package)) if output is not None else None
+    if refused:
+        typer.echo(f"error: {output}: {refused}; write the report elsewhere", err=True)
         raise typer.Exit(2)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(report, fmt.value, max_errors=max_errors or None, color=color)
@@ -155,6 +153,28 @@ def validate(
             write_text_atomic(output, text, parents=False)
         typer.echo(summary(report))
     raise typer.Exit(0 if report.valid else 1)
+
+
+PACKAGE_FOLDERS = ("data", "schemas", "seeds")
+"""The package's folders (the layout every copy and fork keeps): `--output` writes nowhere
+inside them, even when the descriptor cannot be read to say what they hold."""
+
+
+def _refused_output(output: Path, descriptor_file: Path) -> str | None:
+    """Why `--output` may not write at `output`: a file of the package, or a path inside
+    one of its folders (its Parquet copies, a file a damaged descriptor does not list);
+    None where it may (beside datapackage.json, or outside the package)."""
+    target = output.resolve()
+    files = _package_files(descriptor_file)
+    if target in files:
+        return "a file of the package validated"
+    root = descriptor_file.resolve().parent
+    folders = {(root / name).resolve() for name in PACKAGE_FOLDERS}
+    folders |= {f.parent for f in files if f.parent != root}
+    inside = next((f for f in sorted(folders) if target.is_relative_to(f)), None)
+    if inside is not None:
+        return f"inside {inside}, a folder of the package validated"
+    return None
 
 
 def _package_files(descriptor_file: Path) -> set[Path]:
