@@ -72,14 +72,7 @@ def rewrite_parquet(root: Path, table: str, change: Callable[[pa.Table], pa.Tabl
     hash in the Parquet descriptor, as a hand (not a build) would."""
     path = root / parquet_rel(table)
     pq.write_table(change(pq.read_table(path)), path, **WRITE_OPTIONS)
-    size, digest = path.stat().st_size, file_sha256(path)
-
-    def redeclare(raw: dict[str, object]) -> None:
-        for resource in raw["resources"]:  # type: ignore[attr-defined]
-            if resource.get("path") == path.name and resource["type"] == "file":
-                resource.update(bytes=size, hash=f"sha256:{digest}")
-
-    edit_parquet_descriptor(root, redeclare)
+    _redeclare(root, table)
 
 
 def killed_between_writes(root: Path) -> str:
@@ -166,6 +159,13 @@ def table_left_out(root: Path) -> str:
 def not_parquet(root: Path) -> str:
     path = root / parquet_rel("sources")
     path.write_bytes(b"PAR1 but not really")
+    _redeclare(root, "sources")
+    return f"{parquet_rel('sources')}: parquet-stale: cannot be read as Parquet ("
+
+
+def _redeclare(root: Path, table: str) -> None:
+    """Declare the Parquet file's size and hash as they now are, as a hand would."""
+    path = root / parquet_rel(table)
     size, digest = path.stat().st_size, file_sha256(path)
 
     def redeclare(raw: dict[str, object]) -> None:
@@ -174,10 +174,33 @@ def not_parquet(root: Path) -> str:
                 resource.update(bytes=size, hash=f"sha256:{digest}")
 
     edit_parquet_descriptor(root, redeclare)
-    return f"{parquet_rel('sources')}: parquet-stale: cannot be read as Parquet ("
+
+
+def damaged_page(root: Path) -> str:
+    """Bytes of a data page overwritten, the footer intact: the file opens, its rows do not."""
+    path = root / parquet_rel("events")
+    data = bytearray(path.read_bytes())
+    data[100:3000] = bytes(range(256)) * 11 + bytes(84)
+    path.write_bytes(bytes(data))
+    _redeclare(root, "events")
+    return f"{parquet_rel('events')}: parquet-stale: cannot be read as Parquet ("
+
+
+def string_not_utf8(root: Path) -> str:
+    """A string cell whose bytes are not UTF-8 (written plain, so the bytes are in the file)."""
+    path = root / parquet_rel("actors")
+    table = pq.read_table(path)
+    name = table.column("name")[0].as_py().encode()
+    pq.write_table(table, path, compression="none", use_dictionary=False, write_statistics=False)
+    data = path.read_bytes()
+    path.write_bytes(data.replace(name, b"\xff" * len(name), 1))
+    _redeclare(root, "actors")
+    return f"{parquet_rel('actors')}: parquet-stale: cannot be read as Parquet ("
 
 
 DAMAGES = [
+    damaged_page,
+    string_not_utf8,
     killed_between_writes,
     csv_edited_after_build,
     cell_changed_by_hand,

@@ -66,7 +66,7 @@ def parquet_matches_csv(package: ColumnContext) -> Iterator[Issue]:
         opened = tables.get(resource.name)
         if opened is None:
             continue
-        issue = opened.problem or _content_problem(resource, opened, csv)
+        issue = opened.problem or _compared(resource, opened, csv)
         if csv is None or not csv.pieced or csv.total is not None:  # its last piece
             opened.close()
         if issue is not None:
@@ -231,6 +231,20 @@ def _next_rows(opened: _Opened, count: int) -> pa.Table | None:
     table = pa.Table.from_batches(opened.ahead, schema=opened.parquet.schema_arrow)
     opened.ahead = table.slice(count).to_batches()
     return table.slice(0, count)
+
+
+def _compared(resource: Resource, opened: _Opened, csv: ColumnTable | None) -> Issue | None:
+    """`_content_problem`; for a file whose pages cannot be read (its size, hash and footer
+    were as declared: damaged before the build recorded them, or a string that is not
+    UTF-8), that problem, said once and the rest of the file not read."""
+    import pyarrow as pa
+
+    try:
+        return _content_problem(resource, opened, csv)
+    except (OSError, ValueError, pa.ArrowException) as exc:  # pyarrow's errors are many
+        opened.parquet = None
+        opened.problem = _issue(opened.rel, f"cannot be read as Parquet ({exc}); {FIX}")
+        return opened.problem
 
 
 def _content_problem(resource: Resource, opened: _Opened, csv: ColumnTable | None) -> Issue | None:
