@@ -82,8 +82,61 @@ def killed_between_writes(root: Path) -> str:
     pq.write_table(pq.read_table(path), path, **{**WRITE_OPTIONS, "compression": "gzip"})
     return (
         f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares {old['bytes']} "
-        f"bytes and {old['hash']}, but the file has {path.stat().st_size} bytes and "
-        f"sha256:{file_sha256(path)} (a build stopped midway, or a file changed after it); {FIX}"
+        f"bytes, but the file has {path.stat().st_size} bytes (a build stopped midway, or a file "
+        f"changed after it); {FIX}"
+    )
+
+
+def file_grown_huge(root: Path) -> str:
+    """A terabyte (sparse): its size is compared before anything reads it."""
+    path = root / parquet_rel("actors")
+    old = declared(root, "actors")
+    with path.open("r+b") as handle:
+        handle.truncate(1 << 40)
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares {old['bytes']} "
+        f"bytes, but the file has {1 << 40} bytes (a build stopped midway, or a file changed "
+        f"after it); {FIX}"
+    )
+
+
+def linked_outside(root: Path) -> str:
+    path = root / parquet_rel("actors")
+    outside = root.parent / "elsewhere.parquet"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: the Parquet file of actors cannot be read: its "
+        f"path leads outside the package folder (through a symlink); {FIX}"
+    )
+
+
+def byte_changed_in_place(root: Path) -> str:
+    """The same size, another hash (told without reading the file as Parquet)."""
+    path = root / parquet_rel("actors")
+    old = declared(root, "actors")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares {old['hash']}, "
+        f"but the file hashes to sha256:{file_sha256(path)} (a build stopped midway, or a file "
+        f"changed after it); {FIX}"
+    )
+
+
+def size_declared_as_text(root: Path) -> str:
+    def text(raw: dict[str, object]) -> None:
+        for resource in raw["resources"]:  # type: ignore[attr-defined]
+            if resource.get("path") == "actors.parquet" and resource["type"] == "file":
+                resource["bytes"] = str(resource["bytes"])
+
+    edit_parquet_descriptor(root, text)
+    size = (root / parquet_rel("actors")).stat().st_size
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares bytes "
+        f"{str(size)!r}, not a number for it; {FIX}"
     )
 
 
@@ -202,6 +255,9 @@ DAMAGES = [
     damaged_page,
     string_not_utf8,
     killed_between_writes,
+    byte_changed_in_place,
+    file_grown_huge,
+    size_declared_as_text,
     csv_edited_after_build,
     cell_changed_by_hand,
     rows_dropped_by_hand,
@@ -239,6 +295,12 @@ def test_validate_reports_a_stale_parquet_distribution_and_build_fixes_it(
     build(root)
     assert validate_cli(root) == (0, [])
     assert stale_files(root) == []
+
+
+def test_a_parquet_copy_linked_outside_the_package_is_named_so(root: Path) -> None:
+    """Not read (and not in DAMAGES: build leaves a link it did not make)."""
+    expected = linked_outside(root)
+    assert validate_cli(root) == (1, [expected])
 
 
 def test_build_does_not_stop_on_a_stale_parquet_distribution(root: Path) -> None:

@@ -16,6 +16,7 @@ size-capped) and parsed from memory.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -25,6 +26,7 @@ from ...package.bundle import CSV_SHA256_KEY, PARQUET_DESCRIPTOR, PARQUET_DIR, p
 from ...package.types import TYPES
 from ..inputs.descriptor import load_json
 from ..inputs.files import PackageFileError, open_package_file, path_problem, read_package_file
+from ..inputs.resource_rules import whole_number
 from ..report.issues import Issue
 
 if TYPE_CHECKING:
@@ -165,17 +167,27 @@ def _open_table(
         opened.problem = _issue(rel, message)
         return opened
     opened.handle = handle
-    digest = hashlib.file_digest(handle, "sha256").hexdigest()  # a block at a time
-    size = handle.tell()
-    handle.seek(0)
     declared_table, declared_file = declared
     declared_size, sha = declared_file.get("bytes"), declared_file.get("hash")
-    if declared_size != size or sha != f"sha256:{digest}":
+    size = os.fstat(handle.fileno()).st_size
+    if not whole_number(declared_size):
+        what = "no bytes" if declared_size is None else f"bytes {declared_size!r}, not a number"
+        opened.problem = _issue(rel, f"{PARQUET_DESCRIPTOR} declares {what} for it; {FIX}")
+        return opened
+    if declared_size != size:  # said before hashing it: a file may be of any size
         opened.problem = _issue(
             rel,
-            f"{PARQUET_DESCRIPTOR} declares {declared_size} bytes and {sha}, but the file has "
-            f"{size} bytes and sha256:{digest} (a build stopped midway, or a file changed after "
-            f"it); {FIX}",
+            f"{PARQUET_DESCRIPTOR} declares {declared_size} bytes, but the file has {size} "
+            f"bytes (a build stopped midway, or a file changed after it); {FIX}",
+        )
+        return opened
+    digest = hashlib.file_digest(handle, "sha256").hexdigest()  # a block at a time
+    handle.seek(0)
+    if sha != f"sha256:{digest}":
+        opened.problem = _issue(
+            rel,
+            f"{PARQUET_DESCRIPTOR} declares {sha}, but the file hashes to sha256:{digest} (a "
+            f"build stopped midway, or a file changed after it); {FIX}",
         )
         return opened
     import pyarrow.parquet as pq  # the file reader alone: `read_table` brings in pyarrow's
@@ -309,7 +321,11 @@ def _first_difference(actual: pa.ChunkedArray, expected: pa.ChunkedArray) -> tup
 
 
 def _unreadable(exc: PackageFileError) -> str:
-    return "is missing" if exc.code == "file-missing" else f"cannot be read: it {exc.message}"
+    if exc.code == "file-missing":
+        return "is missing"
+    if exc.code == "file-unreadable":  # its message: "cannot be read (why)"
+        return exc.message
+    return f"cannot be read: {'its' if exc.code == 'unsafe-path' else 'it'} {exc.message}"
 
 
 def _issue(path: str, message: str) -> Issue:
