@@ -170,6 +170,33 @@ def cell_changed_by_hand(root: Path) -> str:
     )
 
 
+def column_type_changed(name: str) -> Callable[[Path], str]:
+    """A column written in another Arrow type, its values the same (`date` as text,
+    `speaker_id` dictionary-encoded): the loader and `build --check` call such a file
+    stale, and so does validate."""
+
+    def damage(root: Path) -> str:
+        def change(table: pa.Table) -> pa.Table:
+            index = table.schema.get_field_index(name)
+            column = table.column(index)
+            column = column.cast(pa.string()) if name == "date" else column.dictionary_encode()
+            return table.set_column(index, pa.field(name, column.type), column)
+
+        rewrite_parquet(root, "statements", change)
+        stored, wanted = (
+            ("string", "date32[day]")
+            if name == "date"
+            else ("dictionary<values=string, indices=int32, ordered=0>", "string")
+        )
+        return (
+            f"{parquet_rel('statements')}: parquet-stale: its column {name} is {stored}, but its "
+            f"field makes it {wanted}; {FIX}"
+        )
+
+    damage.__name__ = f"column_type_changed_{name}"
+    return damage
+
+
 def rows_dropped_by_hand(root: Path) -> str:
     rewrite_parquet(root, "actors", lambda t: t.slice(0, t.num_rows - 1))
     rows = len(read_rows(root / table_path("actors")))
@@ -260,6 +287,8 @@ DAMAGES = [
     size_declared_as_text,
     csv_edited_after_build,
     cell_changed_by_hand,
+    column_type_changed("date"),
+    column_type_changed("speaker_id"),
     rows_dropped_by_hand,
     file_deleted,
     descriptor_deleted,

@@ -218,6 +218,8 @@ def _open_table(
             f"its columns are {', '.join(arrow.names)}, but {resource.path} has "
             f"{', '.join(names)}; {FIX}",
         )
+    elif (other := _other_type(arrow, schema)) is not None:
+        opened.problem = _issue(rel, f"{other}; {FIX}")
     else:
         opened.parquet = parquet
         opened.batches = parquet.iter_batches(batch_size=BATCH_ROWS, use_threads=False)
@@ -277,19 +279,36 @@ def _content_problem(resource: Resource, opened: _Opened, csv: ColumnTable | Non
         expected = None if text is None else _typed(text, spec)
         if expected is None:
             continue  # a cell the CSV's own checks reject
-        try:
-            actual = stored.column(name).cast(expected.type)
-        except Exception:
-            kind = opened.parquet.schema_arrow.field(name).type
-            return _issue(
-                rel,
-                f"its column {name} is {kind}, but the Table Schema makes it "
-                f"{expected.type}; {FIX}",
-            )
+        actual = stored.column(name).cast(expected.type)  # its type is known (`_other_type`)
         if not actual.equals(expected):
             index, found, wanted = _first_difference(actual, expected)
             message = f"the Parquet file holds {found!r} where {resource.path} holds {wanted!r}"
             return Issue(rel, csv.row(index), name, PARQUET_STALE, f"{message}; {FIX}")
+    return None
+
+
+def _arrow_type(field: dict[str, Any]) -> pa.DataType:
+    """The Arrow type of a Table Schema field, as the build writes it (`package.types`)."""
+    import pyarrow as pa
+
+    forms = TYPES.get(field.get("type", "string"), TYPES["string"])
+    return pa.list_(pa.string()) if forms.arrow == "list_" else getattr(pa, forms.arrow)()
+
+
+def _other_type(arrow: pa.Schema, schema: dict[str, Any]) -> str | None:
+    """The first column of a Parquet file whose type is not its field's (the loader and
+    `build --check` call such a file stale); a list's items may be named either way
+    (Parquet's `element`, Arrow's `item`)."""
+    import pyarrow as pa
+
+    for spec, stored in zip(schema["fields"], arrow, strict=True):
+        wanted = _arrow_type(spec)
+        if pa.types.is_list(stored.type) and pa.types.is_list(wanted):
+            same = stored.type.value_type.equals(wanted.value_type)
+        else:
+            same = stored.type.equals(wanted)
+        if not same:
+            return f"its column {spec['name']} is {stored.type}, but its field makes it {wanted}"
     return None
 
 
@@ -303,10 +322,7 @@ def _typed(text: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArray | No
     try:
         if kind == "list":
             return pc.split_pattern(text, pattern=field.get("delimiter", ","))
-        forms = TYPES.get(kind)
-        if forms is None or kind == "string":
-            return text
-        return text.cast(getattr(pa, forms.arrow)())
+        return text if kind == "string" or kind not in TYPES else text.cast(_arrow_type(field))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
