@@ -80,11 +80,7 @@ def killed_between_writes(root: Path) -> str:
     path = root / parquet_rel("actors")
     old = declared(root, "actors")
     pq.write_table(pq.read_table(path), path, **{**WRITE_OPTIONS, "compression": "gzip"})
-    return (
-        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares {old['bytes']} "
-        f"bytes, but the file has {path.stat().st_size} bytes (a build stopped midway, or a file "
-        f"changed after it); {FIX}"
-    )
+    return _other_size(path, old)
 
 
 def file_grown_huge(root: Path) -> str:
@@ -93,10 +89,15 @@ def file_grown_huge(root: Path) -> str:
     old = declared(root, "actors")
     with path.open("r+b") as handle:
         handle.truncate(1 << 40)
+    return _other_size(path, old)
+
+
+def _other_size(path: Path, old: dict[str, object]) -> str:
+    """What validate says of the Parquet file at `path`, declared as `old`, now of another size."""
     return (
-        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares {old['bytes']} "
-        f"bytes, but the file has {1 << 40} bytes (a build stopped midway, or a file changed "
-        f"after it); {FIX}"
+        f"{PARQUET_DIR}/{path.name}: parquet-stale: {PARQUET_DESCRIPTOR} declares {old['bytes']} "
+        f"bytes, but the file has {path.stat().st_size} bytes (a build stopped midway, or a file "
+        f"changed after it); {FIX}"
     )
 
 
