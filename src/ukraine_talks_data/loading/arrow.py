@@ -7,29 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..package.schemas import is_required, primary_key
-from ..package.types import TYPES
+from ..package.types import type_forms
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-# Table Schema type → name of the pyarrow type factory; "list" is a list of strings.
-ARROW_TYPES = {kind: forms.arrow for kind, forms in TYPES.items()}
-
-
-def arrow_type(field: dict[str, Any]) -> pa.DataType:
-    """The Arrow type for one Table Schema field."""
-    import pyarrow as pa
-
-    kind = field.get("type", "string")
-    if kind not in ARROW_TYPES:
-        raise ValueError(
-            f"field {field.get('name')!r}: Table Schema type {kind!r} has no Arrow type"
-        )
-    if kind == "list":
-        return pa.list_(pa.string())
-    factory = getattr(pa, ARROW_TYPES[kind])
-    result: pa.DataType = factory()
-    return result
 
 
 def arrow_schema(schema: dict[str, Any]) -> pa.Schema:
@@ -39,7 +20,7 @@ def arrow_schema(schema: dict[str, Any]) -> pa.Schema:
     fields = [
         pa.field(
             f["name"],
-            arrow_type(f),
+            type_forms(f).arrow_type(),
             nullable=not is_required(f),
             metadata={"description": f.get("description", "")},
         )

@@ -11,7 +11,10 @@ here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,15 @@ class TypeForms:
     """Annotation in the generated models (`dt` is the `datetime` module)."""
     constraints: tuple[str, ...]
     """The Table Schema constraints a field of this type may have."""
+
+    def arrow_type(self) -> pa.DataType:
+        """The Arrow type: what the build writes to Parquet and the loader reads."""
+        import pyarrow as pa
+
+        if self.arrow == "list_":
+            return pa.list_(pa.string())
+        result: pa.DataType = getattr(pa, self.arrow)()
+        return result
 
 
 _KEYED = ("required", "unique")

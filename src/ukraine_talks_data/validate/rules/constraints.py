@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from ...package.types import TYPES
 from ..inputs.schema_rules import CONSTRAINTS
 from ..report.issues import Issue, counted
 from ..tables.values import CANONICAL, TYPED, flagged
@@ -130,7 +131,8 @@ def _by_value(column: Any, present: Any, kind: str, name: str, limit: Any) -> pa
             return pa.repeat(pa.scalar(False), len(column))
         if kind == "integer":  # beyond any canonical integer (at most 18 digits)
             bound = max(min(bound, 2**62), -(2**62))
-        values = pc.cast(pc.if_else(present, column, pa.scalar(None, pa.string())), TYPED[kind])
+        text = pc.if_else(present, column, pa.scalar(None, pa.string()))
+        values = pc.cast(text, TYPES[kind].arrow_type())
         bound = pa.scalar(bound, values.type)
         wrong = pc.less(values, bound) if name == "minimum" else pc.greater(values, bound)
         return pc.fill_null(wrong, False)

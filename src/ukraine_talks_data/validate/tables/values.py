@@ -17,6 +17,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Protocol
 
+from ...package.types import TYPES
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -41,8 +43,9 @@ CANONICAL = {
 }
 """Each type's canonical text (RE2 syntax, which Python's `re` reads alike); dates must
 also be days of the calendar (`canonical`)."""
-TYPED = {"integer": "int64", "date": "date32"}
-"""The types whose canonical values the rules read in their Arrow type (`typed`)."""
+TYPED = frozenset({"integer", "date"})
+"""The types whose canonical values the rules read in their Arrow type (`typed`), the
+one `package.types` gives them."""
 _FIRST_DAY = -719_162  # 0001-01-01, in days since 1970-01-01
 
 
@@ -114,7 +117,7 @@ def _convert(table: Columns, name: str, kind: str) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    target = getattr(pa, TYPED[kind])()
+    target = TYPES[kind].arrow_type()
     column = table.column(name)
     if column is None:
         return pa.nulls(table.num_rows, target)
