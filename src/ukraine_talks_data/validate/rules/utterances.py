@@ -30,20 +30,21 @@ def utterance_rows_agree(ctx: ColumnContext) -> Iterator[Issue]:
     store = ctx.store
     if not store.has("statements"):
         return
-    day = value_of("date")
-    by_speaker = "OVER (PARTITION BY utterance_id ORDER BY speaker_id IS NULL, _row)"
-    by_date = f"OVER (PARTITION BY utterance_id ORDER BY {day} IS NULL, _row)"
+    day, rows_of = value_of("date"), store.rows("statements")
+    # Each utterance's first row giving a value, with its statement_id: one aggregate per
+    # utterance (`min_by`, no sort), joined back to the rows; only rows that disagree leave.
     rows = store.query(
-        f'SELECT _row, utterance_id, speaker_id, first_speaker, speaker_from, "date", said, '
-        f"first_said, said_from FROM (SELECT _row, utterance_id, speaker_id, "
-        f"first_value(speaker_id) {by_speaker} AS first_speaker, "
-        f"first_value(statement_id) {by_speaker} AS speaker_from, "
-        f'"date", {day} AS said, first_value({day}) {by_date} AS first_said, '
-        f"first_value(statement_id) {by_date} AS said_from, "
-        f"count(*) OVER (PARTITION BY utterance_id) AS reports "
-        f"FROM {store.rows('statements')} WHERE utterance_id IS NOT NULL) "
-        f"WHERE reports > 1 AND (speaker_id <> first_speaker OR said <> first_said) "
-        f"ORDER BY _row"  # only the rows that disagree leave DuckDB
+        f"WITH firsts AS (SELECT utterance_id, "
+        f"min_by(struct_pack(v := speaker_id, id := statement_id), _row) "
+        f"FILTER (WHERE speaker_id IS NOT NULL) AS speaker, "
+        f"min_by(struct_pack(v := {day}, id := statement_id), _row) "
+        f"FILTER (WHERE {day} IS NOT NULL) AS said "
+        f"FROM {rows_of} WHERE utterance_id IS NOT NULL "
+        f"GROUP BY utterance_id HAVING count(*) > 1) "
+        f"SELECT r._row, r.utterance_id, r.speaker_id, f.speaker.v, f.speaker.id, "
+        f'r."date", r.{day}, f.said.v, f.said.id '
+        f"FROM {rows_of} r JOIN firsts f ON r.utterance_id = f.utterance_id "
+        f"WHERE r.speaker_id <> f.speaker.v OR r.{day} <> f.said.v ORDER BY r._row"
     )
     path = store.path("statements")
     for (
