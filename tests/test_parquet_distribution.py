@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -137,7 +138,7 @@ def size_declared_as_text(root: Path) -> str:
     size = (root / parquet_rel("actors")).stat().st_size
     return (
         f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares bytes "
-        f"{str(size)!r}, not a number for it; {FIX}"
+        f"{str(size)!r}, not a whole number for it; {FIX}"
     )
 
 
@@ -225,18 +226,6 @@ def descriptor_not_json(root: Path) -> str:
     )
 
 
-def table_left_out(root: Path) -> str:
-    def drop(raw: dict[str, object]) -> None:
-        raw["resources"] = [
-            r
-            for r in raw["resources"]  # type: ignore[attr-defined]
-            if r["name"] != "demands"
-        ]
-
-    edit_parquet_descriptor(root, drop)
-    return f"{PARQUET_DESCRIPTOR}: parquet-stale: declares no Parquet file for demands; {FIX}"
-
-
 def not_parquet(root: Path) -> str:
     path = root / parquet_rel("sources")
     path.write_bytes(b"PAR1 but not really")
@@ -279,6 +268,129 @@ def string_not_utf8(root: Path) -> str:
     return f"{parquet_rel('actors')}: parquet-stale: cannot be read as Parquet ("
 
 
+def _position(raw: dict[str, object], kind: str, name: str) -> int:
+    """Where the Parquet descriptor lists resource `name` of type `kind`."""
+    listed: list[dict[str, object]] = raw["resources"]  # type: ignore[assignment]
+    return next(i for i, r in enumerate(listed) if (r["type"], r["name"]) == (kind, name))
+
+
+def _edited(root: Path, edit: Callable[[list[dict[str, Any]]], str]) -> str:
+    """Edit the Parquet descriptor's resources by hand; `edit` says where it now differs
+    from what a build writes, as validate must."""
+    said: list[str] = []
+    edit_parquet_descriptor(root, lambda raw: said.append(edit(raw["resources"])))  # type: ignore[arg-type]
+    return (
+        f"{PARQUET_DESCRIPTOR}: parquet-stale: differs from what a build writes for "
+        f"datapackage.json and the schemas: {said[0]}; {FIX}"
+    )
+
+
+def rows_declared_as_a_fraction(root: Path) -> str:
+    """16.0 equals 16 in Python, but is not a whole number in JSON."""
+
+    def fraction(raw: dict[str, object]) -> None:
+        raw["resources"][_position(raw, "table", "actors")]["rows"] *= 1.0  # type: ignore[index]
+
+    edit_parquet_descriptor(root, fraction)
+    rows = float(len(read_rows(root / table_path("actors"))))
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares rows {rows!r}, "
+        f"not a whole number for it; {FIX}"
+    )
+
+
+def field_type_changed_in_descriptor(root: Path) -> str:
+    def edit(resources: list[dict[str, Any]]) -> str:
+        index = _position({"resources": resources}, "table", "events")
+        fields = resources[index]["schema"]["fields"]
+        at = next(i for i, f in enumerate(fields) if f["type"] == "date")
+        fields[at]["type"] = "string"
+        return f'resources[{index}].schema.fields[{at}].type is "string", a build writes "date"'
+
+    return _edited(root, edit)
+
+
+def path_made_a_url(root: Path) -> str:
+    def edit(resources: list[dict[str, Any]]) -> str:
+        index = _position({"resources": resources}, "file", "events.parquet")
+        resources[index]["path"] = "https://example.org/events.parquet"
+        return (
+            f'resources[{index}].path is "https://example.org/events.parquet", a build writes '
+            '"events.parquet"'
+        )
+
+    return _edited(root, edit)
+
+
+def format_changed(root: Path) -> str:
+    def edit(resources: list[dict[str, Any]]) -> str:
+        index = _position({"resources": resources}, "table", "sources")
+        resources[index]["format"] = "csv"
+        return f'resources[{index}].format is "csv", a build writes "parquet"'
+
+    return _edited(root, edit)
+
+
+def key_added(root: Path) -> str:
+    def edit(resources: list[dict[str, Any]]) -> str:
+        resources[0]["dialect"] = {"delimiter": ";"}
+        return "resources[0].dialect is an object, which a build does not write"
+
+    return _edited(root, edit)
+
+
+def required_made_a_number(root: Path) -> str:
+    """`1` equals `true` in Python, but not in JSON: Frictionless would refuse it."""
+
+    def edit(resources: list[dict[str, Any]]) -> str:
+        index = _position({"resources": resources}, "table", "actors")
+        fields = resources[index]["schema"]["fields"]
+        at = next(i for i, f in enumerate(fields) if f.get("constraints", {}).get("required"))
+        fields[at]["constraints"]["required"] = 1
+        where = f"resources[{index}].schema.fields[{at}].constraints.required"
+        return f"{where} is 1, a build writes true"
+
+    return _edited(root, edit)
+
+
+def junk_resource_added(root: Path) -> str:
+    def edit(resources: list[dict[str, Any]]) -> str:
+        resources.append({"path": "../../etc/passwd"})
+        return f"resources[{len(resources) - 1}] is not a resource a build writes"
+
+    return _edited(root, edit)
+
+
+def resource_repeated(root: Path) -> str:
+    def edit(resources: list[dict[str, Any]]) -> str:
+        index = _position({"resources": resources}, "table", "actors")
+        resources.append(dict(resources[index]))
+        return f"resources[{len(resources) - 1}] declares the table resource 'actors' again"
+
+    return _edited(root, edit)
+
+
+def table_left_out(root: Path) -> str:
+    def edit(resources: list[dict[str, Any]]) -> str:
+        resources[:] = [r for r in resources if r["name"] != "demands"]
+        return "it declares no table resource 'demands'"
+
+    return _edited(root, edit)
+
+
+def csv_descriptor_retitled(root: Path) -> str:
+    """datapackage.json's title edited after the build: the Parquet descriptor repeats it."""
+    path = root / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    old, raw["title"] = raw["title"], "Another title"
+    path.write_text(dump_descriptor(raw), encoding="utf-8")
+    return (
+        f"{PARQUET_DESCRIPTOR}: parquet-stale: differs from what a build writes for "
+        f'datapackage.json and the schemas: title is "{old} (Parquet)", a build writes '
+        f'"Another title (Parquet)"; {FIX}'
+    )
+
+
 DAMAGES = [
     damaged_page,
     string_not_utf8,
@@ -296,6 +408,15 @@ DAMAGES = [
     descriptor_not_json,
     table_left_out,
     not_parquet,
+    rows_declared_as_a_fraction,
+    field_type_changed_in_descriptor,
+    path_made_a_url,
+    format_changed,
+    key_added,
+    required_made_a_number,
+    junk_resource_added,
+    resource_repeated,
+    csv_descriptor_retitled,
 ]
 
 
@@ -331,6 +452,32 @@ def test_a_parquet_copy_linked_outside_the_package_is_named_so(root: Path) -> No
     """Not read (and not in DAMAGES: build leaves a link it did not make)."""
     expected = linked_outside(root)
     assert validate_cli(root) == (1, [expected])
+
+
+def _plain_file(root: Path) -> str:
+    (root / PARQUET_DIR / "datapackage.json").unlink()
+    shutil.rmtree(root / PARQUET_DIR)
+    (root / PARQUET_DIR).write_text("not a folder", encoding="utf-8")
+    return "is not a folder"
+
+
+def _linked_outside(root: Path) -> str:
+    outside = Path(shutil.move(root / PARQUET_DIR, root.parent / "elsewhere"))
+    (root / PARQUET_DIR).symlink_to(outside)
+    return "leads outside the package folder (through a symlink)"
+
+
+@pytest.mark.parametrize("replace", [_plain_file, _linked_outside])
+def test_a_parquet_folder_that_is_not_one_of_the_package_is_named_so(
+    root: Path, replace: Callable[[Path], str]
+) -> None:
+    """Not taken for a package without a Parquet distribution (which is not asked for one):
+    something put it there, and validate says what."""
+    why = replace(root)
+    assert validate_cli(root) == (
+        1,
+        [f"{PARQUET_DIR}: parquet-stale: {PARQUET_DIR} {why}; remove it, then {FIX}"],
+    )
 
 
 def test_build_does_not_stop_on_a_stale_parquet_distribution(root: Path) -> None:

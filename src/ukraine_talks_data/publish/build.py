@@ -27,7 +27,7 @@ from ..errors import BuildError as BuildError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, read_parquet_file
 from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR, bundle_dir, settle
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
-from ..validate.rules.parquet import PARQUET_CODES
+from ..validate.rules.parquet_descriptor import PARQUET_CODES
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
 from .descriptor_stats import dump_descriptor, refreshed
 from .metadata import package_metadata

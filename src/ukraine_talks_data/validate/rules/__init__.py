@@ -44,7 +44,8 @@ from .evidence import (
 )
 from .files import file_matches_descriptor, resource_file_readable, source_file_intact
 from .keys import foreign_keys_resolve, key_needs
-from .parquet import parquet_descriptor_readable, parquet_matches_csv
+from .parquet import parquet_matches_csv
+from .parquet_descriptor import parquet_descriptor_as_built
 from .reference import reference_tables_present, schema_matches_reference
 from .shape import header_matches_schema, rows_fit_header
 from .spans import span_matches_source, span_offsets_ordered
@@ -96,7 +97,7 @@ DATASET: tuple[Check, ...] = (
     references_resolve,
     event_relation_with_event,
     disagreement_has_versions,
-    parquet_descriptor_readable,
+    parquet_descriptor_as_built,
     parquet_matches_csv,
 )
 """What Table Schema cannot express: the files, the reference schemas, cells, foreign keys,
@@ -129,7 +130,7 @@ WHOLE: dict[Check, Needs] = {
         schema_matches_reference,
         source_file_intact,
         source_date_recorded,
-        parquet_descriptor_readable,
+        parquet_descriptor_as_built,
     ),
     _nothing,
 )

@@ -24,10 +24,10 @@ from weakref import WeakKeyDictionary
 
 from ...package.bundle import CSV_SHA256_KEY, PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
 from ...package.types import TYPES
-from ..inputs.descriptor import load_json
-from ..inputs.files import PackageFileError, open_package_file, path_problem, read_package_file
+from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import whole_number
 from ..report.issues import Issue
+from .parquet_descriptor import FIX, PARQUET_STALE, declared, issue, resources, unreadable
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -38,82 +38,27 @@ if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
     from ..tables.store import KeyStore
 
-PARQUET_STALE = "parquet-stale"
-PARQUET_CODES = frozenset({PARQUET_STALE})
-"""The codes of this module: all fixed by a build (which therefore does not stop on them)."""
-FIX = "run `ukraine-talks build`"
-
-
-def parquet_descriptor_readable(package: ColumnContext) -> Iterator[Issue]:
-    """When the package has data/parquet/, its descriptor can be read and lists resources."""
-    declared = _resources(package)
-    if isinstance(declared, Issue):
-        yield declared
-
 
 def parquet_matches_csv(package: ColumnContext) -> Iterator[Issue]:
     """When the package has data/parquet/, its descriptor declares each table's Parquet file
     with the file's true size, SHA-256 and rows, and each file was built from its CSV as it
     is now and holds the same columns and values."""
-    resources = _resources(package)
-    if resources is None or isinstance(resources, Issue):
+    listed = resources(package)
+    if listed is None or isinstance(listed, Issue):
         return  # no Parquet distribution, or its descriptor is reported as such
     for resource in package.tables():
         csv = package.table(resource.name)
         tables = _OPENED.setdefault(package.store, {})
         if csv is None or not csv.pieced or csv.start == 0:  # a table's first piece
-            tables[resource.name] = _open_table(
-                package, resource, _declared(resources, resource.name)
-            )
+            tables[resource.name] = _open_table(package, resource, declared(listed, resource.name))
         opened = tables.get(resource.name)
         if opened is None:
             continue
-        issue = opened.problem or _compared(resource, opened, csv)
+        problem = opened.problem or _compared(resource, opened, csv)
         if csv is None or not csv.pieced or csv.total is not None:  # its last piece
             opened.close()
-        if issue is not None:
-            yield issue
-
-
-def _resources(package: ColumnContext) -> list[Any] | Issue | None:
-    """The resources of the Parquet descriptor; None without data/parquet/; the issue when
-    the descriptor cannot be read or lists none. Read once per validation (every piece of
-    every table asks)."""
-    store = package.store
-    if store not in _DESCRIPTORS:
-        _DESCRIPTORS[store] = _read_resources(package)
-    return _DESCRIPTORS[store]
-
-
-def _read_resources(package: ColumnContext) -> list[Any] | Issue | None:
-    ctx = package.rows
-    root = ctx.descriptor.root
-    if path_problem(root, PARQUET_DIR) is not None or not (root / PARQUET_DIR).is_dir():
-        return None
-    try:
-        raw = load_json(read_package_file(root, PARQUET_DESCRIPTOR))
-    except PackageFileError as exc:
-        return _issue(PARQUET_DESCRIPTOR, f"the Parquet descriptor {_unreadable(exc)}; {FIX}")
-    except ValueError as exc:
-        return _issue(PARQUET_DESCRIPTOR, f"the Parquet descriptor is {exc}; {FIX}")
-    resources = raw.get("resources") if isinstance(raw, dict) else None
-    if not isinstance(resources, list):
-        return _issue(PARQUET_DESCRIPTOR, f"the Parquet descriptor lists no resources; {FIX}")
-    return resources
-
-
-def _declared(resources: list[Any], name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """What the Parquet descriptor says of table `name`: its table and file resources."""
-    file_name = parquet_file_name(name)
-    table = file = None
-    for entry in resources:
-        if not isinstance(entry, dict):
-            continue
-        if entry.get("type") == "table" and entry.get("name") == name:
-            table = entry
-        elif entry.get("type") == "file" and entry.get("path") == file_name:
-            file = entry
-    return (table, file) if table is not None and file is not None else None
+        if problem is not None:
+            yield problem
 
 
 @dataclass
@@ -136,8 +81,6 @@ class _Opened:
         self.parquet = self.batches = self.handle = None
 
 
-_DESCRIPTORS: WeakKeyDictionary[KeyStore, list[Any] | Issue | None] = WeakKeyDictionary()
-"""Each validation's Parquet descriptor resources (`_resources`), by its key store."""
 _OPENED: WeakKeyDictionary[KeyStore, dict[str, _Opened | None]] = WeakKeyDictionary()
 """Each validation's Parquet files (by its key store: one per validation), by table, from
 one piece to the next."""
@@ -149,33 +92,30 @@ def _open_table(
     declared: tuple[dict[str, Any], dict[str, Any]] | None,
 ) -> _Opened | None:
     """Table `resource`'s Parquet file, with the first way it is out of step as a file (its
-    declaration, size, hash, rows, source CSV's hash or columns); None without a schema."""
+    size, hash, rows, source CSV's hash or columns); None without a schema or a declaration."""
     ctx = package.rows
     schema = ctx.schema(resource.name)
     if schema is None:
         return None
     rel = f"{PARQUET_DIR}/{parquet_file_name(resource.name)}"
     opened = _Opened(rel, schema)
-    if declared is None:
-        message = f"declares no Parquet file for {resource.name}; {FIX}"
-        opened.problem = _issue(PARQUET_DESCRIPTOR, message)
-        return opened
+    if declared is None:  # `parquet_descriptor_as_built` says so
+        return None
     try:
         handle = open_package_file(ctx.descriptor.root, rel)
     except PackageFileError as exc:
-        message = f"the Parquet file of {resource.name} {_unreadable(exc)}; {FIX}"
-        opened.problem = _issue(rel, message)
+        message = f"the Parquet file of {resource.name} {unreadable(exc)}; {FIX}"
+        opened.problem = issue(rel, message)
         return opened
     opened.handle = handle
     declared_table, declared_file = declared
     declared_size, sha = declared_file.get("bytes"), declared_file.get("hash")
     size = os.fstat(handle.fileno()).st_size
-    if not whole_number(declared_size):
-        what = "no bytes" if declared_size is None else f"bytes {declared_size!r}, not a number"
-        opened.problem = _issue(rel, f"{PARQUET_DESCRIPTOR} declares {what} for it; {FIX}")
+    opened.problem = _not_whole(rel, "bytes", declared_size)
+    if opened.problem is not None:
         return opened
     if declared_size != size:  # said before hashing it: a file may be of any size
-        opened.problem = _issue(
+        opened.problem = issue(
             rel,
             f"{PARQUET_DESCRIPTOR} declares {declared_size} bytes, but the file has {size} "
             f"bytes (a build stopped midway, or a file changed after it); {FIX}",
@@ -184,7 +124,7 @@ def _open_table(
     digest = hashlib.file_digest(handle, "sha256").hexdigest()  # a block at a time
     handle.seek(0)
     if sha != f"sha256:{digest}":
-        opened.problem = _issue(
+        opened.problem = issue(
             rel,
             f"{PARQUET_DESCRIPTOR} declares {sha}, but the file hashes to sha256:{digest} (a "
             f"build stopped midway, or a file changed after it); {FIX}",
@@ -197,33 +137,43 @@ def _open_table(
         parquet = pq.ParquetFile(handle)
         num_rows, arrow = parquet.metadata.num_rows, parquet.schema_arrow
     except Exception as exc:  # pyarrow's errors on a damaged file are many
-        opened.problem = _issue(rel, f"cannot be read as Parquet ({exc}); {FIX}")
+        opened.problem = issue(rel, f"cannot be read as Parquet ({exc}); {FIX}")
         return opened
     rows = declared_table.get("rows")
     recorded = (arrow.metadata or {}).get(CSV_SHA256_KEY.encode(), b"").decode()
     current = ctx.digest(resource.name, "sha256")
     names = [f["name"] for f in schema["fields"]]
-    if rows != num_rows:
+    if (not_whole := _not_whole(rel, "rows", rows)) is not None:
+        opened.problem = not_whole
+    elif rows != num_rows:
         message = f"{PARQUET_DESCRIPTOR} declares {rows} rows, the file has {num_rows}; {FIX}"
-        opened.problem = _issue(rel, message)
+        opened.problem = issue(rel, message)
     elif current is not None and recorded != current:
-        opened.problem = _issue(
+        opened.problem = issue(
             rel,
             f"was built from another version of {resource.path} (its recorded SHA-256 is "
             f"{recorded or 'missing'}, the CSV's is {current}); {FIX}",
         )
     elif arrow.names != names:
-        opened.problem = _issue(
+        opened.problem = issue(
             rel,
             f"its columns are {', '.join(arrow.names)}, but {resource.path} has "
             f"{', '.join(names)}; {FIX}",
         )
     elif (other := _other_type(arrow, schema)) is not None:
-        opened.problem = _issue(rel, f"{other}; {FIX}")
+        opened.problem = issue(rel, f"{other}; {FIX}")
     else:
         opened.parquet = parquet
         opened.batches = parquet.iter_batches(batch_size=BATCH_ROWS, use_threads=False)
     return opened
+
+
+def _not_whole(rel: str, key: str, value: Any) -> Issue | None:
+    """The issue of a file whose `bytes` or `rows` is declared as no whole number."""
+    if whole_number(value):
+        return None
+    what = f"no {key}" if value is None else f"{key} {value!r}, not a whole number"
+    return issue(rel, f"{PARQUET_DESCRIPTOR} declares {what} for it; {FIX}")
 
 
 BATCH_ROWS = 65_536
@@ -257,7 +207,7 @@ def _compared(resource: Resource, opened: _Opened, csv: ColumnTable | None) -> I
         return _content_problem(resource, opened, csv)
     except (OSError, ValueError, pa.ArrowException) as exc:  # pyarrow's errors are many
         opened.parquet = None
-        opened.problem = _issue(opened.rel, f"cannot be read as Parquet ({exc}); {FIX}")
+        opened.problem = issue(opened.rel, f"cannot be read as Parquet ({exc}); {FIX}")
         return opened.problem
 
 
@@ -272,7 +222,7 @@ def _content_problem(resource: Resource, opened: _Opened, csv: ColumnTable | Non
     if (total is not None and total != num_rows) or stored is None:
         opened.parquet = None  # nothing more to compare
         rows = total if total is not None else f"more than {num_rows}"
-        return _issue(rel, f"has {num_rows} rows, but {resource.path} has {rows}; {FIX}")
+        return issue(rel, f"has {num_rows} rows, but {resource.path} has {rows}; {FIX}")
     for spec in opened.schema["fields"]:
         name = spec["name"]
         text = csv.column(name)
@@ -332,15 +282,3 @@ def _first_difference(actual: pa.ChunkedArray, expected: pa.ChunkedArray) -> tup
         if found != wanted:
             return index, found, wanted
     return 0, None, None  # equal values, unequal arrays: not reached for these types
-
-
-def _unreadable(exc: PackageFileError) -> str:
-    if exc.code == "file-missing":
-        return "is missing"
-    if exc.code == "file-unreadable":  # its message: "cannot be read (why)"
-        return exc.message
-    return f"cannot be read: {'its' if exc.code == 'unsafe-path' else 'it'} {exc.message}"
-
-
-def _issue(path: str, message: str) -> Issue:
-    return Issue(path, None, None, PARQUET_STALE, message)
