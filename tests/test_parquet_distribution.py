@@ -30,7 +30,7 @@ from ukraine_talks_data.loading.parquet import (
     fresh_parquet,
 )
 from ukraine_talks_data.package.digest import file_sha256
-from ukraine_talks_data.package.schemas import table_names, table_path, table_schema
+from ukraine_talks_data.package.schemas import is_required, table_names, table_path, table_schema
 from ukraine_talks_data.publish.build import build, stale_files
 from ukraine_talks_data.publish.descriptor_stats import dump_descriptor
 from ukraine_talks_data.publish.parquet import WRITE_OPTIONS
@@ -197,6 +197,41 @@ def column_type_changed(name: str) -> Callable[[Path], str]:
 
     damage.__name__ = f"column_type_changed_{name}"
     return damage
+
+
+def column_made_nullable(root: Path) -> str:
+    """A required field's column written nullable, its values the same."""
+    name = next(f["name"] for f in table_schema("events")["fields"] if is_required(f))
+
+    def change(table: pa.Table) -> pa.Table:
+        index = table.schema.get_field_index(name)
+        return table.cast(table.schema.set(index, table.schema.field(index).with_nullable(True)))
+
+    rewrite_parquet(root, "events", change)
+    return (
+        f"{parquet_rel('events')}: parquet-stale: its column {name} is nullable, but its field "
+        f"is required; {FIX}"
+    )
+
+
+def row_removed_and_redeclared(root: Path) -> str:
+    """A row taken out of the middle, the descriptor's rows, bytes and hash made to match:
+    the count is said, not the first of the shifted cells, also for a table read in pieces
+    (whose total is known only at its last piece)."""
+    rows = len(read_rows(root / table_path("statements")))
+    middle = rows // 2
+    rewrite_parquet(
+        root, "statements", lambda t: pa.concat_tables([t.slice(0, middle), t.slice(middle + 1)])
+    )
+
+    def recount(raw: dict[str, object]) -> None:
+        raw["resources"][_position(raw, "table", "statements")]["rows"] = rows - 1  # type: ignore[index]
+
+    edit_parquet_descriptor(root, recount)
+    return (
+        f"{parquet_rel('statements')}: parquet-stale: has {rows - 1} rows, but "
+        f"{table_path('statements')} has {rows}; {FIX}"
+    )
 
 
 def rows_dropped_by_hand(root: Path) -> str:
@@ -403,6 +438,8 @@ DAMAGES = [
     column_type_changed("date"),
     column_type_changed("speaker_id"),
     rows_dropped_by_hand,
+    column_made_nullable,
+    row_removed_and_redeclared,
     file_deleted,
     descriptor_deleted,
     descriptor_not_json,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from weakref import WeakKeyDictionary
 
 from ...package.bundle import CSV_SHA256_KEY, PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
+from ...package.schemas import is_required
 from ...package.types import TYPES
 from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import whole_number
@@ -74,6 +75,8 @@ class _Opened:
     parquet: pq.ParquetFile | None = None
     batches: Iterator[pa.RecordBatch] | None = None
     ahead: list[pa.RecordBatch] = field(default_factory=list)  # read, not yet compared
+    rows: int = 0  # the file's
+    difference: Issue | None = None  # the first cell that differs, said at the last piece
 
     def close(self) -> None:
         if self.handle is not None:
@@ -163,7 +166,7 @@ def _open_table(
     elif (other := _other_type(arrow, schema)) is not None:
         opened.problem = issue(rel, f"{other}; {FIX}")
     else:
-        opened.parquet = parquet
+        opened.parquet, opened.rows = parquet, num_rows
         opened.batches = parquet.iter_batches(batch_size=BATCH_ROWS, use_threads=False)
     return opened
 
@@ -212,17 +215,30 @@ def _compared(resource: Resource, opened: _Opened, csv: ColumnTable | None) -> I
 
 
 def _content_problem(resource: Resource, opened: _Opened, csv: ColumnTable | None) -> Issue | None:
-    """The first column or cell where the Parquet rows beside this piece of the CSV differ
-    from it, or None."""
-    if csv is None or opened.parquet is None:
+    """At the table's last piece, how the Parquet file's rows differ from the CSV's: their
+    number, else the first cell that differs (found piece by piece, said at the end, so
+    that a table read in pieces gets the issue it gets when read whole); else None."""
+    if csv is None:
         return None  # the CSV itself is unusable: its own errors say why
-    rel, num_rows = opened.rel, opened.parquet.metadata.num_rows
+    if opened.parquet is not None and opened.difference is None:
+        ahead = csv.start + csv.num_rows > opened.rows
+        stored = None if ahead else _next_rows(opened, csv.num_rows)
+        if stored is None:
+            opened.parquet = None  # fewer rows than the CSV: nothing more to compare
+        else:
+            opened.difference = _cell_difference(resource, opened, csv, stored)
     total = csv.total if csv.pieced else csv.num_rows  # a piece knows the total when last
-    stored = None if csv.start + csv.num_rows > num_rows else _next_rows(opened, csv.num_rows)
-    if (total is not None and total != num_rows) or stored is None:
-        opened.parquet = None  # nothing more to compare
-        rows = total if total is not None else f"more than {num_rows}"
-        return issue(rel, f"has {num_rows} rows, but {resource.path} has {rows}; {FIX}")
+    if total is None:
+        return None
+    if total != opened.rows:
+        return issue(opened.rel, f"has {opened.rows} rows, but {resource.path} has {total}; {FIX}")
+    return opened.difference
+
+
+def _cell_difference(
+    resource: Resource, opened: _Opened, csv: ColumnTable, stored: pa.Table
+) -> Issue | None:
+    """The first cell of this piece of the CSV whose Parquet value differs, or None."""
     for spec in opened.schema["fields"]:
         name = spec["name"]
         text = csv.column(name)
@@ -233,7 +249,7 @@ def _content_problem(resource: Resource, opened: _Opened, csv: ColumnTable | Non
         if not actual.equals(expected):
             index, found, wanted = _first_difference(actual, expected)
             message = f"the Parquet file holds {found!r} where {resource.path} holds {wanted!r}"
-            return Issue(rel, csv.row(index), name, PARQUET_STALE, f"{message}; {FIX}")
+            return Issue(opened.rel, csv.row(index), name, PARQUET_STALE, f"{message}; {FIX}")
     return None
 
 
@@ -244,9 +260,9 @@ def _arrow_type(field: dict[str, Any]) -> pa.DataType:
 
 
 def _other_type(arrow: pa.Schema, schema: dict[str, Any]) -> str | None:
-    """The first column of a Parquet file whose type is not its field's (the loader and
-    `build --check` call such a file stale); a list's items may be named either way
-    (Parquet's `element`, Arrow's `item`)."""
+    """The first column of a Parquet file whose type or nullability is not its field's (the
+    loader and `build --check` call such a file stale); a list's items may be named either
+    way (Parquet's `element`, Arrow's `item`)."""
     import pyarrow as pa
 
     for spec, stored in zip(schema["fields"], arrow, strict=True):
@@ -257,6 +273,9 @@ def _other_type(arrow: pa.Schema, schema: dict[str, Any]) -> str | None:
             same = stored.type.equals(wanted)
         if not same:
             return f"its column {spec['name']} is {stored.type}, but its field makes it {wanted}"
+        if stored.nullable == is_required(spec):  # required: not nullable (`arrow_schema`)
+            found, made = ("", "required") if stored.nullable else ("not ", "optional")
+            return f"its column {spec['name']} is {found}nullable, but its field is {made}"
     return None
 
 
