@@ -13,11 +13,17 @@ from rich.text import Text
 from conftest import read_rows, refresh_stats, set_cell, write_rows
 from damage import csv_path, runner
 from ukraine_talks_data.cli import app
-from ukraine_talks_data.validate import validate_package
+from ukraine_talks_data.validate import Engine, validate_package
 from ukraine_talks_data.validate.csv import plain
 from ukraine_talks_data.validate.csv.form import parse_csv
 from ukraine_talks_data.validate.report.formats import render, render_github, render_text
-from ukraine_talks_data.validate.report.issues import Issue, IssueLimit, Report
+from ukraine_talks_data.validate.report.issues import (
+    MARK_ROOM,
+    MAX_VALUE,
+    Issue,
+    IssueLimit,
+    Report,
+)
 
 
 def _report(tmp_path: Path) -> Report:
@@ -344,3 +350,35 @@ def test_a_table_whose_header_the_rules_cannot_read_is_named(package: Path, engi
     assert report.unchecked == ["statements"]
     tables = [r["name"] for r in json.loads(package.read_text())["resources"] if "schema" in r]
     assert sorted(report.checked) == sorted(t for t in tables if t != "statements")
+
+
+@pytest.mark.parametrize(
+    ("length", "left_out"),
+    [(MAX_VALUE, 0), (MAX_VALUE + 1, 49), (3_000_000, 3_000_000 - MAX_VALUE + MARK_ROOM)],
+)
+def test_an_issue_keeps_at_most_max_value_characters_of_a_cell(length: int, left_out: int) -> None:
+    """A held issue is bounded whatever the cell: its middle is cut, saying how much."""
+    cell = "a" + "b" * (length - 2) + "z"
+    limit: IssueLimit[str] = IssueLimit()
+    (issue,) = limit.take([Issue("data/a.csv", None, "x", "constraint-error", cell, cell)], "t")
+    half = (MAX_VALUE - MARK_ROOM) // 2
+    cut = f"{cell[:half]}…[{left_out:,} characters left out]…{cell[-half:]}"
+    assert issue.value == issue.message == (cut if left_out else cell)
+    assert limit.take([issue], "t") == [issue]  # taken again (a second limit): the same
+
+
+@pytest.mark.parametrize("engine", ["columns", "frictionless"])
+def test_a_long_cell_is_reported_bounded(package: Path, engine: Engine) -> None:
+    """A 1,000,000-character id fails its pattern and its foreign key: the report, JSON
+    included, holds the cell's first and last characters and the count left out."""
+    cell = "S" + "9" * 999_998 + "x"
+    row = set_cell(csv_path(package, "statements"), 0, "source_id", cell)
+    refresh_stats(package)
+    report = validate_package(package, engine=engine)
+    issues = {i.code: i for i in report.issues if (i.row, i.field) == (row, "source_id")}
+    half = (MAX_VALUE - MARK_ROOM) // 2
+    left_out = f"…[{1_000_000 - 2 * half:,} characters left out]…"
+    for code in ("constraint-error", "foreign-key"):
+        assert issues[code].value == cell[:half] + left_out + cell[-half:]
+    assert len(issues["foreign-key"].message) <= MAX_VALUE
+    assert len(report.to_json()) < 10 * MAX_VALUE

@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Generic, Literal, TypeVar, get_args
 
 from ...spreadsheet_safety import CONTROLS, LINE_SEPARATORS
@@ -95,7 +95,8 @@ def escaped(text: str) -> str:
 
 
 MAX_MESSAGE = 1000
-"""Longest message a line shows; the middle of a longer one is elided (JSON keeps it all)."""
+"""Longest message a line shows; the middle of a longer one is elided (JSON keeps up to
+`MAX_VALUE` characters)."""
 
 
 def _short(value: str, limit: int = 120) -> str:
@@ -110,6 +111,33 @@ def _elide(text: str, limit: int) -> str:
     if len(text) > limit:
         text = text[: limit // 2] + "…" + text[-limit // 2 :]
     return text
+
+
+MAX_VALUE = 10_000
+"""Characters of an issue's value, or message, that a report keeps (JSON included): a cell
+may be of any length, an issue not (`bounded`)."""
+
+
+def bounded(issue: Issue) -> Issue:
+    """`issue` with a value or message over `MAX_VALUE` characters cut in its middle,
+    saying how much was left out."""
+    if len(issue.message) <= MAX_VALUE and (issue.value is None or len(issue.value) <= MAX_VALUE):
+        return issue
+    value = None if issue.value is None else _cut(issue.value)
+    return replace(issue, message=_cut(issue.message), value=value)
+
+
+def _cut(text: str) -> str:
+    """`text`, or its first and last characters and how many are left out between them:
+    `MAX_VALUE` characters at most in all, so that cutting again changes nothing."""
+    if len(text) <= MAX_VALUE:
+        return text
+    half = (MAX_VALUE - MARK_ROOM) // 2
+    return f"{text[:half]}…[{len(text) - 2 * half:,} characters left out]…{text[-half:]}"
+
+
+MARK_ROOM = 48
+"""Characters `_cut` keeps for its mark, `…[N characters left out]…` (N of up to 24 digits)."""
 
 
 ISSUE_LIMIT = 1000
@@ -127,7 +155,8 @@ class IssueLimit(Generic[Tag]):
 
     `take(issues, tag)` gives back at once what is listed for sure; the rest is held (at
     most `limit` per code and file, the others counted in `omitted`) until `held()`.
-    Listed and omitted add up to what the rules found, whatever the limit.
+    Listed and omitted add up to what the rules found, whatever the limit. Each issue is
+    `bounded`: a held issue holds at most `MAX_VALUE` characters of a cell.
     """
 
     def __init__(self, limit: int | None = ISSUE_LIMIT) -> None:
@@ -138,7 +167,8 @@ class IssueLimit(Generic[Tag]):
     def take(self, issues: Iterable[Issue], tag: Tag) -> list[Issue]:
         """The issues listed at once; the others held or counted."""
         now: list[Issue] = []
-        for issue in issues:
+        for found in issues:
+            issue = bounded(found)
             if self.limit is None or issue.row is None or issue.row == 1:
                 now.append(issue)  # a whole file's or its header's: found once per piece
                 continue
