@@ -5,6 +5,7 @@ would, and names the exact line `validate` must print; `build` then fixes it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -169,6 +170,24 @@ def cell_changed_by_hand(root: Path) -> str:
     return (
         f"{parquet_rel('actors')}:3:name: parquet-stale: the Parquet file holds 'Someone Else' "
         f"where {table_path('actors')} holds {old!r}; {FIX}"
+    )
+
+
+def date_changed_by_hand(root: Path) -> str:
+    """A date cell a day later: both values said as the CSV writes dates."""
+    old = read_rows(root / table_path("statements"))[2]["date"]
+    later = (dt.date.fromisoformat(old) + dt.timedelta(days=1)).isoformat()
+
+    def change(table: pa.Table) -> pa.Table:
+        dates = table.column("date").to_pylist()
+        dates[2] = dt.date.fromisoformat(later)
+        index = table.schema.get_field_index("date")
+        return table.set_column(index, table.schema.field(index), pa.array(dates, pa.date32()))
+
+    rewrite_parquet(root, "statements", change)
+    return (
+        f"{parquet_rel('statements')}:4:date: parquet-stale: the Parquet file holds {later!r} "
+        f"where {table_path('statements')} holds {old!r}; {FIX}"
     )
 
 
@@ -435,6 +454,7 @@ DAMAGES = [
     size_declared_as_text,
     csv_edited_after_build,
     cell_changed_by_hand,
+    date_changed_by_hand,
     column_type_changed("date"),
     column_type_changed("speaker_id"),
     rows_dropped_by_hand,

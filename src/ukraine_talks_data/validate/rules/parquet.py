@@ -15,6 +15,7 @@ size-capped) and parsed from memory.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterator
@@ -248,7 +249,10 @@ def _cell_difference(
         actual = stored.column(name).cast(expected.type)  # its type is known (`_other_type`)
         if not actual.equals(expected):
             index, found, wanted = _first_difference(actual, expected)
-            message = f"the Parquet file holds {found!r} where {resource.path} holds {wanted!r}"
+            message = (
+                f"the Parquet file holds {_as_text(found)} where {resource.path} holds "
+                f"{_as_text(wanted)}"
+            )
             return Issue(opened.rel, csv.row(index), name, PARQUET_STALE, f"{message}; {FIX}")
     return None
 
@@ -292,6 +296,18 @@ def _typed(text: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArray | No
         return text if kind == "string" or kind not in TYPES else text.cast(_arrow_type(field))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+
+
+def _as_text(value: Any) -> str:
+    """A value of a Parquet or CSV cell in a message, as the CSV writes it, quoted (a date
+    as `'2022-01-12'`, not `datetime.date(2022, 1, 12)`); empty as `nothing`."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return repr("true" if value else "false")
+    if isinstance(value, dt.date):
+        return repr(value.isoformat())
+    return repr(value)
 
 
 def _first_difference(actual: pa.ChunkedArray, expected: pa.ChunkedArray) -> tuple[int, Any, Any]:
