@@ -41,26 +41,16 @@ def utterance_rows_agree(ctx: ColumnContext) -> Iterator[Issue]:
         f"FILTER (WHERE {day} IS NOT NULL) AS said "
         f"FROM {rows_of} WHERE utterance_id IS NOT NULL "
         f"GROUP BY utterance_id HAVING count(*) > 1) "
-        f"SELECT r._row, r.utterance_id, r.speaker_id, f.speaker.v, f.speaker.id, "
+        f"SELECT r._row, r.utterance_id, "  # then, for each field: value, own, reference, source
+        f"r.speaker_id, r.speaker_id, f.speaker.v, f.speaker.id, "
         f'r."date", r.{day}, f.said.v, f.said.id '
         f"FROM {rows_of} r JOIN firsts f ON r.utterance_id = f.utterance_id "
         f"WHERE r.speaker_id <> f.speaker.v OR r.{day} <> f.said.v ORDER BY r._row"
     )
     path = store.path("statements")
-    for (
-        row,
-        utterance,
-        speaker,
-        first_speaker,
-        speaker_from,
-        date,
-        said,
-        first_said,
-        said_from,
-    ) in rows:
-        for name, value, own, reference, source in (
-            ("speaker_id", speaker, speaker, first_speaker, speaker_from),
-            ("date", date, said, first_said, said_from),
+    for row, utterance, *found in rows:
+        for name, (value, own, reference, source) in zip(
+            ("speaker_id", "date"), (found[:4], found[4:]), strict=True
         ):
             if own is not None and reference is not None and own != reference:
                 yield Issue(
