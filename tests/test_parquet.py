@@ -14,7 +14,7 @@ import pytest
 
 from conftest import read_rows, set_cell
 from ukraine_talks_data.loading.accessor import bundled_table
-from ukraine_talks_data.loading.arrow import arrow_schema, read_csv
+from ukraine_talks_data.loading.arrow import read_csv
 from ukraine_talks_data.loading.parquet import (
     CSV_SHA256_KEY,
     PARQUET_DIR,
@@ -23,6 +23,7 @@ from ukraine_talks_data.loading.parquet import (
 )
 from ukraine_talks_data.package.bundle import bundle_dir
 from ukraine_talks_data.package.schemas import primary_key, table_names, table_path, table_schema
+from ukraine_talks_data.package.types import arrow_schema
 from ukraine_talks_data.publish.build import build
 
 ROOT = bundle_dir()

@@ -54,8 +54,8 @@ def _arrow(rows: list[dict[str, Any]], columns: list[str], *tables: str) -> pa.T
     `tables` that has it."""
     import pyarrow as pa
 
-    from ..loading.arrow import arrow_schema
     from ..package.schemas import table_schema
+    from ..package.types import arrow_schema
 
     simple = {_STRING: pa.string(), _INT: pa.int64(), _LIST: pa.list_(pa.string())}
     fields = []

@@ -61,7 +61,7 @@ def bundled_table(name: str) -> pa.Table:
 
 def remote_table(name: str, base_url: str | None = None, timeout: float | None = None) -> pa.Table:
     """Table `name` from a release's Parquet file, downloaded (or cached) and hash-verified."""
-    from .arrow import arrow_schema
+    from ..package.types import arrow_schema
     from .parquet import CSV_SHA256_KEY, read_parquet_file
     from .remote import RemoteError, fetch
 

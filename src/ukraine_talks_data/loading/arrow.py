@@ -1,36 +1,14 @@
-"""Arrow types derived from the Table Schemas, and reading a CSV table into a typed Arrow table."""
+"""Reading a CSV table into an Arrow table typed as its Table Schema says (`arrow_schema`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..package.schemas import is_required, primary_key
-from ..package.types import type_forms
+from ..package.types import arrow_schema
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-
-def arrow_schema(schema: dict[str, Any]) -> pa.Schema:
-    """Arrow schema for a Table Schema: required fields non-nullable, descriptions as metadata."""
-    import pyarrow as pa
-
-    fields = [
-        pa.field(
-            f["name"],
-            type_forms(f).arrow_type(),
-            nullable=not is_required(f),
-            metadata={"description": f.get("description", "")},
-        )
-        for f in schema["fields"]
-    ]
-    metadata = {
-        "primary_key": json.dumps(primary_key(schema)),
-        "description": schema.get("description", ""),
-    }
-    return pa.schema(fields, metadata=metadata)
 
 
 def read_csv(path: Path, schema: dict[str, Any]) -> pa.Table:

@@ -2,7 +2,7 @@
 (built from the CSV as it is now) from a stale one.
 
 Each file records `source_csv_sha256`, the hash of the CSV it was built from
-(`publish.parquet` writes them), and its Arrow schema is `arrow.arrow_schema()` of the
+(`publish.parquet` writes them), and its Arrow schema is `package.types.arrow_schema()` of the
 table's Table Schema; `fresh_parquet()` checks both. `file_resource()` finds a file's
 bytes and hash in the Parquet descriptor (what `remote` checks a download against).
 """
@@ -17,7 +17,7 @@ from ..package.bundle import PARQUET_DESCRIPTOR as PARQUET_DESCRIPTOR
 from ..package.bundle import PARQUET_DIR as PARQUET_DIR
 from ..package.bundle import parquet_file_name as parquet_file_name
 from ..package.digest import file_sha256
-from .arrow import arrow_schema
+from ..package.types import arrow_schema
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -33,6 +33,17 @@ def parquet_file_name(table: str) -> str:
     return f"{table}.parquet"
 
 
+def parquet_orphans(root: Path, tables: list[str]) -> list[str]:
+    """The Parquet files in `root`'s data/parquet/ of no table in `tables`, by path (a build
+    removes them; the validator reports them)."""
+    folder = root / PARQUET_DIR
+    if not folder.is_dir():
+        return []
+    wanted = {parquet_file_name(t) for t in tables}
+    found = (p.name for p in folder.glob("*.parquet"))
+    return sorted(f"{PARQUET_DIR}/{name}" for name in found if name not in wanted)
+
+
 def bundle_dir() -> Path:
     """The folder holding datapackage.json, schemas/, data/ and seeds/.
 

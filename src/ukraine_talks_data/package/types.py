@@ -10,8 +10,11 @@ here.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from .schemas import is_required, primary_key
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -66,3 +69,23 @@ def type_forms(field: dict[str, Any]) -> TypeForms:
             f"package's types ({', '.join(TYPES)})"
         )
     return TYPES[kind]
+
+
+def arrow_schema(schema: dict[str, Any]) -> pa.Schema:
+    """Arrow schema for a Table Schema: required fields non-nullable, descriptions as metadata."""
+    import pyarrow as pa
+
+    fields = [
+        pa.field(
+            f["name"],
+            type_forms(f).arrow_type(),
+            nullable=not is_required(f),
+            metadata={"description": f.get("description", "")},
+        )
+        for f in schema["fields"]
+    ]
+    metadata = {
+        "primary_key": json.dumps(primary_key(schema)),
+        "description": schema.get("description", ""),
+    }
+    return pa.schema(fields, metadata=metadata)

@@ -25,7 +25,7 @@ from .._journal import journaled_group
 from .._version import __version__
 from ..errors import BuildError as BuildError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, read_parquet_file
-from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR, bundle_dir, settle
+from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR, bundle_dir, parquet_orphans, settle
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
 from ..validate.rules.parquet_descriptor import PARQUET_CODES
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
@@ -100,17 +100,6 @@ def _parquet_matches(path: Path, expected: Any) -> bool:
     if codecs - {str(WRITE_OPTIONS["compression"]).upper()}:
         return False
     return bool(table.equals(expected, check_metadata=True))
-
-
-def _orphans(root: Path, names: list[str]) -> list[str]:
-    """Parquet files in data/parquet/ for tables the package no longer has."""
-    folder = root / PARQUET_DIR
-    if not folder.is_dir():
-        return []
-    wanted = {parquet_file_name(n) for n in names}
-    return sorted(
-        f"{PARQUET_DIR}/{p.name}" for p in folder.glob("*.parquet") if p.name not in wanted
-    )
 
 
 def _read_tables(root: Path, descriptor: Descriptor) -> dict[str, Any]:
@@ -211,7 +200,7 @@ def _stage_parquet(
         rel = f"{PARQUET_DIR}/{parquet_file_name(name)}"
         if force or not _parquet_matches(root / rel, table):
             changed[parquet_file_name(name)] = parquet_bytes(table)
-    orphans = _orphans(root, list(tables))
+    orphans = parquet_orphans(root, list(tables))
     files = sorted(parquet_file_name(n) for n in tables)
     if not changed and not orphans:
         text = dump_descriptor(parquet_descriptor(raw, schemas, folder))
@@ -277,7 +266,7 @@ def stale_files(root: Path | None = None) -> list[str]:
             stale.append(f"{rel}: missing")
         elif not _parquet_matches(root / rel, tables[resource.name]):
             stale.append(f"{rel}: differs from what {resource.path} gives")
-    stale += [f"{rel}: no such table any more" for rel in _orphans(root, list(schemas))]
+    stale += [f"{rel}: no such table any more" for rel in parquet_orphans(root, list(schemas))]
     parquet_file = root / PARQUET_DESCRIPTOR
     if all((root / PARQUET_DIR / parquet_file_name(n)).is_file() for n in schemas):
         parquet = dump_descriptor(parquet_descriptor(expected, schemas, root / PARQUET_DIR))

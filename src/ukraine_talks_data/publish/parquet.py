@@ -1,7 +1,7 @@
 """Writing the Parquet distribution: one file per table in data/parquet/, built from the
 CSVs, and its Frictionless descriptor data/parquet/datapackage.json.
 
-Each file's Arrow schema is `loading.arrow.arrow_schema()` of the table's Table Schema
+Each file's Arrow schema is `package.types.arrow_schema()` of the table's Table Schema
 (required → non-nullable, descriptions and primary key as metadata) plus
 `source_csv_sha256`, the hash of the CSV it was built from, so that a reader can tell a
 stale file from a fresh one (`loading.parquet.fresh_parquet()`). Files are written with fixed
