@@ -111,7 +111,7 @@ def linked_outside(root: Path) -> str:
     path.symlink_to(outside)
     return (
         f"{parquet_rel('actors')}: parquet-stale: the Parquet file of actors cannot be read: its "
-        f"path leads outside the package folder (through a symlink); {FIX}"
+        f"path leads outside the package folder (through a symlink); remove it, then {FIX}"
     )
 
 
@@ -139,7 +139,7 @@ def size_declared_as_text(root: Path) -> str:
     size = (root / parquet_rel("actors")).stat().st_size
     return (
         f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares bytes "
-        f"{str(size)!r}, not a whole number for it; {FIX}"
+        f'"{size}", not a whole number for it; {FIX}'
     )
 
 
@@ -334,8 +334,8 @@ def _edited(root: Path, edit: Callable[[list[dict[str, Any]]], str]) -> str:
     said: list[str] = []
     edit_parquet_descriptor(root, lambda raw: said.append(edit(raw["resources"])))  # type: ignore[arg-type]
     return (
-        f"{PARQUET_DESCRIPTOR}: parquet-stale: differs from what a build writes for "
-        f"datapackage.json and the schemas: {said[0]}; {FIX}"
+        f"{PARQUET_DESCRIPTOR}: parquet-stale: is not what datapackage.json and the schemas "
+        f"give (as a build writes it): {said[0]}; {FIX}"
     )
 
 
@@ -359,7 +359,7 @@ def field_type_changed_in_descriptor(root: Path) -> str:
         fields = resources[index]["schema"]["fields"]
         at = next(i for i, f in enumerate(fields) if f["type"] == "date")
         fields[at]["type"] = "string"
-        return f'resources[{index}].schema.fields[{at}].type is "string", a build writes "date"'
+        return f'resources[{index}].schema.fields[{at}].type is "string" where they give "date"'
 
     return _edited(root, edit)
 
@@ -369,7 +369,7 @@ def path_made_a_url(root: Path) -> str:
         index = _position({"resources": resources}, "file", "events.parquet")
         resources[index]["path"] = "https://example.org/events.parquet"
         return (
-            f'resources[{index}].path is "https://example.org/events.parquet", a build writes '
+            f'resources[{index}].path is "https://example.org/events.parquet" where they give '
             '"events.parquet"'
         )
 
@@ -380,7 +380,7 @@ def format_changed(root: Path) -> str:
     def edit(resources: list[dict[str, Any]]) -> str:
         index = _position({"resources": resources}, "table", "sources")
         resources[index]["format"] = "csv"
-        return f'resources[{index}].format is "csv", a build writes "parquet"'
+        return f'resources[{index}].format is "csv" where they give "parquet"'
 
     return _edited(root, edit)
 
@@ -388,7 +388,7 @@ def format_changed(root: Path) -> str:
 def key_added(root: Path) -> str:
     def edit(resources: list[dict[str, Any]]) -> str:
         resources[0]["dialect"] = {"delimiter": ";"}
-        return "resources[0].dialect is an object, which a build does not write"
+        return "resources[0].dialect is an object they do not give"
 
     return _edited(root, edit)
 
@@ -402,7 +402,7 @@ def required_made_a_number(root: Path) -> str:
         at = next(i for i, f in enumerate(fields) if f.get("constraints", {}).get("required"))
         fields[at]["constraints"]["required"] = 1
         where = f"resources[{index}].schema.fields[{at}].constraints.required"
-        return f"{where} is 1, a build writes true"
+        return f"{where} is 1 where they give true"
 
     return _edited(root, edit)
 
@@ -410,7 +410,7 @@ def required_made_a_number(root: Path) -> str:
 def junk_resource_added(root: Path) -> str:
     def edit(resources: list[dict[str, Any]]) -> str:
         resources.append({"path": "../../etc/passwd"})
-        return f"resources[{len(resources) - 1}] is not a resource a build writes"
+        return f"resources[{len(resources) - 1}] is not a resource they give"
 
     return _edited(root, edit)
 
@@ -432,17 +432,108 @@ def table_left_out(root: Path) -> str:
     return _edited(root, edit)
 
 
-def csv_descriptor_retitled(root: Path) -> str:
-    """datapackage.json's title edited after the build: the Parquet descriptor repeats it."""
-    path = root / "datapackage.json"
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    old, raw["title"] = raw["title"], "Another title"
-    path.write_text(dump_descriptor(raw), encoding="utf-8")
+def csv_descriptor_edited(key: str, value: str, parquet: str) -> Callable[[Path], str]:
+    """datapackage.json's `key` edited after the build: the Parquet descriptor repeats it as
+    `parquet` ({} the value); a build rewrites the Parquet descriptor (a title) or puts
+    datapackage.json's back (the version, which it owns)."""
+
+    def damage(root: Path) -> str:
+        path = root / "datapackage.json"
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        old, raw[key] = raw[key], value
+        path.write_text(dump_descriptor(raw), encoding="utf-8")
+        return (
+            f"{PARQUET_DESCRIPTOR}: parquet-stale: is not what datapackage.json and the schemas "
+            f"give (as a build writes it): {key} is {_json(parquet.format(old))} where "
+            f"they give {_json(parquet.format(value))}; {FIX}"
+        )
+
+    damage.__name__ = f"csv_descriptor_{key}_edited"
+    return damage
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def measure_removed(key: str, said: Callable[[Path, dict[str, Any]], str]) -> Callable[[Path], str]:
+    """The descriptor's `rows`, `bytes` or `hash` of the actors file removed: said once, by
+    the file's rule."""
+
+    def damage(root: Path) -> str:
+        def remove(raw: dict[str, object]) -> None:
+            kind = "table" if key == "rows" else "file"
+            name = "actors" if kind == "table" else "actors.parquet"
+            del raw["resources"][_position(raw, kind, name)][key]  # type: ignore[index]
+
+        old = declared(root, "actors")
+        edit_parquet_descriptor(root, remove)
+        return f"{parquet_rel('actors')}: parquet-stale: {said(root, old)}; {FIX}"
+
+    damage.__name__ = f"{key}_removed"
+    return damage
+
+
+def _hash_missing(root: Path, old: dict[str, Any]) -> str:
     return (
-        f"{PARQUET_DESCRIPTOR}: parquet-stale: differs from what a build writes for "
-        f'datapackage.json and the schemas: title is "{old} (Parquet)", a build writes '
-        f'"Another title (Parquet)"; {FIX}'
+        f"{PARQUET_DESCRIPTOR} declares no hash, but the file hashes to {old['hash']} (a build "
+        "stopped midway, or a file changed after it)"
     )
+
+
+def rows_declared_as_true(root: Path) -> str:
+    def true(raw: dict[str, object]) -> None:
+        raw["resources"][_position(raw, "table", "actors")]["rows"] = True  # type: ignore[index]
+
+    edit_parquet_descriptor(root, true)
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: {PARQUET_DESCRIPTOR} declares rows true, not "
+        f"a whole number for it; {FIX}"
+    )
+
+
+def stray_file(root: Path) -> str:
+    """A Parquet file of no table (a table dropped from the package, or a copy)."""
+    shutil.copyfile(root / parquet_rel("events"), root / PARQUET_DIR / "stray.parquet")
+    return (
+        f"{PARQUET_DIR}/stray.parquet: parquet-stale: is the Parquet file of no table of the "
+        f"package; {FIX} (it removes it)"
+    )
+
+
+def descriptor_too_large(root: Path) -> str:
+    """Over the 16 MiB the CSV descriptor may have: not parsed."""
+    text = (root / PARQUET_DESCRIPTOR).read_text(encoding="utf-8")
+    (root / PARQUET_DESCRIPTOR).write_text(text + " " * (16 << 20), encoding="utf-8")
+    return (
+        f"{PARQUET_DESCRIPTOR}: parquet-stale: the Parquet descriptor cannot be read: it is "
+        f"larger than {16 << 20:,} bytes; {FIX}"
+    )
+
+
+def metadata_changed(what: str) -> Callable[[Path], str]:
+    """The Parquet file's descriptions or primary key not its Table Schema's (a schema
+    edited after the build, the file kept), all else as built: the loader calls it stale."""
+
+    def damage(root: Path) -> str:
+        def change(table: pa.Table) -> pa.Table:
+            if what == "field":
+                field = table.schema.field(0).with_metadata({"description": "another"})
+                return table.cast(table.schema.set(0, field))
+            metadata = dict(table.schema.metadata)
+            metadata[what.encode()] = b"another"
+            return table.replace_schema_metadata(metadata)
+
+        rewrite_parquet(root, "events", change)
+        said = {
+            "field": "the description of its column event_id is not its field's",
+            "description": "its description is not its Table Schema's",
+            "primary_key": "its primary key is not its Table Schema's",
+        }
+        return f"{parquet_rel('events')}: parquet-stale: {said[what]}; {FIX}"
+
+    damage.__name__ = f"metadata_changed_{what}"
+    return damage
 
 
 DAMAGES = [
@@ -473,7 +564,17 @@ DAMAGES = [
     required_made_a_number,
     junk_resource_added,
     resource_repeated,
-    csv_descriptor_retitled,
+    csv_descriptor_edited("title", "Another title", "{} (Parquet)"),
+    csv_descriptor_edited("version", "9.9.9", "{}"),
+    measure_removed("rows", lambda root, old: f"{PARQUET_DESCRIPTOR} declares no rows for it"),
+    measure_removed("bytes", lambda root, old: f"{PARQUET_DESCRIPTOR} declares no bytes for it"),
+    measure_removed("hash", _hash_missing),
+    rows_declared_as_true,
+    stray_file,
+    descriptor_too_large,
+    metadata_changed("field"),
+    metadata_changed("description"),
+    metadata_changed("primary_key"),
 ]
 
 

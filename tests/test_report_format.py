@@ -382,3 +382,20 @@ def test_a_long_cell_is_reported_bounded(package: Path, engine: Engine) -> None:
         assert issues[code].value == cell[:half] + left_out + cell[-half:]
     assert len(issues["foreign-key"].message) <= MAX_VALUE
     assert len(report.to_json()) < 10 * MAX_VALUE
+
+
+@pytest.mark.parametrize(
+    ("character", "shown"),
+    [
+        ("\n", "\\n"),
+        ("\x1b", "\\x1b"),
+        ("\u2028", "\\u2028"),
+        ("\u202e", "\\u202e"),
+        ("\u2066", "\\u2066"),
+    ],
+)
+def test_a_line_shows_controls_and_bidi_overrides_as_escapes(character: str, shown: str) -> None:
+    """In a file name, field or message, a line break, a terminal escape or a
+    right-to-left override would break the line or show the rest of it reversed."""
+    issue = Issue(f"data/a{character}.csv", 2, f"f{character}", "c", f"m{character}", None)
+    assert issue.line() == f"data/a{shown}.csv:2:f{shown}: c: m{shown}"

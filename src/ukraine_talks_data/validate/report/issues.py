@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Generic, Literal, TypeVar, get_args
 
-from ...spreadsheet_safety import CONTROLS, LINE_SEPARATORS
+from ...spreadsheet_safety import BIDI_CONTROLS, CONTROLS, LINE_SEPARATORS
 
 Severity = Literal["error", "warning"]
 
@@ -85,8 +85,9 @@ def field_order(field: str | None) -> tuple[tuple[str | tuple[int, str], ...], s
 
 
 _DIGITS = re.compile("([0-9]+)")
-_CONTROL = re.compile(f"[\t\n\r{CONTROLS}{LINE_SEPARATORS}]")
-"""What a line of a report cannot show as itself: the cell rules' controls and line breaks."""
+_CONTROL = re.compile(f"[\t\n\r{CONTROLS}{LINE_SEPARATORS}{BIDI_CONTROLS}]")
+"""What a line of a report cannot show as itself: the cell rules' controls and line breaks,
+and the bidirectional controls (an override would show the rest of the line reversed)."""
 
 
 def escaped(text: str) -> str:

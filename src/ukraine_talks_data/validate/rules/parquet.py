@@ -25,11 +25,20 @@ from weakref import WeakKeyDictionary
 
 from ...package.bundle import CSV_SHA256_KEY, PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
 from ...package.schemas import is_required
-from ...package.types import TYPES
+from ...package.types import TYPES, arrow_schema
 from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import whole_number
 from ..report.issues import Issue
-from .parquet_descriptor import FIX, PARQUET_STALE, declared, issue, resources, unreadable
+from .parquet_descriptor import (
+    FIX,
+    PARQUET_STALE,
+    declared,
+    fix_for,
+    issue,
+    json_shown,
+    resources,
+    unreadable,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -108,7 +117,7 @@ def _open_table(
     try:
         handle = open_package_file(ctx.descriptor.root, rel)
     except PackageFileError as exc:
-        message = f"the Parquet file of {resource.name} {unreadable(exc)}; {FIX}"
+        message = f"the Parquet file of {resource.name} {unreadable(exc)}; {fix_for(exc)}"
         opened.problem = issue(rel, message)
         return opened
     opened.handle = handle
@@ -130,7 +139,8 @@ def _open_table(
     if sha != f"sha256:{digest}":
         opened.problem = issue(
             rel,
-            f"{PARQUET_DESCRIPTOR} declares {sha}, but the file hashes to sha256:{digest} (a "
+            f"{PARQUET_DESCRIPTOR} declares {_hash_said(sha)}, but the file hashes to "
+            f"sha256:{digest} (a "
             f"build stopped midway, or a file changed after it); {FIX}",
         )
         return opened
@@ -164,7 +174,7 @@ def _open_table(
             f"its columns are {', '.join(arrow.names)}, but {resource.path} has "
             f"{', '.join(names)}; {FIX}",
         )
-    elif (other := _other_type(arrow, schema)) is not None:
+    elif (other := _other_type(arrow, schema) or _other_metadata(arrow, schema)) is not None:
         opened.problem = issue(rel, f"{other}; {FIX}")
     else:
         opened.parquet, opened.rows = parquet, num_rows
@@ -172,11 +182,16 @@ def _open_table(
     return opened
 
 
+def _hash_said(sha: Any) -> str:
+    """A declared hash in a message: as written when text, else its JSON, or `no hash`."""
+    return sha if isinstance(sha, str) else "no hash" if sha is None else json_shown(sha)
+
+
 def _not_whole(rel: str, key: str, value: Any) -> Issue | None:
     """The issue of a file whose `bytes` or `rows` is declared as no whole number."""
     if whole_number(value):
         return None
-    what = f"no {key}" if value is None else f"{key} {value!r}, not a whole number"
+    what = f"no {key}" if value is None else f"{key} {json_shown(value)}, not a whole number"
     return issue(rel, f"{PARQUET_DESCRIPTOR} declares {what} for it; {FIX}")
 
 
@@ -280,6 +295,23 @@ def _other_type(arrow: pa.Schema, schema: dict[str, Any]) -> str | None:
         if stored.nullable == is_required(spec):  # required: not nullable (`arrow_schema`)
             found, made = ("", "required") if stored.nullable else ("not ", "optional")
             return f"its column {spec['name']} is {found}nullable, but its field is {made}"
+    return None
+
+
+def _other_metadata(arrow: pa.Schema, schema: dict[str, Any]) -> str | None:
+    """How the descriptions and primary key a Parquet file records differ from its Table
+    Schema's (`arrow_schema`, as the loader compares them), or None."""
+    wanted = arrow_schema(schema)
+    recorded = {k: v for k, v in (arrow.metadata or {}).items() if k != CSV_SHA256_KEY.encode()}
+    given = wanted.metadata or {}
+    differing = sorted(k for k in {*recorded, *given} if recorded.get(k) != given.get(k))
+    if differing:
+        key = differing[0].decode(errors="replace")
+        what = {"primary_key": "primary key"}.get(key, key)
+        return f"its {what} is not its Table Schema's"
+    for stored, spec in zip(arrow, wanted, strict=True):
+        if (stored.metadata or {}) != (spec.metadata or {}):
+            return f"the description of its column {spec.name} is not its field's"
     return None
 
 

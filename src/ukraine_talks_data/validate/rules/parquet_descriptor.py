@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from ...package.bundle import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
+from ...package.bundle import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, parquet_orphans
 from ...package.parquet_descriptor import FileStats, parquet_descriptor
-from ..inputs.descriptor import load_json
+from ..inputs.descriptor import MAX_DESCRIPTOR_BYTES, load_json
 from ..inputs.files import PackageFileError, path_problem, read_package_file
 from ..report.issues import Issue, counted
 
@@ -52,8 +52,10 @@ def parquet_descriptor_as_built(package: ColumnContext) -> Iterator[Issue]:
     where = _first_difference(_without(found, "resources"), expected)
     where = where or _resources_difference(built, found["resources"])
     if where is not None:
-        message = f"differs from what a build writes for {descriptor.file.name} and the schemas"
-        yield issue(PARQUET_DESCRIPTOR, f"{message}: {where}; {FIX}")
+        given = f"is not what {descriptor.file.name} and the schemas give (as a build writes it)"
+        yield issue(PARQUET_DESCRIPTOR, f"{given}: {where}; {FIX}")
+    for stray in parquet_orphans(descriptor.root, [r.name for r in tables]):
+        yield issue(stray, f"is the Parquet file of no table of the package; {FIX} (it removes it)")
 
 
 def resources(package: ColumnContext) -> list[Any] | Issue | None:
@@ -77,6 +79,12 @@ def unreadable(exc: PackageFileError) -> str:
     if exc.code == "file-unreadable":  # its message: "cannot be read (why)"
         return exc.message
     return f"cannot be read: {'its' if exc.code == 'unsafe-path' else 'it'} {exc.message}"
+
+
+def fix_for(exc: PackageFileError) -> str:
+    """What fixes a package file that cannot be read: a build, which rewrites it, but not
+    a link leading outside the package, which it leaves as it is."""
+    return f"remove it, then {FIX}" if exc.code == "unsafe-path" else FIX
 
 
 def issue(path: str, message: str) -> Issue:
@@ -107,9 +115,10 @@ def _read(package: ColumnContext) -> dict[str, Any] | Issue | None:
         why = problem or "is not a folder"
         return issue(PARQUET_DIR, f"{PARQUET_DIR} {why}; remove it, then {FIX}")
     try:
-        raw = load_json(read_package_file(root, PARQUET_DESCRIPTOR))
+        raw = load_json(read_package_file(root, PARQUET_DESCRIPTOR, MAX_DESCRIPTOR_BYTES))
     except PackageFileError as exc:
-        return issue(PARQUET_DESCRIPTOR, f"the Parquet descriptor {unreadable(exc)}; {FIX}")
+        message = f"the Parquet descriptor {unreadable(exc)}; {fix_for(exc)}"
+        return issue(PARQUET_DESCRIPTOR, message)
     except ValueError as exc:
         return issue(PARQUET_DESCRIPTOR, f"the Parquet descriptor is {exc}; {FIX}")
     if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
@@ -144,7 +153,7 @@ def _resources_difference(expected: list[Any], found: list[Any]) -> str | None:
     for index, entry in enumerate(found):
         key = (entry.get("type"), entry.get("name")) if isinstance(entry, dict) else None
         if key is None or not all(isinstance(part, str) for part in key) or key not in built:
-            return f"resources[{index}] is not a resource a build writes"
+            return f"resources[{index}] is not a resource they give"
         if key in seen:
             return f"resources[{index}] declares the {key[0]} resource {key[1]!r} again"
         seen.add(key)
@@ -163,15 +172,17 @@ def _first_difference(found: Any, expected: Any, where: str = "") -> str | None:
     if isinstance(expected, dict) and isinstance(found, dict):
         for key, value in expected.items():
             inner = f"{where}.{key}" if where else key
+            if key not in found and value is None:  # a measure: `rules/parquet.py` says so
+                continue
             if key not in found:
-                return f"{inner} is missing (a build writes {_shown(value)})"
+                return f"{inner} is missing where they give {json_shown(value)}"
             difference = _first_difference(found[key], value, inner)
             if difference is not None:
                 return difference
         extra = next((key for key in found if key not in expected), None)
         if extra is not None:
             inner = f"{where}.{extra}" if where else extra
-            return f"{inner} is {_shown(found[extra])}, which a build does not write"
+            return f"{inner} is {json_shown(found[extra])} they do not give"
         return None
     if isinstance(expected, list) and isinstance(found, list):
         for index, (item, value) in enumerate(zip(found, expected, strict=False)):
@@ -179,14 +190,14 @@ def _first_difference(found: Any, expected: Any, where: str = "") -> str | None:
             if difference is not None:
                 return difference
         if len(found) != len(expected):
-            return f"{place} has {counted(len(found), 'item')}, a build writes {len(expected)}"
+            return f"{place} has {counted(len(found), 'item')} where they give {len(expected)}"
         return None
     if type(found) is type(expected) and found == expected:
         return None
-    return f"{place} is {_shown(found)}, a build writes {_shown(expected)}"
+    return f"{place} is {json_shown(found)} where they give {json_shown(expected)}"
 
 
-def _shown(value: Any) -> str:
+def json_shown(value: Any) -> str:
     """A JSON value in a message: scalars as JSON (long ones elided), containers by kind."""
     if isinstance(value, dict):
         return "an object"
