@@ -511,6 +511,13 @@ CASES: dict[str, Case] = {
         f"error: cannot write the build files in {{tmp}}/pkg: {ENOSPC}",
         lambda env: env.built_then(Env.full_disk),
     ),
+    "build with data/parquet a file": Case(
+        ("build", "--root", "{tmp}/pkg"),
+        2,
+        "error: cannot write the build files in {tmp}/pkg: {tmp}/pkg/data/parquet is a file, "
+        "not a folder",
+        lambda env: (env.package() / "data" / "parquet").write_text("x", encoding="utf-8"),
+    ),
     # release
     "release empty path": Case(
         ("release", ""),

@@ -23,7 +23,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -74,15 +74,22 @@ def remove_place(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _prepare(out: Path, parents: bool) -> None:
-    """Check that `out` can be written (its folder exists, or is made with `parents`)."""
+def _prepare(out: Path, parents: bool) -> list[Path]:
+    """Check that `out` can be written (its folder exists, or is made with `parents`); the
+    folders made, deepest first."""
     if not out.name or out.name in (".", ".."):
         raise IsADirectoryError(errno.EISDIR, "it names a folder, not a file", str(out))
+    made: list[Path] = []
     if parents:
+        folder = out.parent
+        while not os.path.lexists(folder) and folder != folder.parent:
+            made.append(folder)
+            folder = folder.parent
         out.parent.mkdir(parents=True, exist_ok=True)
     elif not out.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, f"no such folder {out.parent}", str(out))
     clear_leftovers(out)
+    return made
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -176,6 +183,8 @@ class Publication:
         self._staged: list[tuple[Path, Path, bool]] = []  # (out, staged, is_folder)
         self._places: list[Path] = []
         self._keep = False  # a journal and the staging places it needs outlive this run
+        self._made: list[Path] = []  # folders made for the outputs, removed if none is put
+        self._done = False
 
     def _place(self, out: Path, kind: str) -> Path:
         """A new hidden staging folder for `out` (removed by `_close`): beside it, or where
@@ -191,7 +200,7 @@ class Publication:
     def file(self, out: Path) -> Path:
         """A path (not yet existing) to write `out`'s new content to."""
         out = Path(out)
-        _prepare(out, self._parents)
+        self._made += _prepare(out, self._parents)
         if out.is_dir():
             raise IsADirectoryError(errno.EISDIR, "it is a folder", str(out))
         if out.exists() and not out.is_file():
@@ -209,7 +218,7 @@ class Publication:
     def folder(self, out: Path) -> Path:
         """An empty folder to fill with `out`'s new content."""
         out = Path(out)
-        _prepare(out, self._parents)
+        self._made += _prepare(out, self._parents)
         tmp = self._place(out, "tmp") / out.name
         tmp.mkdir()
         self._staged.append((out, tmp, True))
@@ -220,7 +229,7 @@ class Publication:
         steps = []
         for out, tmp, is_folder in self._staged:
             if is_folder and out.exists() and not out.is_dir():
-                raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out))
+                raise NotADirectoryError(errno.ENOTDIR, f"{out} is a file, not a folder", str(out))
             if not is_folder and tmp.is_dir():
                 raise IsADirectoryError(f"{tmp} is a folder; a file was expected")
             old = None
@@ -240,6 +249,7 @@ class Publication:
                 step.do()
             if self._journal is not None:
                 self._journal.write(steps, committed=True)
+            self._done = True
         except BaseException:
             undone = True
             for step in reversed(steps):
@@ -258,6 +268,9 @@ class Publication:
             ACTIVE.discard(str(folder))
         if self._journal is not None and not self._keep:
             self._journal.remove()
+        for folder in [] if self._done else sorted(self._made, key=lambda p: -len(p.parts)):
+            with suppress(OSError):  # not empty, or gone: left as it is
+                folder.rmdir()
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
