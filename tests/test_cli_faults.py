@@ -285,6 +285,11 @@ CASES: dict[str, Case] = {
     "validate --output onto a folder": Case(
         ("validate", "--output", "{tmp}"), 2, "error: cannot write {tmp}: it is a folder"
     ),
+    "validate --output naming a folder": Case(
+        ("validate", "--output", "{tmp}/report.txt/"),
+        2,
+        "error: cannot write {tmp}/report.txt/: it names a folder, not a file",
+    ),
     "validate --output onto a FIFO": Case(
         ("validate", "--output", "{tmp}/fifo"),
         2,

@@ -77,10 +77,11 @@ def validate(
         ),
     ] = False,
     output: Annotated[
-        Path | None,
+        str | None,  # as typed: a Path would drop the slash of `r.txt/`
         typer.Option(
             "--output",
             "-o",
+            metavar="<path>",
             help="Write the report to this file (written whole or not at all; its folder must "
             "exist; never a file of the package nor anywhere in its data/, schemas/ or "
             "seeds/, a device or a FIFO) and print only the summary line.",
@@ -112,6 +113,10 @@ def validate(
         message = f"--json and --format {output_format.value} ask for two formats: give one"
         raise typer.BadParameter(message, param_hint="--json")
     fmt = ReportFormat.json if json_output else output_format or ReportFormat.text
+    if output is not None and output.endswith(("/", os.sep)):
+        typer.echo(f"error: cannot write {output}: it names a folder, not a file", err=True)
+        raise typer.Exit(2)
+    target = Path(output) if output is not None else None
     if datapackage is None and (here := local_root()) is not None:  # the one worked on
         datapackage = here / DESCRIPTOR
     if datapackage is not None:  # a change a killed build, add-source or accept left half made
@@ -140,17 +145,17 @@ def validate(
             err=True,
         )
         raise typer.Exit(2) from None
-    refused = _refused_output(output, Path(report.package)) if output is not None else None
+    refused = _refused_output(target, Path(report.package)) if target is not None else None
     if refused:
         typer.echo(f"error: {output}: {refused}; write the report elsewhere", err=True)
         raise typer.Exit(2)
-    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    color = target is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(report, fmt.value, max_errors=max_errors or None, color=color)
-    if output is None:
+    if target is None:
         typer.echo(text, nl=False)
     else:
-        with clean_errors(writing=output):
-            write_text_atomic(output, text, parents=False)
+        with clean_errors(writing=target):
+            write_text_atomic(target, text, parents=False)
         typer.echo(summary(report))
     raise typer.Exit(0 if report.valid else 1)
 
