@@ -156,39 +156,35 @@ def csv_edited_after_build(root: Path) -> str:
     )
 
 
-def cell_changed_by_hand(root: Path) -> str:
-    rows = read_rows(root / table_path("actors"))
-    old = rows[1]["name"]
+def cell_changed(
+    table: str, field: str, index: int, new: Callable[[str], str]
+) -> Callable[[Path], str]:
+    """Cell `index` of `field` changed by hand in the Parquet file to `new(old)` (as the CSV
+    writes it): both values said as the CSV writes them (a date as `'2022-01-13'`)."""
 
-    def change(table: pa.Table) -> pa.Table:
-        names = table.column("name").to_pylist()
-        names[1] = "Someone Else"
-        index = table.schema.get_field_index("name")
-        return table.set_column(index, table.schema.field(index), pa.array(names, pa.string()))
+    def damage(root: Path) -> str:
+        old = read_rows(root / table_path(table))[index][field]
+        value = new(old)
 
-    rewrite_parquet(root, "actors", change)
-    return (
-        f"{parquet_rel('actors')}:3:name: parquet-stale: the Parquet file holds 'Someone Else' "
-        f"where {table_path('actors')} holds {old!r}; {FIX}"
-    )
+        def change(stored: pa.Table) -> pa.Table:
+            at = stored.schema.get_field_index(field)
+            kind = stored.schema.field(at).type
+            cells = stored.column(at).to_pylist()
+            cells[index] = dt.date.fromisoformat(value) if pa.types.is_date(kind) else value
+            return stored.set_column(at, stored.schema.field(at), pa.array(cells, kind))
+
+        rewrite_parquet(root, table, change)
+        return (
+            f"{parquet_rel(table)}:{index + 2}:{field}: parquet-stale: the Parquet file holds "
+            f"{value!r} where {table_path(table)} holds {old!r}; {FIX}"
+        )
+
+    damage.__name__ = f"{table}_{field}_changed_by_hand"
+    return damage
 
 
-def date_changed_by_hand(root: Path) -> str:
-    """A date cell a day later: both values said as the CSV writes dates."""
-    old = read_rows(root / table_path("statements"))[2]["date"]
-    later = (dt.date.fromisoformat(old) + dt.timedelta(days=1)).isoformat()
-
-    def change(table: pa.Table) -> pa.Table:
-        dates = table.column("date").to_pylist()
-        dates[2] = dt.date.fromisoformat(later)
-        index = table.schema.get_field_index("date")
-        return table.set_column(index, table.schema.field(index), pa.array(dates, pa.date32()))
-
-    rewrite_parquet(root, "statements", change)
-    return (
-        f"{parquet_rel('statements')}:4:date: parquet-stale: the Parquet file holds {later!r} "
-        f"where {table_path('statements')} holds {old!r}; {FIX}"
-    )
+def _next_day(day: str) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
 
 
 def column_type_changed(name: str) -> Callable[[Path], str]:
@@ -544,8 +540,8 @@ DAMAGES = [
     file_grown_huge,
     size_declared_as_text,
     csv_edited_after_build,
-    cell_changed_by_hand,
-    date_changed_by_hand,
+    cell_changed("actors", "name", 1, lambda old: "Someone Else"),
+    cell_changed("statements", "date", 2, _next_day),
     column_type_changed("date"),
     column_type_changed("speaker_id"),
     rows_dropped_by_hand,
