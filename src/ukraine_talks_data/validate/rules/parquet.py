@@ -86,7 +86,8 @@ class _Opened:
     batches: Iterator[pa.RecordBatch] | None = None
     ahead: list[pa.RecordBatch] = field(default_factory=list)  # read, not yet compared
     rows: int = 0  # the file's
-    difference: Issue | None = None  # the first cell that differs, said at the last piece
+    differences: dict[str, Issue] = field(default_factory=dict)  # each column's first
+    unconvertible: set[str] = field(default_factory=set)  # columns with a cell the CSV rejects
 
     def close(self) -> None:
         if self.handle is not None:
@@ -232,35 +233,46 @@ def _compared(resource: Resource, opened: _Opened, csv: ColumnTable | None) -> I
 
 def _content_problem(resource: Resource, opened: _Opened, csv: ColumnTable | None) -> Issue | None:
     """At the table's last piece, how the Parquet file's rows differ from the CSV's: their
-    number, else the first cell that differs (found piece by piece, said at the end, so
-    that a table read in pieces gets the issue it gets when read whole); else None."""
+    number, else the first differing cell of the first column (in schema order) that has
+    one, of the columns whose every cell converts. Found piece by piece, said at the end:
+    a table read in pieces gets the issue it gets when read whole. Else None."""
     if csv is None:
         return None  # the CSV itself is unusable: its own errors say why
-    if opened.parquet is not None and opened.difference is None:
+    fields = [spec["name"] for spec in opened.schema["fields"]]
+    differing = opened.differences.keys() - opened.unconvertible
+    for spec in opened.schema["fields"]:  # a differing column may yet hold a rejected cell
+        text = csv.column(spec["name"]) if spec["name"] in differing else None
+        if text is not None and _typed(text, spec) is None:
+            opened.unconvertible.add(spec["name"])
+    settled = len(opened.differences.keys() | opened.unconvertible) == len(fields)
+    if opened.parquet is not None and not settled:
         ahead = csv.start + csv.num_rows > opened.rows
         stored = None if ahead else _next_rows(opened, csv.num_rows)
         if stored is None:
             opened.parquet = None  # fewer rows than the CSV: nothing more to compare
         else:
-            opened.difference = _cell_difference(resource, opened, csv, stored)
+            _compare_cells(resource, opened, csv, stored)
     total = csv.total if csv.pieced else csv.num_rows  # a piece knows the total when last
     if total is None:
         return None
     if total != opened.rows:
         return issue(opened.rel, f"has {opened.rows} rows, but {resource.path} has {total}; {FIX}")
-    return opened.difference
+    compared = (opened.differences.get(n) for n in fields if n not in opened.unconvertible)
+    return next((d for d in compared if d is not None), None)
 
 
-def _cell_difference(
-    resource: Resource, opened: _Opened, csv: ColumnTable, stored: pa.Table
-) -> Issue | None:
-    """The first cell of this piece of the CSV whose Parquet value differs, or None."""
+def _compare_cells(resource: Resource, opened: _Opened, csv: ColumnTable, stored: pa.Table) -> None:
+    """Record, for each column not yet settled, its first cell in this piece whose Parquet
+    value differs, or that it has a cell the CSV's own checks reject."""
     for spec in opened.schema["fields"]:
         name = spec["name"]
         text = csv.column(name)
-        expected = None if text is None else _typed(text, spec)
-        if expected is None:
-            continue  # a cell the CSV's own checks reject
+        if name in opened.differences or name in opened.unconvertible or text is None:
+            continue
+        expected = _typed(text, spec)
+        if expected is None:  # a cell the CSV's own checks reject: not compared, as whole
+            opened.unconvertible.add(name)
+            continue
         actual = stored.column(name).cast(expected.type)  # its type is known (`_other_type`)
         if not actual.equals(expected):
             index, found, wanted = _first_difference(actual, expected)
@@ -268,8 +280,9 @@ def _cell_difference(
                 f"the Parquet file holds {_as_text(found)} where {resource.path} holds "
                 f"{_as_text(wanted)}"
             )
-            return Issue(opened.rel, csv.row(index), name, PARQUET_STALE, f"{message}; {FIX}")
-    return None
+            opened.differences[name] = Issue(
+                opened.rel, csv.row(index), name, PARQUET_STALE, f"{message}; {FIX}"
+            )
 
 
 def _arrow_type(field: dict[str, Any]) -> pa.DataType:
