@@ -285,11 +285,14 @@ CASES: dict[str, Case] = {
     "validate --output onto a folder": Case(
         ("validate", "--output", "{tmp}"), 2, "error: cannot write {tmp}: it is a folder"
     ),
-    "validate --output naming a folder": Case(
-        ("validate", "--output", "{tmp}/report.txt/"),
-        2,
-        "error: cannot write {tmp}/report.txt/: it names a folder, not a file",
-    ),
+    **{
+        f"validate --output naming a folder ({end})": Case(
+            ("validate", "--output", f"{{tmp}}/report.txt{end}"),
+            2,
+            f"error: cannot write {{tmp}}/report.txt{end}: it names a folder, not a file",
+        )
+        for end in ("/", "/.", "/..")
+    },
     "validate --output onto a FIFO": Case(
         ("validate", "--output", "{tmp}/fifo"),
         2,

@@ -223,6 +223,22 @@ def column_type_changed(name: str) -> Callable[[Path], str]:
     return damage
 
 
+def list_items_made_required(root: Path) -> str:
+    """actors.aliases written as a list whose items may not be null: the loader's schema
+    (`arrow_schema`) has nullable items, so the loader and `build --check` call it stale."""
+
+    def change(table: pa.Table) -> pa.Table:
+        at = table.schema.get_field_index("aliases")
+        items = pa.list_(pa.field("item", pa.string(), nullable=False))
+        return table.cast(table.schema.set(at, table.schema.field(at).with_type(items)))
+
+    rewrite_parquet(root, "actors", change)
+    return (
+        f"{parquet_rel('actors')}: parquet-stale: its column aliases is "
+        f"list<element: string not null>, but its field makes it list<item: string>; {FIX}"
+    )
+
+
 def column_made_nullable(root: Path) -> str:
     """A required field's column written nullable, its values the same."""
     name = next(f["name"] for f in table_schema("events")["fields"] if is_required(f))
@@ -556,6 +572,7 @@ DAMAGES = [
     column_type_changed("speaker_id"),
     rows_dropped_by_hand,
     column_made_nullable,
+    list_items_made_required,
     row_removed_and_redeclared,
     file_deleted,
     descriptor_deleted,
@@ -594,6 +611,38 @@ def test_a_table_read_in_pieces_is_compared_to_its_parquet_file_the_same(
     whole = report_lines(validate_package(root))
     monkeypatch.setattr(plain, "PIECE_BYTES", 4096)
     assert report_lines(validate_package(root)) == whole
+
+
+def test_a_description_changed_and_built_is_valid(root: Path) -> None:
+    """The Parquet files record the package's own descriptions (what the build writes
+    from), not the bundled reference's, which a description may differ from."""
+    path = root / "schemas" / "events.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"][1]["description"] += " (edited)"
+    path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    build(root)
+    assert validate_cli(root) == (0, [])
+
+
+def test_without_every_schema_each_undeclared_table_and_stray_file_is_still_named(
+    root: Path,
+) -> None:
+    """A schema of the package that cannot be read leaves the descriptor's whole comparison
+    out; a table the Parquet descriptor does not declare and a stray file are still said."""
+    (root / "schemas" / "events.json").write_text('{"fields": "x"}', encoding="utf-8")
+    table_left_out_of_the_descriptor = [
+        f"{PARQUET_DESCRIPTOR}: parquet-stale: declares no Parquet file for actors; {FIX}",
+        stray_file(root),
+    ]
+
+    def drop(raw: dict[str, object]) -> None:
+        listed: list[dict[str, Any]] = raw["resources"]  # type: ignore[assignment]
+        raw["resources"] = [r for r in listed if r["name"] not in ("actors", "actors.parquet")]
+
+    edit_parquet_descriptor(root, drop)
+    code, lines = validate_cli(root)
+    assert code == 1
+    assert [line for line in lines if "parquet-stale" in line] == table_left_out_of_the_descriptor
 
 
 def test_a_column_with_a_cell_the_csv_rejects_is_not_compared_in_any_piece(

@@ -364,6 +364,7 @@ def test_an_issue_keeps_at_most_max_value_characters_of_a_cell(length: int, left
     half = (MAX_VALUE - MARK_ROOM) // 2
     cut = f"{cell[:half]}…[{left_out:,} characters left out]…{cell[-half:]}"
     assert issue.value == issue.message == (cut if left_out else cell)
+    assert len(issue.value) <= MAX_VALUE
     assert limit.take([issue], "t") == [issue]  # taken again (a second limit): the same
 
 
@@ -399,3 +400,22 @@ def test_a_line_shows_controls_and_bidi_overrides_as_escapes(character: str, sho
     right-to-left override would break the line or show the rest of it reversed."""
     issue = Issue(f"data/a{character}.csv", 2, f"f{character}", "c", f"m{character}", None)
     assert issue.line() == f"data/a{shown}.csv:2:f{shown}: c: m{shown}"
+
+
+def test_an_issue_of_a_schema_is_bounded_too(package: Path) -> None:
+    """A schema's pattern of 200,000 characters: its issues (found in the descriptor's
+    schemas, not by a rule on rows) keep at most MAX_VALUE characters too."""
+    path = package.parent / "schemas" / "actors.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"][0]["constraints"]["pattern"] = "(" * 200_000
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    report = validate_package(package, reference_schemas=False)
+    issues = [i for i in report.issues if i.file == "schemas/actors.json"]
+    assert issues
+    assert all(len(i.message) <= MAX_VALUE and len(i.value or "") <= MAX_VALUE for i in issues)
+
+
+def test_the_line_of_what_the_limit_left_out_escapes_the_file_name(tmp_path: Path) -> None:
+    report = Report(package=str(tmp_path / "datapackage.json"))
+    report.omitted = {"data/a\u202e.csv": {"error": 3}}
+    assert "… data/a\\u202e.csv: 3 more errors not listed" in render_text(report)

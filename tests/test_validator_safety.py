@@ -237,6 +237,18 @@ def resource_name_with_odd_characters(package: Path) -> Expected:
 
 MALFORMED_SCHEMAS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     (
+        "field-description-not-text",
+        lambda s: s["fields"][0].__setitem__("description", None),
+        "{0}.description",
+        "must be text (a JSON string) (value: 'null')",
+    ),
+    (
+        "schema-description-not-text",
+        lambda s: s.__setitem__("description", ["a", "b"]),
+        "description",
+        'must be text (a JSON string) (value: \'["a", "b"]\')',
+    ),
+    (
         "field-not-object",
         lambda s: s["fields"].__setitem__(1, "name"),
         "fields[1]",

@@ -113,7 +113,8 @@ def validate(
         message = f"--json and --format {output_format.value} ask for two formats: give one"
         raise typer.BadParameter(message, param_hint="--json")
     fmt = ReportFormat.json if json_output else output_format or ReportFormat.text
-    if output is not None and output.endswith(("/", os.sep)):
+    last = None if output is None else output.replace(os.sep, "/").rsplit("/", 1)[-1]
+    if last in ("", ".", ".."):  # as typed: Path("r.txt/.") is r.txt
         typer.echo(f"error: cannot write {output}: it names a folder, not a file", err=True)
         raise typer.Exit(2)
     target = Path(output) if output is not None else None

@@ -1,6 +1,7 @@
 """The Table Schema types the package uses, and what each becomes in every other form.
 
-One row per type: the Arrow type (`loading.arrow`), the SQLite and DuckDB column types
+One row per type: the Arrow type (`arrow_type()`, and a table's `arrow_schema()`, which the
+loader, the build and the validator's Parquet rule use), the SQLite and DuckDB column types
 (`export.sqlite`, `export.duckdb`), the Python annotation in `models.py` (`codegen`) and
 the constraints Table Schema gives the type, which the validator checks (`schema_rules`,
 `rules/constraints.py`). A schema may use only these types (the validator refuses any

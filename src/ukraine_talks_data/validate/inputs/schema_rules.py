@@ -117,6 +117,7 @@ def _problems(schema: object, file: str, prefix: str) -> Iterator[Issue]:
     if not isinstance(fields, list) or not fields:
         yield _issue(file, f"{prefix}fields", "a Table Schema needs a non-empty 'fields' list")
         return
+    yield from _text_problems(schema, file, prefix.rstrip(".") or None)
     seen: set[str] = set()
     for index, f in enumerate(fields):
         if not isinstance(f, dict):
@@ -134,7 +135,17 @@ def _problems(schema: object, file: str, prefix: str) -> Iterator[Issue]:
     yield from _key_problems(schema, seen, file, prefix)
 
 
+def _text_problems(part: dict[str, Any], file: str, where: str | None) -> Iterator[Issue]:
+    """A `title` or `description` that is not text: the build writes it into each Parquet
+    file's metadata (`package.types.arrow_schema`), which takes text only."""
+    for key in ("title", "description"):
+        if key in part and not isinstance(part[key], str):
+            at = f"{where}.{key}" if where else key
+            yield _issue(file, at, "must be text (a JSON string)", _show(part[key]))
+
+
 def _field_problems(f: dict[str, Any], file: str, where: str) -> Iterator[Issue]:
+    yield from _text_problems(f, file, where)
     kind = f.get("type", "string")
     if kind not in SUPPORTED_TYPES:
         yield _issue(

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .issues import Issue, Report, Severity, counted, order
+from .issues import Issue, Report, Severity, counted, escaped, order
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -133,7 +133,7 @@ def _not_listed(report: Report) -> list[str]:
         else f"the first {report.issue_limit} of each code are"
     )
     return [
-        f"… {file}: {_more(counts)} not listed ({first}; --issue-limit 0 lists all)"
+        f"… {escaped(file)}: {_more(counts)} not listed ({first}; --issue-limit 0 lists all)"
         for file, counts in sorted(report.omitted.items())
     ]
 

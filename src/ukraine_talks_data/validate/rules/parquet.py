@@ -32,6 +32,7 @@ from ..report.issues import Issue
 from .parquet_descriptor import (
     FIX,
     PARQUET_STALE,
+    comparable,
     declared,
     fix_for,
     issue,
@@ -108,13 +109,17 @@ def _open_table(
     """Table `resource`'s Parquet file, with the first way it is out of step as a file (its
     size, hash, rows, source CSV's hash or columns); None without a schema or a declaration."""
     ctx = package.rows
-    schema = ctx.schema(resource.name)
+    schema = ctx.schema(resource.name)  # the one the CSV's rows are read by
     if schema is None:
         return None
     rel = f"{PARQUET_DIR}/{parquet_file_name(resource.name)}"
     opened = _Opened(rel, schema)
-    if declared is None:  # `parquet_descriptor_as_built` says so
-        return None
+    if declared is None:  # said by `parquet_descriptor_as_built` when it compares
+        if comparable(ctx.descriptor) is not None:
+            return None
+        message = f"declares no Parquet file for {resource.name}; {FIX}"
+        opened.problem = issue(PARQUET_DESCRIPTOR, message)
+        return opened
     try:
         handle = open_package_file(ctx.descriptor.root, rel)
     except PackageFileError as exc:
@@ -158,6 +163,8 @@ def _open_table(
     recorded = (arrow.metadata or {}).get(CSV_SHA256_KEY.encode(), b"").decode()
     current = ctx.digest(resource.name, "sha256")
     names = [f["name"] for f in schema["fields"]]
+    own = resource.schema  # the build writes its descriptions (the reference may differ)
+    own = own if own is not None and [f["name"] for f in own["fields"]] == names else schema
     if (not_whole := _not_whole(rel, "rows", rows)) is not None:
         opened.problem = not_whole
     elif rows != num_rows:
@@ -175,7 +182,7 @@ def _open_table(
             f"its columns are {', '.join(arrow.names)}, but {resource.path} has "
             f"{', '.join(names)}; {FIX}",
         )
-    elif (other := _other_type(arrow, schema) or _other_metadata(arrow, schema)) is not None:
+    elif (other := _other_type(arrow, schema) or _other_metadata(arrow, own)) is not None:
         opened.problem = issue(rel, f"{other}; {FIX}")
     else:
         opened.parquet, opened.rows = parquet, num_rows
@@ -276,9 +283,10 @@ def _compare_cells(resource: Resource, opened: _Opened, csv: ColumnTable, stored
         actual = stored.column(name).cast(expected.type)  # its type is known (`_other_type`)
         if not actual.equals(expected):
             index, found, wanted = _first_difference(actual, expected)
+            delimiter = spec.get("delimiter", ",")
             message = (
-                f"the Parquet file holds {_as_text(found)} where {resource.path} holds "
-                f"{_as_text(wanted)}"
+                f"the Parquet file holds {_as_text(found, delimiter)} where {resource.path} "
+                f"holds {_as_text(wanted, delimiter)}"
             )
             opened.differences[name] = Issue(
                 opened.rel, csv.row(index), name, PARQUET_STALE, f"{message}; {FIX}"
@@ -299,8 +307,9 @@ def _other_type(arrow: pa.Schema, schema: dict[str, Any]) -> str | None:
 
     for spec, stored in zip(schema["fields"], arrow, strict=True):
         wanted = _arrow_type(spec)
-        if pa.types.is_list(stored.type) and pa.types.is_list(wanted):
-            same = stored.type.value_type.equals(wanted.value_type)
+        if pa.types.is_list(stored.type) and pa.types.is_list(wanted):  # items: any name
+            items, wanted_items = stored.type.value_field, wanted.value_field
+            same = items.with_name("item").equals(wanted_items.with_name("item"))
         else:
             same = stored.type.equals(wanted)
         if not same:
@@ -343,11 +352,14 @@ def _typed(text: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArray | No
         return None
 
 
-def _as_text(value: Any) -> str:
+def _as_text(value: Any, delimiter: str) -> str:
     """A value of a Parquet or CSV cell in a message, as the CSV writes it, quoted (a date
-    as `'2022-01-12'`, not `datetime.date(2022, 1, 12)`); empty as `nothing`."""
+    as `'2022-01-12'`, not `datetime.date(2022, 1, 12)`; a list joined by its field's
+    `delimiter`); empty as `nothing`."""
     if value is None:
         return "nothing"
+    if isinstance(value, list):
+        return repr(delimiter.join(str(item) for item in value))
     if isinstance(value, bool):
         return repr("true" if value else "false")
     if isinstance(value, dt.date):

@@ -22,6 +22,7 @@ from ..inputs.files import PackageFileError, path_problem, read_package_file
 from ..report.issues import Issue, counted
 
 if TYPE_CHECKING:
+    from ..inputs.descriptor import Descriptor
     from ..tables.columns import ColumnContext
     from ..tables.store import KeyStore
 
@@ -41,21 +42,31 @@ def parquet_descriptor_as_built(package: ColumnContext) -> Iterator[Issue]:
     if found is None:
         return
     descriptor = package.rows.descriptor
-    raw, tables = descriptor.raw, descriptor.tables()
-    schemas = {r.name: r.schema for r in tables if r.schema is not None}
-    listed = raw.get("resources")
-    whole = isinstance(listed, list) and len(descriptor.resources) == len(listed)
-    if not whole or len(schemas) < len(tables):
+    tables = [r.name for r in descriptor.tables()]
+    for stray in parquet_orphans(descriptor.root, tables):
+        yield issue(stray, f"is the Parquet file of no table of the package; {FIX} (it removes it)")
+    schemas = comparable(descriptor)
+    if schemas is None:
         return  # the CSV descriptor or a schema is unusable: its own errors say so
-    expected = parquet_descriptor(raw, schemas, lambda name: _measures(found["resources"], name))
+    measured = found["resources"]
+    expected = parquet_descriptor(descriptor.raw, schemas, lambda name: _measures(measured, name))
     built = expected.pop("resources")
     where = _first_difference(_without(found, "resources"), expected)
     where = where or _resources_difference(built, found["resources"])
     if where is not None:
         given = f"is not what {descriptor.file.name} and the schemas give (as a build writes it)"
         yield issue(PARQUET_DESCRIPTOR, f"{given}: {where}; {FIX}")
-    for stray in parquet_orphans(descriptor.root, [r.name for r in tables]):
-        yield issue(stray, f"is the Parquet file of no table of the package; {FIX} (it removes it)")
+
+
+def comparable(descriptor: Descriptor) -> dict[str, dict[str, Any]] | None:
+    """Each table's schema, when the CSV descriptor and every schema can be read, so that
+    the Parquet descriptor can be held to what a build writes (`parquet_descriptor_as_built`);
+    else None, and `rules/parquet.py` says of each table that lacks a declaration."""
+    tables = descriptor.tables()
+    schemas = {r.name: r.schema for r in tables if r.schema is not None}
+    listed = descriptor.raw.get("resources")
+    whole = isinstance(listed, list) and len(descriptor.resources) == len(listed)
+    return schemas if whole and len(schemas) == len(tables) else None
 
 
 def resources(package: ColumnContext) -> list[Any] | Issue | None:
