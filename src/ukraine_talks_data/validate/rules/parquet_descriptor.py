@@ -33,8 +33,9 @@ FIX = "run `ukraine-talks build`"
 
 
 def parquet_descriptor_as_built(package: ColumnContext) -> Iterator[Issue]:
-    """When the package has data/parquet/, it is a folder, its descriptor can be read, and
-    the descriptor is what a build writes (the files' measures aside)."""
+    """When the package has data/parquet/, it is a folder, its descriptor can be read and
+    is what a build writes (the files' measures aside), and it holds no Parquet file of no
+    table."""
     found = _descriptor(package)
     if isinstance(found, Issue):
         yield found
