@@ -21,7 +21,7 @@ from .csv.plain import ArrowParsedCsv
 from .engine.run import column_validation, reference_validation
 from .inputs.descriptor import DescriptorError, read_descriptor
 from .inputs.files import FileChangedError
-from .report.issues import ISSUE_LIMIT, Issue, IssueLimit, Report, bounded
+from .report.issues import ISSUE_LIMIT, Issue, IssueLimit, Report
 from .tables.context import Context
 
 Engine = Literal["columns", "frictionless"]
@@ -63,8 +63,7 @@ def validate_package(
         # Of a JSON file, the row is the line (where its text stops being JSON).
         issue = Issue(exc.file.name, exc.line, None, "descriptor-error", exc.reason)
         return Report(package=str(exc.file), issues=[issue], issue_limit=issue_limit)
-    issues = [bounded(i) for i in issues]  # a schema's pattern may be of any length too
-    report = Report(package=str(descriptor.file), issues=issues, issue_limit=issue_limit)
+    report = Report(package=str(descriptor.file), issues=list(issues), issue_limit=issue_limit)
     if not descriptor.resources or any(i.code == "unsafe-path" for i in issues):
         return report
     reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..report.issues import Issue, IssueLimit, bounded
+from ..report.issues import Issue, IssueLimit
 from ..rules import DATASET, STRICT, TABLE_SCHEMA, issues_of, run_checks
 from ..tables.columns import ColumnContext
 from ..tables.context import Context
@@ -62,7 +62,7 @@ def reference_validation(
     seen = set(strict)
     schema = strict + [
         i
-        for i in map(bounded, schema_issues(ctx, retyped))  # as `strict` was (`IssueLimit.take`)
+        for i in schema_issues(ctx, retyped)
         if i not in seen and not (i.code == "type-error" and (i.file, i.row, i.field) in retyped)
     ]
     listed = {True: limit.take(schema, True), False: limit.take(issues_of(found, DATASET), False)}

@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Literal, TypeVar, get_args
 
 from ...spreadsheet_safety import BIDI_CONTROLS, CONTROLS, LINE_SEPARATORS
@@ -31,6 +31,15 @@ class Issue:
     message: str
     value: str | None = None
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        """A value or message over `MAX_VALUE` characters is cut in its middle, saying how
+        much was left out: a cell may be of any length, an issue not, whichever rule or
+        engine makes it (JSON reports included)."""
+        if len(self.message) > MAX_VALUE:
+            object.__setattr__(self, "message", _cut(self.message))
+        if self.value is not None and len(self.value) > MAX_VALUE:
+            object.__setattr__(self, "value", _cut(self.value))
 
     def line(self, physical: int | None = None) -> str:
         """One human line: `file:row:field: code: message (value: …)`.
@@ -116,16 +125,7 @@ def _elide(text: str, limit: int) -> str:
 
 MAX_VALUE = 10_000
 """Characters of an issue's value, or message, that a report keeps (JSON included): a cell
-may be of any length, an issue not (`bounded`)."""
-
-
-def bounded(issue: Issue) -> Issue:
-    """`issue` with a value or message over `MAX_VALUE` characters cut in its middle,
-    saying how much was left out."""
-    if len(issue.message) <= MAX_VALUE and (issue.value is None or len(issue.value) <= MAX_VALUE):
-        return issue
-    value = None if issue.value is None else _cut(issue.value)
-    return replace(issue, message=_cut(issue.message), value=value)
+may be of any length, an issue not (`Issue.__post_init__`)."""
 
 
 def _cut(text: str) -> str:
@@ -156,8 +156,8 @@ class IssueLimit(Generic[Tag]):
 
     `take(issues, tag)` gives back at once what is listed for sure; the rest is held (at
     most `limit` per code and file, the others counted in `omitted`) until `held()`.
-    Listed and omitted add up to what the rules found, whatever the limit. Each issue is
-    `bounded`: a held issue holds at most `MAX_VALUE` characters of a cell.
+    Listed and omitted add up to what the rules found, whatever the limit. A held issue
+    holds at most `MAX_VALUE` characters of a cell (`Issue`).
     """
 
     def __init__(self, limit: int | None = ISSUE_LIMIT) -> None:
@@ -168,8 +168,7 @@ class IssueLimit(Generic[Tag]):
     def take(self, issues: Iterable[Issue], tag: Tag) -> list[Issue]:
         """The issues listed at once; the others held or counted."""
         now: list[Issue] = []
-        for found in issues:
-            issue = bounded(found)
+        for issue in issues:
             if self.limit is None or issue.row is None or issue.row == 1:
                 now.append(issue)  # a whole file's or its header's: found once per piece
                 continue

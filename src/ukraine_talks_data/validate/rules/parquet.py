@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from weakref import WeakKeyDictionary
 
 from ...package.bundle import CSV_SHA256_KEY, PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
-from ...package.schemas import is_required
 from ...package.types import TYPES, arrow_schema
 from ..inputs.files import PackageFileError, open_package_file
 from ..inputs.resource_rules import whole_number
@@ -293,30 +292,24 @@ def _compare_cells(resource: Resource, opened: _Opened, csv: ColumnTable, stored
             )
 
 
-def _arrow_type(field: dict[str, Any]) -> pa.DataType:
-    """The Arrow type the build writes for a field (a type the package lacks, which the
-    schema rules report, is read as text)."""
-    return TYPES.get(field.get("type", "string"), TYPES["string"]).arrow_type()
-
-
 def _other_type(arrow: pa.Schema, schema: dict[str, Any]) -> str | None:
-    """The first column of a Parquet file whose type or nullability is not its field's (the
-    loader and `build --check` call such a file stale); a list's items may be named either
-    way (Parquet's `element`, Arrow's `item`)."""
+    """The first column of a Parquet file whose type or nullability is not its field's in
+    `arrow_schema` (the loader and `build --check` call such a file stale); a list's items
+    may be named either way (Parquet's `element`, Arrow's `item`)."""
     import pyarrow as pa
 
-    for spec, stored in zip(schema["fields"], arrow, strict=True):
-        wanted = _arrow_type(spec)
-        if pa.types.is_list(stored.type) and pa.types.is_list(wanted):  # items: any name
-            items, wanted_items = stored.type.value_field, wanted.value_field
+    for stored, wanted in zip(arrow, arrow_schema(schema), strict=True):
+        if pa.types.is_list(stored.type) and pa.types.is_list(wanted.type):  # items: any name
+            items, wanted_items = stored.type.value_field, wanted.type.value_field
             same = items.with_name("item").equals(wanted_items.with_name("item"))
         else:
-            same = stored.type.equals(wanted)
+            same = stored.type.equals(wanted.type)
         if not same:
-            return f"its column {spec['name']} is {stored.type}, but its field makes it {wanted}"
-        if stored.nullable == is_required(spec):  # required: not nullable (`arrow_schema`)
+            made = wanted.type
+            return f"its column {wanted.name} is {stored.type}, but its field makes it {made}"
+        if stored.nullable != wanted.nullable:  # required: not nullable
             found, made = ("", "required") if stored.nullable else ("not ", "optional")
-            return f"its column {spec['name']} is {found}nullable, but its field is {made}"
+            return f"its column {wanted.name} is {found}nullable, but its field is {made}"
     return None
 
 
@@ -347,7 +340,7 @@ def _typed(text: pa.ChunkedArray, field: dict[str, Any]) -> pa.ChunkedArray | No
     try:
         if kind == "list":
             return pc.split_pattern(text, pattern=field.get("delimiter", ","))
-        return text if kind == "string" or kind not in TYPES else text.cast(_arrow_type(field))
+        return text if kind == "string" else text.cast(TYPES[kind].arrow_type())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
