@@ -210,8 +210,8 @@ def test_build_refuses_a_file_changed_after_it_was_validated(
         changed = root / "data" / "actors.csv"
     validate = build_module._validate
 
-    def validate_then_edit(at: Path) -> None:
-        validate(at)
+    def validate_then_edit(at: Path, reference_schemas: bool) -> None:
+        validate(at, reference_schemas)
         data = changed.read_bytes()
         changed.write_bytes(data + data[data.index(b"\n") + 1 : data.index(b"\n", 200) + 1])
 
@@ -339,3 +339,37 @@ def test_build_with_no_root_builds_the_package_in_the_current_folder(
     assert f"{PARQUET_DIR}/actors.parquet: differs from what data/actors.csv gives" in check.stdout
     assert CliRunner().invoke(app, ["build"]).exit_code == 0
     assert stale_files(root) == []
+
+
+def test_a_derived_package_is_built_and_released_with_its_own_schemas(
+    package: Path, tmp_path: Path
+) -> None:
+    """A fork whose schemas differ on purpose: validate --allow-schema-changes tells it to
+    build; build refuses the schema change unless given the same option, then the fork
+    validates and releases (the advice is never a dead end)."""
+    root = package.parent
+    build(root)
+    schema_path = root / "schemas" / "actors.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    kind = next(f for f in schema["fields"] if f["name"] == "kind")
+    kind["constraints"]["enum"].append("alliance")
+    schema_path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+    own = "--allow-schema-changes"
+
+    checked = CliRunner().invoke(app, ["validate", str(root), own])
+    assert checked.exit_code == 1
+    assert "parquet-stale: " in checked.stdout and f"run `{BUILD_COMMAND}`" in checked.stdout
+    refused = CliRunner().invoke(app, ["build", "--root", str(root)])
+    assert refused.exit_code == 1
+    assert "schema-changed: differs from the reference schema" in refused.stderr
+    assert f"{own} skips this for a derived package" in refused.stderr
+
+    assert CliRunner().invoke(app, ["build", "--root", str(root), "--check", own]).exit_code == 1
+    assert CliRunner().invoke(app, ["build", "--root", str(root), own]).exit_code == 0
+    assert CliRunner().invoke(app, ["build", "--root", str(root), "--check", own]).exit_code == 0
+    assert CliRunner().invoke(app, ["validate", str(root), own]).exit_code == 0
+    out = tmp_path / "release"
+    assert CliRunner().invoke(app, ["release", str(out), "--root", str(root)]).exit_code == 1
+    released = CliRunner().invoke(app, ["release", str(out), "--root", str(root), own])
+    assert released.exit_code == 0, released.output
+    assert (out / "actors.parquet").is_file()

@@ -20,6 +20,18 @@ app = typer.Typer(
 )
 
 
+AllowSchemaChanges = Annotated[
+    bool,
+    typer.Option(
+        "--allow-schema-changes",
+        help="Check the package against its own schemas/*.json instead of the reference schemas "
+        "bundled with this distribution (for a derived package whose schemas differ on purpose); "
+        "without it, any difference is a schema-changed error.",
+    ),
+]
+"""The option of every command that validates a package (validate, build, release)."""
+
+
 EXIT_OK, EXIT_NO, EXIT_CANNOT, EXIT_INTERRUPTED = 0, 1, 2, 130
 """Exit statuses of every command: done; the data (or what was asked of it) says no —
 invalid, stale, uncovered, not found; the command could not run — bad arguments, missing

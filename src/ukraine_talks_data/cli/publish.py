@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import app, clean_errors
+from ._app import AllowSchemaChanges, app, clean_errors
 
 
 @app.command()
@@ -30,6 +30,7 @@ def build(
             "--force", help="Rewrite every Parquet file even when its content is up to date."
         ),
     ] = False,
+    allow_schema_changes: AllowSchemaChanges = False,
 ) -> None:
     """Validate the CSVs, then regenerate everything derived from them.
 
@@ -44,7 +45,7 @@ def build(
     root = root or local_root()
     with clean_errors(writing=f"the build files in {root or 'the bundled package'}"):
         if check:
-            stale = stale_files(root)
+            stale = stale_files(root, reference_schemas=not allow_schema_changes)
             for line in stale:
                 typer.echo(line)
             if stale:
@@ -52,7 +53,7 @@ def build(
                 raise typer.Exit(1)
             typer.echo("up to date")
             return
-        result = build_package(root, force=force)
+        result = build_package(root, force=force, reference_schemas=not allow_schema_changes)
     for line in result.lines():
         typer.echo(line)
 
@@ -74,6 +75,7 @@ def release(
             show_default=False,
         ),
     ] = None,
+    allow_schema_changes: AllowSchemaChanges = False,
 ) -> None:
     """Assemble the files to attach to a release: Parquet, CSV, descriptors, SHA256SUMS, a zip.
 
@@ -84,6 +86,6 @@ def release(
 
     root = root or local_root()
     with clean_errors(writing=out or "the release folder"):
-        result = make_release(out, root)
+        result = make_release(out, root, reference_schemas=not allow_schema_changes)
     for name in result.files:
         typer.echo(f"{result.folder / name}")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import app, clean_errors, os_error
+from ._app import AllowSchemaChanges, app, clean_errors, os_error
 
 
 class EngineChoice(StrEnum):
@@ -67,15 +67,7 @@ def validate(
             "0 lists all (JSON too).",
         ),
     ] = 1000,
-    allow_schema_changes: Annotated[
-        bool,
-        typer.Option(
-            "--allow-schema-changes",
-            help="Validate against the package's own schemas/*.json instead of the reference "
-            "schemas bundled with this distribution (for a derived package whose schemas differ "
-            "on purpose); without it, any difference is a schema-changed error.",
-        ),
-    ] = False,
+    allow_schema_changes: AllowSchemaChanges = False,
     output: Annotated[
         str | None,  # as typed: a Path would drop the slash of `r.txt/`
         typer.Option(

@@ -72,10 +72,10 @@ def _schemas(descriptor: Descriptor) -> dict[str, dict[str, Any]]:
     return {r.name: r.schema for r in descriptor.tables() if r.schema is not None}
 
 
-def _validate(root: Path) -> None:
+def _validate(root: Path, reference_schemas: bool) -> None:
     from ..validate import validate_package
 
-    report = validate_package(root / DESCRIPTOR)
+    report = validate_package(root / DESCRIPTOR, reference_schemas=reference_schemas)
     blocking = [i for i in report.sorted() if i.severity == "error" and i.code not in STATS_CODES]
     if blocking:
         raise BuildError(f"{root / DESCRIPTOR} is invalid; nothing was built", blocking)
@@ -102,7 +102,7 @@ def _parquet_matches(path: Path, expected: Any) -> bool:
     return bool(table.equals(expected, check_metadata=True))
 
 
-def _read_tables(root: Path, descriptor: Descriptor) -> dict[str, Any]:
+def _read_tables(root: Path, descriptor: Descriptor, reference_schemas: bool) -> dict[str, Any]:
     """Every table as its Parquet file will hold it; BuildError if a CSV cannot be read."""
     schemas = _schemas(descriptor)
     tables = {}
@@ -110,14 +110,14 @@ def _read_tables(root: Path, descriptor: Descriptor) -> dict[str, Any]:
         try:
             tables[resource.name] = parquet_table(root / resource.path, schemas[resource.name])
         except (ValueError, OSError, csv.Error) as exc:
-            raise _unreadable(root, resource.path, exc) from None
+            raise _unreadable(root, resource.path, exc, reference_schemas) from None
     return tables
 
 
-def _unreadable(root: Path, rel: str, exc: Exception) -> BuildError:
+def _unreadable(root: Path, rel: str, exc: Exception, reference_schemas: bool) -> BuildError:
     """The error for a CSV the build cannot read: the validator's issues if it has any."""
     try:
-        _validate(root)
+        _validate(root, reference_schemas)
     except BuildError as invalid:
         return invalid
     return BuildError(
@@ -125,7 +125,9 @@ def _unreadable(root: Path, rel: str, exc: Exception) -> BuildError:
     )
 
 
-def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
+def build(
+    root: Path | None = None, *, force: bool = False, reference_schemas: bool = True
+) -> BuildResult:
     """Validate the package at `root` (default: the bundled one), then regenerate its derived files.
 
     Raises BuildError, writing nothing, when the package is invalid; stale sizes, hashes
@@ -135,17 +137,20 @@ def build(root: Path | None = None, *, force: bool = False) -> BuildResult:
     datapackage.json and the data dictionary are published as one change
     (`_journal.journaled_group`): a failure puts the previous ones back, and so does the
     next command to read the package after a run killed midway.
+
+    `reference_schemas=False` validates a derived package against its own schemas, as
+    `validate_package` does (CLI `--allow-schema-changes`).
     """
     root = Path(root) if root is not None else bundle_dir()
     settle(root)
     descriptor = _descriptor(root)
-    validated = _expected_descriptor(root, descriptor)  # the files' stats as validated
-    _validate(root)
+    validated = _expected_descriptor(root, descriptor, reference_schemas)  # as validated
+    _validate(root, reference_schemas)
     result = BuildResult(root)
     for rel in (DESCRIPTOR, PARQUET_DIR, DATA_DICTIONARY):  # what a killed build left
         clear_leftovers(root / rel)
-    tables = _read_tables(root, descriptor)
-    raw = _expected_descriptor(root, descriptor)
+    tables = _read_tables(root, descriptor, reference_schemas)
+    raw = _expected_descriptor(root, descriptor, reference_schemas)
     _unchanged(root, validated, raw)
     text = dump_descriptor(raw)
     dictionary = render_data_dictionary(replace(descriptor, raw=raw))
@@ -228,31 +233,34 @@ def _stage_parquet(
     result.written.append(PARQUET_DESCRIPTOR)
 
 
-def _expected_descriptor(root: Path, descriptor: Descriptor) -> dict[str, Any]:
+def _expected_descriptor(
+    root: Path, descriptor: Descriptor, reference_schemas: bool
+) -> dict[str, Any]:
     """datapackage.json as a build writes it: sizes, hashes and rows of the files as they
     are, the package metadata and this version."""
     try:
         raw = refreshed(descriptor.raw, root)
     except (ValueError, OSError, csv.Error) as exc:
-        raise _unreadable(root, DESCRIPTOR, exc) from None
+        raise _unreadable(root, DESCRIPTOR, exc, reference_schemas) from None
     raw.update(package_metadata(root, descriptor.raw))
     raw["version"] = __version__
     return raw
 
 
-def stale_files(root: Path | None = None) -> list[str]:
+def stale_files(root: Path | None = None, *, reference_schemas: bool = True) -> list[str]:
     """What `ukraine-talks build` would change in the package at `root`, one line per file.
 
     Parquet files are compared by decoded content and metadata (including the hash of the
     CSV each was built from), not by bytes, so the answer does not depend on the pyarrow
     version; the Parquet descriptor is compared with the files as they are. A CSV that
-    cannot be read is a BuildError carrying the validator's issues, as for a build.
+    cannot be read is a BuildError carrying the validator's issues, as for a build (with
+    `reference_schemas` as there).
     """
     root = Path(root) if root is not None else bundle_dir()
     settle(root)
     descriptor = _descriptor(root)
-    tables = _read_tables(root, descriptor)
-    expected = _expected_descriptor(root, descriptor)
+    tables = _read_tables(root, descriptor, reference_schemas)
+    expected = _expected_descriptor(root, descriptor, reference_schemas)
     stale: list[str] = []
     if dump_descriptor(expected) != (root / DESCRIPTOR).read_text(encoding="utf-8"):
         stale.append(

@@ -128,9 +128,9 @@ def sha256sums(folder: Path) -> str:
     return "".join(lines)
 
 
-def _check_ready(root: Path) -> None:
+def _check_ready(root: Path, reference_schemas: bool) -> None:
     try:
-        stale = stale_files(root)
+        stale = stale_files(root, reference_schemas=reference_schemas)
     except BuildError as exc:  # a CSV that cannot even be read
         raise ReleaseError(
             f"{root / DESCRIPTOR} is invalid; nothing was released", exc.issues
@@ -141,7 +141,7 @@ def _check_ready(root: Path) -> None:
         )
     from ..validate import validate_package
 
-    report = validate_package(root / DESCRIPTOR)
+    report = validate_package(root / DESCRIPTOR, reference_schemas=reference_schemas)
     if not report.valid:
         raise ReleaseError(f"{root / DESCRIPTOR} is invalid; nothing was released", report.errors)
 
@@ -184,7 +184,9 @@ def check_replaceable(out: Path) -> None:
         )
 
 
-def make_release(out: Path | None = None, root: Path | None = None) -> ReleaseResult:
+def make_release(
+    out: Path | None = None, root: Path | None = None, *, reference_schemas: bool = True
+) -> ReleaseResult:
     """Assemble the release folder `out` (default: release/v<version>/ under `root`).
 
     Refuses (ReleaseError) when the Parquet files, descriptors or data dictionary are
@@ -192,13 +194,14 @@ def make_release(out: Path | None = None, root: Path | None = None) -> ReleaseRe
     so an interrupted run leaves any previous release whole. An existing `out` is replaced
     only if it is empty or holds nothing but the files a previous release wrote (its
     manifest lists them); anything else is refused before any work. A given `out` must be
-    in an existing folder; the default one is created.
+    in an existing folder; the default one is created. `reference_schemas=False` checks a
+    derived package against its own schemas (CLI `--allow-schema-changes`).
     """
     root = Path(root) if root is not None else bundle_dir()
     settle(root)
     if out is not None:
         check_replaceable(Path(out))  # before any work
-    _check_ready(root)
+    _check_ready(root, reference_schemas)
     descriptor, _ = read_descriptor(root / DESCRIPTOR)
     version = str(descriptor.raw.get("version", "0"))
     default = out is None
