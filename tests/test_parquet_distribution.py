@@ -624,6 +624,23 @@ def test_a_description_changed_and_built_is_valid(root: Path) -> None:
     assert validate_cli(root) == (0, [])
 
 
+def test_another_codec_is_valid_and_stale_to_a_build(root: Path) -> None:
+    """How a file is compressed is the build's business, not the file's validity: a
+    snappy copy with the same content (declared as it is) validates; `build --check`
+    names it, and a build writes it back in its own codec."""
+    path = root / parquet_rel("actors")
+    options = {**WRITE_OPTIONS, "compression": "snappy", "compression_level": None}
+    pq.write_table(pq.read_table(path), path, **options)
+    _redeclare(root, "actors")
+    assert validate_cli(root) == (0, [])
+    assert stale_files(root) == [
+        f"{parquet_rel('actors')}: differs from what {table_path('actors')} gives"
+    ]
+    build(root)
+    assert stale_files(root) == []
+    assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "ZSTD"
+
+
 def test_without_every_schema_each_undeclared_table_and_stray_file_is_still_named(
     root: Path,
 ) -> None:
