@@ -70,8 +70,8 @@ PLACES = [
 ]
 STATES = ["RUS", "USA", "UKR", "BEL", "CHE", "AUT", "DEU", "FRA"]
 DAY0 = dt.date(2022, 1, 1)
-DEMANDS_FROM, DEMAND_DAYS = 0, 10  # demands first stated on 1-10 January
 SAID_FROM, SAID_DAYS = 10, 21  # events and statements on 11-31 January
+STATED_DAYS = 3  # each demand first stated by a statement of the first three days
 PUBLISHED_FROM = 31  # sources published from 1 February: no statement is after its source
 _NUMBERED = re.compile(r"^\^([A-Z]+)\[0-9\]\{([0-9]+),\}\$$")
 
@@ -141,6 +141,8 @@ class Generator:
         for i in range(len(self.ids["events"])):
             first = SAID_FROM + rng.randrange(SAID_DAYS)
             self.event_days.append((first, first + (rng.randrange(3) if i % 10 == 0 else 0)))
+        self.said = bytearray()  # each statement's day, as an offset (`statements`)
+        self.stating: list[int] = []  # each demand's first statement (`demands`)
         with (ROOT / "data" / "categories.csv").open(encoding="utf-8", newline="") as fh:
             self.category_rows = list(csv.DictReader(fh))  # the shipped vocabulary
 
@@ -234,7 +236,8 @@ class Generator:
         quote_types = enum("statements", "quote_type")
         actors = self.ids["actors"]
         utterance, left, shared = 0, 0, {}
-        for statement_id in self.ids["statements"]:
+        self.said = bytearray(len(self.ids["statements"]))
+        for index, statement_id in enumerate(self.ids["statements"]):
             if left == 0:
                 utterance += 1
                 left = rng.choice((1, 1, 1, 2, 2, 3))
@@ -253,6 +256,7 @@ class Generator:
                     "event_relation": relation,
                 }
             left -= 1
+            self.said[index] = said
             inferred = rng.random() < 0.2
             low, high = said - rng.randrange(3), said + rng.randrange(3)
             yield {
@@ -275,7 +279,11 @@ class Generator:
         actors = self.ids["actors"]
         categories, kinds = enum("demands", "category"), enum("demands", "kind")
         statuses = enum("demands", "status")
+        first = min(self.said)
+        early = [i for i, said in enumerate(self.said) if said < first + STATED_DAYS]
+        self.stating = []
         for demand_id in self.ids["demands"]:
+            self.stating.append(rng.choice(early))
             yield {
                 "demand_id": demand_id,
                 "demander_id": rng.choice(actors),
@@ -284,7 +292,7 @@ class Generator:
                 "category": rng.choice(categories),
                 "kind": rng.choice(kinds),
                 "status": rng.choice(statuses),
-                "first_stated": day(DEMANDS_FROM + rng.randrange(DEMAND_DAYS)),
+                "first_stated": day(self.said[self.stating[-1]]),
             }
 
     def evidence(self) -> Iterator[Row]:
@@ -312,17 +320,18 @@ class Generator:
             yield {"event_id": event_id, "actor_id": actor_id, "role": role, **self.source_span()}
 
     def demand_statements(self) -> Iterator[Row]:
+        """Each demand's first statement (`states`), and links to statements of its first
+        day or later: a demand is first stated on the earliest day its statements give."""
         rng = self.rng
         relations = enum("demand_statements", "relation")
-        pairs: set[tuple[str, str]] = set()
+        demands, statements = self.ids["demands"], self.ids["statements"]
+        pairs = {(d, s): "states" for d, s in enumerate(self.stating)}
         while len(pairs) < max(10, self.n // 100):
-            pairs.add((rng.choice(self.ids["demands"]), rng.choice(self.ids["statements"])))
-        for demand_id, statement_id in sorted(pairs):
-            yield {
-                "demand_id": demand_id,
-                "statement_id": statement_id,
-                "relation": rng.choice(relations),
-            }
+            d, s = rng.randrange(len(demands)), rng.randrange(len(statements))
+            if self.said[s] >= self.said[self.stating[d]]:
+                pairs.setdefault((d, s), rng.choice(relations))
+        for (d, s), relation in sorted(pairs.items()):
+            yield {"demand_id": demands[d], "statement_id": statements[s], "relation": relation}
 
     def _disagreement_ids(self) -> list[str]:
         return list(

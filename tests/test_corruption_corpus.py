@@ -655,15 +655,17 @@ def _latest_report_date(package: Path, source_id: str) -> dt.date:
 def statement_dated_after_its_source(package: Path) -> Expected:
     path = csv_path(package, "statements")
     # A row whose date no other rule ties down (no made_at event, no interval, alone in
-    # its utterance).
+    # its utterance, linked to no demand).
     rows = read_rows(path)
     alone = Counter(r["utterance_id"] for r in rows)
+    linked = {r["statement_id"] for r in read_rows(csv_path(package, "demand_statements"))}
     index, row = next(
         (i, r)
         for i, r in enumerate(rows)
         if r["event_relation"] != "made_at"
         and not r["date_latest"]
         and alone[r["utterance_id"]] == 1
+        and r["statement_id"] not in linked
     )
     bound = _latest_report_date(package, row["source_id"])
     later = (bound + dt.timedelta(days=1)).isoformat()
@@ -735,7 +737,7 @@ def answer_before_its_demand_was_stated(package: Path) -> Expected:
     first = dt.date.fromisoformat(said[link["statement_id"]]["date"]) + dt.timedelta(days=1)
     demands = csv_path(package, "demands")
     index = next(i for i, r in enumerate(read_rows(demands)) if r["demand_id"] == link["demand_id"])
-    set_cell(demands, index, "first_stated", first.isoformat())
+    number = set_cell(demands, index, "first_stated", first.isoformat())
     return invalid(
         *(
             f"data/demand_statements.csv:{n}:statement_id: response-before-demand: "
@@ -745,7 +747,130 @@ def answer_before_its_demand_was_stated(package: Path) -> Expected:
             if r["demand_id"] == link["demand_id"]
             and r["relation"] in ("answers", "rejects")
             and dt.date.fromisoformat(said[r["statement_id"]]["date"]) < first
+        ),
+        *_first_stated_error(package, link["demand_id"], number, first.isoformat()),
+    )
+
+
+def _month_only(statement: dict[str, str]) -> bool:
+    """Whether a statement's date is month-only (codebook 3.4): the whole month as its
+    interval, dated on its 1st."""
+    day = dt.date.fromisoformat(statement["date"])
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    last = (following - dt.timedelta(days=1)).isoformat()
+    return (
+        day.day == 1
+        and statement["date_earliest"] == statement["date"]
+        and (statement["date_latest"] == last)
+    )
+
+
+def _stated(package: Path) -> dict[str, list[dict[str, str]]]:
+    """demand_id → the statements that state it."""
+    said = _statements_by_id(package)
+    stated: dict[str, list[dict[str, str]]] = {}
+    for link in read_rows(csv_path(package, "demand_statements")):
+        if link["relation"] == "states":
+            stated.setdefault(link["demand_id"], []).append(said[link["statement_id"]])
+    return stated
+
+
+def _first_stated_error(package: Path, demand: str, number: int, value: str) -> list[str]:
+    """The first-stated line a demand's first_stated `value` (on line `number`) gives, if
+    any: the earliest statement stating it fixes the day, or, month-only, allows its month
+    up to the first statement of a fixed day."""
+    stated = _stated(package)[demand]
+    earliest = min(stated, key=lambda s: s["date"])
+    bound = earliest["date_latest"] if _month_only(earliest) else earliest["date"]
+    latest = min([bound, *(s["date"] for s in stated if not _month_only(s))])
+    if earliest["date"] <= value <= latest:
+        return []
+    allowed = (
+        earliest["date"]
+        if latest == earliest["date"]
+        else (f"a day from {earliest['date']} to {latest}")
+    )
+    return [
+        f"data/demands.csv:{number}:first_stated: first-stated: is not the date of the earliest "
+        f"statement stating {demand} ({earliest['statement_id']}): it allows {allowed} "
+        f"(value: {value!r})"
+    ]
+
+
+def first_stated_moved(month_only: bool, days: int) -> Callable[[Path], Expected]:
+    """Move the first_stated of a demand whose earliest statement is (or is not) month-only
+    by `days`: past a fixed day it is an error; within a month-only date's month, not."""
+
+    def damage(package: Path) -> Expected:
+        stated = _stated(package)
+        demands = csv_path(package, "demands")
+        index, row = next(
+            (i, r)
+            for i, r in enumerate(read_rows(demands))
+            if _month_only(min(stated[r["demand_id"]], key=lambda s: s["date"])) == month_only
         )
+        moved = (dt.date.fromisoformat(row["first_stated"]) + dt.timedelta(days=days)).isoformat()
+        number = set_cell(demands, index, "first_stated", moved)
+        lines = _first_stated_error(package, row["demand_id"], number, moved)
+        return invalid(*lines) if lines else Expected(0, ())
+
+    return damage
+
+
+def stated_on_the_first_of_a_month(package: Path) -> Expected:
+    """A demand's only stating statement moved to the 1st of its month, a fixed day (no
+    interval: not month-only), and first_stated the day after: the 1st is the only day."""
+    stated, said = _stated(package), csv_path(package, "statements")
+    rows = read_rows(said)
+    alone = Counter(r["utterance_id"] for r in rows)
+    demands = csv_path(package, "demands")
+    index, demand, statement = next(
+        (i, d, stated[d["demand_id"]][0])
+        for i, d in enumerate(read_rows(demands))
+        if len(stated[d["demand_id"]]) == 1
+        and not stated[d["demand_id"]][0]["date_latest"]
+        and stated[d["demand_id"]][0]["event_relation"] != "made_at"
+        and alone[stated[d["demand_id"]][0]["utterance_id"]] == 1
+    )
+    first = dt.date.fromisoformat(statement["date"]).replace(day=1)
+    position = next(i for i, r in enumerate(rows) if r["statement_id"] == statement["statement_id"])
+    set_cell(said, position, "date", first.isoformat())
+    later = (first + dt.timedelta(days=1)).isoformat()
+    number = set_cell(demands, index, "first_stated", later)
+    return invalid(
+        f"data/demands.csv:{number}:first_stated: first-stated: is not the date of the earliest "
+        f"statement stating {demand['demand_id']} ({statement['statement_id']}): it allows "
+        f"{first} (value: {later!r})"
+    )
+
+
+def demand_stated_by_no_statement(package: Path) -> Expected:
+    """A demand's `states` links removed: its first_stated rests on nothing."""
+    links = csv_path(package, "demand_statements")
+    rows = read_rows(links)
+    demand = rows[0]["demand_id"]
+    write_rows(links, [r for r in rows if (r["demand_id"], r["relation"]) != (demand, "states")])
+    position = next(
+        i for i, r in enumerate(read_rows(csv_path(package, "demands"))) if r["demand_id"] == demand
+    )
+    return invalid(
+        f"data/demands.csv:{position + 2}:demand_id: first-stated: no statement states this "
+        f"demand (a `states` row in demand_statements) (value: {demand!r})"
+    )
+
+
+def day_precision_event_made_month(package: Path) -> Expected:
+    """An event dated on another day than the 1st, of month precision."""
+    path = csv_path(package, "events")
+    index, row = next(
+        (i, r)
+        for i, r in enumerate(read_rows(path))
+        if r["date_precision"] == "day" and not r["end_date"] and not r["date"].endswith("-01")
+    )
+    number = set_cell(path, index, "date_precision", "month")
+    return invalid(
+        f"data/events.csv:{number}:date: date-precision: a date of month precision is the 1st "
+        f"of its month (it stands for the month) (value: {row['date']!r})"
     )
 
 
@@ -1076,6 +1201,13 @@ CASES: list[Case] = [
         statement_bounded_by_the_first_row_of_a_doubled_source,
     ),
     Case("answer_before_its_demand_was_stated", answer_before_its_demand_was_stated),
+    *(
+        Case(f"first_stated_moved-{kind}-{days:+d}", first_stated_moved(kind == "month", days))
+        for kind, days in [("day", 1), ("day", -1), ("month", 14), ("month", 35), ("month", -1)]
+    ),
+    Case("stated_on_the_first_of_a_month", stated_on_the_first_of_a_month),
+    Case("demand_stated_by_no_statement", demand_stated_by_no_statement),
+    Case("day_precision_event_made_month", day_precision_event_made_month),
     Case(
         "utterance_rows_that_disagree_on_the_speaker", utterance_rows_that_disagree_on_the_speaker
     ),

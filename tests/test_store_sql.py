@@ -20,7 +20,7 @@ from ukraine_talks_data.validate.tables.store import KeyStore
 SPARK_FUNCTIONS = frozenset(
     {
         "AND", "OR", "CASE", "IF", "EXISTS", "COALESCE", "GREATEST", "CONCAT_WS", "COUNT",
-        "LAG", "LEAD", "FIRST_VALUE", "ROW_NUMBER", "LAST_DAY", "YEAR",
+        "LAG", "LEAD", "FIRST_VALUE", "ROW_NUMBER", "LAST_DAY", "YEAR", "DAY", "MIN", "LEAST",
         "DATE_FROM_PARTS",  # sqlglot's name for make_date (Spark SQL 3.0 and later)
         "ARG_MIN",  # DuckDB's min_by; sqlglot writes Spark's MIN_BY (3.0 and later)
         "STRUCT",  # DuckDB's struct_pack; sqlglot writes Spark's STRUCT(x AS name, ...)

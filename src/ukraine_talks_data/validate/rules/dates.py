@@ -1,14 +1,15 @@
 """Checks on dates: recorded for every source, ordered, never later than the reporting source,
-within a statement's interval and its event's dates, no answer before its demand.
+within a statement's interval and its event's dates, a month on its 1st, a demand first
+stated when its earliest statement says, no answer before it.
 
 Dates are read as canonical `YYYY-MM-DD` values (`tables/values.dates`); a cell in any
 other form is a type error (`values.value_is_canonical`) and is not compared here.
 `date_earliest` and `date_latest` bound an inferred date that the seeds fix only to a range
 (codebook 3.4); either may be empty where the seeds give no bound on that side. An event
 lasts from `date` to `end_date`, or the whole month or year its `date` stands for where
-`date_precision` says so (codebook 3.4, month-only dates). A statement that `answers` or
-`rejects` a demand cannot be dated before the demand's `first_stated` (the earliest day the
-seeds show it stated).
+`date_precision` says so (codebook 3.4, month-only dates), dated on the month's 1st. A
+demand's `first_stated` is the earliest date of the statements that `states` it (codebook 6),
+and a statement that `answers` or `rejects` a demand cannot be dated before it.
 """
 
 from __future__ import annotations
@@ -91,6 +92,24 @@ def end_date_not_before_date(ctx: ColumnContext) -> Iterator[Issue]:
         yield Issue(
             table.path, table.row(i), "end_date", "date-order",
             f"end_date is before date ({start[i].as_py()})", table.cell("end_date", i),
+        )  # fmt: skip
+
+
+def month_date_on_its_first_day(ctx: ColumnContext) -> Iterator[Issue]:
+    """An event of month precision is dated on the 1st of its month, the day that stands
+    for the month (codebook 3.4, month-only dates)."""
+    import pyarrow.compute as pc
+
+    table = ctx.table("events")
+    precision = None if table is None else table.column("date_precision")
+    if table is None or precision is None:
+        return
+    said = dates(table, "date")
+    for i in flagged(pc.and_(pc.equal(precision, "month"), pc.not_equal(pc.day(said), 1))):
+        yield Issue(
+            table.path, table.row(i), "date", "date-precision",
+            "a date of month precision is the 1st of its month (it stands for the month)",
+            table.cell("date", i),
         )  # fmt: skip
 
 
@@ -203,11 +222,12 @@ RESPONSES = ("answers", "rejects")
 
 
 def link_needs(ctx: Context) -> dict[str, set[str]]:
-    """The fields that `response_not_before_demand` reads in each table."""
+    """The fields that `response_not_before_demand` and `first_stated_from_statements` read."""
+    said = {date_of(f) for f in ("date", "date_earliest", "date_latest")}
     return {
         "demand_statements": {"relation", "demand_id", "statement_id"},
-        "statements": {"statement_id", date_of("date")},
-        "demands": {"demand_id", date_of("first_stated")},
+        "statements": {"statement_id", *said},
+        "demands": {"demand_id", "first_stated", date_of("first_stated")},
     }
 
 
@@ -242,3 +262,47 @@ def first_of(table: str, key: str, field: str, store: KeyStore) -> str:
         f"row_number() OVER (PARTITION BY {k} ORDER BY _row) AS n "
         f"FROM {store.rows(table)} WHERE {k} IS NOT NULL) WHERE n = 1"
     )
+
+
+def first_stated_from_statements(ctx: ColumnContext) -> Iterator[Issue]:
+    """A demand is stated by a statement (a `states` link), and its first_stated is the
+    earliest date of those statements; where that date is month-only (the statement's
+    interval is the whole month, dated on its 1st), any day of that month up to the first
+    statement of a fixed day (codebook 6: D006, 17 Dec, stated "In December"). Every row of
+    a repeated id counts (the repeat is the primary key's error): no sort to find firsts."""
+    store = ctx.store
+    if not all(store.has(n) for n in ("demand_statements", "statements", "demands")):
+        return
+    day, low, high = (value_of(f) for f in ("date", "date_earliest", "date_latest"))
+    said = (  # each statement's date, and whether it is month-only (an empty bound: not)
+        f"SELECT statement_id AS id, {day} AS day, "
+        f"coalesce({low} = {day} AND {high} = last_day({day}) AND day({day}) = 1, false) "
+        f"AS month_only FROM {store.rows('statements')}"
+    )
+    stated = (  # per demand: its earliest statement (the first link of that day), and the
+        # last day first_stated may be
+        f"SELECT l.demand_id, min(s.day) AS earliest, "
+        f"min_by(l.statement_id, struct_pack(d := s.day, r := l._row)) AS first, "
+        f"least(min(s.day) FILTER (WHERE NOT s.month_only), "
+        f"min(last_day(s.day)) FILTER (WHERE s.month_only)) AS latest "
+        f"FROM {store.rows('demand_statements')} l JOIN ({said}) s ON s.id = l.statement_id "
+        f"WHERE l.relation = 'states' GROUP BY l.demand_id"
+    )
+    sql = (
+        f"SELECT d._row, d.demand_id, d.first_stated, t.demand_id IS NULL, t.earliest, "
+        f"t.latest, t.first FROM {store.rows('demands')} d LEFT JOIN ({stated}) t "
+        f"ON t.demand_id = d.demand_id WHERE d.demand_id IS NOT NULL AND (t.demand_id IS NULL "
+        f"OR d.{value_of('first_stated')} NOT BETWEEN t.earliest AND t.latest) ORDER BY d._row"
+    )
+    path = store.path("demands")
+    for row, demand, first_stated, unstated, earliest, latest, first in store.query(sql):
+        if unstated:
+            message = "no statement states this demand (a `states` row in demand_statements)"
+            yield Issue(path, row, "demand_id", "first-stated", message, demand)
+            continue
+        allowed = f"{earliest}" if earliest == latest else f"a day from {earliest} to {latest}"
+        message = (
+            f"is not the date of the earliest statement stating {demand} "
+            f"({first}): it allows {allowed}"
+        )
+        yield Issue(path, row, "first_stated", "first-stated", message, first_stated)
