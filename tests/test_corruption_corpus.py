@@ -137,7 +137,7 @@ def text_in_an_integer(package: Path) -> Expected:
     number = set_cell(csv_path(package, "evidence"), 0, "start_char", "twelve")
     return invalid(
         f"data/evidence.csv:{number}:start_char: type-error: not a valid integer: expected a "
-        "whole number such as 42 (value: 'twelve')"
+        "whole number such as 42, of at most 18 digits (value: 'twelve')"
     )
 
 
@@ -169,7 +169,7 @@ def value_not_in_canonical_form(
         number = set_cell(path, 0, field, value)
         spec = next(f for f in schema(package, table)["fields"] if f["name"] == field)
         hint = {
-            "integer": "a whole number such as 42",
+            "integer": "a whole number such as 42, of at most 18 digits",
             "date": "a date written YYYY-MM-DD, that exists in the calendar",
         }[spec["type"]]
         return invalid(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..tables.columns import ColumnContext
 
 TYPE_HINTS = {
-    "integer": "a whole number such as 42",
+    "integer": "a whole number such as 42, of at most 18 digits",
     "number": "a number such as 3.5",
     "boolean": "true or false",
     "date": "a date written YYYY-MM-DD, that exists in the calendar",
@@ -37,8 +37,8 @@ def type_message(field: dict[str, Any]) -> str:
 def value_is_canonical(ctx: ColumnContext) -> Iterator[Issue]:
     """Integer cells are ASCII digits with an optional leading '-' (no '+', padding, leading
     zeros or separators, at most 18 digits); number cells such an integer with an optional
-    fraction and exponent; boolean cells true or false; date cells YYYY-MM-DD days of the
-    calendar."""
+    fraction ending in a non-zero digit (no exponent); boolean cells true or false; date
+    cells YYYY-MM-DD days of the calendar."""
     import pyarrow.compute as pc
 
     for resource in ctx.tables():
