@@ -989,6 +989,28 @@ UNUSABLE_DESCRIPTORS = [  # (name, text, reason, the line the issue names, if an
         "not valid JSON (Expecting ',' delimiter at line 3, column 3)",
         3,
     ),
+    *(  # lines end in LF, CRLF or CR alone: the line and column are the editor's
+        (
+            f"comma-missing-on-line-3-{name}",
+            b"{" + end + b'  "name": "x"' + end + b'  "resources": []' + end + b"}" + end,
+            "not valid JSON (Expecting ',' delimiter at line 3, column 3)",
+            3,
+        )
+        for name, end in [("crlf", b"\r\n"), ("cr", b"\r")]
+    ),
+    (
+        "key-twice-cr",
+        b'{"name": "a",\r "resources": [\r  {"name": "x", "path": "a.csv",\r   "name": "y"}]}',
+        "not usable JSON (the key 'name' appears twice in one object, the second time on line "
+        "4; JSON readers differ on which they keep)",
+        4,
+    ),
+    (  # a float would be infinity, which JSON cannot write back (as NaN)
+        "number-too-large",
+        b'{"name": "a", "resources": [], "x": -1.5e400}',
+        "not usable JSON (the number -1.5e400 is beyond the range of a 64-bit float)",
+        None,
+    ),
     ("array", b"[]", "a data package descriptor must be a JSON object", None),
     ("deep-array", b"[" * 5000 + b"]" * 5000, "JSON nested more than 64 levels deep", None),
     (

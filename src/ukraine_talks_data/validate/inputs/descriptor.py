@@ -11,6 +11,7 @@ encodings, schemes, extra paths) are reported as errors rather than half-honoure
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections import Counter
@@ -160,19 +161,22 @@ def load_json(data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise JsonError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
-        value = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_object)
+        value = json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_object
+        )
     except json.JSONDecodeError as exc:
-        reason = f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        raise JsonError(reason, exc.lineno) from None
+        line, column = _line_and_column(text, exc.pos)
+        reason = f"not valid JSON ({exc.msg} at line {line}, column {column})"
+        raise JsonError(reason, line) from None
     except RecursionError:
         raise JsonError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except _DuplicateKeyError as exc:
-        line = _second_key_line(text)
-        where = f", the second time on line {line}" if line else ""
+        second = _second_key_line(text)
+        where = f", the second time on line {second}" if second else ""
         raise JsonError(
             f"not usable JSON (the key {exc.key!r} appears twice in one object{where}; JSON "
             "readers differ on which they keep)",
-            line,
+            second,
         ) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         reason = str(exc)
@@ -249,14 +253,33 @@ def _second_key_line(text: str) -> int | None:
             else:
                 keys, repeat = opened.pop()
                 if repeat is not None:
-                    return text.count("\n", 0, repeat) + 1
+                    return _line_and_column(text, repeat)[0]
     except (ValueError, IndexError):  # not JSON after all: no line
         pass
     return None
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _line_and_column(text: str, at: int) -> tuple[int, int]:
+    """The line and column (from 1) of position `at` of `text`, whose lines may end in LF,
+    CRLF or CR alone (the json module counts LFs only: a CR-only file is all line 1)."""
+    ends = [m.end() for m in _LINE_END.finditer(text, 0, at)]
+    return len(ends) + 1, at - (ends[-1] if ends else 0) + 1
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent, as a float; refused when no float holds
+    it (`1e400` would be infinity, which JSON cannot write back: `_no_constant`)."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text} is beyond the range of a 64-bit float")
+    return value
 
 
 def _depth(value: Any) -> int:
