@@ -170,13 +170,16 @@ def test_stock_frictionless_catches_rows_swallowed_by_a_quote(package: Path) -> 
          "the calendar"),
     ],
 )  # fmt: skip
+@pytest.mark.parametrize("check", [[], ["--check"]], ids=["build", "check"])
 def test_build_refuses_invalid_data_and_writes_nothing(
-    package: Path, table: str, field: str, value: str, message: str
+    package: Path, table: str, field: str, value: str, message: str, check: list[str]
 ) -> None:
+    """So does `build --check`, a build that writes nothing: it does not call the files of
+    an invalid package stale, advising a build that would fail."""
     root = package.parent
     row = set_cell(root / "data" / f"{table}.csv", 0, field, value)
     before = package.read_bytes()
-    result = CliRunner().invoke(app, ["build", "--root", str(root)])
+    result = CliRunner().invoke(app, ["build", "--root", str(root), *check])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"data/{table}.csv:{row}:{field}: {message} (value: {value!r})",
@@ -360,10 +363,11 @@ def test_a_derived_package_is_built_and_released_with_its_own_schemas(
     checked = CliRunner().invoke(app, ["validate", str(root), own])
     assert checked.exit_code == 1
     assert "parquet-stale: " in checked.stdout and f"run `{BUILD_COMMAND}`" in checked.stdout
-    refused = CliRunner().invoke(app, ["build", "--root", str(root)])
-    assert refused.exit_code == 1
-    assert "schema-changed: differs from the reference schema" in refused.stderr
-    assert f"{own} skips this for a derived package" in refused.stderr
+    for check in ([], ["--check"]):
+        refused = CliRunner().invoke(app, ["build", "--root", str(root), *check])
+        assert refused.exit_code == 1
+        assert "schema-changed: differs from the reference schema" in refused.stderr
+        assert f"{own} skips this for a derived package" in refused.stderr
 
     assert CliRunner().invoke(app, ["build", "--root", str(root), "--check", own]).exit_code == 1
     assert CliRunner().invoke(app, ["build", "--root", str(root), own]).exit_code == 0

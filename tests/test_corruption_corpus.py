@@ -780,20 +780,20 @@ def _first_stated_error(package: Path, demand: str, number: int, value: str) -> 
     any: the earliest statement stating it fixes the day, or, month-only, allows its month
     up to the first statement of a fixed day."""
     stated = _stated(package)[demand]
-    earliest = min(stated, key=lambda s: s["date"])
+    earliest = min(stated, key=lambda s: s["date"])  # the first link of the earliest day
     bound = earliest["date_latest"] if _month_only(earliest) else earliest["date"]
-    latest = min([bound, *(s["date"] for s in stated if not _month_only(s))])
+    fixed = [s for s in stated if not _month_only(s)]
+    latest = min([bound, *(s["date"] for s in fixed)])
     if earliest["date"] <= value <= latest:
         return []
-    allowed = (
-        earliest["date"]
-        if latest == earliest["date"]
-        else (f"a day from {earliest['date']} to {latest}")
-    )
+    allowed = f": it allows {latest}"
+    if latest != earliest["date"]:
+        allowed = f", a month-only date: it allows a day from {earliest['date']} to {latest}"
+        limit = [s["statement_id"] for s in fixed if s["date"] == latest][:1]
+        allowed += f" ({limit[0]}, stating it too, is dated {latest})" if limit else ""
     return [
         f"data/demands.csv:{number}:first_stated: first-stated: is not the date of the earliest "
-        f"statement stating {demand} ({earliest['statement_id']}): it allows {allowed} "
-        f"(value: {value!r})"
+        f"statement stating {demand} ({earliest['statement_id']}){allowed} (value: {value!r})"
     ]
 
 
@@ -842,6 +842,71 @@ def stated_on_the_first_of_a_month(package: Path) -> Expected:
         f"statement stating {demand['demand_id']} ({statement['statement_id']}): it allows "
         f"{first} (value: {later!r})"
     )
+
+
+def _earliest_stating(package: Path, month_only: bool) -> tuple[str, dict[str, str]]:
+    """A demand whose earliest stating statement is (or is not) month-only, and it."""
+    for demand, stated in _stated(package).items():
+        earliest = min(stated, key=lambda s: s["date"])
+        if _month_only(earliest) == month_only:
+            return demand, earliest
+    raise AssertionError("no such demand")
+
+
+def stating_statement_without_a_date(package: Path) -> Expected:
+    """The earliest statement stating a demand loses its date: `required`'s error, and the
+    demand is not judged against the statements left (it would name the wrong earliest)."""
+    _, statement = _earliest_stating(package, month_only=True)
+    path = csv_path(package, "statements")
+    index = next(
+        i for i, r in enumerate(read_rows(path)) if r["statement_id"] == statement["statement_id"]
+    )
+    number = set_cell(path, index, "date", "")
+    return invalid(f"data/statements.csv:{number}:date: constraint-error: a value is required")
+
+
+def stating_link_to_no_statement(package: Path) -> Expected:
+    """A demand's only `states` link names no statement: the foreign key's error only (the
+    link is there; the demand is not judged)."""
+    path = csv_path(package, "demand_statements")
+    rows = read_rows(path)
+    stating = Counter(r["demand_id"] for r in rows if r["relation"] == "states")
+    index = next(  # the demand's only one
+        i for i, r in enumerate(rows) if r["relation"] == "states" and stating[r["demand_id"]] == 1
+    )
+    number = set_cell(path, index, "statement_id", "ST9999")
+    return invalid(
+        f"data/demand_statements.csv:{number}:statement_id: foreign-key: no statements row has "
+        "statement_id = ST9999 (value: 'ST9999')"
+    )
+
+
+def fixed_day_within_a_month_only_date(package: Path) -> Expected:
+    """A statement of a fixed day, stating a demand first stated month-only, moved into that
+    month: it ends the days first_stated may be, and the error names it."""
+    path = csv_path(package, "statements")
+    rows = read_rows(path)
+    alone = Counter(r["utterance_id"] for r in rows)
+    links: dict[str, set[tuple[str, str]]] = {}
+    for link in read_rows(csv_path(package, "demand_statements")):
+        links.setdefault(link["statement_id"], set()).add((link["demand_id"], link["relation"]))
+    demand, earliest, index = next(  # a statement that states it and is tied to nothing else
+        (d, e, i)
+        for d, e in [_earliest_stating(package, month_only=True)]
+        for i, r in enumerate(rows)
+        if links.get(r["statement_id"]) == {(d, "states")}
+        and r["event_relation"] != "made_at"
+        and alone[r["utterance_id"]] == 1
+    )
+    start = dt.date.fromisoformat(earliest["date"])
+    moved = (start + dt.timedelta(days=9)).isoformat()
+    for name, value in (("date", moved), ("date_earliest", ""), ("date_latest", "")):
+        set_cell(path, index, name, value)  # a fixed day, without an interval
+    demands = csv_path(package, "demands")
+    position = next(i for i, r in enumerate(read_rows(demands)) if r["demand_id"] == demand)
+    later = (start + dt.timedelta(days=20)).isoformat()
+    number = set_cell(demands, position, "first_stated", later)
+    return invalid(*_first_stated_error(package, demand, number, later))
 
 
 def demand_stated_by_no_statement(package: Path) -> Expected:
@@ -997,6 +1062,12 @@ UNUSABLE_DESCRIPTORS = [  # (name, text, reason, the line the issue names, if an
             3,
         )
         for name, end in [("crlf", b"\r\n"), ("cr", b"\r")]
+    ),
+    (
+        "control-character",
+        b'{"name": "a\x01b"}',
+        "not valid JSON (Invalid control character at line 1, column 12)",
+        1,
     ),
     (
         "key-twice-cr",
@@ -1229,6 +1300,9 @@ CASES: list[Case] = [
     ),
     Case("stated_on_the_first_of_a_month", stated_on_the_first_of_a_month),
     Case("demand_stated_by_no_statement", demand_stated_by_no_statement),
+    Case("stating_statement_without_a_date", stating_statement_without_a_date),
+    Case("stating_link_to_no_statement", stating_link_to_no_statement),
+    Case("fixed_day_within_a_month_only_date", fixed_day_within_a_month_only_date),
     Case("day_precision_event_made_month", day_precision_event_made_month),
     Case(
         "utterance_rows_that_disagree_on_the_speaker", utterance_rows_that_disagree_on_the_speaker

@@ -21,7 +21,9 @@ def build(
     check: Annotated[
         bool,
         typer.Option(
-            "--check", help="Write nothing; list the files a build would change and exit 1 if any."
+            "--check",
+            help="Write nothing: validate as a build does, then list the files a build would "
+            "change; exit 1 if the data is invalid or anything is stale.",
         ),
     ] = False,
     force: Annotated[
@@ -39,13 +41,14 @@ def build(
     invalid (nothing is written) or, with --check, when something is stale.
     """
     from ..package.bundle import local_root
-    from ..publish.build import BUILD_COMMAND, stale_files
+    from ..publish.build import BUILD_COMMAND
     from ..publish.build import build as build_package
+    from ..publish.build import check as check_package
 
     root = root or local_root()
     with clean_errors(writing=f"the build files in {root or 'the bundled package'}"):
         if check:
-            stale = stale_files(root, reference_schemas=not allow_schema_changes)
+            stale = check_package(root, reference_schemas=not allow_schema_changes)
             for line in stale:
                 typer.echo(line)
             if stale:

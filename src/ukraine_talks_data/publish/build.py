@@ -247,6 +247,17 @@ def _expected_descriptor(
     return raw
 
 
+def check(root: Path | None = None, *, reference_schemas: bool = True) -> list[str]:
+    """What `ukraine-talks build --check` says, writing nothing: BuildError where a build
+    would refuse (an unreadable descriptor, invalid data), else `stale_files`. A stale
+    file in an invalid package is not worth listing: the build it calls for would fail."""
+    root = Path(root) if root is not None else bundle_dir()
+    settle(root)
+    _descriptor(root)
+    _validate(root, reference_schemas)
+    return stale_files(root, reference_schemas=reference_schemas)
+
+
 def stale_files(root: Path | None = None, *, reference_schemas: bool = True) -> list[str]:
     """What `ukraine-talks build` would change in the package at `root`, one line per file.
 

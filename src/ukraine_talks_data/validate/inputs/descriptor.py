@@ -166,7 +166,8 @@ def load_json(data: bytes) -> Any:
         )
     except json.JSONDecodeError as exc:
         line, column = _line_and_column(text, exc.pos)
-        reason = f"not valid JSON ({exc.msg} at line {line}, column {column})"
+        what = exc.msg.removesuffix(" at")  # "Invalid control character at"
+        reason = f"not valid JSON ({what} at line {line}, column {column})"
         raise JsonError(reason, line) from None
     except RecursionError:
         raise JsonError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None

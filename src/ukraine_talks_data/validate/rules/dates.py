@@ -268,8 +268,11 @@ def first_stated_from_statements(ctx: ColumnContext) -> Iterator[Issue]:
     """A demand is stated by a statement (a `states` link), and its first_stated is the
     earliest date of those statements; where that date is month-only (the statement's
     interval is the whole month, dated on its 1st), any day of that month up to the first
-    statement of a fixed day (codebook 6: D006, 17 Dec, stated "In December"). Every row of
-    a repeated id counts (the repeat is the primary key's error): no sort to find firsts."""
+    statement of a fixed day (codebook 6: D006, 17 Dec, stated "In December").
+
+    A demand one of whose `states` links names no statement, or a statement without a
+    readable date, is not judged (those are errors of their own). Every row of a repeated
+    statement_id counts (the repeat is the primary key's error): no sort to find firsts."""
     store = ctx.store
     if not all(store.has(n) for n in ("demand_statements", "statements", "demands")):
         return
@@ -279,30 +282,36 @@ def first_stated_from_statements(ctx: ColumnContext) -> Iterator[Issue]:
         f"coalesce({low} = {day} AND {high} = last_day({day}) AND day({day}) = 1, false) "
         f"AS month_only FROM {store.rows('statements')}"
     )
-    stated = (  # per demand: its earliest statement (the first link of that day), and the
-        # last day first_stated may be
-        f"SELECT l.demand_id, min(s.day) AS earliest, "
-        f"min_by(l.statement_id, struct_pack(d := s.day, r := l._row)) AS first, "
+    first = "min_by(l.statement_id, struct_pack(d := s.day, r := l._row))"  # by day, then link
+    stated = (  # per demand: its links, the earliest statement, the last day allowed
+        f"SELECT l.demand_id, count(*) = count(s.day) AS judged, min(s.day) AS earliest, "
+        f"{first} AS first, {first} FILTER (WHERE NOT s.month_only) AS fixed, "
+        f"min(s.day) FILTER (WHERE NOT s.month_only) AS fixed_day, "
         f"least(min(s.day) FILTER (WHERE NOT s.month_only), "
         f"min(last_day(s.day)) FILTER (WHERE s.month_only)) AS latest "
-        f"FROM {store.rows('demand_statements')} l JOIN ({said}) s ON s.id = l.statement_id "
+        f"FROM {store.rows('demand_statements')} l LEFT JOIN ({said}) s ON s.id = l.statement_id "
         f"WHERE l.relation = 'states' GROUP BY l.demand_id"
     )
     sql = (
         f"SELECT d._row, d.demand_id, d.first_stated, t.demand_id IS NULL, t.earliest, "
-        f"t.latest, t.first FROM {store.rows('demands')} d LEFT JOIN ({stated}) t "
+        f"t.latest, t.first, t.fixed, t.fixed_day "
+        f"FROM {store.rows('demands')} d LEFT JOIN ({stated}) t "
         f"ON t.demand_id = d.demand_id WHERE d.demand_id IS NOT NULL AND (t.demand_id IS NULL "
-        f"OR d.{value_of('first_stated')} NOT BETWEEN t.earliest AND t.latest) ORDER BY d._row"
+        f"OR t.judged AND d.{value_of('first_stated')} NOT BETWEEN t.earliest AND t.latest) "
+        f"ORDER BY d._row"
     )
     path = store.path("demands")
-    for row, demand, first_stated, unstated, earliest, latest, first in store.query(sql):
+    for row, demand, value, unstated, earliest, latest, *names in store.query(sql):
+        first_id, fixed, fixed_day = names
         if unstated:
             message = "no statement states this demand (a `states` row in demand_statements)"
             yield Issue(path, row, "demand_id", "first-stated", message, demand)
             continue
-        allowed = f"{earliest}" if earliest == latest else f"a day from {earliest} to {latest}"
-        message = (
-            f"is not the date of the earliest statement stating {demand} "
-            f"({first}): it allows {allowed}"
-        )
-        yield Issue(path, row, "first_stated", "first-stated", message, first_stated)
+        message = f"is not the date of the earliest statement stating {demand} ({first_id})"
+        if earliest == latest:
+            message += f": it allows {earliest}"
+        else:
+            message += f", a month-only date: it allows a day from {earliest} to {latest}"
+            if fixed_day == latest:  # a statement of a fixed day ends the month early
+                message += f" ({fixed}, stating it too, is dated {latest})"
+        yield Issue(path, row, "first_stated", "first-stated", message, value)
