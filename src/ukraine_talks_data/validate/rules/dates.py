@@ -283,12 +283,11 @@ def first_stated_from_statements(ctx: ColumnContext) -> Iterator[Issue]:
         f"AS month_only FROM {store.rows('statements')}"
     )
     first = "min_by(l.statement_id, struct_pack(d := s.day, r := l._row))"  # by day, then link
+    fixed = "FILTER (WHERE NOT s.month_only)"  # statements of a fixed day
     stated = (  # per demand: its links, the earliest statement, the last day allowed
         f"SELECT l.demand_id, count(*) = count(s.day) AS judged, min(s.day) AS earliest, "
-        f"{first} AS first, {first} FILTER (WHERE NOT s.month_only) AS fixed, "
-        f"min(s.day) FILTER (WHERE NOT s.month_only) AS fixed_day, "
-        f"least(min(s.day) FILTER (WHERE NOT s.month_only), "
-        f"min(last_day(s.day)) FILTER (WHERE s.month_only)) AS latest "
+        f"{first} AS first, {first} {fixed} AS fixed, min(s.day) {fixed} AS fixed_day, "
+        f"least(min(s.day) {fixed}, min(last_day(s.day)) FILTER (WHERE s.month_only)) AS latest "
         f"FROM {store.rows('demand_statements')} l LEFT JOIN ({said}) s ON s.id = l.statement_id "
         f"WHERE l.relation = 'states' GROUP BY l.demand_id"
     )
