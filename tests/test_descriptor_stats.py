@@ -55,3 +55,24 @@ def test_validate_reports_a_file_changed_after_the_build(package: Path) -> None:
     assert refresh_descriptor(package, paths=[rel]) is True
     assert not [i for i in validate_package(package).issues if i.code in STATS]
     assert refresh_descriptor(package) is False
+
+
+def test_rows_of_a_cell_longer_than_the_csv_modules_cap_in_a_fresh_process(
+    tmp_path: Path,
+) -> None:
+    """Counting rows does not rely on the validator having been imported first: Python's
+    csv module refuses a cell over 128 KiB until its cap is lifted."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1," + "x" * 200_000 + "\n2,y\n", encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; "
+        "from ukraine_talks_data.publish.descriptor_stats import csv_rows; "
+        "print(csv_rows(Path(sys.argv[1])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "2\n", "")

@@ -49,6 +49,8 @@ def csv_rows(path: Path, dialect: dict[str, Any] | None = None) -> int:
     running over line ends is one record, so rows swallowed by an unterminated quote are not
     counted.
     """
+    from ..validate import csv as _  # noqa: F401  (lifts the csv module's 128 KiB cell cap)
+
     options = (dialect or {}).get("csv", dialect or {})
     with Path(path).open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(
