@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -183,14 +185,14 @@ SEED = bundle_dir() / read_rows(bundle_dir() / "data" / "sources.csv")[0]["path"
             b"Title\n\nText.\n",
             {"language": "de"},
             "language 'de' is not one that schemas/sources.json allows (en); add it to the "
-            "schema's enum first",
+            "schema's enum first and pass --allow-schema-changes",
         ),
         (None, {}, "{file}: no such file"),
     ],
     ids=["empty", "blank", "not-utf8", "duplicate", "language", "missing"],
 )
 def test_add_source_refuses_a_bad_article_and_changes_nothing(
-    package: Path, tmp_path: Path, content: bytes | None, options: dict[str, str], message: str
+    package: Path, tmp_path: Path, content: bytes | None, options: dict[str, Any], message: str
 ) -> None:
     root = package.parent
     file = tmp_path / "article.txt"
@@ -201,6 +203,36 @@ def test_add_source_refuses_a_bad_article_and_changes_nothing(
         add_source(file, dt.date(2022, 1, 13), root=root, **options)
     assert str(caught.value) == message.format(file=file)
     assert _snapshot(root) == before
+
+
+def test_a_derived_package_adds_a_source_against_its_own_schemas(
+    package: Path, tmp_path: Path
+) -> None:
+    """The language refusal's advice, followed: the schema's enum gains the language, and
+    add-source checks the package against its own schemas only when asked to."""
+    root = package.parent
+    schema_file = root / "schemas" / "sources.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    language = next(f for f in schema["fields"] if f["name"] == "language")
+    language["constraints"]["enum"].append("de")
+    schema_file.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+    article = tmp_path / "artikel.txt"
+    article.write_text("Gespräche in Genf\n\nText.\n", encoding="utf-8")
+    command = ["add-source", str(article), "--published", "2022-02-04", "--language", "de"]
+    before = _snapshot(root)
+
+    refused = runner.invoke(app, [*command, "--root", str(root)])
+    assert refused.exit_code == 2
+    assert (
+        "schemas/sources.json::language.constraints.enum: schema-changed: differs from the "
+        'reference schema, which has ["en"]'
+    ) in refused.output
+    assert _snapshot(root) == before
+
+    added = runner.invoke(app, [*command, "--root", str(root), "--allow-schema-changes"])
+    assert added.exit_code == 0, added.output
+    assert read_rows(root / "data" / "sources.csv")[-1]["language"] == "de"
+    assert validate_package(package, reference_schemas=False).valid
 
 
 def test_add_source_without_a_valid_date_is_a_usage_error(package: Path, tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ AllowSchemaChanges = Annotated[
         "without it, any difference is a schema-changed error.",
     ),
 ]
-"""The option of every command that validates a package (validate, build, release)."""
+"""The option of every command that validates a package (validate, build, release,
+add-source, accept)."""
 
 
 EXIT_OK, EXIT_NO, EXIT_CANNOT, EXIT_INTERRUPTED = 0, 1, 2, 130

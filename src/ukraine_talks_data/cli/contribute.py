@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import app, clean_errors
+from ._app import AllowSchemaChanges, app, clean_errors
 
 Root = Annotated[
     Path | None,
@@ -37,6 +37,7 @@ def add_source(
     url: Annotated[str | None, typer.Option(help="Where the article was found.")] = None,
     language: Annotated[str, typer.Option(help="ISO 639-1 code of its language.")] = "en",
     root: Root = None,
+    allow_schema_changes: AllowSchemaChanges = False,
 ) -> None:
     """Store an article as the next seed and register it in sources.csv and datapackage.json.
 
@@ -47,7 +48,15 @@ def add_source(
 
     day = _day(published)
     with clean_errors():
-        result = add(file, day, root=root, outlet=outlet, url=url, language=language)
+        result = add(
+            file,
+            day,
+            root=root,
+            outlet=outlet,
+            url=url,
+            language=language,
+            reference_schemas=not allow_schema_changes,
+        )
     for line in result.lines():
         typer.echo(line)
 
@@ -78,12 +87,13 @@ def suggest(
 def accept(
     review_file: Annotated[Path, typer.Argument(help="A review file written by `suggest`.")],
     root: Root = None,
+    allow_schema_changes: AllowSchemaChanges = False,
 ) -> None:
     """Write the kept rows of a review file into the tables with ids and evidence, then build
     and validate; a bad file or an invalid result is refused whole (exit 2, nothing changed)."""
     from ..contribute.accept import accept as take
 
     with clean_errors():
-        result = take(review_file, root=root)
+        result = take(review_file, root=root, reference_schemas=not allow_schema_changes)
     for line in result.lines():
         typer.echo(line)

@@ -123,11 +123,14 @@ def _issues_named(
     return out
 
 
-def accept(review_file: Path | str, *, root: Path | str | None = None) -> Accepted:
+def accept(
+    review_file: Path | str, *, root: Path | str | None = None, reference_schemas: bool = True
+) -> Accepted:
     """Write the kept rows of `review_file` into the package at `root` (default: bundled).
 
     Raises ContributeError, changing nothing, when the review file is bad or the package
-    would not be valid with its rows.
+    would not be valid with its rows. `reference_schemas=False` checks a derived package
+    against its own schemas.
     """
     review_file = Path(review_file)
     tables = PackageTables(package_root(root))
@@ -148,6 +151,9 @@ def accept(review_file: Path | str, *, root: Path | str | None = None) -> Accept
                     where[(rel, index + 2)] = origin[id(row)]
             (stage / rel).write_text(csv_text, encoding="utf-8", newline="")
         result.written = commit(
-            stage, tables.root, lambda issues: _issues_named(issues, where, str(review_file))
+            stage,
+            tables.root,
+            lambda issues: _issues_named(issues, where, str(review_file)),
+            reference_schemas=reference_schemas,
         )
     return result

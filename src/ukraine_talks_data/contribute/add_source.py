@@ -114,12 +114,15 @@ def add_source(
     outlet: str | None = None,
     url: str | None = None,
     language: str = "en",
+    reference_schemas: bool = True,
 ) -> AddedSource:
     """Store `file` as the package's next seed and register it as a source.
 
     Raises ContributeError, changing nothing, for a missing, empty or non-UTF-8 file, an
     article already in the package (same SHA-256), a language the schema does not allow,
-    or a package that would not be valid afterwards.
+    or a package that would not be valid afterwards. `reference_schemas=False` checks a
+    derived package against its own schemas (one whose `sources` schema allows another
+    language, say).
     """
     file = Path(file)
     data, sha, text = _read(file)
@@ -135,7 +138,8 @@ def add_source(
     if allowed is not None and language not in allowed:
         raise ContributeError(
             f"language {language!r} is not one that schemas/sources.json allows "
-            f"({', '.join(allowed)}); add it to the schema's enum first"
+            f"({', '.join(allowed)}); add it to the schema's enum first and pass "
+            "--allow-schema-changes"
         )
     ids = [r.get("source_id", "") for r in sources]
     number = next_number(ids, "S")
@@ -217,5 +221,5 @@ def add_source(
         descriptor = json.loads((stage / DESCRIPTOR).read_text(encoding="utf-8"))
         _seed_resource(descriptor, f"seed-{number:03d}", path, len(data), sha)
         (stage / DESCRIPTOR).write_text(dump_descriptor(descriptor), encoding="utf-8")
-        written = commit(stage, tables.root)
+        written = commit(stage, tables.root, reference_schemas=reference_schemas)
     return AddedSource(source_id, path, sha, row, written)

@@ -76,22 +76,27 @@ def staged(tables: PackageTables) -> Iterator[Path]:
         remove_scratch(scratch)
 
 
-def commit(stage: Path, root: Path, explain: Explain | None = None) -> list[str]:
+def commit(
+    stage: Path, root: Path, explain: Explain | None = None, *, reference_schemas: bool = True
+) -> list[str]:
     """Build and validate `stage`; if both pass, copy its changed files into `root`.
+
+    `reference_schemas=False` checks `stage` against its own schemas (a derived package,
+    as `build` and `validate_package` take it).
 
     Returns the relative paths written. Raises ContributeError carrying the issues (passed
     through `explain`, which may say which input row caused each) when the staged package
     is invalid; nothing in `root` is written then.
     """
     try:
-        build(stage)
+        build(stage, reference_schemas=reference_schemas)
     except BuildError as exc:
         issues = [i for i in exc.issues if isinstance(i, Issue)]
         raise ContributeError(
             "the package would not be valid; nothing was changed",
             explain(issues) if explain else issues,
         ) from None
-    report = validate_package(stage / DESCRIPTOR)
+    report = validate_package(stage / DESCRIPTOR, reference_schemas=reference_schemas)
     errors = [i for i in report.sorted() if i.severity == "error"]
     if errors:
         raise ContributeError(
