@@ -1078,9 +1078,9 @@ UNUSABLE_DESCRIPTORS = [  # (name, text, reason, the line the issue names, if an
     ),
     (  # a float would be infinity, which JSON cannot write back (as NaN)
         "number-too-large",
-        b'{"name": "a", "resources": [], "x": -1.5e400}',
-        "not usable JSON (the number -1.5e400 is beyond the range of a 64-bit float)",
-        None,
+        b'{"name": "a", "resources": [],\n "t": "-1.5e400",\n "x": -1.5e400}',
+        "not usable JSON (the number -1.5e400 on line 3 is beyond the range of a 64-bit float)",
+        3,
     ),
     ("array", b"[]", "a data package descriptor must be a JSON object", None),
     ("deep-array", b"[" * 5000 + b"]" * 5000, "JSON nested more than 64 levels deep", None),
@@ -1101,9 +1101,9 @@ UNUSABLE_DESCRIPTORS = [  # (name, text, reason, the line the issue names, if an
     ),
     (
         "number-too-long",
-        b'{"name": "a", "rows": ' + b"9" * 5000 + b"}",
-        f"not usable JSON (a number has more than {sys.get_int_max_str_digits()} digits)",
-        None,
+        b'{"name": "a",\r\n "rows": [1, ' + b"9" * 5000 + b"]}",
+        f"not usable JSON (a number on line 2 has more than {sys.get_int_max_str_digits()} digits)",
+        2,
     ),
     *(
         (

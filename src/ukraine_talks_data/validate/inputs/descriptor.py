@@ -179,11 +179,20 @@ def load_json(data: bytes) -> Any:
             "readers differ on which they keep)",
             second,
         ) from None
+    except _BeyondFloatError as exc:
+        number_line = _number_line(text, re.escape(exc.number))
+        raise JsonError(
+            f"not usable JSON (the number {exc.number}{_on(number_line)} is beyond the range of a "
+            "64-bit float)",
+            number_line,
+        ) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        reason = str(exc)
+        reason, number_line = str(exc), None
         if "int_max_str_digits" in reason:  # Python's own advice, not the package's
-            reason = f"a number has more than {sys.get_int_max_str_digits()} digits"
-        raise JsonError(f"not usable JSON ({reason})") from None
+            limit = sys.get_int_max_str_digits()
+            number_line = _number_line(text, rf"-?\d{{{limit + 1},}}")
+            reason = f"a number{_on(number_line)} has more than {limit} digits"
+        raise JsonError(f"not usable JSON ({reason})", number_line) from None
     if isinstance(value, dict | list) and _depth(value) > MAX_JSON_DEPTH:
         raise JsonError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     _refuse_lone_surrogates(value)
@@ -274,13 +283,32 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _BeyondFloatError(ValueError):
+    """A JSON number no float holds (`_finite`)."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(number)
+        self.number = number
+
+
 def _finite(text: str) -> float:
     """A JSON number with a fraction or exponent, as a float; refused when no float holds
     it (`1e400` would be infinity, which JSON cannot write back: `_no_constant`)."""
     value = float(text)
     if math.isinf(value):
-        raise ValueError(f"the number {text} is beyond the range of a 64-bit float")
+        raise _BeyondFloatError(text)
     return value
+
+
+def _number_line(text: str, number: str) -> int | None:
+    """The line of the first value matching the regex `number` (after `:`, `[` or `,`,
+    before `,`, `]` or `}`), found again only on an error about that number."""
+    found = re.search(rf"[:\[,]\s*({number})\s*[,\]}}]", text)
+    return _line_and_column(text, found.start(1))[0] if found else None
+
+
+def _on(line: int | None) -> str:
+    return f" on line {line}" if line else ""
 
 
 def _depth(value: Any) -> int:
