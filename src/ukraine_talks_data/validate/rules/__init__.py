@@ -25,6 +25,7 @@ from .cells import (
 )
 from .constraints import cells_match_pattern, cells_meet_constraints
 from .dates import (
+    coarse_date_on_its_first_day,
     date_within_interval,
     end_date_not_before_date,
     event_needs,
@@ -32,7 +33,6 @@ from .dates import (
     inferred_date_explained,
     link_needs,
     made_at_within_event,
-    month_date_on_its_first_day,
     response_not_before_demand,
     source_date_recorded,
     statement_not_after_source,
@@ -89,7 +89,7 @@ DATASET: tuple[Check, ...] = (
     span_matches_source,
     source_date_recorded,
     end_date_not_before_date,
-    month_date_on_its_first_day,
+    coarse_date_on_its_first_day,
     statement_not_after_source,
     inferred_date_explained,
     date_within_interval,

@@ -95,9 +95,15 @@ def end_date_not_before_date(ctx: ColumnContext) -> Iterator[Issue]:
         )  # fmt: skip
 
 
-def month_date_on_its_first_day(ctx: ColumnContext) -> Iterator[Issue]:
-    """An event of month precision is dated on the 1st of its month, the day that stands
-    for the month (codebook 3.4, month-only dates)."""
+PRECISION_DAYS = {  # a precision coarser than a day: the day that stands for its period
+    "month": "the 1st of its month (it stands for the month)",
+    "year": "1 January of its year (it stands for the year)",
+}
+
+
+def coarse_date_on_its_first_day(ctx: ColumnContext) -> Iterator[Issue]:
+    """An event of month (year) precision is dated on the 1st of its month (year), the
+    day that stands for the period (codebook 3.4, month-only dates)."""
     import pyarrow.compute as pc
 
     table = ctx.table("events")
@@ -105,10 +111,16 @@ def month_date_on_its_first_day(ctx: ColumnContext) -> Iterator[Issue]:
     if table is None or precision is None:
         return
     said = dates(table, "date")
-    for i in flagged(pc.and_(pc.equal(precision, "month"), pc.not_equal(pc.day(said), 1))):
+    not_first = pc.not_equal(pc.day(said), 1)
+    wrong = pc.or_(
+        pc.and_(pc.equal(precision, "month"), not_first),
+        pc.and_(pc.equal(precision, "year"), pc.or_(not_first, pc.not_equal(pc.month(said), 1))),
+    )
+    for i in flagged(wrong):
+        stated = precision[i].as_py()
         yield Issue(
             table.path, table.row(i), "date", "date-precision",
-            "a date of month precision is the 1st of its month (it stands for the month)",
+            f"a date of {stated} precision is {PRECISION_DAYS[stated]}",
             table.cell("date", i),
         )  # fmt: skip
 
