@@ -290,8 +290,15 @@ def _undecodable(
         if bom
         else []
     )  # fmt: skip
+    ended = (  # reported beside the bad byte, not only once it is mended
+        [f"data/actors.csv: line-ending: {data.count(end)} lines with a CR or CRLF end, the "
+         "first on line 1; the package uses LF (\\n) line ends"]
+        if end != b"\n"
+        else []
+    )  # fmt: skip
     return invalid(
         *marked,
+        *ended,
         f"data/actors.csv:{len(rows) + 1}:name: encoding-error: not UTF-8: byte "
         f"{bad[0]:02X} on line {line} (file offset {offset}) cannot be decoded ({why}); 1 "
         f"undecodable byte run in the file; save it as UTF-8 (value: {shown!r})",

@@ -97,6 +97,7 @@ def parse_csv(data: bytes, fields: int | None = None) -> ParsedCsv:
         parsed.complete = False
         parsed.problems.append(_encoding_problem(data, exc, skipped))
         text = data.decode("utf-8", errors="replace")
+        _line_ends(text, parsed)  # a form error of its own, reported with the bad byte
         parsed.records, parsed.lines = _read(text, strict=False)
         return parsed
     _line_ends(text, parsed)
