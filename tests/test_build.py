@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 from conftest import copy_package, read_rows, set_cell, stock_frictionless_validate, write_rows
 from ukraine_talks_data.cli import app
 from ukraine_talks_data.loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR
-from ukraine_talks_data.package.bundle import bundle_dir
+from ukraine_talks_data.package.bundle import BUILD_COMMAND, bundle_dir
 from ukraine_talks_data.package.digest import file_sha256
 from ukraine_talks_data.package.schemas import table_names, table_path
 from ukraine_talks_data.publish import build as build_module
-from ukraine_talks_data.publish.build import BUILD_COMMAND, BuildError, build, stale_files
+from ukraine_talks_data.publish.build import BuildError, build, stale_files
 from ukraine_talks_data.publish.data_dictionary import DATA_DICTIONARY
 from ukraine_talks_data.publish.descriptor_stats import csv_rows
 from ukraine_talks_data.publish.parquet import parquet_bytes
@@ -253,7 +253,7 @@ def test_build_refreshes_stale_sizes_and_hashes(package: Path) -> None:
     ]
     check = CliRunner().invoke(app, ["build", "--check", "--root", str(root)])
     assert check.exit_code == 1
-    assert check.stderr == f"stale: run `{BUILD_COMMAND}`\n"
+    assert check.stderr == f"stale: run `{BUILD_COMMAND} --root {root.resolve()}`\n"
     result = build(root)
     assert sorted(result.written) == sorted(
         ["datapackage.json", f"{PARQUET_DIR}/actors.parquet", PARQUET_DESCRIPTOR]
@@ -345,6 +345,23 @@ def test_build_with_no_root_builds_the_package_in_the_current_folder(
     assert stale_files(root) == []
 
 
+@pytest.mark.parametrize("where", ["in-the-package", "elsewhere"])
+def test_validate_says_what_the_advised_build_means_for_a_package_elsewhere(
+    package: Path, where: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issues advise `ukraine-talks build`, which builds the package in the current folder
+    (else the checkout): validating another, a note gives the command that builds it."""
+    root = package.parent
+    _built_then_edited(root)
+    monkeypatch.chdir(root if where == "in-the-package" else tmp_path)
+    checked = CliRunner().invoke(app, ["validate", str(package)])
+    assert checked.exit_code == 1
+    assert f"run `{BUILD_COMMAND}`" in checked.stdout
+    meant = f"{BUILD_COMMAND} --root {root.resolve()}"
+    note = f"note: for this package, `{BUILD_COMMAND}` above is `{meant}`\n"
+    assert checked.stderr == ("" if where == "in-the-package" else note)
+
+
 def test_a_derived_package_is_built_and_released_with_its_own_schemas(
     package: Path, tmp_path: Path
 ) -> None:
@@ -363,14 +380,18 @@ def test_a_derived_package_is_built_and_released_with_its_own_schemas(
     checked = CliRunner().invoke(app, ["validate", str(root), own])
     assert checked.exit_code == 1
     assert "parquet-stale: " in checked.stdout and f"run `{BUILD_COMMAND}`" in checked.stdout
+    meant = f"{BUILD_COMMAND} --root {root.resolve()} {own}"
+    assert checked.stderr == f"note: for this package, `{BUILD_COMMAND}` above is `{meant}`\n"
     for check in ([], ["--check"]):
         refused = CliRunner().invoke(app, ["build", "--root", str(root), *check])
         assert refused.exit_code == 1
         assert "schema-changed: differs from the reference schema" in refused.stderr
         assert f"{own} skips this for a derived package" in refused.stderr
 
-    assert CliRunner().invoke(app, ["build", "--root", str(root), "--check", own]).exit_code == 1
-    assert CliRunner().invoke(app, ["build", "--root", str(root), own]).exit_code == 0
+    stale = CliRunner().invoke(app, ["build", "--root", str(root), "--check", own])
+    assert (stale.exit_code, stale.stderr) == (1, f"stale: run `{meant}`\n")
+    followed = CliRunner().invoke(app, meant.split()[1:])  # the advice, as given
+    assert followed.exit_code == 0, followed.output
     assert CliRunner().invoke(app, ["build", "--root", str(root), "--check", own]).exit_code == 0
     assert CliRunner().invoke(app, ["validate", str(root), own]).exit_code == 0
     out = tmp_path / "release"

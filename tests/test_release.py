@@ -127,7 +127,8 @@ def test_release_refuses_a_stale_build(package: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "error: the build files are stale; run `ukraine-talks build` first:"
+        f"error: the build files are stale; run `ukraine-talks build --root "
+        f"{package.parent.resolve()}` first:"
     )
     assert not (tmp_path / "out").exists()
 

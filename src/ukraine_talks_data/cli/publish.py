@@ -40,8 +40,7 @@ def build(
     data/parquet/datapackage.json, and docs/data-dictionary.md. Exit 1 when the data is
     invalid (nothing is written) or, with --check, when something is stale.
     """
-    from ..package.bundle import local_root
-    from ..publish.build import BUILD_COMMAND
+    from ..package.bundle import build_command, bundle_dir, local_root
     from ..publish.build import build as build_package
     from ..publish.build import check as check_package
 
@@ -52,7 +51,10 @@ def build(
             for line in stale:
                 typer.echo(line)
             if stale:
-                typer.echo(f"stale: run `{BUILD_COMMAND}`", err=True)
+                command = build_command(
+                    root or bundle_dir(), reference_schemas=not allow_schema_changes
+                )
+                typer.echo(f"stale: run `{command}`", err=True)
                 raise typer.Exit(1)
             typer.echo("up to date")
             return

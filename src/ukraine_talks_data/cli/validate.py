@@ -4,11 +4,14 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ._app import AllowSchemaChanges, app, clean_errors, os_error
+
+if TYPE_CHECKING:
+    from ..validate.report.issues import Report
 
 
 class EngineChoice(StrEnum):
@@ -142,6 +145,7 @@ def validate(
     if refused:
         typer.echo(f"error: {output}: {refused}; write the report elsewhere", err=True)
         raise typer.Exit(2)
+    advice = _build_advice(report, allow_schema_changes)
     color = target is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(report, fmt.value, max_errors=max_errors or None, color=color)
     if target is None:
@@ -150,7 +154,24 @@ def validate(
         with clean_errors(writing=target):
             write_text_atomic(target, text, parents=False)
         typer.echo(summary(report))
+    if advice:
+        typer.echo(advice, err=True)
     raise typer.Exit(0 if report.valid else 1)
+
+
+def _build_advice(report: "Report", allow_schema_changes: bool) -> str | None:
+    """What the `ukraine-talks build` that issues advise means for the package validated,
+    when that is not the one a bare `ukraine-talks build` builds (or not by its own
+    schemas); None when it is, or no issue advises a build."""
+    from ..package.bundle import BUILD_COMMAND, build_command
+
+    if not any(BUILD_COMMAND in issue.message for issue in report.issues):
+        return None
+    root = Path(report.package).parent
+    command = build_command(root, reference_schemas=not allow_schema_changes)
+    if command == BUILD_COMMAND:
+        return None
+    return f"note: for this package, `{BUILD_COMMAND}` above is `{command}`"
 
 
 PACKAGE_FOLDERS = ("data", "schemas", "seeds")

@@ -30,7 +30,7 @@ from .._optional import require
 from .._version import __version__
 from ..errors import HashMismatchError as HashMismatchError
 from ..errors import RemoteError as RemoteError
-from ..package.bundle import bundle_dir
+from ..package.bundle import BUILD_COMMAND, bundle_dir
 from ..package.digest import file_sha256
 from .deadline import Deadline
 from .parquet import PARQUET_DESCRIPTOR, file_resource, parquet_file_name
@@ -108,10 +108,10 @@ def expected_file(table: str) -> Expected:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RemoteError(
-            f"{path} is missing, so downloads cannot be verified; run `ukraine-talks build`"
+            f"{path} is missing, so downloads cannot be verified; run `{BUILD_COMMAND}`"
         ) from None
     except (OSError, ValueError) as exc:
-        raise RemoteError(f"{path} cannot be read ({exc}); run `ukraine-talks build`") from None
+        raise RemoteError(f"{path} cannot be read ({exc}); run `{BUILD_COMMAND}`") from None
     try:
         resource = file_resource(descriptor, table)
     except KeyError as exc:

@@ -18,6 +18,9 @@ CSV_SHA256_KEY = "source_csv_sha256"
 CHANGE_JOURNAL = ".ukraine-talks-change.json"
 """Where `build`, `add-source` and `accept` record the change they are making to a package
 (`_journal`): present only while the renames run, or after a run was killed during them."""
+BUILD_COMMAND = "ukraine-talks build"
+"""The command that regenerates a package's derived files, as advice names it: for the
+package `local_root()` or the bundle is (`build_command` for another)."""
 
 
 def settle(root: Path | str) -> bool:
@@ -79,6 +82,20 @@ def local_root() -> Path | None:
     the bundled one (after a non-editable install that is a copy in site-packages)."""
     here = Path()
     return here if (here / DESCRIPTOR).is_file() else None
+
+
+def build_command(root: Path | str, *, reference_schemas: bool = True) -> str:
+    """`ukraine-talks build` with the options that make it build the package at `root`:
+    `--root` unless it is the one built by default, `--allow-schema-changes` for a
+    package checked against its own schemas."""
+    import shlex
+
+    options = []
+    if Path(root).resolve() != (local_root() or bundle_dir()).resolve():
+        options.append(f"--root {shlex.quote(str(Path(root).resolve()))}")
+    if not reference_schemas:
+        options.append("--allow-schema-changes")
+    return " ".join([BUILD_COMMAND, *options])
 
 
 def bundled_descriptor() -> Path:

@@ -25,7 +25,13 @@ from .._journal import journaled_group
 from .._version import __version__
 from ..errors import BuildError as BuildError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, read_parquet_file
-from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR, bundle_dir, parquet_orphans, settle
+from ..package.bundle import (
+    CHANGE_JOURNAL,
+    DESCRIPTOR,
+    bundle_dir,
+    parquet_orphans,
+    settle,
+)
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
 from ..validate.rules.parquet_descriptor import PARQUET_CODES
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
@@ -36,7 +42,6 @@ from .parquet import WRITE_OPTIONS, parquet_bytes, parquet_descriptor, parquet_t
 # Issues a build fixes rather than reports: the descriptor's statistics of changed files,
 # and a Parquet distribution out of step with the CSVs.
 STATS_CODES = frozenset({"hash-count", "byte-count", "row-count"}) | PARQUET_CODES
-BUILD_COMMAND = "ukraine-talks build"
 
 
 @dataclass

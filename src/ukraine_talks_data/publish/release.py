@@ -27,9 +27,9 @@ from typing import Any
 from .._atomic import atomic_folder
 from ..errors import ReleaseError as ReleaseError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
-from ..package.bundle import DESCRIPTOR, bundle_dir, settle
+from ..package.bundle import DESCRIPTOR, build_command, bundle_dir, settle
 from ..validate.inputs.descriptor import read_descriptor
-from .build import BUILD_COMMAND, BuildError, stale_files
+from .build import BuildError, stale_files
 from .csv_export import write_csv_export
 from .data_dictionary import DATA_DICTIONARY
 from .descriptor_stats import dump_descriptor, resource_stats
@@ -136,8 +136,9 @@ def _check_ready(root: Path, reference_schemas: bool) -> None:
             f"{root / DESCRIPTOR} is invalid; nothing was released", exc.issues
         ) from None
     if stale:
+        command = build_command(root, reference_schemas=reference_schemas)
         raise ReleaseError(
-            f"the build files are stale; run `{BUILD_COMMAND}` first:\n  " + "\n  ".join(stale)
+            f"the build files are stale; run `{command}` first:\n  " + "\n  ".join(stale)
         )
     from ..validate import validate_package
 

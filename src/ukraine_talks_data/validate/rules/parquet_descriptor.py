@@ -15,7 +15,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from ...package.bundle import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, parquet_orphans
+from ...package.bundle import (
+    BUILD_COMMAND,
+    PARQUET_DESCRIPTOR,
+    PARQUET_DIR,
+    parquet_file_name,
+    parquet_orphans,
+)
 from ...package.parquet_descriptor import FileStats, parquet_descriptor
 from ..inputs.descriptor import MAX_DESCRIPTOR_BYTES, load_json
 from ..inputs.files import PackageFileError, path_problem, read_package_file
@@ -29,7 +35,7 @@ if TYPE_CHECKING:
 PARQUET_STALE = "parquet-stale"
 PARQUET_CODES = frozenset({PARQUET_STALE})
 """The codes of the Parquet rules: all fixed by a build (which therefore does not stop on them)."""
-FIX = "run `ukraine-talks build`"
+FIX = f"run `{BUILD_COMMAND}`"
 
 
 def parquet_descriptor_as_built(package: ColumnContext) -> Iterator[Issue]:
