@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import sys
 import unicodedata
 from collections import Counter
@@ -964,6 +965,42 @@ def month_start_event_made_year(package: Path) -> Expected:
     )
 
 
+def events_with_parents(
+    cycles: list[list[int]], tail: bool, chain: int
+) -> Callable[[Path], Expected]:
+    """Events given parents by position: each of `cycles` (positions of events) made a
+    cycle of parent_event_id, its first event's parent its last; with `tail`, one more
+    event whose parent is on the first cycle (it leads into it: not reported itself);
+    with `chain`, the events from position 1 on made a chain that many links long,
+    each the parent of the next (deeper than the rule's SQL follows, and valid)."""
+
+    def damage(package: Path) -> Expected:
+        path = csv_path(package, "events")
+        rows = read_rows(path)
+        ids = [r["event_id"] for r in rows]
+        for a, b in itertools.pairwise(rows[1 : chain + 2]):
+            b["parent_event_id"] = a["event_id"]
+        on: dict[int, list[str]] = {}
+        for cycle in cycles:
+            for i, position in enumerate(cycle):
+                rows[position]["parent_event_id"] = ids[cycle[i - 1]]
+                n = len(cycle)  # from this event, parent after parent, back to it
+                on[position] = [ids[cycle[(i - j) % n]] for j in range(n + 1)]
+        if tail:
+            free = next(p for p in range(len(rows)) if p not in on)
+            rows[free]["parent_event_id"] = ids[cycles[0][0]]
+        write_rows(path, rows)
+        lines = [
+            f"data/events.csv:{position + 2}:parent_event_id: reference-cycle: following "
+            f"parent_event_id from this row comes back to it ({' → '.join(walk)}): a row "
+            f"cannot be its own ancestor (value: {rows[position]['parent_event_id']!r})"
+            for position, walk in sorted(on.items())
+        ]
+        return invalid(*lines) if lines else Expected(0, ())
+
+    return damage
+
+
 def utterance_rows_that_disagree_on_the_speaker(package: Path) -> Expected:
     path = csv_path(package, "statements")
     rows = read_rows(path)
@@ -1336,6 +1373,16 @@ CASES: list[Case] = [
         ]
     ),
     Case("month_start_event_made_year", month_start_event_made_year),
+    *(
+        Case(f"events_with_parents-{name}", events_with_parents(cycles, tail, chain))
+        for name, cycles, tail, chain in [
+            ("two-in-a-cycle", [[1, 2]], False, 0),
+            ("its-own-parent", [[4]], False, 0),
+            ("three-in-a-cycle-and-one-leading-in", [[2, 5, 6]], True, 0),
+            ("two-cycles", [[1, 2], [4]], False, 0),
+            ("a-chain-of-14-links-is-valid", [], False, 14),
+        ]
+    ),
     Case(
         "utterance_rows_that_disagree_on_the_speaker", utterance_rows_that_disagree_on_the_speaker
     ),

@@ -128,3 +128,76 @@ def unmatched_sql(store: KeyStore, fk: ForeignKey) -> str:
         f"{select} LEFT JOIN ({target}) t ON {same} "
         f"WHERE ({given}) AND t._row IS NULL ORDER BY s._row"
     )
+
+
+CHAIN_DEPTH = 8
+"""Links of a self-reference (an event's parent's parent …) that SQL follows before the
+rows left are walked one by one: a valid package is deeper nowhere (its deepest is 2)."""
+
+
+def references_end(ctx: ColumnContext) -> Iterator[Issue]:
+    """Following a one-field foreign key of a table to itself (`events.parent_event_id`)
+    from any row ends: no row is its own ancestor, which no tool could then order
+    (`export --format duckdb` inserts parents first). SQL finds the rows more than
+    `CHAIN_DEPTH` links from a row without a parent, inner joins only, a row per key (the
+    first: a repeated key is the primary key's error); a cycle is among them, and only
+    those are walked here."""
+    store = ctx.store
+    for fk in foreign_keys(ctx.rows):
+        if fk.target != fk.table or len(fk.fields) != 1 or not store.has(fk.table):
+            continue
+        sql = _deep_rows_sql(store, fk)
+        if not store.found([sql])[0]:
+            continue
+        up: dict[str, str] = {}
+        first: dict[str, int] = {}
+        for row, key, parent in store.query(sql):
+            up[key], first[key] = parent, row
+        for key, cycle in _cycles(up):
+            yield Issue(
+                store.path(fk.table), first[key], fk.fields[0], "reference-cycle",
+                f"following {fk.fields[0]} from this row comes back to it "
+                f"({_chain(cycle)}): a row cannot be its own ancestor",
+                up[key],
+            )  # fmt: skip
+
+
+def _deep_rows_sql(store: KeyStore, fk: ForeignKey) -> str:
+    """Rows (first row number, key, parent) with `CHAIN_DEPTH` ancestors or more."""
+    (own,), (key,) = [quoted(f) for f in fk.fields], [quoted(f) for f in fk.target_fields]
+    links = (
+        f"SELECT {key} AS k, min_by({own}, _row) AS up, min(_row) AS _row "
+        f"FROM {store.rows(fk.table)} WHERE {key} IS NOT NULL AND {own} IS NOT NULL "
+        f"GROUP BY {key}"
+    )
+    joins = " ".join(f"JOIN l l{i} ON l{i}.k = l{i - 1}.up" for i in range(1, CHAIN_DEPTH + 1))
+    return f"WITH l AS ({links}) SELECT l0._row, l0.k, l0.up FROM l l0 {joins}"
+
+
+def _cycles(up: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
+    """Each key on a cycle of `up` (key → parent; a parent not in it ends the walk), with
+    its cycle from itself, in the order of `up`."""
+    state: dict[str, int] = {}  # 1: on the walk now; 2: done
+    on_cycle: dict[str, list[str]] = {}
+    for start in up:
+        walk, key = [], start
+        while key in up and key not in state:
+            state[key] = 1
+            walk.append(key)
+            key = up[key]
+        if state.get(key) == 1:  # came back to this walk: a new cycle
+            cycle = walk[walk.index(key) :]
+            for i, member in enumerate(cycle):
+                on_cycle[member] = cycle[i:] + cycle[:i]
+        for member in walk:
+            state[member] = 2
+    for key in up:
+        if key in on_cycle:
+            yield key, on_cycle[key]
+
+
+def _chain(cycle: list[str], shown: int = 6) -> str:
+    """`A → B → A`; a long cycle's first keys and its length."""
+    if len(cycle) <= shown:
+        return " → ".join([*cycle, cycle[0]])
+    return " → ".join(cycle[:shown]) + f" → … ({len(cycle)} rows) → {cycle[0]}"
