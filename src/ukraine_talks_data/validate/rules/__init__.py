@@ -45,7 +45,7 @@ from .evidence import (
     row_has_evidence,
 )
 from .files import file_matches_descriptor, resource_file_readable, source_file_intact
-from .keys import foreign_keys_resolve, key_needs, references_end
+from .keys import foreign_keys_resolve, key_needs
 from .parquet import parquet_matches_csv
 from .parquet_descriptor import parquet_descriptor_as_built
 from .reference import reference_tables_present, schema_matches_reference
@@ -84,7 +84,6 @@ DATASET: tuple[Check, ...] = (
     cell_is_not_a_formula,
     cell_has_no_invisible_character,
     foreign_keys_resolve,
-    references_end,
     source_file_intact,
     span_offsets_ordered,
     span_matches_source,
@@ -121,7 +120,6 @@ def _nothing(ctx: Context) -> dict[str, set[str]]:
 WHOLE: dict[Check, Needs] = {
     keys_are_unique: unique_needs,
     foreign_keys_resolve: key_needs,
-    references_end: key_needs,
     row_has_evidence: evidence_needs,
     references_resolve: evidence_needs,
     disagreement_has_versions: evidence_needs,
