@@ -396,6 +396,29 @@ def test_a_derived_package_is_built_and_released_with_its_own_schemas(
     assert CliRunner().invoke(app, ["validate", str(root), own]).exit_code == 0
     out = tmp_path / "release"
     assert CliRunner().invoke(app, ["release", str(out), "--root", str(root)]).exit_code == 1
+    as_this = CliRunner().invoke(app, ["release", str(out), "--root", str(root), own])
+    assert as_this.exit_code == 1
+    assert as_this.stderr.startswith(
+        f"error: {package} is a derived package (its schemas differ from ukraine-talks-data's) "
+        "but has its `name` and `id`: give the package its own (an `id` is a new UUID) so "
+        "that its release is not taken for this dataset's"
+    )
+    assert not out.exists()
+
+    raw = json.loads(package.read_text(encoding="utf-8"))
+    raw["name"], raw["id"] = "../Talks", "0b6c5f0e-8f1f-4c39-9a57-3f0d2c1e7a90"
+    package.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+    assert CliRunner().invoke(app, ["build", "--root", str(root), own]).exit_code == 0
+    unnamed = CliRunner().invoke(app, ["release", str(out), "--root", str(root), own])
+    assert unnamed.stderr == (
+        f"error: {package}: a derived package's release is named after its `name`, which must "
+        "be lower-case letters, digits, '.', '_' or '-' (it is '../Talks')\n"
+    )
+    raw["name"] = "talks-with-alliances"
+    package.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+    assert CliRunner().invoke(app, ["build", "--root", str(root), own]).exit_code == 0
     released = CliRunner().invoke(app, ["release", str(out), "--root", str(root), own])
     assert released.exit_code == 0, released.output
     assert (out / "actors.parquet").is_file()
+    assert (out / f"talks-with-alliances-{raw['version']}.zip").is_file()
+    assert not (out / f"ukraine-talks-data-{raw['version']}.zip").exists()

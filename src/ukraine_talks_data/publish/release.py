@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ MANIFEST = ".ukraine-talks-release.json"
 a later release into the same folder replaces only a folder holding nothing else."""
 MADE_BY = "ukraine-talks release"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+ZIP_STEM = "ukraine-talks-data"
 # Besides the package parts, these files go into the zip when the package root has them.
 CODEBOOK = "docs/codebook.md"
 EXTRA_FILES = (
@@ -69,9 +71,49 @@ class ReleaseResult:
     files: list[str] = field(default_factory=list)
 
 
-def zip_name(version: str) -> str:
-    """File name of the release zip."""
-    return f"ukraine-talks-data-{version}.zip"
+OWN_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+"""A package name as Frictionless recommends it (lower case, digits, `.`, `_`, `-`): what a
+derived package's release zip is named after."""
+
+
+def zip_name(version: str, name: str = ZIP_STEM) -> str:
+    """File name of the release zip of version `version` of the package named `name`."""
+    return f"{name}-{version}.zip"
+
+
+def _own_identity(raw: dict[str, Any], root: Path, reference_schemas: bool) -> str:
+    """The name a release of the package `raw` (at `root`) goes by. A derived package
+    (checked against its own schemas, which differ from the reference ones) must not pass
+    for this dataset: its `name` and `id` must be its own (ReleaseError otherwise)."""
+    if reference_schemas or not _schemas_differ(root):
+        return ZIP_STEM
+    name = raw.get("name")
+    reference = json.loads((bundle_dir() / DESCRIPTOR).read_text(encoding="utf-8"))
+    same = [k for k in ("name", "id") if raw.get(k) is not None and raw.get(k) == reference.get(k)]
+    if same:
+        keys = " and ".join(f"`{k}`" for k in same)
+        raise ReleaseError(
+            f"{root / DESCRIPTOR} is a derived package (its schemas differ from "
+            f"{reference.get('name')}'s) but has its {keys}: give the package its own (an "
+            "`id` is a new UUID) so that its release is not taken for this dataset's"
+        )
+    if not isinstance(name, str) or not OWN_NAME.fullmatch(name):
+        raise ReleaseError(
+            f"{root / DESCRIPTOR}: a derived package's release is named after its `name`, "
+            f"which must be lower-case letters, digits, '.', '_' or '-' (it is {name!r})"
+        )
+    return name
+
+
+def _schemas_differ(root: Path) -> bool:
+    """Whether the tables or schemas of the package at `root` differ from the reference's."""
+    from ..package.schemas import table_names, table_schema
+
+    descriptor, _ = read_descriptor(root / DESCRIPTOR)
+    tables = {r.name: r.schema for r in descriptor.tables()}
+    return set(tables) != set(table_names()) or any(
+        tables[t] != table_schema(t) for t in table_names()
+    )
 
 
 def _zip_members(root: Path) -> list[tuple[str, Path]]:
@@ -205,6 +247,7 @@ def make_release(
     _check_ready(root, reference_schemas)
     descriptor, _ = read_descriptor(root / DESCRIPTOR)
     version = str(descriptor.raw.get("version", "0"))
+    stem = _own_identity(descriptor.raw, root, reference_schemas)
     default = out is None
     out = Path(out) if out is not None else root / "release" / f"v{version}"
     check_replaceable(out)
@@ -223,7 +266,7 @@ def make_release(
             )
         (tmp / CSV_DESCRIPTOR).write_text(dump_descriptor(flat), encoding="utf-8")
         shutil.copyfile(root / PARQUET_DESCRIPTOR, tmp / PARQUET_RELEASE_DESCRIPTOR)
-        write_zip(root, tmp / zip_name(version), f"ukraine-talks-data-{version}")
+        write_zip(root, tmp / zip_name(version, stem), f"{stem}-{version}")
         (tmp / CHECKSUMS).write_text(sha256sums(tmp), encoding="utf-8")
         files = sorted(p.name for p in tmp.iterdir())
         manifest = {"made_by": MADE_BY, "version": version, "files": files}
