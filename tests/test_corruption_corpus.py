@@ -1267,6 +1267,21 @@ def descriptor_names_a_missing_file(package: Path) -> Expected:
     )
 
 
+def table_resource_without_a_schema(
+    change: Callable[[dict[str, Any]], None],
+) -> Callable[[Path], Expected]:
+    """A table resource whose `schema` is gone, or null: its rows were checked against
+    the reference schema and the package called valid, which `build` then could not read."""
+
+    def damage(package: Path) -> Expected:
+        edit_descriptor(package, lambda d: change(resource(d, "events")))
+        return invalid(
+            "datapackage.json::events.schema: descriptor-error: a table resource needs a schema"
+        )
+
+    return damage
+
+
 def foreign_key_to_an_unknown_resource(package: Path) -> Expected:
     edit_schema(
         package,
@@ -1411,6 +1426,13 @@ CASES: list[Case] = [
     Case("symlink_out_of_the_package_is_refused", symlink_out_of_the_package_is_refused),
     Case("descriptor_names_a_missing_file", descriptor_names_a_missing_file),
     Case("foreign_key_to_an_unknown_resource", foreign_key_to_an_unknown_resource),
+    *(
+        Case(f"table_resource_without_a_schema-{name}", table_resource_without_a_schema(change))
+        for name, change in [
+            ("absent", lambda r: r.pop("schema")),
+            ("null", lambda r: r.__setitem__("schema", None)),
+        ]
+    ),
 ]
 
 

@@ -369,7 +369,7 @@ def _resource(
         if any(i.code == "unsafe-path" for i in found):
             return None
         schema = None if found else schema
-    if table and "schema" not in res:
+    if table and res.get("schema") is None:  # absent, or null
         message = "a table resource needs a schema"
         issues.append(Issue(label, None, f"{name}.schema", "descriptor-error", message))
     issues.extend(resource_key_problems(label, name, res, table))
