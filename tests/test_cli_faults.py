@@ -1017,3 +1017,32 @@ def test_readme_exit_status_table_covers_every_command() -> None:
     rows = re.findall(r"^\| `([a-z-]+)` \|", table.group(1), re.M)
     names = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}  # type: ignore[union-attr]
     assert sorted(rows) == sorted(names)
+
+
+@pytest.mark.parametrize(
+    "args", [["validate"], ["info"], ["cite"], ["--help"]], ids=lambda a: a[0].lstrip("-")
+)
+def test_output_that_cannot_be_written_is_an_error_not_a_traceback(args: list[str]) -> None:
+    """The console script with its standard output on a full device (/dev/full): exit 2
+    and one line saying so (a valid package printed a traceback and exited 1, "invalid",
+    in CI)."""
+    import subprocess
+    import sys
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    code = (
+        "import sys; from ukraine_talks_data.cli import main; sys.argv[0] = 'ukraine-talks'; main()"
+    )
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "error: cannot write the output: No space left on device\n",
+    )

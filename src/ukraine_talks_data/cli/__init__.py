@@ -41,8 +41,26 @@ def main() -> None:
         sys.meta_path.insert(0, _Unused())
     try:
         app()
+    except OSError as exc:  # what a command prints could not be written: a full disk
+        _quiet_stdout()
+        where = exc.filename or "the output"
+        sys.stderr.write(f"error: cannot write {where}: {exc.strerror or exc}\n")
+        raise SystemExit(2) from None
     finally:
         gc.freeze()
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush of
+    what it still holds does not fail again at exit (with a traceback of its own)."""
+    import os
+    import sys
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor behind it
+        pass
 
 
 class _Unused:
