@@ -1046,3 +1046,49 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(args: list[st
         2,
         "error: cannot write the output: No space left on device\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "refused"),
+    [
+        (["build"], "error: {root}/datapackage.json is invalid; nothing was built"),
+        (["build", "--check"], "error: {root}/datapackage.json is invalid; nothing was built"),
+        (["release", "{out}"], "error: {root}/datapackage.json is invalid; nothing was released"),
+    ],
+    ids=["build", "build-check", "release"],
+)
+def test_a_fifo_in_a_tables_place_is_refused_not_waited_on(
+    package: Path, tmp_path: Path, command: list[str], refused: str
+) -> None:
+    """A FIFO where a CSV should be: build and release hashed it before validating and
+    waited forever for a writer (helper-37). In a process of its own, with a timeout: a
+    thread blocked on the FIFO would not heed an alarm."""
+    import subprocess
+    import sys
+
+    root = package.parent
+    table = root / "data" / "categories.csv"
+    table.unlink()
+    os.mkfifo(table)
+    out = str(tmp_path / "out")
+    args = [a.format(out=out) for a in command]
+    result = subprocess.run(
+        [sys.executable, "-m", "ukraine_talks_data.cli", *args, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == refused.format(root=root)
+    assert "not-a-file: the path is not a regular file" in result.stderr
+
+
+def test_loading_a_fifo_in_a_tables_place_is_an_error(tmp_path: Path) -> None:
+    from damage import deadline
+    from ukraine_talks_data.loading.arrow import read_csv
+
+    fifo = tmp_path / "t.csv"
+    os.mkfifo(fifo)
+    with deadline(30), pytest.raises(OSError, match="is a FIFO, socket or device, not a regular"):
+        read_csv(fifo, {"fields": [{"name": "a", "type": "string"}]})

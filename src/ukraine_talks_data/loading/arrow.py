@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..package.digest import open_regular
 from ..package.types import arrow_schema
 
 if TYPE_CHECKING:
@@ -22,17 +23,18 @@ def read_csv(path: Path, schema: dict[str, Any]) -> pa.Table:
         f["name"]: f.get("delimiter", ",") for f in schema["fields"] if f.get("type") == "list"
     }
     column_types = {f.name: (pa.string() if f.name in list_fields else f.type) for f in target}
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(encoding="utf8"),
-        convert_options=pacsv.ConvertOptions(
-            column_types=column_types,
-            strings_can_be_null=True,
-            null_values=[""],
-            quoted_strings_can_be_null=True,
-            include_columns=target.names,
-        ),
-    )
+    with open_regular(path) as fh:  # never a FIFO in a table's place: it would hang
+        table = pacsv.read_csv(
+            fh,
+            read_options=pacsv.ReadOptions(encoding="utf8"),
+            convert_options=pacsv.ConvertOptions(
+                column_types=column_types,
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=True,
+                include_columns=target.names,
+            ),
+        )
     columns = []
     for f in target:
         column = table.column(f.name)
