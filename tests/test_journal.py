@@ -223,6 +223,7 @@ TAMPERED = {
         _text(id=[True, 2]),
         "'id' of {root}/datapackage.json is not two integers",
     ),
+    "arrays nested deeper than the json module recurses": (b"[" * 200_000, "nested too deep"),
 }
 
 

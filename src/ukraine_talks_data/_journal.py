@@ -133,10 +133,11 @@ class Journal:
                 raise ValueError("no 'committed' flag or 'steps' list")
             self.stage = self._stage(data.get("stage"))
             return committed, [self._step(entry) for entry in entries]
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            reason = "nested too deep" if isinstance(exc, RecursionError) else exc
             raise OSError(
                 errno.EINVAL,
-                f"not a journal of an interrupted change as ukraine-talks writes one ({exc}); "
+                f"not a journal of an interrupted change as ukraine-talks writes one ({reason}); "
                 "check the folder's files and remove it",
                 str(self.path),
             ) from None
