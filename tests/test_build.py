@@ -422,3 +422,20 @@ def test_a_derived_package_is_built_and_released_with_its_own_schemas(
     assert (out / "actors.parquet").is_file()
     assert (out / f"talks-with-alliances-{raw['version']}.zip").is_file()
     assert not (out / f"ukraine-talks-data-{raw['version']}.zip").exists()
+
+
+@pytest.mark.parametrize("content", [b"PAR1garbagePAR1", b""], ids=["garbage", "empty"])
+def test_a_file_that_is_not_parquet_is_stale_not_a_crash(package: Path, content: bytes) -> None:
+    """build --check on a Parquet file that cannot be read (helper-37: it failed
+    unexpectedly measuring the file for the Parquet descriptor); a build mends it."""
+    root = package.parent
+    build(root)
+    (root / PARQUET_DIR / "events.parquet").write_bytes(content)
+    check = CliRunner().invoke(app, ["build", "--check", "--root", str(root)])
+    assert check.exit_code == 1
+    assert check.stdout.splitlines() == [
+        f"{PARQUET_DIR}/events.parquet: differs from what data/events.csv gives",
+        f"{PARQUET_DESCRIPTOR}: differs from the Parquet files and schemas",
+    ]
+    build(root)
+    assert stale_files(root) == []

@@ -165,6 +165,16 @@ class Env:
         texts._source_paths.cache_clear()
         return root
 
+    def relabelled(self) -> Path:
+        """A built copy of the package in `pkg/` whose categories' header then names a
+        column twice (the Parquet reader would not find the other)."""
+        root = self.built()
+        path = root / "data" / "categories.csv"
+        header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+        first, _, *others = header.split(",")
+        path.write_text(",".join([first, first, *others]) + "\n" + rest, encoding="utf-8")
+        return root
+
     def built(self) -> Path:
         """A built copy of the package (Parquet and dictionary written) in `pkg/`."""
         root = copy_package(self.tmp / "pkg").parent
@@ -551,6 +561,12 @@ CASES: dict[str, Case] = {
         1,
         "error: {tmp}/bundle/datapackage.json is invalid; nothing was released",
         Env.damaged_bundle,
+    ),
+    "release with a column named twice": Case(
+        ("release", "{tmp}/v1", "--root", "{tmp}/pkg"),
+        1,
+        "error: {tmp}/pkg/datapackage.json is invalid; nothing was released",
+        Env.relabelled,
     ),
     "release full disk": Case(
         ("release", "{tmp}/v1"), 2, f"error: cannot write {{tmp}}/v1: {ENOSPC}", Env.full_disk

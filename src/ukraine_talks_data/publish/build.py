@@ -293,8 +293,15 @@ def stale_files(root: Path | None = None, *, reference_schemas: bool = True) -> 
     stale += [f"{rel}: no such table any more" for rel in parquet_orphans(root, list(schemas))]
     parquet_file = root / PARQUET_DESCRIPTOR
     if all((root / PARQUET_DIR / parquet_file_name(n)).is_file() for n in schemas):
-        parquet = dump_descriptor(parquet_descriptor(expected, schemas, root / PARQUET_DIR))
-        if not parquet_file.is_file() or parquet_file.read_text(encoding="utf-8") != parquet:
+        try:
+            parquet = dump_descriptor(parquet_descriptor(expected, schemas, root / PARQUET_DIR))
+        except (OSError, ValueError):  # a file that is not Parquet (stale, listed above)
+            parquet = None
+        if (
+            parquet is None
+            or not parquet_file.is_file()
+            or parquet_file.read_text(encoding="utf-8") != parquet
+        ):
             stale.append(f"{PARQUET_DESCRIPTOR}: differs from the Parquet files and schemas")
     dictionary = root / DATA_DICTIONARY
     current = dictionary.read_text(encoding="utf-8") if dictionary.is_file() else None

@@ -30,7 +30,7 @@ from ..errors import ReleaseError as ReleaseError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
 from ..package.bundle import DESCRIPTOR, build_command, bundle_dir, settle
 from ..validate.inputs.descriptor import read_descriptor
-from .build import BuildError, stale_files
+from .build import BuildError, check
 from .csv_export import write_csv_export
 from .data_dictionary import DATA_DICTIONARY
 from .descriptor_stats import dump_descriptor, resource_stats
@@ -171,9 +171,12 @@ def sha256sums(folder: Path) -> str:
 
 
 def _check_ready(root: Path, reference_schemas: bool) -> None:
+    """ReleaseError unless the package is valid and its build files are up to date: it is
+    validated first, as `build --check` does (stale files of an invalid package are not
+    worth listing, and an unreadable table must not reach the Parquet reader)."""
     try:
-        stale = stale_files(root, reference_schemas=reference_schemas)
-    except BuildError as exc:  # a CSV that cannot even be read
+        stale = check(root, reference_schemas=reference_schemas)
+    except BuildError as exc:
         raise ReleaseError(
             f"{root / DESCRIPTOR} is invalid; nothing was released", exc.issues
         ) from None
