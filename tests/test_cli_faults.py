@@ -1108,3 +1108,47 @@ def test_loading_a_fifo_in_a_tables_place_is_an_error(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with deadline(30), pytest.raises(OSError, match="is a FIFO, socket or device, not a regular"):
         read_csv(fifo, {"fields": [{"name": "a", "type": "string"}]})
+
+
+NOT_A_DESCRIPTOR = (
+    "is not a data package descriptor with a list of resources, each with a name and a "
+    "path; `ukraine-talks validate {path}` says what is wrong"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (b"", "is not a readable JSON file (Expecting value: line 1 column 1 (char 0))"),
+        (b"[" * 200_000, "is not a readable JSON file (nested too deep)"),
+        (
+            b'{"title": "\\ud800", "resources": []}',
+            "is not a readable JSON file ('utf-8' codec can't encode character '\\ud800' in "
+            "position 11: surrogates not allowed)",
+        ),
+        (b"[]", NOT_A_DESCRIPTOR),
+        (b'{"resources": {}}', NOT_A_DESCRIPTOR),
+        (b'{"resources": [{"name": "t", "path": "a\\u0000.csv"}]}', NOT_A_DESCRIPTOR),
+    ],
+    ids=["empty", "deep", "lone-surrogate", "array", "resources-object", "nul-in-path"],
+)
+def test_a_damaged_bundled_descriptor_is_named_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: bytes, reason: str
+) -> None:
+    """A checkout (or an editable install) whose datapackage.json is damaged: the commands
+    that read it without validating it name it and say what is wrong (helper-37: each
+    failed unexpectedly, or printed a traceback writing a lone surrogate)."""
+    from ukraine_talks_data.package import schemas
+
+    path = tmp_path / "datapackage.json"
+    path.write_bytes(text)
+    monkeypatch.setattr(schemas, "bundled_descriptor", lambda: path)
+    schemas.bundled_raw.cache_clear()
+    schemas.table_schema.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["info"])
+    finally:
+        schemas.bundled_raw.cache_clear()
+        schemas.table_schema.cache_clear()
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {path} {reason.format(path=path)}\n"

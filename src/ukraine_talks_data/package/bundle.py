@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .. import _journal
 
@@ -96,6 +97,30 @@ def build_command(root: Path | str, *, reference_schemas: bool = True) -> str:
     if not reference_schemas:
         options.append("--allow-schema-changes")
     return " ".join([BUILD_COMMAND, *options])
+
+
+def read_json(path: Path) -> Any:
+    """The JSON value of a package file (a descriptor, a schema) that a command reads
+    without validating it first; a LoadError naming the file and what is wrong when it is
+    missing, unreadable, not UTF-8 or JSON, nested too deep, or holds half a surrogate pair
+    (which no output could then write)."""
+    import json
+
+    from ..errors import LoadError
+
+    path = Path(path)
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # text, all of it
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise LoadError(f"{path}: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise LoadError(f"{path} is not a readable JSON file (nested too deep)") from None
+    except ValueError as exc:  # not UTF-8, not JSON, a lone surrogate
+        raise LoadError(f"{path} is not a readable JSON file ({exc})") from None
+    return value
 
 
 def bundled_descriptor() -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LoadError
+from .bundle import read_json
 
 FORMATS = ("bibtex", "apa", "cff")
 CFF_MESSAGE = "If you use this dataset, please cite it as below, with the version you used."
@@ -144,14 +145,7 @@ def citation_of(descriptor: Path) -> Citation:
     """The citation a datapackage.json file gives; a LoadError naming the file and what is
     wrong when it is missing, not JSON or lacks the metadata a citation needs."""
     path = Path(descriptor)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise LoadError(f"{path}: {exc.strerror or exc}") from None
-    except ValueError as exc:  # not UTF-8, or not JSON
-        raise LoadError(f"{path} is not a readable JSON file ({exc})") from None
+    raw = read_json(path)
     if not isinstance(raw, dict):
         raise LoadError(f"{path}: a descriptor is a JSON object, not {type(raw).__name__}")
     try:

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from .._atomic import atomic_path, write_text_atomic
 from ..errors import ExplorerError as ExplorerError
 from ..package import relations
-from ..package.bundle import bundle_dir, bundled_descriptor
-from ..package.schemas import primary_key, table_names, table_schema
+from ..package.bundle import bundle_dir
+from ..package.schemas import bundled_raw, primary_key, table_names, table_schema
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -203,7 +203,7 @@ def _table_metadata(table: str) -> dict[str, Any]:
 
 def metadata() -> dict[str, Any]:
     """Datasette metadata for the explorer; its links are relative to the server's root."""
-    package = json.loads(bundled_descriptor().read_text(encoding="utf-8"))
+    package = bundled_raw()
     licence = (package.get("licenses") or [{}])[0]
     tables = {t: _table_metadata(t) for t in table_names()}
     tables[SOURCE_TEXTS] = {

@@ -60,12 +60,10 @@ class PackageInfo:
 
 def package_info() -> PackageInfo:
     """Version, tables with their row counts (counted from the data) and sources of the bundle."""
-    import json
-
     from ..loading.accessor import load, tables
-    from ..package.bundle import bundled_descriptor
+    from ..package.schemas import bundled_raw
 
-    raw = json.loads(bundled_descriptor().read_text(encoding="utf-8"))
+    raw = bundled_raw()
     titles = {r["name"]: r.get("title", r["name"]) for r in raw["resources"]}
     info = PackageInfo(
         version=__version__,
