@@ -1152,3 +1152,35 @@ def test_a_damaged_bundled_descriptor_is_named_not_a_crash(
         schemas.table_schema.cache_clear()
     assert result.exit_code == 2
     assert result.stderr == f"error: {path} {reason.format(path=path)}\n"
+
+
+@pytest.mark.parametrize("resource", [None, 0, "", [], [1]], ids=repr)
+def test_a_checkout_validating_its_own_damaged_descriptor_reports_it(
+    package: Path, monkeypatch: pytest.MonkeyPatch, resource: object
+) -> None:
+    """The package validated is the bundle itself (a checkout, an editable install): its
+    damaged descriptor cannot give the reference schemas, and the validator reports what
+    is wrong with it instead of failing unexpectedly (helper-37)."""
+    import json
+
+    from ukraine_talks_data import validate as validate_module
+    from ukraine_talks_data.package import schemas
+    from ukraine_talks_data.validate.inputs import schema_rules
+
+    raw = json.loads(package.read_text(encoding="utf-8"))
+    raw["resources"][3] = resource
+    package.write_text(json.dumps(raw, indent=2), encoding="utf-8")
+    for module in (schemas, validate_module):
+        monkeypatch.setattr(module, "bundled_descriptor", lambda: package)
+    caches = (schemas.bundled_raw, schemas.table_schema, schema_rules._bundled_texts)
+    for cached in caches:
+        cached.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["validate", str(package)])
+    finally:
+        for cached in caches:
+            cached.cache_clear()
+    assert result.exit_code == 1, result.output
+    assert "datapackage.json::resources[3]: descriptor-error: a resource must be an object" in (
+        result.stdout.splitlines()
+    )

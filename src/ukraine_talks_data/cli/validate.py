@@ -99,6 +99,7 @@ def validate(
     Exit status: 0 valid (warnings allowed), 1 invalid (a damaged descriptor included), 2 could not run (no such file, the report cannot be written).
     """  # noqa: E501 - typer prints docstring lines as written
     from .._atomic import write_text_atomic
+    from ..errors import LoadError
     from ..package.bundle import DESCRIPTOR, local_root, settle
     from ..validate import validate_package
     from ..validate.inputs.descriptor import DescriptorError
@@ -125,7 +126,7 @@ def validate(
             engine=engine.value,
             issue_limit=issue_limit or None,
         )
-    except DescriptorError as exc:
+    except (DescriptorError, LoadError) as exc:  # none to validate; no reference schemas
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:

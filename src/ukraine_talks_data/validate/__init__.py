@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
+from ..errors import LoadError
 from ..package.bundle import bundled_descriptor
 from ..package.schemas import table_names, table_schema
 from .csv.form import record_starts
@@ -66,7 +67,7 @@ def validate_package(
     report = Report(package=str(descriptor.file), issues=list(issues), issue_limit=issue_limit)
     if not descriptor.resources or any(i.code == "unsafe-path" for i in issues):
         return report
-    reference = {name: table_schema(name) for name in table_names()} if reference_schemas else None
+    reference = _reference(descriptor.file) if reference_schemas else None
     ctx = Context(descriptor, reference=reference)
     limit: IssueLimit[Any] = IssueLimit(issue_limit)
     validation = column_validation if engine == "columns" else reference_validation
@@ -83,6 +84,18 @@ def validate_package(
     for (path, severity), n in sorted(limit.omitted.items()):
         report.omitted.setdefault(path, {})[severity] = n
     return report
+
+
+def _reference(file: Path) -> dict[str, dict[str, Any]] | None:
+    """The reference schemas, those bundled with this distribution (LoadError when they
+    cannot be read); None when the package validated is the bundle itself (a checkout, an
+    editable install) and its damaged descriptor cannot give them: its own issues say why."""
+    try:
+        return {name: table_schema(name) for name in table_names()}
+    except LoadError:
+        if Path(file).resolve() == bundled_descriptor().resolve():
+            return None
+        raise
 
 
 def _physical_lines(ctx: Context, issues: list[Issue]) -> dict[str, dict[int, int]]:
