@@ -1282,6 +1282,14 @@ def table_resource_without_a_schema(
     return damage
 
 
+def schema_file_missing(package: Path) -> Expected:
+    edit_descriptor(package, lambda d: resource(d, "events").__setitem__("schema", "x.json"))
+    return invalid(
+        "datapackage.json::events.schema: schema-error: schema file: no file at this path "
+        "(value: 'x.json')"
+    )
+
+
 def foreign_key_to_an_unknown_resource(package: Path) -> Expected:
     edit_schema(
         package,
@@ -1426,6 +1434,7 @@ CASES: list[Case] = [
     Case("symlink_out_of_the_package_is_refused", symlink_out_of_the_package_is_refused),
     Case("descriptor_names_a_missing_file", descriptor_names_a_missing_file),
     Case("foreign_key_to_an_unknown_resource", foreign_key_to_an_unknown_resource),
+    Case("schema_file_missing", schema_file_missing),
     *(
         Case(f"table_resource_without_a_schema-{name}", table_resource_without_a_schema(change))
         for name, change in [

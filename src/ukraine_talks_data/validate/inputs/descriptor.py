@@ -396,7 +396,8 @@ def _load_json_file(
     try:  # the path is checked: read_package_file would check it again
         return load_json(read_file(root / path, MAX_DESCRIPTOR_BYTES)), []
     except PackageFileError as exc:
-        message = f"{what} file {exc.message}"
+        verb = exc.message.startswith(("is ", "cannot "))  # else a noun: "no file at this path"
+        message = f"{what} file {exc.message}" if verb else f"{what} file: {exc.message}"
     except ValueError as exc:
         message = f"{what} file is {exc}" if str(exc).startswith("not") else f"{what} file: {exc}"
     code = "schema-error" if what == "schema" else "dialect-error"
