@@ -28,7 +28,9 @@ import ukraine_talks_data
 
 PACKAGE = Path(ukraine_talks_data.__file__).parent
 LAYERS = ("report", "inputs", "csv", "tables", "rules", "engine")
-BASE = {"package", "spreadsheet_safety", "_version", "_scratch"}
+BASE = {"package", "errors", "spreadsheet_safety", "_version", "_scratch"}
+"""What the validator may import from outside `validate/` (`errors`: the `LoadError` of a
+bundle whose reference schemas cannot be read)."""
 
 TOP_LAYERS = (
     "base",
