@@ -985,7 +985,8 @@ def events_with_parents(
             for i, position in enumerate(cycle):
                 rows[position]["parent_event_id"] = ids[cycle[i - 1]]
                 n = len(cycle)  # from this event, parent after parent, back to it
-                on[position] = [ids[cycle[(i - j) % n]] for j in range(n + 1)]
+                walk = [ids[cycle[(i - j) % n]] for j in range(n + 1)]
+                on[position] = walk if n <= 6 else [*walk[:6], f"… ({n} rows)", walk[0]]
         if tail:
             free = next(p for p in range(len(rows)) if p not in on)
             rows[free]["parent_event_id"] = ids[cycles[0][0]]
@@ -1403,6 +1404,7 @@ CASES: list[Case] = [
             ("its-own-parent", [[4]], False, 0),
             ("three-in-a-cycle-and-one-leading-in", [[2, 5, 6]], True, 0),
             ("two-cycles", [[1, 2], [4]], False, 0),
+            ("eight-in-a-cycle-shown-in-part", [list(range(3, 11))], False, 0),
             ("a-chain-of-14-links-is-valid", [], False, 14),
         ]
     ),

@@ -81,7 +81,11 @@ def foreign_keys_resolve(ctx: ColumnContext) -> Iterator[Issue]:
     for fk in keys:  # the schema rules refused keys whose two lists differ in length
         one = len(fk.fields) == 1
         groups.setdefault((fk.target, fk.target_fields[0]) if one else fk, []).append(fk)
-    selves = [fk for fk in keys if fk.target == fk.table and len(fk.fields) == 1]
+    selves = [  # a key to the row itself (a field referencing itself) leads nowhere
+        fk
+        for fk in keys
+        if fk.target == fk.table and len(fk.fields) == 1 and fk.fields != fk.target_fields
+    ]
     deep = [_deep_rows_sql(store, fk) for fk in selves]
     found = store.found(
         [
@@ -154,11 +158,11 @@ def references_end(store: KeyStore, fk: ForeignKey, sql: str) -> Iterator[Issue]
     first: dict[str, int] = {}
     for row, key, parent in store.query(sql):
         up[key], first[key] = parent, row
-    for key, cycle in _cycles(up):
+    for key, cycle, at in _cycles(up):
         yield Issue(
             store.path(fk.table), first[key], fk.fields[0], "reference-cycle",
             f"following {fk.fields[0]} from this row comes back to it "
-            f"({_chain(cycle)}): a row cannot be its own ancestor",
+            f"({_chain(cycle, at)}): a row cannot be its own ancestor",
             up[key],
         )  # fmt: skip
 
@@ -175,11 +179,12 @@ def _deep_rows_sql(store: KeyStore, fk: ForeignKey) -> str:
     return f"WITH l AS ({links}) SELECT l0._row, l0.k, l0.up FROM l l0 {joins}"
 
 
-def _cycles(up: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
+def _cycles(up: dict[str, str]) -> Iterator[tuple[str, list[str], int]]:
     """Each key on a cycle of `up` (key → parent; a parent not in it ends the walk), with
-    its cycle from itself, in the order of `up`."""
+    its cycle (one list for all its members) and its place in it, in the order of `up`:
+    time and memory linear in `up`."""
     state: dict[str, int] = {}  # 1: on the walk now; 2: done
-    on_cycle: dict[str, list[str]] = {}
+    on_cycle: dict[str, tuple[list[str], int]] = {}
     for start in up:
         walk, key = [], start
         while key in up and key not in state:
@@ -188,17 +193,18 @@ def _cycles(up: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
             key = up[key]
         if state.get(key) == 1:  # came back to this walk: a new cycle
             cycle = walk[walk.index(key) :]
-            for i, member in enumerate(cycle):
-                on_cycle[member] = cycle[i:] + cycle[:i]
+            on_cycle.update((member, (cycle, i)) for i, member in enumerate(cycle))
         for member in walk:
             state[member] = 2
     for key in up:
         if key in on_cycle:
-            yield key, on_cycle[key]
+            yield key, *on_cycle[key]
 
 
-def _chain(cycle: list[str], shown: int = 6) -> str:
-    """`A → B → A`; a long cycle's first keys and its length."""
-    if len(cycle) <= shown:
-        return " → ".join([*cycle, cycle[0]])
-    return " → ".join(cycle[:shown]) + f" → … ({len(cycle)} rows) → {cycle[0]}"
+def _chain(cycle: list[str], at: int, shown: int = 6) -> str:
+    """`A → B → A` from the member at `at`; of a long cycle, its first keys and length."""
+    n = len(cycle)
+    keys = [cycle[(at + j) % n] for j in range(min(n, shown))]
+    if n <= shown:
+        return " → ".join([*keys, keys[0]])
+    return " → ".join(keys) + f" → … ({n} rows) → {keys[0]}"
