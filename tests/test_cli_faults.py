@@ -1184,3 +1184,36 @@ def test_a_checkout_validating_its_own_damaged_descriptor_reports_it(
     assert "datapackage.json::resources[3]: descriptor-error: a resource must be an object" in (
         result.stdout.splitlines()
     )
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_bundled_schema_that_is_not_a_file_is_refused_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A checkout whose descriptor names, as a table's schema, a FIFO (every command hung
+    on it) or /dev/zero (every command ran out of memory) (helper-38)."""
+    import json
+
+    from damage import deadline
+    from ukraine_talks_data.errors import LoadError
+    from ukraine_talks_data.package import schemas
+
+    schema = tmp_path / "s.json"
+    if kind == "fifo":
+        os.mkfifo(schema)
+    else:
+        schema = Path("/dev/zero")
+    descriptor = tmp_path / "datapackage.json"
+    resource = {"name": "t", "path": "t.csv", "schema": str(schema)}
+    descriptor.write_text(json.dumps({"resources": [resource]}), encoding="utf-8")
+    monkeypatch.setattr(schemas, "bundled_descriptor", lambda: descriptor)
+    monkeypatch.setattr(schemas, "bundle_dir", lambda: tmp_path)
+    schemas.bundled_raw.cache_clear()
+    schemas.table_schema.cache_clear()
+    try:
+        with deadline(30), pytest.raises(LoadError) as caught:
+            schemas.table_schema("t")
+    finally:
+        schemas.bundled_raw.cache_clear()
+        schemas.table_schema.cache_clear()
+    assert str(caught.value) == f"{schema}: is a FIFO, socket or device, not a regular file"

@@ -19,6 +19,8 @@ CSV_SHA256_KEY = "source_csv_sha256"
 CHANGE_JOURNAL = ".ukraine-talks-change.json"
 """Where `build`, `add-source` and `accept` record the change they are making to a package
 (`_journal`): present only while the renames run, or after a run was killed during them."""
+MAX_JSON_BYTES = 16 * 2**20
+"""The largest JSON file of a package (descriptor, schema, dialect) that is read."""
 BUILD_COMMAND = "ukraine-talks build"
 """The command that regenerates a package's derived files, as advice names it: for the
 package `local_root()` or the bundle is (`build_command` for another)."""
@@ -107,10 +109,15 @@ def read_json(path: Path) -> Any:
     import json
 
     from ..errors import LoadError
+    from .digest import open_regular
 
     path = Path(path)
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        with open_regular(path) as fh:  # never a FIFO or /dev/zero: a hang, or no end
+            data = fh.read(MAX_JSON_BYTES + 1)
+        if len(data) > MAX_JSON_BYTES:
+            raise LoadError(f"{path} is larger than {MAX_JSON_BYTES:,} bytes")
+        value = json.loads(data.decode("utf-8"))
         json.dumps(value, ensure_ascii=False).encode("utf-8")  # text, all of it
     except FileNotFoundError:
         raise LoadError(f"{path}: no such file") from None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...package.bundle import MAX_JSON_BYTES
 from ..report.issues import Issue
 from .files import PackageFileError, path_problem, read_file, real_folder
 from .json_text import JsonError, load_json
@@ -23,7 +24,7 @@ from .schema_rules import foreign_key_problems, frictionless_problems, schema_pr
 
 __all__ = ["Descriptor", "DescriptorError", "Resource", "path_problem", "read_descriptor"]
 
-MAX_DESCRIPTOR_BYTES = 16 * 2**20
+MAX_DESCRIPTOR_BYTES = MAX_JSON_BYTES
 NAME = re.compile(r"^[-a-z0-9._]+$")
 
 
