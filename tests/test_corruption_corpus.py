@@ -1145,6 +1145,12 @@ UNUSABLE_DESCRIPTORS = [  # (name, text, reason, the line the issue names, if an
         "not usable JSON (the number -1.5e400 on line 3 is beyond the range of a 64-bit float)",
         3,
     ),
+    (  # a string holding the same text, as a value would stand, comes first
+        "number-too-large-after-a-string-holding-it",
+        b'{"name": "a", "d": "x,1e400, \\",1e400]",\n "resources": [],\n "x": [1e400]}',
+        "not usable JSON (the number 1e400 on line 3 is beyond the range of a 64-bit float)",
+        3,
+    ),
     ("array", b"[]", "a data package descriptor must be a JSON object", None),
     ("deep-array", b"[" * 5000 + b"]" * 5000, "JSON nested more than 64 levels deep", None),
     (

@@ -172,9 +172,13 @@ def _finite(text: str) -> float:
 
 def _number_line(text: str, number: str) -> int | None:
     """The line of the first value matching the regex `number` (after `:`, `[` or `,`,
-    before `,`, `]` or `}`), found again only on an error about that number."""
-    found = re.search(rf"[:\[,]\s*({number})\s*[,\]}}]", text)
-    return _line_and_column(text, found.start(1))[0] if found else None
+    before `,`, `]` or `}`) outside every string, found again only on an error about that
+    number: strings are matched first and passed over, in one linear scan."""
+    pattern = rf'"(?:[^"\\]|\\.)*"|[:\[,]\s*({number})\s*(?=[,\]}}])'
+    for found in re.finditer(pattern, text):
+        if found.group(1) is not None:
+            return _line_and_column(text, found.start(1))[0]
+    return None
 
 
 def _on(line: int | None) -> str:
