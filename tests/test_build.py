@@ -345,7 +345,7 @@ def test_build_with_no_root_builds_the_package_in_the_current_folder(
     assert stale_files(root) == []
 
 
-@pytest.mark.parametrize("where", ["in-the-package", "elsewhere"])
+@pytest.mark.parametrize("where", ["in-the-package", "elsewhere", "under-another-name"])
 def test_validate_says_what_the_advised_build_means_for_a_package_elsewhere(
     package: Path, where: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -354,12 +354,19 @@ def test_validate_says_what_the_advised_build_means_for_a_package_elsewhere(
     root = package.parent
     _built_then_edited(root)
     monkeypatch.chdir(root if where == "in-the-package" else tmp_path)
+    if where == "under-another-name":  # build reads only a folder's datapackage.json
+        package = package.rename(root / "fork.json")
     checked = CliRunner().invoke(app, ["validate", str(package)])
     assert checked.exit_code == 1
     assert f"run `{BUILD_COMMAND}`" in checked.stdout
     meant = f"{BUILD_COMMAND} --root {root.resolve()}"
-    note = f"note: for this package, `{BUILD_COMMAND}` above is `{meant}`\n"
-    assert checked.stderr == ("" if where == "in-the-package" else note)
+    note = {
+        "in-the-package": "",
+        "elsewhere": f"note: for this package, `{BUILD_COMMAND}` above is `{meant}`\n",
+        "under-another-name": f"note: `{BUILD_COMMAND}` builds a folder's datapackage.json: "
+        "this package's descriptor is fork.json; name it datapackage.json to build it\n",
+    }
+    assert checked.stderr == note[where]
 
 
 def test_a_derived_package_is_built_and_released_with_its_own_schemas(

@@ -164,10 +164,15 @@ def _build_advice(report: "Report", allow_schema_changes: bool) -> str | None:
     """What the `ukraine-talks build` that issues advise means for the package validated,
     when that is not the one a bare `ukraine-talks build` builds (or not by its own
     schemas); None when it is, or no issue advises a build."""
-    from ..package.bundle import BUILD_COMMAND, build_command
+    from ..package.bundle import BUILD_COMMAND, DESCRIPTOR, build_command
 
     if not any(BUILD_COMMAND in issue.message for issue in report.issues):
         return None
+    if Path(report.package).name != DESCRIPTOR:  # build reads a folder's datapackage.json
+        return (
+            f"note: `{BUILD_COMMAND}` builds a folder's {DESCRIPTOR}: this package's "
+            f"descriptor is {Path(report.package).name}; name it {DESCRIPTOR} to build it"
+        )
     root = Path(report.package).parent
     command = build_command(root, reference_schemas=not allow_schema_changes)
     if command == BUILD_COMMAND:
