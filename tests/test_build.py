@@ -413,13 +413,18 @@ def test_a_derived_package_is_built_and_released_with_its_own_schemas(
     assert not out.exists()
 
     raw = json.loads(package.read_text(encoding="utf-8"))
+    raw["name"], raw["id"] = "talks-fork", f"urn:uuid:{raw['id'].upper()}"  # the same UUID
+    package.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+    assert CliRunner().invoke(app, ["build", "--root", str(root), own]).exit_code == 0
+    disguised = CliRunner().invoke(app, ["release", str(out), "--root", str(root), own])
+    assert "is a derived package" in disguised.stderr and "but has its `id`:" in disguised.stderr
     raw["name"], raw["id"] = "../Talks", "0b6c5f0e-8f1f-4c39-9a57-3f0d2c1e7a90"
     package.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
     assert CliRunner().invoke(app, ["build", "--root", str(root), own]).exit_code == 0
     unnamed = CliRunner().invoke(app, ["release", str(out), "--root", str(root), own])
     assert unnamed.stderr == (
         f"error: {package}: a derived package's release is named after its `name`, which must "
-        "be lower-case letters, digits, '.', '_' or '-' (it is '../Talks')\n"
+        "be lower-case letters, digits, '.', '_' or '-', at most 100 (it is '../Talks')\n"
     )
     raw["name"] = "talks-with-alliances"
     package.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")

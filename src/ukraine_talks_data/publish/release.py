@@ -89,7 +89,11 @@ def _own_identity(raw: dict[str, Any], root: Path, reference_schemas: bool) -> s
         return ZIP_STEM
     name = raw.get("name")
     reference = json.loads((bundle_dir() / DESCRIPTOR).read_text(encoding="utf-8"))
-    same = [k for k in ("name", "id") if raw.get(k) is not None and raw.get(k) == reference.get(k)]
+    same = [
+        k
+        for k in ("name", "id")
+        if raw.get(k) is not None and _identity(raw[k]) == _identity(reference.get(k))
+    ]
     if same:
         keys = " and ".join(f"`{k}`" for k in same)
         raise ReleaseError(
@@ -97,12 +101,18 @@ def _own_identity(raw: dict[str, Any], root: Path, reference_schemas: bool) -> s
             f"{reference.get('name')}'s) but has its {keys}: give the package its own (an "
             "`id` is a new UUID) so that its release is not taken for this dataset's"
         )
-    if not isinstance(name, str) or not OWN_NAME.fullmatch(name):
+    if not isinstance(name, str) or not OWN_NAME.fullmatch(name) or len(name) > 100:
+        given = "it has none" if name is None else f"it is {name!r}"
         raise ReleaseError(
             f"{root / DESCRIPTOR}: a derived package's release is named after its `name`, "
-            f"which must be lower-case letters, digits, '.', '_' or '-' (it is {name!r})"
+            f"which must be lower-case letters, digits, '.', '_' or '-', at most 100 ({given})"
         )
     return name
+
+
+def _identity(value: object) -> str:
+    """A name or id as compared: a UUID in any case, with or without `urn:uuid:`."""
+    return str(value).strip().lower().removeprefix("urn:uuid:")
 
 
 def _schemas_differ(root: Path) -> bool:
