@@ -1064,6 +1064,30 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(args: list[st
     )
 
 
+@pytest.mark.parametrize("args", [["validate"], ["info"]], ids=lambda a: a[0])
+def test_a_closed_standard_output_is_an_error_not_a_traceback(args: list[str]) -> None:
+    """The console script started with its output closed (`>&-`): validate printed a
+    traceback and exited 1, "invalid"; info exited 0 having written nothing (helper-38)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ukraine_talks_data.cli import main; sys.argv[0] = 'ukraine-talks'; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "error: cannot write the output: standard output is closed\n",
+    )
+
+
 @pytest.mark.parametrize(
     ("command", "refused"),
     [

@@ -37,6 +37,10 @@ def main() -> None:
     import gc
     import sys
 
+    if sys.stdout is None:  # started with its output closed (`>&-`): as a full disk
+        if sys.stderr is not None:
+            sys.stderr.write("error: cannot write the output: standard output is closed\n")
+        raise SystemExit(2)
     if sys.argv[1:2] == ["validate"] and not {"pandas", "numpy"} & set(sys.modules):
         sys.meta_path.insert(0, _Unused())
     try:
