@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,18 @@ def test_an_article_goes_from_file_to_a_valid_built_package(package: Path, tmp_p
         "2022-02-04",
     )
 
+    # The next steps are run as printed: they act on this package, not the bundled one.
+    advised = added.stdout.splitlines()[-1]
+    assert advised == f"next: ukraine-talks suggest {new_id} --root {root.resolve()}"
     review = tmp_path / "review.csv"
-    suggested = runner.invoke(app, ["suggest", new_id, "--out", str(review), "--root", str(root)])
+    command = shlex.split(advised.removeprefix("next: "))[1:]
+    suggested = runner.invoke(app, [*command, "--out", str(review)])
     assert suggested.exit_code == 0, suggested.output
+    advised = suggested.stdout.splitlines()[-1]
+    assert advised == (
+        "next: set each row's decision (keep, edit or reject), then ukraine-talks accept "
+        f"{review} --root {root.resolve()}"
+    )
     with review.open(encoding="utf-8", newline="") as fh:
         proposals = list(csv.DictReader(fh))
     statements = [p for p in proposals if p["table"] == "statements"]
@@ -118,7 +128,7 @@ def test_an_article_goes_from_file_to_a_valid_built_package(package: Path, tmp_p
         event.update(decision="edit", event_id="new-1", title="Kallas news conference")
 
     _edit(review, decide)
-    accepted = runner.invoke(app, ["accept", str(review), "--root", str(root)])
+    accepted = runner.invoke(app, shlex.split(advised.split(", then ", 1)[1])[1:])
     assert accepted.exit_code == 0, accepted.output
     assert accepted.output.splitlines()[-1] == (
         f"accepted for {new_id}: 1 events, 2 evidence, 1 actors, 4 statements; 0 rejected"

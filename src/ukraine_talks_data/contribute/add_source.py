@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContributeError
-from ..package.bundle import DESCRIPTOR
+from ..package.bundle import DESCRIPTOR, bundle_dir, command_line
 from ..package.sources import seed_path, source_text
 from ..publish.descriptor_stats import dump_descriptor
 from .dates import full_dates
@@ -39,6 +39,7 @@ class AddedSource:
     sha256: str
     row: Row
     written: list[str] = field(default_factory=list)
+    root: Path | None = None  # the package it was added to (None: the bundled one)
 
     def lines(self) -> list[str]:
         """What `ukraine-talks add-source` prints."""
@@ -48,7 +49,10 @@ class AddedSource:
             *(f"wrote {rel}" for rel in self.written),
             f"added {self.source_id}: {self.path} (sha256 {self.sha256}), "
             f"published {published} ({basis})",
-            f"next: ukraine-talks suggest {self.source_id}",
+            "next: "
+            + command_line(
+                "suggest", self.source_id, root=self.root or bundle_dir(), default=bundle_dir()
+            ),
         ]
 
 
@@ -222,4 +226,4 @@ def add_source(
         _seed_resource(descriptor, f"seed-{number:03d}", path, len(data), sha)
         (stage / DESCRIPTOR).write_text(dump_descriptor(descriptor), encoding="utf-8")
         written = commit(stage, tables.root, reference_schemas=reference_schemas)
-    return AddedSource(source_id, path, sha, row, written)
+    return AddedSource(source_id, path, sha, row, written, tables.root)

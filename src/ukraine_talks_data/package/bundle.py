@@ -88,17 +88,30 @@ def local_root() -> Path | None:
 
 
 def build_command(root: Path | str, *, reference_schemas: bool = True) -> str:
-    """`ukraine-talks build` with the options that make it build the package at `root`:
-    `--root` unless it is the one built by default, `--allow-schema-changes` for a
-    package checked against its own schemas."""
+    """`ukraine-talks build` with the options that make it build the package at `root`."""
+    default = local_root() or bundle_dir()
+    return command_line("build", root=root, default=default, reference_schemas=reference_schemas)
+
+
+def command_line(
+    command: str,
+    *args: str,
+    root: Path | str,
+    default: Path,
+    reference_schemas: bool = True,
+) -> str:
+    """`ukraine-talks <command> <args>` (each quoted for a shell) with the options that make
+    it act on the package at `root`: `--root` unless it is `default`, the one the command
+    reads when given none; `--allow-schema-changes` for a package checked against its own
+    schemas. What advice prints, so that following it acts on the same package."""
     import shlex
 
-    options = []
-    if Path(root).resolve() != (local_root() or bundle_dir()).resolve():
-        options.append(f"--root {shlex.quote(str(Path(root).resolve()))}")
+    words = ["ukraine-talks", command, *(shlex.quote(a) for a in args)]
+    if Path(root).resolve() != default.resolve():
+        words.append(f"--root {shlex.quote(str(Path(root).resolve()))}")
     if not reference_schemas:
-        options.append("--allow-schema-changes")
-    return " ".join([BUILD_COMMAND, *options])
+        words.append("--allow-schema-changes")
+    return " ".join(words)
 
 
 def read_json(path: Path) -> Any:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ContributeError
+from ...package.bundle import bundle_dir, command_line
 from ..review import write_review
 from ..tables import PackageTables, package_root
 from .propose import Article, Known, Proposal, actors_from_rows, propose
@@ -30,14 +31,17 @@ class Suggested:
     source_id: str
     out: Path
     counts: dict[str, int]
+    root: Path | None = None  # the package annotated (None: the bundled one)
 
     def lines(self) -> list[str]:
         """What `ukraine-talks suggest` prints."""
         counts = ", ".join(f"{n} {t}" for t, n in self.counts.items())
         return [
             f"wrote {self.out}: {counts or 'no proposals'} for {self.source_id}",
-            f"next: set each row's decision (keep, edit or reject), then "
-            f"ukraine-talks accept {self.out}",
+            "next: set each row's decision (keep, edit or reject), then "
+            + command_line(
+                "accept", str(self.out), root=self.root or bundle_dir(), default=bundle_dir()
+            ),
         ]
 
 
@@ -67,4 +71,4 @@ def suggest(
     counts: dict[str, int] = {}
     for p in proposals:
         counts[p.table] = counts.get(p.table, 0) + 1
-    return Suggested(source_id, target, counts)
+    return Suggested(source_id, target, counts, tables.root)
