@@ -1036,7 +1036,9 @@ def test_readme_exit_status_table_covers_every_command() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["validate"], ["info"], ["cite"], ["--help"]], ids=lambda a: a[0].lstrip("-")
+    "args",
+    [["validate"], ["info"], ["cite"], ["--help"], ["show", "events"]],
+    ids=lambda a: a[0].lstrip("-"),
 )
 def test_output_that_cannot_be_written_is_an_error_not_a_traceback(args: list[str]) -> None:
     """The console script with its standard output on a full device (/dev/full): exit 2

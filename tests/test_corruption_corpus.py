@@ -1002,6 +1002,24 @@ def events_with_parents(
     return damage
 
 
+def actors_affiliated_in_a_cycle(package: Path) -> Expected:
+    """Two actors each the other's affiliation: the rule reads every key of a table to
+    itself, not events' alone (`show --side` and the timeline followed such a loop)."""
+    path = csv_path(package, "actors")
+    rows = read_rows(path)
+    a, b = rows[0], rows[1]
+    a["affiliation_id"], b["affiliation_id"] = b["actor_id"], a["actor_id"]
+    write_rows(path, rows)
+    one, two = a["actor_id"], b["actor_id"]
+    message = "following affiliation_id from this row comes back to it"
+    return invalid(
+        f"data/actors.csv:2:affiliation_id: reference-cycle: {message} ({one} → {two} → "
+        f"{one}): a row cannot be its own ancestor (value: {two!r})",
+        f"data/actors.csv:3:affiliation_id: reference-cycle: {message} ({two} → {one} → "
+        f"{two}): a row cannot be its own ancestor (value: {one!r})",
+    )
+
+
 def utterance_rows_that_disagree_on_the_speaker(package: Path) -> Expected:
     path = csv_path(package, "statements")
     rows = read_rows(path)
@@ -1414,6 +1432,7 @@ CASES: list[Case] = [
             ("a-chain-of-14-links-is-valid", [], False, 14),
         ]
     ),
+    Case("actors_affiliated_in_a_cycle", actors_affiliated_in_a_cycle),
     Case(
         "utterance_rows_that_disagree_on_the_speaker", utterance_rows_that_disagree_on_the_speaker
     ),

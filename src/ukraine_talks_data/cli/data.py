@@ -169,6 +169,7 @@ def show(
     chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
     with clean_errors():
         selection = select(table, filters, chosen)
+    with clean_errors(writing="the output"):  # a full disk, as every command says it
         if fmt is ShowFormat.table:
             from ..views.terminal import print_selection
 
