@@ -932,37 +932,26 @@ def demand_stated_by_no_statement(package: Path) -> Expected:
     )
 
 
-def day_precision_event_made_coarser(precision: str, first_day: str) -> Callable[[Path], Expected]:
-    """An event dated on another day than the first of its month or year, given that
-    precision; a date on the 1st of a month other than January, of year precision."""
+def event_made_coarser(was: str, made: str, first_day: str) -> Callable[[Path], Expected]:
+    """An event of `was` precision (a day other than the 1st, or E001's month, dated
+    2021-12-01) given `made` precision, whose date it is not the first day of."""
 
     def damage(package: Path) -> Expected:
         path = csv_path(package, "events")
         index, row = next(
             (i, r)
             for i, r in enumerate(read_rows(path))
-            if r["date_precision"] == "day" and not r["end_date"] and not r["date"].endswith("-01")
+            if r["date_precision"] == was
+            and not r["end_date"]
+            and not (was == "day" and r["date"].endswith("-01"))
         )
-        number = set_cell(path, index, "date_precision", precision)
+        number = set_cell(path, index, "date_precision", made)
         return invalid(
-            f"data/events.csv:{number}:date: date-precision: a date of {precision} precision "
+            f"data/events.csv:{number}:date: date-precision: a date of {made} precision "
             f"is {first_day} (value: {row['date']!r})"
         )
 
     return damage
-
-
-def month_start_event_made_year(package: Path) -> Expected:
-    """E001 (month precision, 2021-12-01) is not on 1 January: not a date of year precision."""
-    path = csv_path(package, "events")
-    index, row = next(
-        (i, r) for i, r in enumerate(read_rows(path)) if r["date_precision"] == "month"
-    )
-    number = set_cell(path, index, "date_precision", "year")
-    return invalid(
-        f"data/events.csv:{number}:date: date-precision: a date of year precision is 1 January "
-        f"of its year (it stands for the year) (value: {row['date']!r})"
-    )
 
 
 def events_with_parents(
@@ -1414,13 +1403,13 @@ CASES: list[Case] = [
     Case("stating_link_to_no_statement", stating_link_to_no_statement),
     Case("fixed_day_within_a_month_only_date", fixed_day_within_a_month_only_date),
     *(
-        Case(f"day_precision_event_made_{precision}", day_precision_event_made_coarser(*made))
-        for precision, *made in [
-            ("month", "month", "the 1st of its month (it stands for the month)"),
-            ("year", "year", "1 January of its year (it stands for the year)"),
+        Case(f"{was}_precision_event_made_{made}", event_made_coarser(was, made, first_day))
+        for was, made, first_day in [
+            ("day", "month", "the 1st of its month (it stands for the month)"),
+            ("day", "year", "1 January of its year (it stands for the year)"),
+            ("month", "year", "1 January of its year (it stands for the year)"),
         ]
     ),
-    Case("month_start_event_made_year", month_start_event_made_year),
     *(
         Case(f"events_with_parents-{name}", events_with_parents(cycles, tail, chain))
         for name, cycles, tail, chain in [
