@@ -581,7 +581,7 @@ CASES: dict[str, Case] = {
     "cite damaged descriptor": Case(
         ("cite",),
         2,
-        "error: {tmp}/bundle/datapackage.json is not a readable JSON file (…",
+        "error: {tmp}/bundle/datapackage.json is not valid JSON (…",
         Env.damaged_descriptor,
     ),
     # add-source (into a copy of the package)
@@ -1137,7 +1137,7 @@ def test_loading_a_fifo_in_a_tables_place_is_an_error(tmp_path: Path) -> None:
 
 
 NOT_A_DESCRIPTOR = (
-    "is not a data package descriptor with a list of resources, each with a name and a "
+    " is not a data package descriptor with a list of resources, each with a name and a "
     "path; `ukraine-talks validate {path}` says what is wrong"
 )
 
@@ -1145,12 +1145,12 @@ NOT_A_DESCRIPTOR = (
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        (b"", "is not a readable JSON file (Expecting value: line 1 column 1 (char 0))"),
-        (b"[" * 200_000, "is not a readable JSON file (nested too deep)"),
+        (b"", " is not valid JSON (Expecting value at line 1, column 1)"),
+        (b"[" * 200_000, ": JSON nested more than 64 levels deep"),
         (
             b'{"title": "\\ud800", "resources": []}',
-            "is not a readable JSON file ('utf-8' codec can't encode character '\\ud800' in "
-            "position 11: surrogates not allowed)",
+            " is not usable JSON (a string holds \\ud800, half of a UTF-16 surrogate pair, "
+            "which is not text)",
         ),
         (b"[]", NOT_A_DESCRIPTOR),
         (b'{"resources": {}}', NOT_A_DESCRIPTOR),
@@ -1177,7 +1177,7 @@ def test_a_damaged_bundled_descriptor_is_named_not_a_crash(
         schemas.bundled_raw.cache_clear()
         schemas.table_schema.cache_clear()
     assert result.exit_code == 2
-    assert result.stderr == f"error: {path} {reason.format(path=path)}\n"
+    assert result.stderr == f"error: {path}{reason.format(path=path)}\n"
 
 
 @pytest.mark.parametrize("resource", [None, 0, "", [], [1]], ids=repr)

@@ -34,9 +34,9 @@ from damage import (
     validate_cli,
 )
 from ukraine_talks_data._version import __version__
+from ukraine_talks_data.package.json_text import JsonError, load_json
 from ukraine_talks_data.package.schemas import table_schema
 from ukraine_talks_data.validate import validate_package
-from ukraine_talks_data.validate.inputs.json_text import JsonError, load_json
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs, symlinks and SIGALRM")
 pytestmark = POSIX

@@ -116,31 +116,29 @@ def command_line(
 
 def read_json(path: Path) -> Any:
     """The JSON value of a package file (a descriptor, a schema) that a command reads
-    without validating it first; a LoadError naming the file and what is wrong when it is
-    missing, unreadable, not UTF-8 or JSON, nested too deep, or holds half a surrogate pair
-    (which no output could then write)."""
-    import json
-
+    without validating it first, read as the validator reads JSON (`json_text.load_json`);
+    a LoadError naming the file and what is wrong: missing, not a regular file, larger than
+    `MAX_JSON_BYTES`, or JSON no writer could write back."""
     from ..errors import LoadError
     from .digest import open_regular
+    from .json_text import load_json
 
     path = Path(path)
     try:
         with open_regular(path) as fh:  # never a FIFO or /dev/zero: a hang, or no end
             data = fh.read(MAX_JSON_BYTES + 1)
-        if len(data) > MAX_JSON_BYTES:
-            raise LoadError(f"{path} is larger than {MAX_JSON_BYTES:,} bytes")
-        value = json.loads(data.decode("utf-8"))
-        json.dumps(value, ensure_ascii=False).encode("utf-8")  # text, all of it
     except FileNotFoundError:
         raise LoadError(f"{path}: no such file") from None
     except OSError as exc:
         raise LoadError(f"{path}: {exc.strerror or exc}") from None
-    except RecursionError:
-        raise LoadError(f"{path} is not a readable JSON file (nested too deep)") from None
-    except ValueError as exc:  # not UTF-8, not JSON, a lone surrogate
-        raise LoadError(f"{path} is not a readable JSON file ({exc})") from None
-    return value
+    if len(data) > MAX_JSON_BYTES:
+        raise LoadError(f"{path} is larger than {MAX_JSON_BYTES:,} bytes")
+    try:
+        return load_json(data)
+    except ValueError as exc:  # JsonError: the reason says where
+        reason = str(exc)
+        said = f" is {reason}" if reason.startswith("not ") else f": {reason}"
+        raise LoadError(f"{path}{said}") from None
 
 
 def bundled_descriptor() -> Path:

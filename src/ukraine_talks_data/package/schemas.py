@@ -35,19 +35,15 @@ def _usable(resource: Any) -> bool:
     )
 
 
-def _descriptor() -> dict[str, Any]:
-    return bundled_raw()
-
-
 def table_names() -> list[str]:
     """Names of the tables in the bundled package, in descriptor order."""
-    return [r["name"] for r in _descriptor()["resources"] if "schema" in r]
+    return [r["name"] for r in bundled_raw()["resources"] if "schema" in r]
 
 
 @cache
 def table_schema(name: str) -> dict[str, Any]:
     """The Table Schema of table `name`; raises KeyError listing the valid names."""
-    for resource in _descriptor()["resources"]:
+    for resource in bundled_raw()["resources"]:
         if resource.get("name") == name and "schema" in resource:
             schema = resource["schema"]
             if isinstance(schema, str):
@@ -63,7 +59,7 @@ def table_schema(name: str) -> dict[str, Any]:
 
 def table_path(name: str) -> str:
     """Relative path of table `name`'s CSV file in the bundled package."""
-    for resource in _descriptor()["resources"]:
+    for resource in bundled_raw()["resources"]:
         if resource.get("name") == name:
             return str(resource["path"])
     raise KeyError(f"no table named {name!r}; the tables are: {', '.join(table_names())}")

@@ -18,26 +18,23 @@ import csv
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._atomic import Publication, clear_leftovers
 from .._journal import journaled_group
 from .._version import __version__
 from ..errors import BuildError as BuildError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name, read_parquet_file
-from ..package.bundle import (
-    CHANGE_JOURNAL,
-    DESCRIPTOR,
-    bundle_dir,
-    parquet_orphans,
-    settle,
-)
+from ..package.bundle import CHANGE_JOURNAL, DESCRIPTOR, bundle_dir, parquet_orphans, settle
 from ..validate.inputs.descriptor import Descriptor, DescriptorError, read_descriptor
 from ..validate.rules.parquet_descriptor import PARQUET_CODES
 from .data_dictionary import DATA_DICTIONARY, render_data_dictionary
 from .descriptor_stats import dump_descriptor, refreshed
 from .metadata import package_metadata
 from .parquet import WRITE_OPTIONS, parquet_bytes, parquet_descriptor, parquet_table
+
+if TYPE_CHECKING:
+    from ..validate.report.issues import Report
 
 # Issues a build fixes rather than reports: the descriptor's statistics of changed files,
 # and a Parquet distribution out of step with the CSVs.
@@ -77,13 +74,15 @@ def _schemas(descriptor: Descriptor) -> dict[str, dict[str, Any]]:
     return {r.name: r.schema for r in descriptor.tables() if r.schema is not None}
 
 
-def _validate(root: Path, reference_schemas: bool) -> None:
+def _validate(root: Path, reference_schemas: bool) -> Report:
+    """The package's report; BuildError when it has errors a build does not fix."""
     from ..validate import validate_package
 
     report = validate_package(root / DESCRIPTOR, reference_schemas=reference_schemas)
     blocking = [i for i in report.sorted() if i.severity == "error" and i.code not in STATS_CODES]
     if blocking:
         raise BuildError(f"{root / DESCRIPTOR} is invalid; nothing was built", blocking)
+    return report
 
 
 def _parquet_matches(path: Path, expected: Any) -> bool:
@@ -256,11 +255,19 @@ def check(root: Path | None = None, *, reference_schemas: bool = True) -> list[s
     """What `ukraine-talks build --check` says, writing nothing: BuildError where a build
     would refuse (an unreadable descriptor, invalid data), else `stale_files`. A stale
     file in an invalid package is not worth listing: the build it calls for would fail."""
+    return checked(root, reference_schemas=reference_schemas)[0]
+
+
+def checked(
+    root: Path | None = None, *, reference_schemas: bool = True
+) -> tuple[list[str], Report]:
+    """`check`'s stale files, and the validation's report they come after (`release`
+    needs both, and a package validated once)."""
     root = Path(root) if root is not None else bundle_dir()
     settle(root)
     _descriptor(root)
-    _validate(root, reference_schemas)
-    return stale_files(root, reference_schemas=reference_schemas)
+    report = _validate(root, reference_schemas)
+    return stale_files(root, reference_schemas=reference_schemas), report
 
 
 def stale_files(root: Path | None = None, *, reference_schemas: bool = True) -> list[str]:

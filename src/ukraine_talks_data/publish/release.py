@@ -29,8 +29,9 @@ from .._atomic import atomic_folder
 from ..errors import ReleaseError as ReleaseError
 from ..loading.parquet import PARQUET_DESCRIPTOR, PARQUET_DIR, parquet_file_name
 from ..package.bundle import DESCRIPTOR, build_command, bundle_dir, settle
-from ..validate.inputs.descriptor import read_descriptor
-from .build import BuildError, check
+from ..package.schemas import bundled_raw, table_names, table_schema
+from ..validate.inputs.descriptor import Descriptor, read_descriptor
+from .build import BuildError, checked
 from .csv_export import write_csv_export
 from .data_dictionary import DATA_DICTIONARY
 from .descriptor_stats import dump_descriptor, resource_stats
@@ -81,14 +82,15 @@ def zip_name(version: str, name: str = ZIP_STEM) -> str:
     return f"{name}-{version}.zip"
 
 
-def _own_identity(raw: dict[str, Any], root: Path, reference_schemas: bool) -> str:
-    """The name a release of the package `raw` (at `root`) goes by. A derived package
+def _own_identity(descriptor: Descriptor, root: Path, reference_schemas: bool) -> str:
+    """The name a release of `descriptor`'s package (at `root`) goes by. A derived package
     (checked against its own schemas, which differ from the reference ones) must not pass
     for this dataset: its `name` and `id` must be its own (ReleaseError otherwise)."""
-    if reference_schemas or not _schemas_differ(root):
+    raw = descriptor.raw
+    if reference_schemas or not _schemas_differ(descriptor):
         return ZIP_STEM
     name = raw.get("name")
-    reference = json.loads((bundle_dir() / DESCRIPTOR).read_text(encoding="utf-8"))
+    reference = bundled_raw()
     same = [
         k
         for k in ("name", "id")
@@ -115,11 +117,8 @@ def _identity(value: object) -> str:
     return str(value).strip().lower().removeprefix("urn:uuid:")
 
 
-def _schemas_differ(root: Path) -> bool:
-    """Whether the tables or schemas of the package at `root` differ from the reference's."""
-    from ..package.schemas import table_names, table_schema
-
-    descriptor, _ = read_descriptor(root / DESCRIPTOR)
+def _schemas_differ(descriptor: Descriptor) -> bool:
+    """Whether the tables or schemas of `descriptor`'s package differ from the reference's."""
     tables = {r.name: r.schema for r in descriptor.tables()}
     return set(tables) != set(table_names()) or any(
         tables[t] != table_schema(t) for t in table_names()
@@ -185,7 +184,7 @@ def _check_ready(root: Path, reference_schemas: bool) -> None:
     validated first, as `build --check` does (stale files of an invalid package are not
     worth listing, and an unreadable table must not reach the Parquet reader)."""
     try:
-        stale = check(root, reference_schemas=reference_schemas)
+        stale, report = checked(root, reference_schemas=reference_schemas)
     except BuildError as exc:
         raise ReleaseError(
             f"{root / DESCRIPTOR} is invalid; nothing was released", exc.issues
@@ -195,10 +194,7 @@ def _check_ready(root: Path, reference_schemas: bool) -> None:
         raise ReleaseError(
             f"the build files are stale; run `{command}` first:\n  " + "\n  ".join(stale)
         )
-    from ..validate import validate_package
-
-    report = validate_package(root / DESCRIPTOR, reference_schemas=reference_schemas)
-    if not report.valid:
+    if not report.valid:  # an error a build fixes, yet nothing stale: still not released
         raise ReleaseError(f"{root / DESCRIPTOR} is invalid; nothing was released", report.errors)
 
 
@@ -260,7 +256,7 @@ def make_release(
     _check_ready(root, reference_schemas)
     descriptor, _ = read_descriptor(root / DESCRIPTOR)
     version = str(descriptor.raw.get("version", "0"))
-    stem = _own_identity(descriptor.raw, root, reference_schemas)
+    stem = _own_identity(descriptor, root, reference_schemas)
     default = out is None
     out = Path(out) if out is not None else root / "release" / f"v{version}"
     check_replaceable(out)

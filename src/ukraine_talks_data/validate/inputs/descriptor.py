@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ...package.bundle import MAX_JSON_BYTES
+from ...package.json_text import JsonError, load_json
 from ..report.issues import Issue
 from .files import PackageFileError, path_problem, read_file, real_folder
-from .json_text import JsonError, load_json
 from .resource_rules import dialect_problems, resource_key_problems, shown
 from .schema_rules import foreign_key_problems, frictionless_problems, schema_problems
 

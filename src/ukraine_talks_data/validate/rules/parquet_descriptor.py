@@ -22,10 +22,10 @@ from ...package.bundle import (
     parquet_file_name,
     parquet_orphans,
 )
+from ...package.json_text import load_json
 from ...package.parquet_descriptor import FileStats, parquet_descriptor
 from ..inputs.descriptor import MAX_DESCRIPTOR_BYTES
 from ..inputs.files import PackageFileError, path_problem, read_package_file
-from ..inputs.json_text import load_json
 from ..report.issues import Issue, counted
 
 if TYPE_CHECKING:
